@@ -1,0 +1,4 @@
+import { checkHealth } from '@/lib/server/health'
+import { defineRoute } from '@/lib/server/http/route'
+
+export const GET = defineRoute({}, () => checkHealth())

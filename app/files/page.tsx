@@ -1,0 +1,14 @@
+import type { Metadata } from 'next'
+import { FileList } from '@/components/files/file-list'
+import { PageHeader } from '@/components/ui/page-header'
+
+export const metadata: Metadata = { title: 'Files' }
+
+export default function FilesPage() {
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Files" description="Batch input files and the results batches produced." />
+      <FileList />
+    </div>
+  )
+}

@@ -1,0 +1,27 @@
+import { BarChart3 } from 'lucide-react'
+import type { Metadata } from 'next'
+import Link from 'next/link'
+import { Button } from '@/components/ui/button'
+import { EmptyState } from '@/components/ui/empty-state'
+import { PageHeader } from '@/components/ui/page-header'
+
+export const metadata: Metadata = { title: 'Usage' }
+
+export default function UsagePage() {
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Usage" description="Tokens and cost per day, model and connection, and what batch pricing saved." />
+      <EmptyState
+        icon={BarChart3}
+        title="No usage yet"
+        action={
+          <Button asChild variant="secondary">
+            <Link href="/batches/new">Run a batch</Link>
+          </Button>
+        }
+      >
+        Token counts and cost appear here once a batch has run.
+      </EmptyState>
+    </div>
+  )
+}

@@ -1,0 +1,44 @@
+'use client'
+
+import { Cpu, Plug } from 'lucide-react'
+import { EmptyState } from '@/components/ui/empty-state'
+import { ErrorNotice } from '@/components/ui/error-notice'
+import { ListSkeleton } from '@/components/ui/skeleton'
+import { formatNumber } from '@/lib/format'
+import { useConnections } from '@/lib/queries/connections'
+
+export function ConnectionList() {
+  const { data, error, isPending, refetch } = useConnections()
+  if (isPending) return <ListSkeleton rows={2} label="Loading connections" />
+  if (error) return <ErrorNotice title="Could not load connections" message={error.message} onRetry={() => void refetch()} />
+  const remote = data.filter((connection) => connection.kind !== 'builtin')
+  return (
+    <div className="space-y-6">
+      <ul className="grid gap-3 sm:grid-cols-2">
+        {data.map((connection) => (
+          <li key={connection.id} className="rounded-xl border border-border bg-surface p-4">
+            <div className="flex items-center gap-2">
+              {connection.kind === 'builtin' ? <Cpu aria-hidden className="size-4 text-accent" /> : <Plug aria-hidden className="size-4 text-accent" />}
+              <h2 className="font-medium">{connection.name}</h2>
+              {connection.kind === 'builtin' ? (
+                <span className="ml-auto rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">Default</span>
+              ) : null}
+            </div>
+            <p className="mt-2 text-sm text-muted">
+              {connection.kind === 'builtin'
+                ? 'Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.'
+                : (connection.baseUrl ?? 'https://api.openai.com/v1')}
+            </p>
+            <p className="mt-3 text-xs text-muted">{formatNumber(connection.batchCount)} batches</p>
+          </li>
+        ))}
+      </ul>
+      {remote.length === 0 ? (
+        <EmptyState icon={Plug} title="No OpenAI connections yet">
+          Connections to OpenAI and OpenAI-compatible batch APIs (Azure OpenAI, Groq, a LiteLLM proxy) will appear here.
+          Until you add one, batches run on the built-in engine.
+        </EmptyState>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,41 @@
+'use client'
+
+import { Layers3 } from 'lucide-react'
+import Link from 'next/link'
+import { usePathname } from 'next/navigation'
+import { cn } from '@/components/ui/cn'
+import { activeNavHref, NAV_ITEMS } from './nav-items'
+import { ThemeToggle } from './theme-toggle'
+
+export function AppSidebar() {
+  const active = activeNavHref(usePathname())
+  return (
+    <aside className="flex w-full shrink-0 flex-col border-b border-border bg-surface md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0">
+      <Link href="/" className="flex items-center gap-2 px-5 py-4 text-base font-semibold tracking-tight">
+        <span className="flex size-7 items-center justify-center rounded-md bg-accent text-accent-foreground">
+          <Layers3 aria-hidden className="size-4" />
+        </span>
+        Batchboard
+      </Link>
+      <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-1 md:flex-col md:overflow-visible md:pb-0">
+        {NAV_ITEMS.map(({ href, label, icon: Icon }) => (
+          <Link
+            key={href}
+            href={href}
+            aria-current={active === href ? 'page' : undefined}
+            className={cn(
+              'flex shrink-0 items-center gap-2.5 rounded-md px-2.5 py-2 text-sm text-muted transition-colors hover:bg-subtle hover:text-foreground',
+              active === href && 'bg-subtle font-medium text-foreground',
+            )}
+          >
+            <Icon aria-hidden className="size-4" />
+            {label}
+          </Link>
+        ))}
+      </nav>
+      <div className="hidden p-3 md:block">
+        <ThemeToggle />
+      </div>
+    </aside>
+  )
+}

@@ -1,0 +1,15 @@
+// The one error shape (DESIGN.md): every route handler, server action and the /v1 API answer with it.
+export type ErrorDetail = {
+  code: string
+  message: string
+  param?: string
+  line?: number
+}
+
+export type ErrorBody = { error: ErrorDetail }
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false
+  const { error } = value as { error: unknown }
+  return typeof error === 'object' && error !== null && 'message' in error && 'code' in error
+}

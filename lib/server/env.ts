@@ -1,0 +1,4 @@
+import 'server-only'
+import { loadEnv } from '@/lib/config/env'
+
+export const env = loadEnv(process.env)

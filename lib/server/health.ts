@@ -1,0 +1,15 @@
+import 'server-only'
+import type { Health } from '@/lib/types'
+import { db } from '@/lib/server/db'
+import { AppError } from '@/lib/server/http/errors'
+import packageJson from '@/package.json'
+
+export async function checkHealth(): Promise<Health> {
+  try {
+    await db.$queryRaw`SELECT 1`
+  } catch (error) {
+    console.error(error)
+    throw new AppError(503, 'database_unavailable', 'The database cannot be reached. Check DATA_DIR / DATABASE_URL and the server log.')
+  }
+  return { status: 'ok', database: 'ok', version: packageJson.version }
+}
