@@ -1,5 +1,5 @@
 import 'server-only'
-import { z } from 'zod'
+import { type z } from 'zod'
 import type { ErrorBody, ErrorDetail } from '@/lib/errors'
 
 /** An error the user can act on: it carries the HTTP status and the message they will read. */

@@ -1,0 +1,91 @@
+// `npm test`: every check the project has, in one command, ending with one line CI reads:
+// "N passed, N failed" across lint, typecheck, unit + integration tests, the production build and e2e.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ensureBuild } from './build'
+import { bin, log, run } from './run'
+
+type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string }
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-test-run-'))
+const testEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' }
+
+const single = (name: string, ok: boolean, note?: string): SuiteResult => ({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0, note })
+
+const readJson = <T>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined)
+
+async function vitest(): Promise<SuiteResult> {
+  const report = path.join(workDir, 'vitest.json')
+  const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: testEnv })
+  const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report)
+  if (!json) return single('unit + integration', false, `vitest exited ${code} without a report`)
+  // A crash outside any test (a file that fails to import) fails no test but must still fail the run.
+  const failed = json.numFailedTests || (code === 0 ? 0 : 1)
+  return { name: 'unit + integration', passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests }
+}
+
+function chromiumPath(): string | undefined {
+  const candidate = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+  return existsSync(candidate) ? candidate : undefined
+}
+
+/** The e2e tests drive Debian's Chromium; install it when we may (root), else say exactly what to run. */
+async function ensureChromium(): Promise<boolean> {
+  if (chromiumPath()) return true
+  if (process.getuid?.() === 0) {
+    log('Chromium is missing; installing Debian\'s chromium package with apt-get…')
+    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    if ((await run('apt-get', ['update', '-qq'], { env: aptEnv })) === 0) await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: aptEnv })
+    return chromiumPath() !== undefined
+  }
+  console.error('\nThe e2e tests need Chromium. Install it with:\n\n    sudo apt-get install -y chromium\n\nor point CHROMIUM_PATH at a Chromium binary.\n')
+  return false
+}
+
+type PlaywrightStats = { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }
+
+async function playwright(): Promise<SuiteResult> {
+  if (!(await ensureChromium())) return single('e2e', false, 'Chromium is not installed')
+  const report = path.join(workDir, 'playwright.json')
+  const code = await run(bin('playwright'), ['test', '--reporter=list,json'], { env: { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: report } })
+  const json = readJson<PlaywrightStats>(report)
+  if (!json) return single('e2e', false, `playwright exited ${code} without a report`)
+  const { expected, unexpected, flaky, skipped } = json.stats
+  return { name: 'e2e', passed: expected + flaky, failed: unexpected || (code === 0 ? 0 : 1), skipped }
+}
+
+async function main() {
+  const results: SuiteResult[] = []
+  log('Lint')
+  results.push(single('lint', (await run(bin('eslint'), ['--max-warnings=0', '.'], { env: testEnv })) === 0))
+  log('Typecheck')
+  results.push(single('typecheck', (await run(bin('tsc'), ['--noEmit'], { env: testEnv })) === 0))
+  log('Unit and integration tests')
+  results.push(await vitest())
+  log('Production build')
+  const built = await ensureBuild()
+  results.push(single('build', built))
+  log('End-to-end tests in Chromium')
+  results.push(built ? await playwright() : single('e2e', false, 'not run: the build failed'))
+  rmSync(workDir, { recursive: true, force: true })
+
+  const total = results.reduce((sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed, skipped: sum.skipped + suite.skipped }), {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  })
+  console.log('\nSummary')
+  for (const suite of results) {
+    const skipped = suite.skipped ? `, ${suite.skipped} skipped` : ''
+    console.log(`  ${suite.failed ? '✗' : '✓'} ${suite.name.padEnd(20)} ${suite.passed} passed, ${suite.failed} failed${skipped}${suite.note ? ` (${suite.note})` : ''}`)
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
+  process.exit(total.failed > 0 ? 1 : 0)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+})

@@ -1,0 +1,11 @@
+import { copyFileSync, mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { inject } from 'vitest'
+
+// Runs before each integration test file imports anything, so `@/lib/server/env` and `@/lib/server/db`
+// see a data dir of this file's own, holding a copy of the migrated template database.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-test-'))
+copyFileSync(inject('templateDatabase'), path.join(dataDir, 'batchboard.db'))
+process.env.DATA_DIR = dataDir
+delete process.env.DATABASE_URL
