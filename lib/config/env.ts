@@ -8,6 +8,9 @@ import { z } from 'zod'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema)
 
+const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN/i
+const portMessage = 'must be a port number from 1 to 65535'
+
 export const envSchema = z.object({
   DATA_DIR: optional(z.string().default('./data')),
   DATABASE_URL: optional(
@@ -16,9 +19,9 @@ export const envSchema = z.object({
       .regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/batchboard.db')
       .optional(),
   ),
-  PORT: optional(z.coerce.number().int().min(1).max(65535).default(3000)),
+  PORT: optional(z.coerce.number({ error: portMessage }).int(portMessage).min(1, portMessage).max(65535, portMessage).default(3000)),
   HOSTNAME: optional(z.string().default('127.0.0.1')),
-  LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error').default('info')),
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -46,7 +49,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(source)
   if (!parsed.success) {
     throw new EnvError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(source[String(issue.path[0])])})`),
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0])
+        // Echo the bad value to help fix typos, but never a secret's.
+        const got = SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(source[name])})`
+        return `${name}: ${issue.message}${got}`
+      }),
     )
   }
   const dataDir = resolvePath(parsed.data.DATA_DIR)

@@ -10,11 +10,10 @@ type Fixtures = {
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument.
-  db: async ({}, use) => {
+  db: async ({ baseURL: _ }, provide) => {
     const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${path.join(e2eDataDir, 'batchboard.db')}` }) })
     const started = new Date()
-    await use(db)
+    await provide(db)
     await db.batch.deleteMany({ where: { recordedAt: { gte: started } } })
     await db.file.deleteMany({ where: { createdAt: { gte: started } } })
     await db.$disconnect()
