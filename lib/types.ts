@@ -29,6 +29,16 @@ export type FileSummary = {
   createdAt: string
 }
 
+export type FileDetail = FileSummary & {
+  sha256: string | null
+  estimatedInputTokens: number | null
+  /** Whether Batchboard holds the bytes (false while only the provider has them). */
+  stored: boolean
+  batches: { id: string; status: BatchStatus; description: string | null; createdAt: string }[]
+}
+
+export type FilePreview = { lines: { line: number; text: string }[]; truncated: boolean }
+
 export type ConnectionKind = 'builtin' | 'openai'
 
 export type ConnectionSummary = {

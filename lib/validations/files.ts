@@ -7,3 +7,37 @@ export const fileListQuery = z.object({
 })
 
 export type FileListQuery = z.infer<typeof fileListQuery>
+
+export const SHA256_HEX = /^[0-9a-f]{64}$/
+
+export const uploadStartInput = z.object({
+  filename: z
+    .string()
+    .trim()
+    .min(1, 'give the file a name')
+    .max(255, 'use a name of at most 255 characters')
+    .refine((name) => !/[/\\\0]/.test(name), 'a file name may not contain slashes or NUL')
+    // OpenAI rejects batch uploads whose name does not end in .jsonl (reference §1).
+    .refine((name) => name.toLowerCase().endsWith('.jsonl'), 'a batch file must be a .jsonl file'),
+  bytes: z.number().int().min(1, 'the file is empty').max(Number.MAX_SAFE_INTEGER),
+  sha256: z.string().regex(SHA256_HEX).optional(),
+})
+
+export type UploadStartInput = z.infer<typeof uploadStartInput>
+
+export const uploadIdInput = z.object({ uploadId: z.string().regex(/^upl_[0-9A-Za-z]{24}$/, 'not an upload id') })
+
+/** Chunks travel as FormData (the only way a server action takes binary data without base64). */
+export const uploadChunkInput = z.preprocess(
+  (value) => (value instanceof FormData ? Object.fromEntries(value) : value),
+  uploadIdInput.extend({
+    offset: z.coerce.number().int().min(0),
+    chunk: z.instanceof(Blob, { message: 'expected the chunk as a file part' }),
+  }),
+)
+
+export type UploadChunkInput = z.infer<typeof uploadChunkInput>
+
+export const fileIdInput = z.object({ fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'not a file id') })
+
+export const filePreviewQuery = z.object({ lines: z.coerce.number().int().min(1).max(200).default(20) })

@@ -93,6 +93,9 @@ CREATE INDEX "File_createdAt_idx" ON "File"("createdAt");
 CREATE INDEX "File_filename_idx" ON "File"("filename");
 
 -- CreateIndex
+CREATE INDEX "File_sha256_idx" ON "File"("sha256");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "File_connectionId_remoteId_key" ON "File"("connectionId", "remoteId");
 
 -- CreateIndex

@@ -1,0 +1,14 @@
+import 'server-only'
+import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
+
+const SWEEP_EVERY_MS = 10 * 60 * 1000
+
+/** Work the server does on its own: started once per server process from instrumentation.ts. */
+export function startBackgroundWork() {
+  // No upload survives a restart (the browser's next chunk gets "start again"), so sweep them all now;
+  // later, sweep only those abandoned for an hour.
+  void sweepUploads(0).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
+  setInterval(() => {
+    void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
+  }, SWEEP_EVERY_MS).unref()
+}

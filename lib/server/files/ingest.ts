@@ -1,0 +1,86 @@
+import 'server-only'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import type { ValidationReport } from '@/lib/jsonl'
+import { createBatchFileValidator } from '@/lib/jsonl'
+import { db } from '@/lib/server/db'
+import { AppError } from '@/lib/server/http/errors'
+import { newFileId } from '@/lib/server/ids'
+import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
+import type { FileRow } from './summary'
+
+export type IngestOptions = {
+  filename: string
+  /** Refuse a file with validation errors (the dashboard) instead of keeping it for the batch to fail (the /v1 API, like OpenAI). */
+  rejectInvalid: boolean
+  /** Offer an identical earlier upload instead of keeping a second copy. */
+  reuseDuplicate: boolean
+}
+
+export type IngestResult = { file: FileRow; duplicate: boolean; report: ValidationReport }
+
+/** Reads a file once, streaming: sha256 and the full validation in the same pass. */
+export async function inspectFile(filePath: string): Promise<{ sha256: string; report: ValidationReport }> {
+  const hash = createHash('sha256')
+  const validator = createBatchFileValidator()
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk)
+    await validator.push(chunk)
+  }
+  return { sha256: hash.digest('hex'), report: await validator.finish() }
+}
+
+export function describeInvalidFile(report: ValidationReport): string {
+  const [first] = report.errors
+  const where = first?.line ? `line ${first.line}: ` : ''
+  const count = report.errorCount === 1 ? '1 error' : `${report.errorCount.toLocaleString('en-US')} errors`
+  return `The file has ${count}${first ? ` (first, ${where}${first.message})` : ''}. Fix them and upload it again.`
+}
+
+/**
+ * Turns a complete temporary file into a stored File: the server re-validates it (never trusting the
+ * browser), then moves it into place, and only then writes the row, so a failure leaves no half-file behind.
+ * The temporary file is always gone afterwards.
+ */
+export async function ingestFile(tempPath: string, options: IngestOptions): Promise<IngestResult> {
+  try {
+    const { sha256, report } = await inspectFile(tempPath)
+    if (options.rejectInvalid && !report.ok) {
+      const [first] = report.errors
+      throw new AppError(422, 'invalid_file', describeInvalidFile(report), { line: first?.line ?? undefined, param: first?.param ?? undefined })
+    }
+    if (options.reuseDuplicate) {
+      const existing = await db.file.findFirst({ where: { sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
+      if (existing) return { file: existing, duplicate: true, report }
+    }
+    await ensureStorageDirs()
+    const id = newFileId()
+    const finalPath = storedFilePath(id)
+    await rename(tempPath, finalPath)
+    try {
+      const { facts } = report
+      const file = await db.file.create({
+        data: {
+          id,
+          filename: options.filename,
+          purpose: 'batch',
+          bytes: BigInt(facts.bytes),
+          sha256,
+          storagePath: toStoragePath(finalPath),
+          lineCount: facts.requestCount,
+          endpoint: facts.endpoint,
+          model: facts.model,
+          estimatedInputTokens: facts.estimatedInputTokens === null ? null : BigInt(facts.estimatedInputTokens),
+          validationErrorCount: report.errorCount,
+        },
+      })
+      return { file, duplicate: false, report }
+    } catch (error) {
+      await rm(finalPath, { force: true })
+      throw error
+    }
+  } finally {
+    await rm(tempPath, { force: true })
+  }
+}

@@ -1,0 +1,27 @@
+import 'server-only'
+import { createReadStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { env } from '@/lib/server/env'
+
+// Everything users upload and providers return lives under DATA_DIR: one folder to back up.
+export const storageDirs = {
+  files: path.join(env.dataDir, 'files'),
+  uploads: path.join(env.dataDir, 'uploads'),
+}
+
+/** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */
+export const toStoragePath = (absolute: string) => path.relative(env.dataDir, absolute)
+export const fromStoragePath = (relative: string) => path.join(env.dataDir, relative)
+
+export const storedFilePath = (fileId: string) => path.join(storageDirs.files, `${fileId}.jsonl`)
+
+export async function ensureStorageDirs() {
+  await Promise.all(Object.values(storageDirs).map((dir) => mkdir(dir, { recursive: true })))
+}
+
+/** A stored file as a web stream of bytes, for streamed downloads and re-validation. */
+export function readStoredFile(relative: string, options: { start?: number; end?: number } = {}): ReadableStream<Uint8Array> {
+  return Readable.toWeb(createReadStream(fromStoragePath(relative), { highWaterMark: 1 << 20, ...options })) as ReadableStream<Uint8Array>
+}
