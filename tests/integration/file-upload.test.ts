@@ -18,7 +18,7 @@ function unwrap<T>(result: ActionResult<T>): T {
   return result.data
 }
 
-function chunkForm(uploadId: string, offset: number, bytes: Uint8Array) {
+function chunkForm(uploadId: string, offset: number, bytes: Uint8Array<ArrayBuffer>) {
   const form = new FormData()
   form.set('uploadId', uploadId)
   form.set('offset', String(offset))
