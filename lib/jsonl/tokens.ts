@@ -1,0 +1,84 @@
+export const TOKEN_ENCODINGS = ['o200k_base', 'cl100k_base'] as const
+export type TokenEncoding = (typeof TOKEN_ENCODINGS)[number]
+
+export type CountTokens = (text: string) => number
+
+// 'sampled' counts the first SAMPLE_CHARS characters of text exactly and then every SAMPLE_EVERY-th
+// request, scaling the rest by the tokens-per-character seen so far: a 200 MB file is estimated in a
+// fraction of the time BPE over all of it takes (see README.md for figures), closely for files of similar
+// requests. Files under the sample size are counted exactly either way.
+export const TOKEN_ESTIMATE_MODES = ['sampled', 'exact', 'off'] as const
+export type TokenEstimateMode = (typeof TOKEN_ESTIMATE_MODES)[number]
+
+const SAMPLE_CHARS = 500_000
+const SAMPLE_EVERY = 200
+
+// gpt-tokenizer's own model map agrees (tests/unit/jsonl checks it); a rule rather than the map so that
+// dated snapshots, fine-tunes and models newer than the package still land on the right encoding.
+const CL100K_MODELS = /^(gpt-3\.5|gpt-4(-|$)|text-embedding-3-|text-embedding-ada-002|babbage-002|davinci-002)/
+
+export function encodingForModel(model: string | null): TokenEncoding {
+  if (model === null) return 'o200k_base'
+  // Fine-tunes are named ft:<base model>:<org>:<suffix>:<id>.
+  const base = model.startsWith('ft:') ? model.slice(3) : model
+  return CL100K_MODELS.test(base) ? 'cl100k_base' : 'o200k_base'
+}
+
+// Request text is data: "<|endoftext|>" in a prompt is plain text to the API, where gpt-tokenizer's
+// default would throw.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() }
+
+const loaded = new Map<TokenEncoding, Promise<CountTokens>>()
+
+// Loaded on first use: each encoding is megabytes of rank tables (about 70 MB of RSS for o200k_base) that a
+// validation with tokens off, or a browser bundle, should not pay for.
+export function loadTokenCounter(encoding: TokenEncoding): Promise<CountTokens> {
+  let counter = loaded.get(encoding)
+  if (counter === undefined) {
+    counter = (encoding === 'cl100k_base'
+      ? import('gpt-tokenizer/encoding/cl100k_base')
+      : import('gpt-tokenizer/encoding/o200k_base')
+    ).then(({ countTokens }) => (text: string) => countTokens(text, PLAIN_TEXT))
+    counter.catch(() => loaded.delete(encoding))
+    loaded.set(encoding, counter)
+  }
+  return counter
+}
+
+export class TokenTally {
+  private countedTokens = 0
+  private countedChars = 0
+  private scaledChars = 0
+  private fixedTokens = 0
+  private requests = 0
+
+  constructor(private readonly mode: Exclude<TokenEstimateMode, 'off'>) {}
+
+  // Whether the next request's text should be run through the tokenizer.
+  wantsExactCount(): boolean {
+    this.requests++
+    return this.mode === 'exact' || this.countedChars < SAMPLE_CHARS || this.requests % SAMPLE_EVERY === 0
+  }
+
+  addCounted(chars: number, tokens: number): void {
+    this.countedChars += chars
+    this.countedTokens += tokens
+  }
+
+  addScaled(chars: number): void {
+    this.scaledChars += chars
+  }
+
+  addFixed(tokens: number): void {
+    this.fixedTokens += tokens
+  }
+
+  get isExact(): boolean {
+    return this.scaledChars === 0
+  }
+
+  total(): number {
+    const perChar = this.countedChars === 0 ? 0 : this.countedTokens / this.countedChars
+    return this.fixedTokens + this.countedTokens + Math.round(this.scaledChars * perChar)
+  }
+}
