@@ -1,14 +1,13 @@
 'use client'
 
-import { Layers, Plus } from 'lucide-react'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
+import { Layers } from 'lucide-react'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { formatNumber, formatRelative } from '@/lib/format'
 import { useBatches } from '@/lib/queries/batches'
 import { BatchOutcomeBadge } from './batch-outcome-badge'
+import { NewBatchButton } from './new-batch-button'
 
 export function BatchList() {
   const { data, error, isPending, refetch } = useBatches()
@@ -19,14 +18,7 @@ export function BatchList() {
       <EmptyState
         icon={Layers}
         title="No batches yet"
-        action={
-          <Button asChild>
-            <Link href="/batches/new">
-              <Plus aria-hidden className="size-4" />
-              New batch
-            </Link>
-          </Button>
-        }
+        action={<NewBatchButton />}
       >
         Start one from a <code className="font-mono">.jsonl</code> file: it runs on the built-in engine out of the box, or on
         OpenAI once you add a connection.
