@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process'
+import { readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { procStatusBytes } from './memory'
+
+export type AppServer = {
+  baseUrl: string
+  /** The `next start` process that serves requests (a descendant of the start script). */
+  serverPid: number
+  stop(): Promise<void>
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name in parentheses may hold spaces; the parent id is the second field after it.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return null
+  }
+}
+
+function descendantsOf(root: number): number[] {
+  const parents = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const parent = parentOf(Number(entry))
+    if (parent !== null) parents.set(Number(entry), parent)
+  }
+  const found: number[] = []
+  let frontier = [root]
+  while (frontier.length > 0) {
+    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid)
+    found.push(...next)
+    frontier = next
+  }
+  return found
+}
+
+const commandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Starts the app the way a user does (`npm start`: lib/cli/start.ts migrates, checks the build, runs
+ * `next start`) on a data dir of its own, and waits until /api/health answers.
+ */
+export async function startAppServer({ projectRoot, port, dataDir }: { projectRoot: string; port: number; dataDir: string }): Promise<AppServer> {
+  const baseUrl = `http://127.0.0.1:${port}`
+  const answering = await fetch(`${baseUrl}/api/health`).then(
+    () => true,
+    () => false,
+  )
+  if (answering) throw new Error(`something already answers on ${baseUrl}; stop it or pick another port`)
+
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
+  })
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
+  let exited = false
+  const exit = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  void exit.then(() => {
+    exited = true
+  })
+
+  // SIGTERM travels down as on Ctrl-C: tsx relays it to the start script, which passes it to `next start`
+  // and exits once that has. Whatever of the tree is still there after 10 s is killed by its pid.
+  const stop = async () => {
+    if (child.pid === undefined || exited) return
+    const tree = [child.pid, ...descendantsOf(child.pid)].map((pid) => ({ pid, command: commandLine(pid) }))
+    child.kill('SIGTERM')
+    const timer = new AbortController()
+    await Promise.race([exit, sleep(10_000, undefined, { signal: timer.signal }).catch(() => {})])
+    timer.abort()
+    for (const { pid, command } of tree) {
+      if (command === '' || commandLine(pid) !== command) continue
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // gone in the meantime
+      }
+    }
+  }
+
+  try {
+    const deadline = Date.now() + 180_000
+    for (;;) {
+      if (exited) throw new Error(`the app exited before answering:\n${output}`)
+      const healthy = await fetch(`${baseUrl}/api/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
+      if (healthy) break
+      if (Date.now() > deadline) throw new Error(`the app did not answer /api/health within 180 s:\n${output}`)
+      await sleep(250)
+    }
+    const serverPid = descendantsOf(child.pid ?? -1)
+      .filter((pid) => /\bnext\b.*\bstart\b|next-server/.test(commandLine(pid)))
+      .sort((a, b) => (procStatusBytes(b, 'VmRSS') ?? 0) - (procStatusBytes(a, 'VmRSS') ?? 0))[0]
+    if (serverPid === undefined) throw new Error(`found no \`next start\` process under the start script (pid ${child.pid})`)
+    return { baseUrl, serverPid, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

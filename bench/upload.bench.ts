@@ -1,0 +1,155 @@
+// Uploading OpenAI's largest batch file (50,000 chat requests, 200 MB) to the real app, through the same
+// server actions and chunks as the browser (lib/queries/files.ts, useUploadBatchFile): startFileUpload with
+// the file's sha256, uploadFileChunk per chunk (FormData with the chunk as a Blob, one after another), then
+// completeFileUpload (the server re-validates and hashes the file from disk). Target (issue 3): the
+// server's RSS grows by less than 100 MB.
+//
+// The server is started as `npm start` does (lib/cli/start.ts) on a temporary data dir; its RSS is sampled
+// from /proc every 20 ms. Two different files are uploaded in turn: the first upload after a server start
+// also loads the tokenizer for the token estimate (a fixed one-time cost of about 70 MB, lib/jsonl/README.md),
+// the second shows what every later upload costs. The target is judged on both.
+import { createHash } from 'node:crypto'
+import { createReadStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ensureBuild } from '@/lib/cli/build'
+import { projectRoot } from '@/lib/cli/run'
+import type { ActionResult } from '@/lib/server/actions'
+import type { UploadResult, UploadStart } from '@/lib/server/files/upload'
+import { startAppServer, type AppServer } from './support/app-server'
+import { LARGE_FILE, writeChatFile } from './support/chat-file'
+import { MB, procStatusBytes, trackPeakRss } from './support/memory'
+import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
+import type { Bench, BenchRow } from './types'
+
+const PORT = 3991
+const MEMORY_TARGET_MB = 100
+const ACTIONS = ['startFileUpload', 'uploadFileChunk', 'completeFileUpload', 'cancelFileUpload'] as const
+type UploadAction = (typeof ACTIONS)[number]
+
+const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+function unwrap<T>(result: ActionResult<T>, what: string): T {
+  if (!result.ok) throw new Error(`${what} failed: ${JSON.stringify(result.error)}`)
+  return result.data
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk)
+  return hash.digest('hex')
+}
+
+type Upload = {
+  seconds: number
+  sendSeconds: number
+  completeSeconds: number
+  chunks: number
+  bytes: number
+  rssBefore: number
+  /** RSS growth when the last chunk was stored, before completion. */
+  rssAfterChunks: number
+  rssGrowth: number
+}
+
+async function upload(server: AppServer, actions: ServerActions<UploadAction>, file: string, lines: number): Promise<Upload> {
+  const call = <T>(action: UploadAction, args: unknown[]) => callServerAction<ActionResult<T>>(server.baseUrl, actions.page, actions.ids[action], args)
+  // A file-backed Blob, like the browser's File: chunks are read from disk as they are sent.
+  const blob = await openAsBlob(file)
+  // The browser hashes the file while checking it, before the upload starts, and sends the hash along.
+  const sha256 = await sha256Of(file)
+  const memory = trackPeakRss(server.serverPid)
+  const started = performance.now()
+  const start = unwrap(await call<UploadStart>('startFileUpload', [{ filename: path.basename(file), bytes: blob.size, sha256 }]), 'startFileUpload')
+  if (start.kind !== 'started') throw new Error('the server offered an earlier identical file; the bench needs a new one')
+  let chunks = 0
+  for (let offset = 0; offset < blob.size; offset += start.chunkBytes) {
+    const form = new FormData()
+    form.set('uploadId', start.uploadId)
+    form.set('offset', String(offset))
+    form.set('chunk', blob.slice(offset, offset + start.chunkBytes))
+    unwrap(await call<{ received: number }>('uploadFileChunk', [form]), `uploadFileChunk at ${offset}`)
+    chunks++
+  }
+  const sent = performance.now()
+  const rssAfterChunks = (procStatusBytes(server.serverPid, 'VmRSS') ?? memory.before) - memory.before
+  const { file: stored, duplicate } = unwrap(await call<UploadResult>('completeFileUpload', [{ uploadId: start.uploadId }]), 'completeFileUpload')
+  const done = performance.now()
+  const rssGrowth = memory.stop()
+  if (duplicate || stored.bytes !== blob.size || stored.lineCount !== lines) {
+    throw new Error(`the server stored something else than the file sent: ${JSON.stringify({ duplicate, stored })}`)
+  }
+  return {
+    seconds: (done - started) / 1000,
+    sendSeconds: (sent - started) / 1000,
+    completeSeconds: (done - sent) / 1000,
+    chunks,
+    bytes: blob.size,
+    rssBefore: memory.before,
+    rssAfterChunks,
+    rssGrowth,
+  }
+}
+
+function rows(name: string, result: Upload): BenchRow[] {
+  const rate = (seconds: number) => `${fixed(result.bytes / MB / seconds)} MB/s`
+  return [
+    {
+      name: `${name}: speed end to end`,
+      figure: rate(result.seconds),
+      comparison: `${fixed(result.seconds, 1)} s: ${result.chunks} chunks sent in ${fixed(result.sendSeconds, 1)} s (${rate(result.sendSeconds)}), completion (server re-validation, sha256, store) ${fixed(result.completeSeconds, 1)} s`,
+    },
+    {
+      name: `${name}: server peak RSS growth`,
+      figure: `+${fixed(result.rssGrowth / MB)} MB`,
+      comparison: `over the ${fixed(result.rssBefore / MB)} MB of the \`next start\` process just before; +${fixed(result.rssAfterChunks / MB)} MB of it already when the last chunk was stored`,
+      target: `< ${MEMORY_TARGET_MB} MB`,
+      met: result.rssGrowth / MB < MEMORY_TARGET_MB,
+    },
+  ]
+}
+
+async function run(): Promise<BenchRow[]> {
+  // Without a build of the current source there is nothing faithful to measure; say so in the report
+  // rather than stopping the benches that come after this one.
+  const notMeasured = (why: string): BenchRow[] => {
+    console.log(`  not measured: ${why}`)
+    return [{ name: 'upload through server actions', figure: 'not measured', comparison: why }]
+  }
+  if (!(await ensureBuild())) return notMeasured('`next build` of the current source failed (errors above)')
+  const actions = findServerActions(projectRoot, 'app/files/actions.ts', ACTIONS)
+  if ('missing' in actions) return notMeasured(actions.missing)
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-bench-upload-'))
+  let server: AppServer | null = null
+  try {
+    const first = path.join(dir, 'chat-200mb-a.jsonl')
+    const second = path.join(dir, 'chat-200mb-b.jsonl')
+    const { bytes, lines } = writeChatFile(first, { ...LARGE_FILE, seed: 1 })
+    writeChatFile(second, { ...LARGE_FILE, seed: 2 })
+    console.log(`  generated two files of ${fixed(bytes / MB)} MB, ${fixed(lines)} lines; actions found on ${actions.page}`)
+
+    server = await startAppServer({ projectRoot, port: PORT, dataDir: path.join(dir, 'data') })
+    // Loads the page's action bundle and opens the database, as the browser's first call would.
+    const warm = await callServerAction<ActionResult<UploadStart>>(server.baseUrl, actions.page, actions.ids.startFileUpload, [{ filename: 'warm-up.jsonl', bytes: 1 }])
+    const warmStart = unwrap(warm, 'startFileUpload (warm-up)')
+    if (warmStart.kind === 'started') {
+      unwrap(await callServerAction<ActionResult<null>>(server.baseUrl, actions.page, actions.ids.cancelFileUpload, [{ uploadId: warmStart.uploadId }]), 'cancelFileUpload')
+    }
+
+    const cold = await upload(server, actions, first, lines)
+    console.log(`  first upload: ${fixed(cold.seconds, 1)} s, server RSS +${fixed(cold.rssGrowth / MB)} MB`)
+    const later = await upload(server, actions, second, lines)
+    console.log(`  second upload: ${fixed(later.seconds, 1)} s, server RSS +${fixed(later.rssGrowth / MB)} MB`)
+    return [
+      ...rows(`${fixed(bytes / MB)} MB / ${fixed(lines)} lines, first upload after server start (loads the tokenizer)`, cold),
+      ...rows('the same size, next upload (tokenizer loaded)', later),
+    ]
+  } finally {
+    await server?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const bench: Bench = { name: 'upload', run }
+export default bench
