@@ -8,8 +8,43 @@ import { z } from 'zod'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema)
 
-const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN/i
+// BATCHBOARD_UPSTREAMS holds upstream API keys.
+const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN|UPSTREAMS/i
 const portMessage = 'must be a port number from 1 to 65535'
+const rateMessage = 'must be a fraction from 0 to 1, e.g. 0.05'
+
+const rate = optional(z.coerce.number({ error: rateMessage }).min(0, rateMessage).max(1, rateMessage).default(0))
+
+/** One upstream in BATCHBOARD_UPSTREAMS; the same fields the upstream service saves. */
+export const upstreamSeedSchema = z.object({
+  name: z.string().min(1).max(100),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  apiKey: z.string().max(10_000).optional(),
+  models: z.array(z.string().min(1).max(200)).min(1).default(['*']),
+  maxConcurrency: z.number().int().min(1).max(1024).default(8),
+  timeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
+  headers: z.record(z.string(), z.string()).default({}),
+})
+
+export type UpstreamSeed = z.infer<typeof upstreamSeedSchema>
+
+const upstreamsMessage =
+  'must be a JSON array of upstreams, e.g. [{"name":"ollama","baseUrl":"http://localhost:11434/v1","models":["llama*"]}]'
+
+const upstreams = optional(
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${upstreamsMessage} (it is not valid JSON)` })
+        return z.NEVER
+      }
+    })
+    .pipe(z.array(upstreamSeedSchema, upstreamsMessage))
+    .default([]),
+)
 
 export const envSchema = z.object({
   DATA_DIR: optional(z.string().default('./data')),
@@ -22,6 +57,16 @@ export const envSchema = z.object({
   PORT: optional(z.coerce.number({ error: portMessage }).int(portMessage).min(1, portMessage).max(65535, portMessage).default(3000)),
   HOSTNAME: optional(z.string().default('127.0.0.1')),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error').default('info')),
+  BATCHBOARD_API_KEY: optional(z.string().min(8, 'must be at least 8 characters').optional()),
+  BATCHBOARD_SECRET: optional(z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
+  BATCHBOARD_UPSTREAMS: upstreams,
+  BATCHBOARD_ENGINE: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
+  BATCHBOARD_ENGINE_MAX_ATTEMPTS: optional(z.coerce.number().int().min(1).max(20).default(6)),
+  BATCHBOARD_SIMULATOR_LATENCY_MS: optional(z.coerce.number().int().min(0).max(600_000).default(0)),
+  BATCHBOARD_SIMULATOR_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024).default(64)),
+  BATCHBOARD_SIMULATOR_ERROR_RATE: rate,
+  BATCHBOARD_SIMULATOR_RATE_LIMIT_RATE: rate,
+  BATCHBOARD_SIMULATOR_TIMEOUT_RATE: rate,
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -35,6 +80,15 @@ export type Env = {
   port: number
   hostname: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** A /v1 API key given by the operator (automation); keys made in the app are in the database. */
+  apiKey: string | undefined
+  /** Encrypts secrets at rest; without it a key is generated once into DATA_DIR/secret.key. */
+  secret: string | undefined
+  upstreams: UpstreamSeed[]
+  /** Whether the server process runs the engine's scheduler (off when only `npm run worker` should). */
+  engineEnabled: boolean
+  engineMaxAttempts: number
+  simulator: { latencyMs: number; concurrency: number; errorRate: number; rateLimitRate: number; timeoutRate: number }
 }
 
 export class EnvError extends Error {
@@ -53,7 +107,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         const name = String(issue.path[0])
         // Echo the bad value to help fix typos, but never a secret's.
         const got = SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(source[name])})`
-        return `${name}: ${issue.message}${got}`
+        // Nested problems (an upstream in BATCHBOARD_UPSTREAMS) say which entry and field.
+        const where = issue.path.length > 1 ? ` at ${issue.path.slice(1).join('.')}` : ''
+        return `${name}${where}: ${issue.message}${got}`
       }),
     )
   }
@@ -66,6 +122,18 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: parsed.data.PORT,
     hostname: parsed.data.HOSTNAME,
     logLevel: parsed.data.LOG_LEVEL,
+    apiKey: parsed.data.BATCHBOARD_API_KEY,
+    secret: parsed.data.BATCHBOARD_SECRET,
+    upstreams: parsed.data.BATCHBOARD_UPSTREAMS,
+    engineEnabled: parsed.data.BATCHBOARD_ENGINE === 'on',
+    engineMaxAttempts: parsed.data.BATCHBOARD_ENGINE_MAX_ATTEMPTS,
+    simulator: {
+      latencyMs: parsed.data.BATCHBOARD_SIMULATOR_LATENCY_MS,
+      concurrency: parsed.data.BATCHBOARD_SIMULATOR_CONCURRENCY,
+      errorRate: parsed.data.BATCHBOARD_SIMULATOR_ERROR_RATE,
+      rateLimitRate: parsed.data.BATCHBOARD_SIMULATOR_RATE_LIMIT_RATE,
+      timeoutRate: parsed.data.BATCHBOARD_SIMULATOR_TIMEOUT_RATE,
+    },
   }
 }
 

@@ -1,4 +1,6 @@
 import 'server-only'
+import { startEngine } from '@/lib/server/engine/start'
+import { env } from '@/lib/server/env'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000
@@ -11,4 +13,6 @@ export function startBackgroundWork() {
   setInterval(() => {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
   }, SWEEP_EVERY_MS).unref()
+  // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
+  if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
 }

@@ -1,0 +1,116 @@
+// The engine's overhead: 50,000 chat lines through the engine against the simulator, versus autocannon sending the
+// same requests to the same simulator at the same concurrency, in the same run. The simulator runs in its own
+// process; the engine runs in a child with the react-server condition, as `npm run worker` does.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import type { Bench, BenchRow } from './types'
+
+// autocannon ships no types (and @types/autocannon is not a dependency); this is the part used here.
+type AutocannonOptions = { url: string; method: string; headers: Record<string, string>; body: string; connections: number; amount: number }
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<unknown>
+
+const root = path.resolve(import.meta.dirname, '..')
+const LINES = Number(process.env.BENCH_ENGINE_LINES ?? 50_000)
+const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Summarise the benefits of batching in one sentence.' }], max_tokens: 50 })
+
+async function startSimulatorProcess(latencyMs: number) {
+  // tsx may hand an eval'd import() the module as CommonJS (exports under default).
+  const code = `import('${path.join(root, 'lib/server/engine/simulator.ts')}').then(async (m) => { const s = await (m.startSimulator ?? m.default.startSimulator)({ latencyMs: ${latencyMs} }); console.log(s.url) })`
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
+    child.once('exit', (exitCode) => reject(new Error(`simulator exited with ${exitCode}`)))
+  })
+  return { url, stop: () => child.kill() }
+}
+
+async function autocannonRate(url: string, connections: number): Promise<number> {
+  const started = performance.now()
+  await autocannon({ url: `${url}/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY, connections, amount: LINES })
+  return LINES / ((performance.now() - started) / 1000)
+}
+
+// Runs in the child: migrate a fresh data dir, store the file, create the batch, run the scheduler to completion.
+const ENGINE_SCRIPT = `
+const { writeFileSync } = require('node:fs')
+const path = require('node:path')
+const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
+void (async () => {
+  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
+  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
+  migrateDatabase(loadEnv(process.env))
+  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const { ingestFile } = await load('${path.join(root, 'lib/server/files/ingest.ts')}')
+  const { createEngineBatch, startEngine } = { ...(await load('${path.join(root, 'lib/server/engine/index.ts')}')), ...(await load('${path.join(root, 'lib/server/engine/start.ts')}')) }
+  const lines = []
+  for (let i = 0; i < ${LINES}; i++) lines.push(JSON.stringify({ custom_id: 'r' + i, method: 'POST', url: '/v1/chat/completions', body: ${BODY} }))
+  const temp = path.join(process.env.DATA_DIR, 'in.jsonl')
+  writeFileSync(temp, lines.join('\\n') + '\\n')
+  const { file } = await ingestFile(temp, { filename: 'in.jsonl', rejectInvalid: true, reuseDuplicate: false })
+  await startEngine({ pollMs: 50 })
+  const created = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
+  let cpuAtStart = null
+  for (;;) {
+    const b = await db.batch.findUnique({ where: { id: created.id } })
+    if (b.status === 'in_progress' && !cpuAtStart) cpuAtStart = process.cpuUsage()
+    if (b.status === 'completed') {
+      const cpu = process.cpuUsage(cpuAtStart ?? undefined)
+      console.log(JSON.stringify({ seconds: (b.completedAt - b.inProgressAt) / 1000, cpuMs: (cpu.user + cpu.system) / 1000, completed: b.requestCountCompleted }))
+      process.exit(0)
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+})()
+`
+
+function engineRate(url: string, connections: number): { rate: number; cpuMsPerLine: number; completed: number } {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'))
+  try {
+    const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', ENGINE_SCRIPT], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        BATCHBOARD_UPSTREAMS: JSON.stringify([{ name: 'bench', baseUrl: url, models: ['bench-*'], maxConcurrency: connections }]),
+      },
+    })
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as { seconds: number; cpuMs: number; completed: number }
+    return { rate: LINES / result.seconds, cpuMsPerLine: result.cpuMs / LINES, completed: result.completed }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+async function scenario(latencyMs: number, connections: number, target: number): Promise<BenchRow[]> {
+  const simulator = await startSimulatorProcess(latencyMs)
+  try {
+    const direct = await autocannonRate(simulator.url, connections)
+    const engine = engineRate(simulator.url, connections)
+    const ratio = engine.rate / direct
+    return [
+      {
+        name: `${LINES.toLocaleString('en-US')} lines at ${latencyMs} ms latency, concurrency ${connections}`,
+        figure: `${Math.round(engine.rate).toLocaleString('en-US')} lines/s (${ratio.toFixed(2)}×)`,
+        comparison: `autocannon straight to the simulator: ${Math.round(direct).toLocaleString('en-US')} req/s`,
+        target: `≥ ${target}×`,
+        met: ratio >= target && engine.completed === LINES,
+      },
+      { name: `engine CPU per line at ${latencyMs} ms`, figure: `${engine.cpuMsPerLine.toFixed(3)} ms` },
+    ]
+  } finally {
+    simulator.stop()
+  }
+}
+
+export default {
+  name: 'engine',
+  async run() {
+    return [...(await scenario(0, 64, 0.8)), ...(await scenario(100, 256, 0.95))]
+  },
+} satisfies Bench

@@ -1,0 +1,18 @@
+import 'server-only'
+
+export { cancelEngineBatch, createEngineBatch, getEngineBatch, getEngineProgress, type EngineProgress } from './batches'
+export { parseCompletionWindow } from './completion-window'
+export { ENGINE_ENDPOINTS, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './runner'
+export { startScheduler, wakeSchedulers, type Scheduler, type SchedulerOptions } from './scheduler'
+export { startSimulator, type Simulator, type SimulatorOptions } from './simulator'
+export {
+  deleteUpstream,
+  getBuiltinSimulator,
+  listUpstreams,
+  saveUpstream,
+  saveUpstreamInput,
+  seedUpstreamsFromEnv,
+  upstreamIdInput,
+  type SaveUpstreamInput,
+  type UpstreamSummary,
+} from './upstreams'

@@ -1,0 +1,137 @@
+import 'server-only'
+import { randomBytes } from 'node:crypto'
+import os from 'node:os'
+import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
+import { db } from '@/lib/server/db'
+import { env } from '@/lib/server/env'
+import { DEFAULT_ENGINE_OPTIONS, runBatch, type EngineOptions } from './runner'
+
+export type SchedulerOptions = Partial<EngineOptions> & {
+  /** How often to look for work when nothing wakes the scheduler. */
+  pollMs?: number
+  /** Batches this process runs at once. */
+  maxBatches?: number
+}
+
+export type Scheduler = { owner: string; wake(): void; stop(): Promise<void> }
+
+const ACTIVE_STATUSES = ['validating', 'in_progress', 'finalizing', 'cancelling']
+
+// Schedulers in this process, so creating or cancelling a batch can wake them instead of waiting for a poll.
+const schedulers = new Set<{ wake(): void; notify(batchId: string): void }>()
+
+export function wakeSchedulers(batchId?: string) {
+  for (const scheduler of schedulers) {
+    if (batchId) scheduler.notify(batchId)
+    scheduler.wake()
+  }
+}
+
+/** A lease held by a process on this machine that no longer exists can be taken at once, not after it expires. */
+function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':')
+  if (host !== os.hostname() || !pid) return false
+  try {
+    process.kill(Number(pid), 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/**
+ * Finds builtin batches that need work and runs them, each under a lease renewed with every commit: two
+ * processes (the server and `npm run worker`, or several workers) never run the same batch.
+ */
+export function startScheduler(options: SchedulerOptions = {}): Scheduler {
+  const engineOptions: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, maxAttempts: env.engineMaxAttempts, ...options }
+  const pollMs = options.pollMs ?? 1000
+  const maxBatches = options.maxBatches ?? 4
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  const shutdown = new AbortController()
+  const running = new Map<string, { promise: Promise<void>; check?: () => void }>()
+  const retryAfter = new Map<string, { at: number; failures: number }>()
+  let ticking: Promise<void> | null = null
+  let again = false
+
+  async function claim(batchId: string, leaseOwner: string | null, leaseExpiresAt: Date | null): Promise<boolean> {
+    const now = new Date()
+    const free = leaseOwner === null || (leaseExpiresAt !== null && leaseExpiresAt < now) || isDeadLocalOwner(leaseOwner)
+    if (!free) return false
+    const { count } = await db.engineRun.updateMany({
+      // Compare-and-set on the lease we saw: if another process claimed it meanwhile, this matches nothing.
+      where: { batchId, leaseOwner, leaseExpiresAt },
+      data: { leaseOwner: owner, leaseExpiresAt: new Date(now.getTime() + engineOptions.leaseMs) },
+    })
+    return count === 1
+  }
+
+  function start(batchId: string) {
+    const entry: { promise: Promise<void>; check?: () => void } = { promise: Promise.resolve() }
+    entry.promise = runBatch(batchId, { owner, options: engineOptions, signal: shutdown.signal, onStop: (check) => (entry.check = check) })
+      .then(() => void retryAfter.delete(batchId))
+      .catch(async (error: unknown) => {
+        console.error(`Engine: batch ${batchId} stopped with an error; it will be resumed.`, error)
+        const failures = (retryAfter.get(batchId)?.failures ?? 0) + 1
+        retryAfter.set(batchId, { at: Date.now() + Math.min(60_000, 1000 * 2 ** failures), failures })
+        await db.engineRun.updateMany({ where: { batchId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } }).catch(() => {})
+      })
+      .finally(() => {
+        running.delete(batchId)
+        if (!shutdown.signal.aborted) wake()
+      })
+    running.set(batchId, entry)
+  }
+
+  async function tick() {
+    if (shutdown.signal.aborted || running.size >= maxBatches) return
+    const candidates = await db.batch.findMany({
+      where: { connectionId: BUILTIN_CONNECTION_ID, status: { in: ACTIVE_STATUSES }, id: { notIn: [...running.keys()] } },
+      select: { id: true, engineRun: { select: { leaseOwner: true, leaseExpiresAt: true } } },
+      orderBy: { createdAt: 'asc' },
+      take: maxBatches * 4,
+    })
+    for (const candidate of candidates) {
+      if (running.size >= maxBatches || shutdown.signal.aborted) break
+      if (!candidate.engineRun) continue
+      const backoff = retryAfter.get(candidate.id)
+      if (backoff && backoff.at > Date.now()) continue
+      if (await claim(candidate.id, candidate.engineRun.leaseOwner, candidate.engineRun.leaseExpiresAt)) start(candidate.id)
+    }
+  }
+
+  function wake() {
+    if (shutdown.signal.aborted) return
+    if (ticking) {
+      again = true
+      return
+    }
+    ticking = tick()
+      .catch((error: unknown) => console.error('Engine scheduler: looking for work failed.', error))
+      .finally(() => {
+        ticking = null
+        if (again) {
+          again = false
+          wake()
+        }
+      })
+  }
+
+  const handle = { wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
+  schedulers.add(handle)
+  const timer = setInterval(wake, pollMs)
+  timer.unref()
+  wake()
+
+  return {
+    owner,
+    wake,
+    async stop() {
+      schedulers.delete(handle)
+      clearInterval(timer)
+      shutdown.abort()
+      await ticking
+      await Promise.allSettled([...running.values()].map((entry) => entry.promise))
+    },
+  }
+}

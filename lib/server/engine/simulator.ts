@@ -1,0 +1,318 @@
+// No 'server-only' here on purpose: the simulator holds no secrets and touches no database, and the bench and
+// the tests start their own copies from plain Node processes, where that marker package throws.
+import { createHash, randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type SimulatorOptions = {
+  /** Milliseconds before each answer. */
+  latencyMs?: number
+  /** Fractions of requests answered with 500, with 429 (plus Retry-After), or never answered (a timeout). */
+  errorRate?: number
+  rateLimitRate?: number
+  timeoutRate?: number
+  /** What a 429 asks the client to wait; sent as retry-after-ms and (rounded up) retry-after. */
+  retryAfterMs?: number
+  /** Replaces Math.random for fault decisions, so a test can make them deterministic. */
+  random?: () => number
+}
+
+export type SimulatorStats = { requests: number; ok: number; rateLimited: number; serverErrors: number; timeouts: number; badRequests: number }
+
+export type Simulator = {
+  /** The base URL clients use, ending in /v1 like OpenAI's. */
+  url: string
+  port: number
+  stats: SimulatorStats
+  configure(options: SimulatorOptions): void
+  close(): Promise<void>
+}
+
+export const SIMULATOR_FINGERPRINT = 'batchboard-simulator'
+export const SIMULATED_HEADER = 'x-batchboard-simulated'
+
+const SIM_MODELS = ['sim-chat', 'sim-embed', 'sim-moderation']
+
+type Json = Record<string, unknown>
+
+/** ~4 characters per token, like OpenAI's rule of thumb: real-ish counts without a tokenizer on the hot path. */
+const tokensOf = (text: string) => Math.max(1, Math.ceil(text.length / 4))
+
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.map(textOf).join(' ')
+  if (value && typeof value === 'object') {
+    const record = value as Json
+    if (typeof record.text === 'string') return record.text
+    if ('content' in record) return textOf(record.content)
+  }
+  return ''
+}
+
+function seedOf(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0)
+}
+
+/** Deterministic reply length: the same prompt always gives the same answer and token counts. */
+function replyFor(prompt: string, cap: number | undefined): { text: string; tokens: number } {
+  const seed = seedOf(prompt)
+  const words = 5 + (seed % 40)
+  const limit = cap === undefined ? words : Math.min(words, cap)
+  const text = `Simulated answer (${seed.toString(16)}): ${'lorem ipsum dolor sit amet '.repeat(Math.ceil(limit / 5)).split(' ').slice(0, limit).join(' ')}`
+  return { text, tokens: limit }
+}
+
+function embeddingFor(input: string, dimensions: number): number[] {
+  const vector: number[] = []
+  let block = Buffer.alloc(0)
+  for (let i = 0; vector.length < dimensions; i++) {
+    if (block.length < 4) block = createHash('sha256').update(`${i}:${input}`).digest()
+    vector.push(Math.round((block.readUInt32BE(0) / 0xffffffff - 0.5) * 2e6) / 1e6)
+    block = block.subarray(4)
+  }
+  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0)) || 1
+  return vector.map((x) => Math.round((x / norm) * 1e6) / 1e6)
+}
+
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly param: string | null,
+  ) {
+    super(message)
+  }
+}
+
+const now = () => Math.floor(Date.now() / 1000)
+const hex = (bytes: number) => randomBytes(bytes).toString('hex')
+
+function maxTokensOf(body: Json, ...names: string[]): number | undefined {
+  for (const name of names) {
+    const value = body[name]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new BadRequest(`Invalid '${name}': integer below minimum value. Expected a value >= 1, but got ${JSON.stringify(value)} instead.`, name)
+    }
+    return value
+  }
+  return undefined
+}
+
+function requireModel(body: Json): string {
+  if (typeof body.model !== 'string' || body.model === '') throw new BadRequest("Missing required parameter: 'model'.", 'model')
+  return body.model
+}
+
+function chatCompletion(body: Json): Json {
+  const model = requireModel(body)
+  if (!Array.isArray(body.messages) || body.messages.length === 0) throw new BadRequest("Missing required parameter: 'messages'.", 'messages')
+  const prompt = body.messages.map(textOf).join('\n')
+  const reply = replyFor(prompt, maxTokensOf(body, 'max_completion_tokens', 'max_tokens'))
+  const promptTokens = tokensOf(prompt) + 3 * body.messages.length
+  return {
+    id: `chatcmpl-${hex(12)}`,
+    object: 'chat.completion',
+    created: now(),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: reply.tokens,
+      total_tokens: promptTokens + reply.tokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+    service_tier: 'default',
+    system_fingerprint: SIMULATOR_FINGERPRINT,
+    simulated: true,
+  }
+}
+
+function completion(body: Json): Json {
+  const model = requireModel(body)
+  const prompt = textOf(body.prompt)
+  const reply = replyFor(prompt, maxTokensOf(body, 'max_tokens'))
+  const promptTokens = tokensOf(prompt)
+  return {
+    id: `cmpl-${hex(12)}`,
+    object: 'text_completion',
+    created: now(),
+    model,
+    choices: [{ index: 0, text: reply.text, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: reply.tokens, total_tokens: promptTokens + reply.tokens },
+    system_fingerprint: SIMULATOR_FINGERPRINT,
+    simulated: true,
+  }
+}
+
+function response(body: Json): Json {
+  const model = requireModel(body)
+  const prompt = [textOf(body.instructions), textOf(body.input)].join('\n')
+  const reply = replyFor(prompt, maxTokensOf(body, 'max_output_tokens'))
+  const inputTokens = tokensOf(prompt)
+  return {
+    id: `resp_${hex(16)}`,
+    object: 'response',
+    created_at: now(),
+    status: 'completed',
+    model,
+    output: [{ id: `msg_${hex(16)}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] }],
+    error: null,
+    incomplete_details: null,
+    usage: {
+      input_tokens: inputTokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: reply.tokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: inputTokens + reply.tokens,
+    },
+    metadata: body.metadata ?? {},
+    simulated: true,
+  }
+}
+
+function embeddings(body: Json): Json {
+  const model = requireModel(body)
+  const inputs = Array.isArray(body.input) ? body.input : [body.input]
+  if (inputs.length === 0 || inputs.some((input) => input === undefined || input === '')) throw new BadRequest("Missing required parameter: 'input'.", 'input')
+  const dimensions = typeof body.dimensions === 'number' && body.dimensions > 0 ? Math.min(body.dimensions, 4096) : 64
+  const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)))
+  const tokens = texts.reduce((sum, text) => sum + tokensOf(text), 0)
+  return {
+    object: 'list',
+    data: texts.map((text, index) => ({ object: 'embedding', index, embedding: embeddingFor(text, dimensions) })),
+    model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+    simulated: true,
+  }
+}
+
+const MODERATION_CATEGORIES = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/instructions', 'self-harm/intent', 'sexual', 'sexual/minors', 'violence', 'violence/graphic']
+
+function moderation(body: Json): Json {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input]
+  if (body.input === undefined) throw new BadRequest("Missing required parameter: 'input'.", 'input')
+  return {
+    id: `modr-${hex(12)}`,
+    model: typeof body.model === 'string' ? body.model : 'omni-moderation-latest',
+    results: inputs.map((input) => {
+      const seed = seedOf(textOf(input) || JSON.stringify(input))
+      return {
+        flagged: false,
+        categories: Object.fromEntries(MODERATION_CATEGORIES.map((name) => [name, false])),
+        category_scores: Object.fromEntries(MODERATION_CATEGORIES.map((name, i) => [name, ((seed >> i) & 0xff) / 1e5])),
+        category_applied_input_types: Object.fromEntries(MODERATION_CATEGORIES.map((name) => [name, ['text']])),
+      }
+    }),
+    simulated: true,
+  }
+}
+
+const HANDLERS: Record<string, (body: Json) => Json> = {
+  '/chat/completions': chatCompletion,
+  '/completions': completion,
+  '/responses': response,
+  '/embeddings': embeddings,
+  '/moderations': moderation,
+}
+
+const errorBody = (message: string, type: string, param: string | null, code: string | null) => JSON.stringify({ error: { message, type, param, code } })
+
+/**
+ * An OpenAI-compatible server on 127.0.0.1 with an ephemeral port: deterministic, well-formed answers with
+ * token counts, and configurable latency and faults. Every answer says it is simulated.
+ */
+export async function startSimulator(initial: SimulatorOptions = {}): Promise<Simulator> {
+  let options: SimulatorOptions = { ...initial }
+  const stats: SimulatorStats = { requests: 0, ok: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, badRequests: 0 }
+  const hanging = new Set<http.ServerResponse>()
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      stats.requests++
+      const requestId = `req_${hex(16)}`
+      const send = (status: number, body: string, extra: Record<string, string> = {}) => {
+        const write = () => {
+          if (res.destroyed) return
+          res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId, [SIMULATED_HEADER]: '1', ...extra })
+          res.end(body)
+        }
+        const latency = options.latencyMs ?? 0
+        if (latency > 0) setTimeout(write, latency)
+        else write()
+      }
+      const path = (req.url ?? '/').split('?')[0]!.replace(/^\/v1(?=\/)/, '')
+      if (req.method === 'GET' && path === '/models') {
+        send(200, JSON.stringify({ object: 'list', data: SIM_MODELS.map((id) => ({ id, object: 'model', created: 0, owned_by: 'batchboard-simulator' })) }))
+        return
+      }
+      const handler = HANDLERS[path]
+      if (req.method !== 'POST' || !handler) {
+        send(404, errorBody(`Invalid URL (${req.method} ${req.url})`, 'invalid_request_error', null, null))
+        return
+      }
+      const random = options.random ?? Math.random
+      const roll = random()
+      const timeoutRate = options.timeoutRate ?? 0
+      const rateLimitRate = options.rateLimitRate ?? 0
+      const errorRate = options.errorRate ?? 0
+      if (roll < timeoutRate) {
+        stats.timeouts++
+        // Never answered: the client's timeout is what ends it.
+        hanging.add(res)
+        res.on('close', () => hanging.delete(res))
+        return
+      }
+      if (roll < timeoutRate + rateLimitRate) {
+        stats.rateLimited++
+        const wait = options.retryAfterMs ?? 100
+        send(429, errorBody('Rate limit reached for requests (simulated). Please try again shortly.', 'requests', null, 'rate_limit_exceeded'), {
+          'retry-after-ms': String(wait),
+          'retry-after': String(Math.ceil(wait / 1000)),
+        })
+        return
+      }
+      if (roll < timeoutRate + rateLimitRate + errorRate) {
+        stats.serverErrors++
+        send(500, errorBody('The server had an error while processing your request (simulated). Sorry about that!', 'server_error', null, null))
+        return
+      }
+      let body: Json
+      try {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('The body must be a JSON object.', null)
+        body = parsed as Json
+        if (body.stream === true) throw new BadRequest('The simulator does not stream; set stream to false.', 'stream')
+        const result = handler(body)
+        stats.ok++
+        send(200, JSON.stringify(result))
+      } catch (error) {
+        stats.badRequests++
+        const param = error instanceof BadRequest ? error.param : null
+        const message = error instanceof BadRequest ? error.message : 'We could not parse the JSON body of your request.'
+        send(400, errorBody(message, 'invalid_request_error', param, error instanceof BadRequest ? null : 'invalid_json'))
+      }
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    stats,
+    configure(next) {
+      options = { ...options, ...next }
+    },
+    close() {
+      for (const res of hanging) res.destroy()
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(() => resolve()))
+    },
+  }
+}

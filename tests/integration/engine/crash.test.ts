@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { db } from '@/lib/server/db'
+import { createEngineBatch } from '@/lib/server/engine'
+import { ingestFile } from '@/lib/server/files/ingest'
+import { fromStoragePath } from '@/lib/server/storage'
+import { chatFile } from '@/tests/support/batch-files'
+import { parseResultLines, waitFor } from '@/tests/support/engine'
+
+const LINES = 10_000
+const workers: ChildProcess[] = []
+
+/** `npm run worker` without npm in between, so the pid we kill is the worker itself. */
+async function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/worker.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../../..'),
+    env: {
+      ...process.env,
+      DATA_DIR: process.env.DATA_DIR,
+      BATCHBOARD_SIMULATOR_LATENCY_MS: '5',
+      BATCHBOARD_SIMULATOR_CONCURRENCY: '16',
+      // Some lines fail for good, so both result files are written when the worker dies.
+      BATCHBOARD_SIMULATOR_ERROR_RATE: '0.05',
+      BATCHBOARD_ENGINE_MAX_ATTEMPTS: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  workers.push(child)
+  // The worker migrates the database first; polling it from here meanwhile would hold up the migration's lock.
+  await new Promise<void>((resolve, reject) => {
+    let seen = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('is running builtin batches')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
+  })
+  return child
+}
+
+const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))
+
+afterAll(async () => {
+  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
+describe('a worker killed with SIGKILL mid-batch', () => {
+  it('resumes on restart and finishes with every line exactly once', { timeout: 120_000 }, async () => {
+    const temp = path.join(os.tmpdir(), `crash-${Date.now()}.jsonl`)
+    writeFileSync(temp, chatFile(LINES, { model: 'sim-chat' }))
+    const { file } = await ingestFile(temp, { filename: 'crash.jsonl', rejectInvalid: true, reuseDuplicate: false })
+    const { id } = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
+    const read = () => db.batch.findUniqueOrThrow({ where: { id } })
+
+    const first = await startWorker()
+    const midway = await waitFor(read, (b) => b.requestCountCompleted + b.requestCountFailed >= 2_000, 60_000, 20)
+    first.kill('SIGKILL')
+    await exited(first)
+    const atCrash = await read()
+    expect(midway.status).toBe('in_progress')
+    expect(atCrash.requestCountCompleted + atCrash.requestCountFailed).toBeLessThan(LINES)
+
+    const second = await startWorker()
+    const batch = await waitFor(read, (b) => b.status === 'completed', 90_000, 100)
+    second.kill('SIGTERM')
+    await exited(second)
+
+    const lines = async (fileId: string | null) => (fileId ? parseResultLines(readFileSync(fromStoragePath((await db.file.findUniqueOrThrow({ where: { id: fileId } })).storagePath!), 'utf8')) : [])
+    const output = await lines(batch.outputFileId)
+    const errors = await lines(batch.errorFileId)
+    expect(errors.length).toBeGreaterThan(0)
+    const ids = [...output, ...errors].map((line) => line.custom_id)
+    expect(ids).toHaveLength(LINES)
+    expect(new Set(ids).size).toBe(LINES)
+    expect(batch).toMatchObject({ requestCountTotal: LINES, requestCountCompleted: output.length, requestCountFailed: errors.length })
+    const outputFile = await db.file.findUniqueOrThrow({ where: { id: batch.outputFileId! } })
+    expect(Number(outputFile.bytes)).toBe(readFileSync(fromStoragePath(outputFile.storagePath!)).length)
+  })
+})
