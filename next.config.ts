@@ -4,10 +4,6 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Native modules stay out of the server bundle and load from node_modules at run time.
   serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3'],
-  experimental: {
-    // One upload chunk (UPLOAD_CHUNK_BYTES, 4 MiB) plus the multipart envelope.
-    serverActions: { bodySizeLimit: '5mb' },
-  },
 }
 
 export default nextConfig

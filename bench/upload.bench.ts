@@ -1,7 +1,7 @@
 // Uploading OpenAI's largest batch file (50,000 chat requests, 200 MB) to the real app, through the same
-// server actions and chunks as the browser (lib/queries/files.ts, useUploadBatchFile): startFileUpload with
-// the file's sha256, uploadFileChunk per chunk (FormData with the chunk as a Blob, one after another), then
-// completeFileUpload (the server re-validates and hashes the file from disk). Target (issue 3): the
+// requests as the browser (lib/queries/files.ts, useUploadBatchFile): the startFileUpload action with the
+// file's sha256, each chunk as the raw body of PUT /api/uploads/{uploadId}?offset=N (one after another), then
+// the completeFileUpload action (the server re-validates and hashes the file from disk). Target (issue 3): the
 // server's RSS grows by less than 100 MB.
 //
 // The server is started as `npm start` does (lib/cli/start.ts) on a temporary data dir; its RSS is sampled
@@ -24,7 +24,7 @@ import type { Bench, BenchRow } from './types'
 
 const PORT = 3991
 const MEMORY_TARGET_MB = 100
-const ACTIONS = ['startFileUpload', 'uploadFileChunk', 'completeFileUpload', 'cancelFileUpload'] as const
+const ACTIONS = ['startFileUpload', 'completeFileUpload', 'cancelFileUpload'] as const
 type UploadAction = (typeof ACTIONS)[number]
 
 const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
@@ -64,11 +64,12 @@ async function upload(server: AppServer, actions: ServerActions<UploadAction>, f
   if (start.kind !== 'started') throw new Error('the server offered an earlier identical file; the bench needs a new one')
   let chunks = 0
   for (let offset = 0; offset < blob.size; offset += start.chunkBytes) {
-    const form = new FormData()
-    form.set('uploadId', start.uploadId)
-    form.set('offset', String(offset))
-    form.set('chunk', blob.slice(offset, offset + start.chunkBytes))
-    unwrap(await call<{ received: number }>('uploadFileChunk', [form]), `uploadFileChunk at ${offset}`)
+    const response = await fetch(`${server.baseUrl}/api/uploads/${start.uploadId}?offset=${offset}`, {
+      method: 'PUT',
+      body: blob.slice(offset, offset + start.chunkBytes),
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+    if (!response.ok) throw new Error(`chunk at ${offset} failed: ${response.status} ${await response.text()}`)
     chunks++
   }
   const sent = performance.now()

@@ -2,13 +2,12 @@
 
 import { defineAction } from '@/lib/server/actions'
 import { deleteFile as deleteStoredFile } from '@/lib/server/files'
-import { abortUpload, appendUploadChunk, completeUpload, startUpload } from '@/lib/server/files/upload'
-import { fileIdInput, uploadChunkInput, uploadIdInput, uploadStartInput } from '@/lib/validations/files'
+import { abortUpload, completeUpload, startUpload } from '@/lib/server/files/upload'
+import { fileIdInput, uploadIdInput, uploadStartInput } from '@/lib/validations/files'
 
 export const startFileUpload = defineAction(uploadStartInput, (input) => startUpload(input))
 
-export const uploadFileChunk = defineAction(uploadChunkInput, (input) => appendUploadChunk(input))
-
+// The chunks themselves go to PUT /api/uploads/{uploadId} (README, decision 10).
 export const completeFileUpload = defineAction(uploadIdInput, ({ uploadId }) => completeUpload(uploadId))
 
 export const cancelFileUpload = defineAction(uploadIdInput, ({ uploadId }) => abortUpload(uploadId))

@@ -27,16 +27,8 @@ export type UploadStartInput = z.infer<typeof uploadStartInput>
 
 export const uploadIdInput = z.object({ uploadId: z.string().regex(/^upl_[0-9A-Za-z]{24}$/, 'not an upload id') })
 
-/** Chunks travel as FormData (the only way a server action takes binary data without base64). */
-export const uploadChunkInput = z.preprocess(
-  (value) => (value instanceof FormData ? Object.fromEntries(value) : value),
-  uploadIdInput.extend({
-    offset: z.coerce.number().int().min(0),
-    chunk: z.instanceof(Blob, { message: 'expected the chunk as a file part' }),
-  }),
-)
-
-export type UploadChunkInput = z.infer<typeof uploadChunkInput>
+/** A chunk's bytes are the request body of `PUT /api/uploads/{uploadId}?offset=N`. */
+export const uploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) })
 
 export const fileIdInput = z.object({ fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'not a file id') })
 

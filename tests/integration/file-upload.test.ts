@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest'
 import { GET as getFileContent } from '@/app/api/files/[fileId]/content/route'
 import { GET as getFilePreview } from '@/app/api/files/[fileId]/preview/route'
 import { GET as getFileDetail } from '@/app/api/files/[fileId]/route'
-import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload, uploadFileChunk } from '@/app/files/actions'
+import { PUT as putUploadChunk } from '@/app/api/uploads/[uploadId]/route'
+import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/app/files/actions'
+import { NextRequest } from 'next/server'
+import type { ErrorBody } from '@/lib/errors'
 import type { ActionResult } from '@/lib/server/actions'
 import { db } from '@/lib/server/db'
 import { sweepUploads } from '@/lib/server/files/upload'
@@ -18,12 +21,12 @@ function unwrap<T>(result: ActionResult<T>): T {
   return result.data
 }
 
-function chunkForm(uploadId: string, offset: number, bytes: Uint8Array<ArrayBuffer>) {
-  const form = new FormData()
-  form.set('uploadId', uploadId)
-  form.set('offset', String(offset))
-  form.set('chunk', new Blob([bytes]))
-  return form
+/** Sends a chunk as the browser does: the raw bytes as the body of PUT /api/uploads/{uploadId}?offset=N. */
+async function uploadFileChunk(uploadId: string, offset: number, bytes: Uint8Array<ArrayBuffer>): Promise<ActionResult<{ received: number }>> {
+  const request = new NextRequest(`http://127.0.0.1/api/uploads/${encodeURIComponent(uploadId)}?offset=${offset}`, { method: 'PUT', body: bytes })
+  const response = await putUploadChunk(request, { params: Promise.resolve({ uploadId }) })
+  const body = (await response.json()) as { received: number } | ErrorBody
+  return 'error' in body ? { ok: false, error: body.error } : { ok: true, data: body }
 }
 
 /** Uploads the way the browser does: start, chunks of `chunkBytes`, complete. */
@@ -32,7 +35,7 @@ async function upload(filename: string, text: string, chunkBytes = 1000) {
   const started = unwrap(await startFileUpload({ filename, bytes: bytes.length }))
   if (started.kind !== 'started') throw new Error('expected a new upload')
   for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
-    unwrap(await uploadFileChunk(chunkForm(started.uploadId, offset, bytes.subarray(offset, offset + chunkBytes))))
+    unwrap(await uploadFileChunk(started.uploadId, offset, bytes.subarray(offset, offset + chunkBytes)))
   }
   return { uploadId: started.uploadId, result: await completeFileUpload({ uploadId: started.uploadId }) }
 }
@@ -52,7 +55,7 @@ describe('chunked upload', () => {
     expect(readFileSync(path.join(process.env.DATA_DIR!, row.storagePath!), 'utf8')).toBe(text)
     expect(uploadsLeft()).toEqual([])
 
-    const download = await getFileContent(new (await import('next/server')).NextRequest(`http://127.0.0.1/api/files/${file.id}/content`), {
+    const download = await getFileContent(new NextRequest(`http://127.0.0.1/api/files/${file.id}/content`), {
       params: Promise.resolve({ fileId: file.id }),
     })
     expect(download.headers.get('content-disposition')).toContain('questions.jsonl')
@@ -95,11 +98,12 @@ describe('chunked upload', () => {
     const started = unwrap(await startFileUpload({ filename: 'resend.jsonl', bytes: bytes.length }))
     if (started.kind !== 'started') throw new Error('expected a new upload')
     const { uploadId } = started
-    unwrap(await uploadFileChunk(chunkForm(uploadId, 0, bytes.subarray(0, 100))))
-    unwrap(await uploadFileChunk(chunkForm(uploadId, 0, bytes.subarray(0, 100))))
-    expect(await uploadFileChunk(chunkForm(uploadId, 300, bytes.subarray(300, 400)))).toMatchObject({ ok: false, error: { code: 'chunk_out_of_order', param: 'offset' } })
-    expect(await completeFileUpload({ uploadId })).toMatchObject({ ok: false, error: { code: 'upload_incomplete' } })
-    unwrap(await uploadFileChunk(chunkForm(uploadId, 100, bytes.subarray(100))))
+    unwrap(await uploadFileChunk(uploadId, 0, bytes.subarray(0, 100)))
+    unwrap(await uploadFileChunk(uploadId, 0, bytes.subarray(0, 100)))
+    expect(await uploadFileChunk(uploadId, 300, bytes.subarray(300, 400))).toMatchObject({ ok: false, error: { code: 'chunk_out_of_order', param: 'offset' } })
+    expect(await uploadFileChunk(uploadId, 100, new Uint8Array(bytes.length).fill(65))).toMatchObject({ ok: false, error: { code: 'chunk_too_large' } })
+    expect(await completeFileUpload({ uploadId })).toMatchObject({ ok: false, error: { code: 'upload_incomplete', message: expect.stringContaining(`100 of ${bytes.length} bytes`) } })
+    unwrap(await uploadFileChunk(uploadId, 100, bytes.subarray(100)))
     const { file } = unwrap(await completeFileUpload({ uploadId }))
     expect(file.bytes).toBe(bytes.length)
   })
@@ -108,10 +112,10 @@ describe('chunked upload', () => {
     const before = await db.file.count()
     const started = unwrap(await startFileUpload({ filename: 'gone.jsonl', bytes: 500 }))
     if (started.kind !== 'started') throw new Error('expected a new upload')
-    unwrap(await uploadFileChunk(chunkForm(started.uploadId, 0, new Uint8Array(100).fill(65))))
+    unwrap(await uploadFileChunk(started.uploadId, 0, new Uint8Array(100).fill(65)))
     unwrap(await cancelFileUpload({ uploadId: started.uploadId }))
     expect(uploadsLeft()).toEqual([])
-    expect(await uploadFileChunk(chunkForm(started.uploadId, 100, new Uint8Array(10)))).toMatchObject({ ok: false, error: { code: 'upload_not_found' } })
+    expect(await uploadFileChunk(started.uploadId, 100, new Uint8Array(10))).toMatchObject({ ok: false, error: { code: 'upload_not_found' } })
     expect(await db.file.count()).toBe(before)
   })
 
@@ -128,7 +132,7 @@ describe('chunked upload', () => {
     expect(await startFileUpload({ filename: 'data.csv', bytes: 10 })).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'filename', message: expect.stringContaining('.jsonl') } })
     expect(await startFileUpload({ filename: '../../etc/x.jsonl', bytes: 10 })).toMatchObject({ ok: false, error: { param: 'filename' } })
     expect(await startFileUpload({ filename: 'huge.jsonl', bytes: 300_000_000 })).toMatchObject({ ok: false, error: { code: 'file_too_large' } })
-    expect(await uploadFileChunk(chunkForm('upl_../../../etc/passwd', 0, new Uint8Array(1)))).toMatchObject({ ok: false, error: { param: 'uploadId' } })
+    expect(await uploadFileChunk('upl_../../../etc/passwd', 0, new Uint8Array(1))).toMatchObject({ ok: false, error: { param: 'uploadId' } })
     expect(await completeFileUpload({ uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({ ok: false, error: { code: 'upload_not_found' } })
     expect(uploadsLeft()).toEqual([])
   })

@@ -1,6 +1,10 @@
 import 'server-only'
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { DEFAULT_MAX_BYTES } from '@/lib/jsonl'
 import { formatBytes } from '@/lib/format'
 import { db } from '@/lib/server/db'
@@ -10,9 +14,9 @@ import { storageDirs } from '@/lib/server/storage'
 import { ingestFile } from './ingest'
 import { toFileSummary } from './summary'
 import type { FileSummary } from '@/lib/types'
-import type { UploadChunkInput, UploadStartInput } from '@/lib/validations/files'
+import type { UploadStartInput } from '@/lib/validations/files'
 
-/** Small enough for one server-action request (see next.config.ts), large enough to keep requests few. */
+/** Large enough to keep requests few, small enough that a failed chunk costs little to resend. */
 export const UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024
 /** An upload nobody has touched for this long is abandoned; its temp data is swept. */
 export const ABANDONED_UPLOAD_MS = 60 * 60 * 1000
@@ -54,27 +58,36 @@ export async function startUpload(input: UploadStartInput): Promise<UploadStart>
 }
 
 /**
- * Writes one chunk at its offset. Resending a chunk (after a lost response) overwrites it, so a retry
- * never duplicates bytes; a gap is refused.
+ * Streams one chunk's bytes to its offset in the upload's temp file. Resending a chunk (after a lost
+ * response) overwrites it, so a retry never duplicates bytes; a gap is refused. The body is never held
+ * in memory: a 200 MB upload costs the server one chunk's worth of buffers at most.
  */
-export async function appendUploadChunk(input: UploadChunkInput): Promise<{ received: number }> {
-  const meta = await readMeta(input.uploadId)
-  const { size } = await stat(dataPath(input.uploadId))
-  if (input.offset > size) {
+export async function writeUploadChunk(uploadId: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<{ received: number }> {
+  const meta = await readMeta(uploadId)
+  const { size } = await stat(dataPath(uploadId))
+  if (offset > size) {
     throw new AppError(409, 'chunk_out_of_order', `The server has ${size} bytes of this upload; send the chunk at offset ${size} next.`, { param: 'offset' })
   }
-  const end = input.offset + input.chunk.size
-  if (end > meta.bytes) {
-    throw new AppError(400, 'chunk_too_large', `This chunk ends at byte ${end}, past the ${meta.bytes} bytes announced for the file. Start the upload again.`, { param: 'chunk' })
-  }
-  const handle = await open(dataPath(input.uploadId), 'r+')
+  if (!body) throw new AppError(400, 'empty_chunk', 'The chunk had no bytes. Send the file data as the request body.')
+  const room = meta.bytes - offset
+  let written = 0
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      written += chunk.length
+      if (written > room) {
+        done(new AppError(400, 'chunk_too_large', `This chunk goes past the ${meta.bytes} bytes announced for the file. Start the upload again.`, { param: 'offset' }))
+      } else done(null, chunk)
+    },
+  })
   try {
-    await handle.write(new Uint8Array(await input.chunk.arrayBuffer()), 0, input.chunk.size, input.offset)
-    await handle.truncate(end)
-  } finally {
-    await handle.close()
+    await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), limit, createWriteStream(dataPath(uploadId), { flags: 'r+', start: offset }))
+  } catch (error) {
+    // A chunk cut off or refused half-way keeps none of its bytes: the client resends it whole.
+    await truncate(dataPath(uploadId), offset)
+    throw error
   }
-  return { received: end }
+  await truncate(dataPath(uploadId), offset + written)
+  return { received: offset + written }
 }
 
 export type UploadResult = { file: FileSummary; duplicate: boolean }
