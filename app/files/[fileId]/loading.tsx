@@ -1,0 +1,5 @@
+import { FileDetailSkeleton } from '@/components/files/file-detail-skeleton'
+
+export default function Loading() {
+  return <FileDetailSkeleton />
+}

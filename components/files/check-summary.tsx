@@ -1,0 +1,64 @@
+import { CircleCheck, CircleX } from 'lucide-react'
+import type { ReactNode } from 'react'
+import type { ValidationReport } from '@/lib/jsonl'
+import { formatBytes, formatNumber } from '@/lib/format'
+import { describeMaxTokens, formatTokens, isGenerationEndpoint } from './file-format'
+
+export const countErrors = (count: number) => (count === 1 ? '1 error' : `${formatNumber(count)} errors`)
+
+/** The verdict on a checked file, then what the file holds. */
+export function CheckSummary({ report }: { report: ValidationReport }) {
+  return (
+    <div className="space-y-4 px-4 py-4">
+      {report.ok ? (
+        <div className="flex items-start gap-3">
+          <CircleCheck aria-hidden className="mt-0.5 size-5 shrink-0 text-success" />
+          <div>
+            <h2 className="text-base font-semibold">Ready to upload</h2>
+            <p className="text-sm text-muted">No problems found in {report.facts.requestCount === 1 ? '1 request' : `${formatNumber(report.facts.requestCount)} requests`}.</p>
+          </div>
+        </div>
+      ) : (
+        <div className="flex items-start gap-3">
+          <CircleX aria-hidden className="mt-0.5 size-5 shrink-0 text-danger" />
+          <div>
+            <h2 className="text-base font-semibold">{countErrors(report.errorCount)}</h2>
+            <p className="text-sm text-muted">Fix them in the file, then drop it again. Nothing has been uploaded.</p>
+          </div>
+        </div>
+      )}
+      <FileFacts facts={report.facts} />
+    </div>
+  )
+}
+
+function FileFacts({ facts }: { facts: ValidationReport['facts'] }) {
+  const items: { label: string; value: ReactNode; title?: string }[] = [
+    { label: 'Endpoint', value: facts.endpoint ? <code className="font-mono text-xs">{facts.endpoint}</code> : '—' },
+    { label: 'Model', value: facts.model ? <code className="font-mono text-xs">{facts.model}</code> : '—' },
+    { label: 'Requests', value: formatNumber(facts.requestCount) },
+    {
+      label: 'Est. input tokens',
+      value: facts.estimatedInputTokens === null ? '—' : `${facts.tokenEstimate === 'sampled' ? '≈ ' : ''}${formatTokens(facts.estimatedInputTokens)}`,
+      title:
+        facts.estimatedInputTokens === null
+          ? undefined
+          : `${formatNumber(facts.estimatedInputTokens)} tokens of text (${facts.tokenEncoding ?? 'unknown encoding'}${facts.tokenEstimate === 'sampled' ? ', part of it sampled' : ''}); images, tools and audio are not counted.`,
+    },
+    facts.endpoint === '/v1/embeddings'
+      ? { label: 'Embedding inputs', value: formatNumber(facts.embeddingInputCount) }
+      : { label: 'Images', value: formatNumber(facts.imageInputCount) },
+    ...(isGenerationEndpoint(facts.endpoint) ? [{ label: 'max_tokens', value: describeMaxTokens(facts.maxTokens), title: 'The output cap each request sets (max_tokens, max_completion_tokens or max_output_tokens)' }] : []),
+    { label: 'Size', value: `${formatBytes(facts.bytes)} · ${formatNumber(facts.lines)} lines` },
+  ]
+  return (
+    <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg bg-subtle/60 px-4 py-3 text-sm sm:grid-cols-4">
+      {items.map(({ label, value, title }) => (
+        <div key={label} className="min-w-0" title={title}>
+          <dt className="text-xs text-muted">{label}</dt>
+          <dd className="mt-0.5 truncate font-medium tabular-nums">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}

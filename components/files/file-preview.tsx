@@ -1,0 +1,62 @@
+'use client'
+
+import { ErrorNotice } from '@/components/ui/error-notice'
+import { Skeleton } from '@/components/ui/skeleton'
+import { formatNumber } from '@/lib/format'
+import { useFilePreview } from '@/lib/queries/files'
+
+const PREVIEW_LINES = 20
+
+// A line that is not JSON (an output file never is anything else, but an old upload might be) is shown as it is.
+function prettyPrint(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}
+
+function describeShown(shown: number, truncated: boolean, lineCount: number | null): string {
+  // The route flags a file that ends right after the last shown line as truncated; the request count knows better.
+  if (!truncated || (lineCount !== null && lineCount <= shown)) return `All ${shown} ${shown === 1 ? 'line' : 'lines'}`
+  return `First ${shown}${lineCount === null ? '' : ` of ${formatNumber(lineCount)}`} lines; download the file for the rest.`
+}
+
+/** The first lines of a stored file, each JSON line formatted, long values wrapped. */
+export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: number | null }) {
+  const { data, error, isPending, refetch } = useFilePreview(fileId, { lines: PREVIEW_LINES })
+  return (
+    <section aria-labelledby="preview-heading" className="rounded-xl border border-border bg-surface">
+      <div className="flex items-baseline justify-between gap-4 border-b border-border px-4 py-3">
+        <h2 id="preview-heading" className="text-sm font-semibold">
+          Preview
+        </h2>
+        {data ? <span className="text-xs text-muted">{describeShown(data.lines.length, data.truncated, lineCount)}</span> : null}
+      </div>
+      {isPending ? (
+        <div role="status" aria-label="Loading the preview" className="space-y-2 p-4">
+          <Skeleton className="h-24 w-full" />
+          <Skeleton className="h-24 w-full" />
+        </div>
+      ) : error ? (
+        <div className="p-4">
+          <ErrorNotice title="Could not load the preview" message={error.message} onRetry={() => void refetch()} />
+        </div>
+      ) : data.lines.length === 0 ? (
+        <p className="p-4 text-sm text-muted">The file is empty.</p>
+      ) : (
+        // Scrolls on its own so twenty formatted requests do not push the rest of the page away; focusable for the keyboard.
+        <ol tabIndex={0} aria-label="First lines of the file" className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
+          {data.lines.map(({ line, text }) => (
+            <li key={line} className="flex gap-4 px-4 py-3">
+              <span aria-label={`Line ${line}`} className="w-8 shrink-0 pt-px text-right font-mono text-xs text-muted tabular-nums select-none">
+                {line}
+              </span>
+              <pre className="min-w-0 flex-1 font-mono text-xs leading-5 whitespace-pre-wrap wrap-anywhere">{prettyPrint(text)}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
