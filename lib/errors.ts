@@ -13,3 +13,6 @@ export function isErrorBody(value: unknown): value is ErrorBody {
   const { error } = value as { error: unknown }
   return typeof error === 'object' && error !== null && 'message' in error && 'code' in error
 }
+
+/** What every server action returns: actions never throw to the browser. */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorDetail }

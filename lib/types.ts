@@ -27,6 +27,8 @@ export type FileSummary = {
   endpoint: string | null
   model: string | null
   createdAt: string
+  /** Batches that use the file as input, output or error file. */
+  batchCount: number
 }
 
 export type FileDetail = FileSummary & {

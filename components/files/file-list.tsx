@@ -6,9 +6,9 @@ import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
-import { ListSkeleton, Skeleton } from '@/components/ui/skeleton'
+import { ListSkeleton } from '@/components/ui/skeleton'
 import { formatBytes, formatDateTime, formatNumber, formatRelative } from '@/lib/format'
-import { useFile, useFilePages } from '@/lib/queries/files'
+import { useFilePages } from '@/lib/queries/files'
 import type { FileSummary } from '@/lib/types'
 import { DeleteFileDialog } from './delete-file-dialog'
 
@@ -73,7 +73,7 @@ export function FileList() {
                   {formatRelative(file.createdAt)}
                 </td>
                 <td className="px-4 py-3 text-right tabular-nums">
-                  <BatchCount fileId={file.id} />
+                  {file.batchCount === 0 ? <span className="text-muted">0</span> : formatNumber(file.batchCount)}
                 </td>
                 <td className="px-2 py-3">
                   <div className="flex justify-end gap-0.5">
@@ -105,12 +105,4 @@ export function FileList() {
       {deleting ? <DeleteFileDialog file={deleting} open onOpenChange={(open) => (open ? undefined : setDeleting(null))} /> : null}
     </div>
   )
-}
-
-// The list route has no batch count yet, so each row asks the file's detail (which the detail page reuses).
-function BatchCount({ fileId }: { fileId: string }) {
-  const { data, isPending, isError } = useFile(fileId)
-  if (isPending) return <Skeleton className="ml-auto h-4 w-6" />
-  if (isError) return <span className="text-muted">—</span>
-  return data.batches.length === 0 ? <span className="text-muted">0</span> : <>{formatNumber(data.batches.length)}</>
 }

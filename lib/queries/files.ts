@@ -1,7 +1,8 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/app/files/actions'
-import { isErrorBody, type ErrorDetail } from '@/lib/errors'
+import { isErrorBody, type ActionResult, type ErrorDetail } from '@/lib/errors'
+import { ActionError, unwrap } from './actions'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
 import type { FileListQuery } from '@/lib/validations/files'
 import { ApiError, fetchJson, withQuery } from './fetch-json'
@@ -58,21 +59,6 @@ export const useFilePages = (filters: Omit<FileFilters, 'cursor'> = {}) => useIn
 export const useFile = (fileId: string | null) => useQuery({ ...fileQueries.detail(fileId ?? ''), enabled: fileId !== null })
 export const useFilePreview = (fileId: string, options: { enabled?: boolean; lines?: number } = {}) =>
   useQuery({ ...fileQueries.preview(fileId, options.lines), enabled: options.enabled ?? true })
-
-/** A server action's refusal, carrying the one error shape. */
-export class ActionError extends Error {
-  constructor(readonly detail: ErrorDetail) {
-    super(detail.message)
-    this.name = 'ActionError'
-  }
-}
-
-type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorDetail }
-
-function unwrap<T>(result: ActionResult<T>): T {
-  if (!result.ok) throw new ActionError(result.error)
-  return result.data
-}
 
 export function useDeleteFile() {
   const queryClient = useQueryClient()

@@ -1,10 +1,10 @@
 import 'server-only'
 import type { z } from 'zod'
-import type { ErrorDetail } from '@/lib/errors'
+import type { ActionResult } from '@/lib/errors'
 import { authorizeAction } from '@/lib/server/auth'
 import { parseInput, toErrorDetail } from '@/lib/server/http/errors'
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorDetail }
+export type { ActionResult }
 
 /**
  * Every server action: parse the input with zod → authorise → call a service → return a result.

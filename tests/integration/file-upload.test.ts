@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { GET as getFileContent } from '@/app/api/files/[fileId]/content/route'
 import { GET as getFilePreview } from '@/app/api/files/[fileId]/preview/route'
 import { GET as getFileDetail } from '@/app/api/files/[fileId]/route'
+import { GET as getFiles } from '@/app/api/files/route'
 import { PUT as putUploadChunk } from '@/app/api/uploads/[uploadId]/route'
 import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/app/files/actions'
 import { NextRequest } from 'next/server'
@@ -63,6 +64,9 @@ describe('chunked upload', () => {
 
     const preview = await callRoute(getFilePreview, `/api/files/${file.id}/preview?lines=2`, { fileId: file.id })
     expect(preview.body).toEqual({ lines: [{ line: 1, text: chatLine({ customId: 'request-1' }) }, { line: 2, text: chatLine({ customId: 'request-2' }) }], truncated: true })
+
+    const whole = await callRoute(getFilePreview, `/api/files/${file.id}/preview?lines=25`, { fileId: file.id })
+    expect(whole.body).toMatchObject({ truncated: false, lines: { length: 25 } })
 
     const detail = await callRoute(getFileDetail, `/api/files/${file.id}`, { fileId: file.id })
     expect(detail.body).toMatchObject({ id: file.id, stored: true, batches: [], estimatedInputTokens: expect.any(Number) })
@@ -142,6 +146,8 @@ describe('deleting a file', () => {
   it('is refused while an unfinished batch uses it, and removes the bytes otherwise', async () => {
     const { file } = unwrap((await upload('in-use.jsonl', chatFile(2, { content: 'in use' }))).result)
     await db.batch.create({ data: { id: 'batch_uses_file', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'in_progress', inputFileId: file.id } })
+    const listed = await callRoute(getFiles, '/api/files')
+    expect((listed.body as { data: { id: string; batchCount: number }[] }).data.find((row) => row.id === file.id)).toMatchObject({ batchCount: 1 })
     expect(await deleteFile({ fileId: file.id })).toMatchObject({ ok: false, error: { code: 'file_in_use', message: expect.stringContaining('batch_uses_file') } })
 
     await db.batch.update({ where: { id: 'batch_uses_file' }, data: { status: 'completed' } })

@@ -6,13 +6,14 @@ import type { FileListQuery } from '@/lib/validations/files'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath, readStoredFile } from '@/lib/server/storage'
-import { toFileSummary } from './summary'
+import { includeBatchCount, toFileSummary } from './summary'
 
 export async function listFiles(query: FileListQuery): Promise<Page<FileSummary>> {
   const where = { purpose: query.purpose }
   const [rows, total] = await Promise.all([
     db.file.findMany({
       where,
+      include: includeBatchCount,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor } } : {}),
@@ -44,6 +45,7 @@ export async function getFile(fileId: string): Promise<FileDetail> {
   const batches = await batchesUsing(fileId)
   return {
     ...toFileSummary(file),
+    batchCount: batches.length,
     sha256: file.sha256,
     estimatedInputTokens: file.estimatedInputTokens === null ? null : Number(file.estimatedInputTokens),
     stored: file.storagePath !== null,
@@ -80,18 +82,24 @@ export async function previewFile(fileId: string, lineCount: number): Promise<Fi
   const reader = readStoredFile(storedPathOf(file), { end: PREVIEW_MAX_BYTES - 1 }).getReader()
   const decoder = new TextDecoder()
   let text = ''
+  let bytesRead = 0
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
+    bytesRead += value.length
     text += decoder.decode(value, { stream: true })
-    if (text.split('\n').length > lineCount) break
+    if (text.split('\n').length > lineCount + 1) break
   }
   await reader.cancel().catch(() => {})
+  const reachedEnd = bytesRead >= Number(file.bytes)
   const all = text.replace(/^\uFEFF/, '').split(/\r?\n/)
-  const lines = all.slice(0, lineCount).filter((line, index) => line.length > 0 || index < all.length - 1)
+  // The last piece is the empty rest after a final newline, or a line the read cut off; only a last
+  // line without a newline at the very end of the file is whole.
+  const rest = all.pop()
+  if (reachedEnd && rest) all.push(rest)
   return {
-    lines: lines.map((line, index) => ({ line: index + 1, text: line })),
-    truncated: Number(file.bytes) > PREVIEW_MAX_BYTES || all.length > lineCount,
+    lines: all.slice(0, lineCount).map((line, index) => ({ line: index + 1, text: line })),
+    truncated: !reachedEnd || all.length > lineCount,
   }
 }
 
