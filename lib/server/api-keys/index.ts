@@ -1,14 +1,15 @@
 import 'server-only'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { notFound } from '@/lib/server/http/errors'
+import type { ApiKeyList, ApiKeySummary, CreatedApiKey } from '@/lib/types'
+import type { createApiKeyInput } from '@/lib/validations/api-keys'
 
-export const createApiKeyInput = z.object({ name: z.string().trim().min(1).max(100) })
-export const apiKeyIdInput = z.object({ id: z.string().min(1).max(100) })
-
-export type ApiKeySummary = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+// The schemas live in lib/validations so the Settings form checks with the same rules.
+export { apiKeyIdInput, createApiKeyInput } from '@/lib/validations/api-keys'
+export type { ApiKeySummary } from '@/lib/types'
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex')
 
@@ -22,7 +23,7 @@ const toSummary = (row: { id: string; name: string; prefix: string; createdAt: D
 })
 
 /** The plaintext key is returned here and never again: only its sha256 is stored. */
-export async function createApiKey(input: z.infer<typeof createApiKeyInput>): Promise<ApiKeySummary & { key: string }> {
+export async function createApiKey(input: z.infer<typeof createApiKeyInput>): Promise<CreatedApiKey> {
   const key = `bb-${randomBytes(24).toString('base64url')}`
   const row = await db.apiKey.create({
     data: { id: `key_${randomBytes(8).toString('hex')}`, name: input.name, hash: hashKey(key), prefix: key.slice(0, 7) },
@@ -33,6 +34,11 @@ export async function createApiKey(input: z.infer<typeof createApiKeyInput>): Pr
 export async function listApiKeys(): Promise<ApiKeySummary[]> {
   const rows = await db.apiKey.findMany({ orderBy: { createdAt: 'desc' } })
   return rows.map(toSummary)
+}
+
+/** What Settings shows: the keys made in the app, and whether BATCHBOARD_API_KEY is set (a boolean, never the value). */
+export async function getApiKeyList(): Promise<ApiKeyList> {
+  return { keys: await listApiKeys(), envKeySet: env.apiKey !== undefined }
 }
 
 export async function revokeApiKey(id: string): Promise<ApiKeySummary> {

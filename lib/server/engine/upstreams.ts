@@ -1,36 +1,17 @@
 import 'server-only'
 import { randomBytes } from 'node:crypto'
-import { z } from 'zod'
-import { upstreamSeedSchema } from '@/lib/config/env'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import type { ModelRoute, UpstreamSummary } from '@/lib/types'
+import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
 import { matchScore } from './model-patterns'
 import { startSimulator, type Simulator } from './simulator'
 
-/** What the management UI sends: an omitted apiKey keeps the stored one, null removes it. */
-export const saveUpstreamInput = upstreamSeedSchema.extend({
-  id: z.string().min(1).max(100).optional(),
-  apiKey: z.string().max(10_000).nullable().optional(),
-})
-export type SaveUpstreamInput = z.input<typeof saveUpstreamInput>
-
-export const upstreamIdInput = z.object({ id: z.string().min(1).max(100) })
-
-export type UpstreamSummary = {
-  id: string
-  name: string
-  baseUrl: string
-  /** Last 4 characters of the key; the rest never leaves the server. */
-  apiKeyHint: string | null
-  models: string[]
-  maxConcurrency: number
-  timeoutMs: number
-  /** Header names only: values may be secrets. */
-  headerNames: string[]
-  source: 'env' | 'user'
-}
+// The schema lives in lib/validations so the management form checks with the same rules.
+export { saveUpstreamInput, upstreamIdInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
+export type { UpstreamSummary } from '@/lib/types'
 
 /** Everything the engine needs to call an upstream, secrets decrypted. */
 export type UpstreamTarget = {
@@ -90,13 +71,17 @@ export async function saveUpstream(raw: SaveUpstreamInput, source: 'env' | 'user
   if (input.id && !existing) throw notFound('upstream', input.id)
   const clash = await db.upstream.findUnique({ where: { name: input.name } })
   if (clash && clash.id !== existing?.id) throw new AppError(409, 'name_taken', `An upstream named '${input.name}' already exists.`, { param: 'name' })
+  // Header values are write-only in the app: the form sends back the names whose stored value stays.
+  const stored = existing ? headersOf(existing) : {}
+  const kept = Object.fromEntries(input.keepHeaders.filter((name) => name in stored).map((name) => [name, stored[name]!]))
+  const headers = { ...kept, ...input.headers }
   const data = {
     name: input.name,
     baseUrl: input.baseUrl.replace(/\/+$/, ''),
     models: input.models,
     maxConcurrency: input.maxConcurrency,
     timeoutMs: input.timeoutMs,
-    headersEncrypted: Object.keys(input.headers).length > 0 ? encryptSecret(JSON.stringify(input.headers)) : null,
+    headersEncrypted: Object.keys(headers).length > 0 ? encryptSecret(JSON.stringify(headers)) : null,
     source,
     ...(input.apiKey === undefined ? {} : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
   }
@@ -147,36 +132,69 @@ async function simulatorTarget(): Promise<UpstreamTarget> {
   }
 }
 
-/**
- * The upstream for a line's model: sim-* models go to the simulator; while no upstream is configured every model
- * does, so a fresh install runs a whole batch with no key and no model. Null when upstreams exist but none serves it.
- */
-export async function resolveUpstream(model: string | null): Promise<UpstreamTarget | null> {
-  const rows = await loadRows()
-  if (rows.length === 0 || (model !== null && isSimulatorModel(model))) return simulatorTarget()
+type Pick = { kind: 'simulator'; reason: 'sim-model' | 'no-upstreams' } | { kind: 'row'; row: UpstreamRow; pattern: string } | null
+
+/** The routing rule, shared by the engine and the "Route a model" preview. */
+function pickUpstream(rows: UpstreamRow[], model: string | null): Pick {
+  if (model !== null && isSimulatorModel(model)) return { kind: 'simulator', reason: 'sim-model' }
+  if (rows.length === 0) return { kind: 'simulator', reason: 'no-upstreams' }
   if (model === null) return null
-  let best: UpstreamRow | null = null
+  let best: { row: UpstreamRow; pattern: string } | null = null
   let bestScore = -1
   for (const row of rows) {
     for (const pattern of modelsOf(row)) {
       const score = matchScore(pattern, model)
       if (score > bestScore) {
-        best = row
+        best = { row, pattern }
         bestScore = score
       }
     }
   }
-  if (!best) return null
-  const apiKey = best.apiKeyEncrypted ? decryptSecret(best.apiKeyEncrypted) : null
+  return best ? { kind: 'row', ...best } : null
+}
+
+function toTarget(row: UpstreamRow): UpstreamTarget {
+  const apiKey = row.apiKeyEncrypted ? decryptSecret(row.apiKeyEncrypted) : null
   return {
-    key: `${best.id}:${best.updatedAt.getTime()}`,
-    name: best.name,
-    baseUrl: best.baseUrl,
-    headers: { ...headersOf(best), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    maxConcurrency: best.maxConcurrency,
-    timeoutMs: best.timeoutMs,
+    key: `${row.id}:${row.updatedAt.getTime()}`,
+    name: row.name,
+    baseUrl: row.baseUrl,
+    headers: { ...headersOf(row), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    maxConcurrency: row.maxConcurrency,
+    timeoutMs: row.timeoutMs,
     simulated: false,
   }
+}
+
+/**
+ * The upstream for a line's model: sim-* models go to the simulator; while no upstream is configured every model
+ * does, so a fresh install runs a whole batch with no key and no model. Null when upstreams exist but none serves it.
+ */
+export async function resolveUpstream(model: string | null): Promise<UpstreamTarget | null> {
+  const pick = pickUpstream(await loadRows(), model)
+  if (pick === null) return null
+  return pick.kind === 'simulator' ? simulatorTarget() : toTarget(pick.row)
+}
+
+/** Where resolveUpstream would send a model, without starting the simulator or decrypting anything. */
+export async function routeModel(model: string): Promise<ModelRoute> {
+  const pick = pickUpstream(await db.upstream.findMany({ orderBy: { createdAt: 'asc' } }), model)
+  if (pick === null) return { model, upstream: null, reason: 'no-match' }
+  if (pick.kind === 'simulator') return { model, upstream: 'simulator', reason: pick.reason }
+  return { model, upstream: { id: pick.row.id, name: pick.row.name }, reason: 'pattern', pattern: pick.pattern }
+}
+
+/** One upstream's request target (key and headers decrypted), e.g. to test it. Server-side only, never returned. */
+export async function getUpstreamTarget(id: string): Promise<UpstreamTarget & { source: 'env' | 'user' }> {
+  const row = await db.upstream.findUnique({ where: { id } })
+  if (!row) throw notFound('upstream', id)
+  return { ...toTarget(row), source: row.source === 'env' ? 'env' : 'user' }
+}
+
+/** An upstream's summary, or null when there is none with this id. */
+export async function findUpstream(id: string): Promise<UpstreamSummary | null> {
+  const row = await db.upstream.findUnique({ where: { id } })
+  return row ? toSummary(row) : null
 }
 
 /** Drops cached upstream rows, e.g. after a test or another process changed them. */

@@ -1,0 +1,4 @@
+import { getApiKeyList } from '@/lib/server/api-keys'
+import { defineRoute } from '@/lib/server/http/route'
+
+export const GET = defineRoute({}, () => getApiKeyList())
