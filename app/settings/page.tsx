@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
+import { ApiKeys } from '@/components/settings/api-keys'
 import { SystemInfo } from '@/components/settings/system-info'
+import { V1Api } from '@/components/settings/v1-api'
 import { PageHeader } from '@/components/ui/page-header'
 
 export const metadata: Metadata = { title: 'Settings' }
@@ -7,8 +9,10 @@ export const metadata: Metadata = { title: 'Settings' }
 export default function SettingsPage() {
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="Where Batchboard keeps its data, and how it is configured." />
+      <PageHeader title="Settings" description="Where Batchboard keeps its data, how it is configured, and the keys for its /v1 API." />
       <SystemInfo />
+      <ApiKeys />
+      <V1Api />
     </div>
   )
 }

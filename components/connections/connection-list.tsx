@@ -1,6 +1,7 @@
 'use client'
 
-import { Cpu, Plug } from 'lucide-react'
+import { ChevronRight, Cpu, Plug } from 'lucide-react'
+import Link from 'next/link'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
@@ -29,7 +30,15 @@ export function ConnectionList() {
                 ? 'Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.'
                 : (connection.baseUrl ?? 'https://api.openai.com/v1')}
             </p>
-            <p className="mt-3 text-xs text-muted">{formatNumber(connection.batchCount)} batches</p>
+            <div className="mt-3 flex items-center justify-between gap-2">
+              <p className="text-xs text-muted">{formatNumber(connection.batchCount)} batches</p>
+              {connection.kind === 'builtin' ? (
+                <Link href="/connections/builtin" className="inline-flex items-center gap-0.5 text-sm font-medium text-accent hover:underline">
+                  Upstreams and simulator
+                  <ChevronRight aria-hidden className="size-4" />
+                </Link>
+              ) : null}
+            </div>
           </li>
         ))}
       </ul>

@@ -1,0 +1,139 @@
+'use client'
+
+import { CircleAlert, CircleCheck, KeyRound, Pencil, PlugZap, Server, Trash2 } from 'lucide-react'
+import { useState, type ReactNode } from 'react'
+import { Button } from '@/components/ui/button'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { formatNumber } from '@/lib/format'
+import { useDeleteUpstream, useTestUpstream } from '@/lib/queries/upstreams'
+import type { UpstreamSummary, UpstreamTestResult } from '@/lib/types'
+
+export const formatTimeout = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${formatNumber(ms / 1000)} s`)
+
+export function PatternList({ patterns }: { patterns: string[] }) {
+  return (
+    <ul className="flex flex-wrap gap-1.5" aria-label="Model patterns">
+      {patterns.map((pattern) => (
+        <li key={pattern} className="rounded bg-subtle px-1.5 py-0.5 font-mono text-xs">
+          {pattern}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function SettingRow({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[9rem_1fr] gap-2 py-1.5">
+      <dt className="text-muted">{label}</dt>
+      <dd className="min-w-0">{children}</dd>
+    </div>
+  )
+}
+
+function TestOutcome({ result }: { result: UpstreamTestResult }) {
+  if (result.ok) {
+    return (
+      <div role="status" className="flex items-start gap-2 rounded-lg border border-success/40 bg-success/5 p-3 text-sm">
+        <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" />
+        <div className="min-w-0">
+          <p className="font-medium">
+            Answered in {formatNumber(result.latencyMs)} ms with {formatNumber(result.models.length)} {result.models.length === 1 ? 'model' : 'models'}
+          </p>
+          {result.models.length > 0 ? <p className="mt-0.5 font-mono text-xs break-all text-muted">{result.models.slice(0, 30).join(', ')}{result.models.length > 30 ? ', …' : ''}</p> : null}
+        </div>
+      </div>
+    )
+  }
+  return (
+    <div role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
+      <div className="min-w-0">
+        <p className="font-medium">Test failed after {formatNumber(result.latencyMs)} ms</p>
+        <p className="mt-0.5 font-mono text-xs break-words">{result.message}</p>
+      </div>
+    </div>
+  )
+}
+
+type UpstreamCardProps = { upstream: UpstreamSummary; onEdit: () => void }
+
+export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
+  const test = useTestUpstream()
+  const remove = useDeleteUpstream()
+  const [confirming, setConfirming] = useState(false)
+  const fromEnv = upstream.source === 'env'
+  return (
+    <li aria-label={upstream.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
+      <div className="flex items-center gap-2">
+        <Server aria-hidden className="size-4 shrink-0 text-accent" />
+        <h3 className="truncate font-medium">{upstream.name}</h3>
+        {fromEnv ? <span className="ml-auto shrink-0 rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">From environment</span> : null}
+      </div>
+      <p className="mt-1 font-mono text-xs break-all text-muted">{upstream.baseUrl}</p>
+      <dl className="mt-3 flex-1 divide-y divide-border text-sm">
+        <SettingRow label="Models">
+          <PatternList patterns={upstream.models} />
+        </SettingRow>
+        <SettingRow label="Max concurrency">{formatNumber(upstream.maxConcurrency)}</SettingRow>
+        <SettingRow label="Timeout">{formatTimeout(upstream.timeoutMs)}</SettingRow>
+        <SettingRow label="API key">
+          {upstream.apiKeyHint ? (
+            <span className="inline-flex items-center gap-1.5 font-mono text-xs">
+              <KeyRound aria-hidden className="size-3.5 text-muted" />
+              •••• {upstream.apiKeyHint}
+            </span>
+          ) : (
+            <span className="text-muted">None</span>
+          )}
+        </SettingRow>
+        <SettingRow label="Extra headers">
+          {upstream.headerNames.length > 0 ? <span className="font-mono text-xs break-all">{upstream.headerNames.join(', ')}</span> : <span className="text-muted">None</span>}
+        </SettingRow>
+      </dl>
+      {fromEnv ? <p className="mt-3 text-xs text-muted">Set by BATCHBOARD_UPSTREAMS; change it there.</p> : null}
+      {test.data ? (
+        <div className="mt-3">
+          <TestOutcome result={test.data} />
+        </div>
+      ) : test.error ? (
+        <p role="alert" className="mt-3 text-sm text-danger">
+          {test.error.message}
+        </p>
+      ) : null}
+      <div className="mt-4 flex flex-wrap gap-2">
+        <Button variant="secondary" size="sm" onClick={() => test.mutate(upstream.id)} disabled={test.isPending} aria-label={`Test ${upstream.name}`}>
+          <PlugZap aria-hidden className="size-3.5" />
+          {test.isPending ? 'Testing…' : 'Test'}
+        </Button>
+        {fromEnv ? null : (
+          <>
+            <Button variant="secondary" size="sm" onClick={onEdit} aria-label={`Edit ${upstream.name}`}>
+              <Pencil aria-hidden className="size-3.5" />
+              Edit
+            </Button>
+            <Button variant="ghost" size="sm" className="text-danger" onClick={() => setConfirming(true)} aria-label={`Delete ${upstream.name}`}>
+              <Trash2 aria-hidden className="size-3.5" />
+              Delete
+            </Button>
+          </>
+        )}
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={(open) => {
+          setConfirming(open)
+          if (!open) remove.reset()
+        }}
+        title={`Delete ${upstream.name}?`}
+        confirmLabel={remove.isPending ? 'Deleting…' : 'Delete upstream'}
+        pending={remove.isPending}
+        error={remove.error?.message}
+        onConfirm={() => remove.mutate(upstream.id, { onSuccess: () => setConfirming(false) })}
+      >
+        Its key and headers are deleted with it. Models that only it serves have nowhere to go: lines that use them fail until
+        another upstream serves them.
+      </ConfirmDialog>
+    </li>
+  )
+}

@@ -1,0 +1,301 @@
+'use client'
+
+import { CircleAlert, Plus, Trash2 } from 'lucide-react'
+import { useId, useState, type FormEvent } from 'react'
+import { toast } from 'sonner'
+import { Button } from '@/components/ui/button'
+import { Dialog } from '@/components/ui/dialog'
+import { Input, TextField } from '@/components/ui/input'
+import { ActionError } from '@/lib/queries/actions'
+import { useSaveUpstream } from '@/lib/queries/upstreams'
+import type { UpstreamSummary } from '@/lib/types'
+import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
+
+type HeaderRow = { key: number; name: string; value: string; /** The server holds a value for this name: empty keeps it. */ stored: boolean }
+
+type FormState = {
+  name: string
+  baseUrl: string
+  apiKey: string
+  removeKey: boolean
+  models: string
+  maxConcurrency: string
+  timeoutSeconds: string
+  headers: HeaderRow[]
+}
+
+type Field = 'name' | 'baseUrl' | 'apiKey' | 'models' | 'maxConcurrency' | 'timeoutMs' | 'headers'
+type FieldErrors = Partial<Record<Field, string>>
+const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'models', 'maxConcurrency', 'timeoutMs', 'headers']
+
+let nextRowKey = 0
+
+function initialState(upstream: UpstreamSummary | null): FormState {
+  return {
+    name: upstream?.name ?? '',
+    baseUrl: upstream?.baseUrl ?? '',
+    apiKey: '',
+    removeKey: false,
+    models: upstream?.models.join(', ') ?? '',
+    maxConcurrency: String(upstream?.maxConcurrency ?? 8),
+    timeoutSeconds: String((upstream?.timeoutMs ?? 600_000) / 1000),
+    headers: (upstream?.headerNames ?? []).map((name) => ({ key: nextRowKey++, name, value: '', stored: true })),
+  }
+}
+
+const toNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text))
+
+/** What the form sends: the shared schema's input. A blank key or header value means "keep the stored one". */
+function toInput(form: FormState, upstream: UpstreamSummary | null): SaveUpstreamInput {
+  const headers: Record<string, string> = {}
+  const keepHeaders: string[] = []
+  for (const row of form.headers) {
+    const name = row.name.trim()
+    if (name === '') continue
+    if (row.value === '' && row.stored) keepHeaders.push(name)
+    else headers[name] = row.value
+  }
+  return {
+    ...(upstream ? { id: upstream.id } : {}),
+    name: form.name.trim(),
+    baseUrl: form.baseUrl.trim(),
+    apiKey: form.removeKey ? null : form.apiKey === '' ? undefined : form.apiKey,
+    models: form.models
+      .split(/[\s,]+/)
+      .map((model) => model.trim())
+      .filter((model) => model !== ''),
+    maxConcurrency: toNumber(form.maxConcurrency),
+    timeoutMs: Math.round(toNumber(form.timeoutSeconds) * 1000),
+    headers,
+    keepHeaders,
+  }
+}
+
+function validate(form: FormState, upstream: UpstreamSummary | null): FieldErrors {
+  const errors: FieldErrors = {}
+  const parsed = saveUpstreamInput.safeParse(toInput(form, upstream))
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as Field
+      if (FIELDS.includes(field)) errors[field] ??= issue.message
+    }
+  }
+  const unnamed = form.headers.find((row) => row.name.trim() === '' && row.value !== '')
+  const blank = form.headers.find((row) => row.name.trim() !== '' && row.value === '' && !row.stored)
+  if (!errors.headers && unnamed) errors.headers = 'give every header a name'
+  if (!errors.headers && blank) errors.headers = `enter a value for ${blank.name.trim()}`
+  return errors
+}
+
+const fieldOf = (param: string | undefined): Field | null => {
+  const field = param?.split('.')[0] as Field | undefined
+  return field && FIELDS.includes(field) ? field : null
+}
+
+type UpstreamDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; upstream: UpstreamSummary | null }
+
+/** Add (no upstream) or edit an upstream. Keeps its state only while open: the parent remounts it per use. */
+export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogProps) {
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}
+      description="An OpenAI-compatible server the engine sends batch lines to: Ollama, vLLM, llama.cpp, LM Studio or OpenAI itself."
+      className="max-w-xl"
+    >
+      <UpstreamForm upstream={upstream} onDone={() => onOpenChange(false)} />
+    </Dialog>
+  )
+}
+
+function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
+  const id = useId()
+  const [form, setForm] = useState(() => initialState(upstream))
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({})
+  const [submitted, setSubmitted] = useState(false)
+  const [serverErrors, setServerErrors] = useState<{ field: Field | null; message: string } | null>(null)
+  const save = useSaveUpstream()
+
+  const errors = validate(form, upstream)
+  const shown = (field: Field) => {
+    if (serverErrors?.field === field) return serverErrors.message
+    return submitted || touched[field] ? (errors[field] ?? null) : null
+  }
+  const update = (change: Partial<FormState>) => {
+    setForm((current) => ({ ...current, ...change }))
+    setServerErrors(null)
+  }
+  const touch = (field: Field) => () => setTouched((current) => ({ ...current, [field]: true }))
+  const updateHeader = (key: number, change: Partial<HeaderRow>) => update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    setSubmitted(true)
+    if (Object.keys(errors).length > 0) return
+    save.mutate(toInput(form, upstream), {
+      onSuccess: (saved) => {
+        toast.success(upstream ? `Saved ${saved.name}` : `Added ${saved.name}`)
+        onDone()
+      },
+      onError: (error) => {
+        setServerErrors(
+          error instanceof ActionError
+            ? { field: fieldOf(error.detail.param), message: error.detail.message }
+            : { field: null, message: 'The server could not be reached. Check that Batchboard is still running, then retry.' },
+        )
+      },
+    })
+  }
+
+  const general = serverErrors && serverErrors.field === null ? serverErrors.message : null
+  const keyHint = upstream?.apiKeyHint
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          id={`${id}-name`}
+          label="Name"
+          value={form.name}
+          placeholder="ollama"
+          autoComplete="off"
+          onChange={(event) => update({ name: event.target.value })}
+          onBlur={touch('name')}
+          error={shown('name')}
+        />
+        <TextField
+          id={`${id}-base-url`}
+          label="Base URL"
+          value={form.baseUrl}
+          placeholder="http://localhost:11434/v1"
+          inputMode="url"
+          autoComplete="off"
+          onChange={(event) => update({ baseUrl: event.target.value })}
+          onBlur={touch('baseUrl')}
+          error={shown('baseUrl')}
+          hint="Usually ends in /v1."
+        />
+      </div>
+      <TextField
+        id={`${id}-models`}
+        label="Models"
+        value={form.models}
+        placeholder="llama*, qwen*"
+        autoComplete="off"
+        onChange={(event) => update({ models: event.target.value })}
+        onBlur={touch('models')}
+        error={shown('models')}
+        hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
+      />
+      <div className="space-y-1.5">
+        <TextField
+          id={`${id}-api-key`}
+          label="API key"
+          type="password"
+          value={form.apiKey}
+          disabled={form.removeKey}
+          autoComplete="new-password"
+          placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
+          onChange={(event) => update({ apiKey: event.target.value })}
+          onBlur={touch('apiKey')}
+          error={shown('apiKey')}
+          hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
+        />
+        {keyHint ? (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.removeKey} onChange={(event) => update({ removeKey: event.target.checked, apiKey: '' })} className="size-4 accent-[var(--accent)]" />
+            Remove the stored key (•••• {keyHint})
+          </label>
+        ) : null}
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          id={`${id}-concurrency`}
+          label="Max concurrency"
+          type="number"
+          min={1}
+          max={1024}
+          step={1}
+          value={form.maxConcurrency}
+          onChange={(event) => update({ maxConcurrency: event.target.value })}
+          onBlur={touch('maxConcurrency')}
+          error={shown('maxConcurrency')}
+          hint="Requests in flight at once. 429 and 503 answers lower it for a while."
+        />
+        <TextField
+          id={`${id}-timeout`}
+          label="Request timeout (seconds)"
+          type="number"
+          min={1}
+          max={3600}
+          value={form.timeoutSeconds}
+          onChange={(event) => update({ timeoutSeconds: event.target.value })}
+          onBlur={touch('timeoutMs')}
+          error={shown('timeoutMs')}
+          hint="One request; a timed-out request is retried."
+        />
+      </div>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Extra headers</legend>
+        {form.headers.length > 0 ? (
+          <ul className="space-y-2">
+            {form.headers.map((row, index) => (
+              <li key={row.key} className="flex items-center gap-2">
+                <Input
+                  aria-label={`Header ${index + 1} name`}
+                  value={row.name}
+                  placeholder="OpenAI-Project"
+                  autoComplete="off"
+                  disabled={row.stored}
+                  onChange={(event) => updateHeader(row.key, { name: event.target.value })}
+                  onBlur={touch('headers')}
+                  className="flex-1"
+                />
+                <Input
+                  aria-label={`Header ${index + 1} value`}
+                  type="password"
+                  value={row.value}
+                  placeholder={row.stored ? 'Stored (leave empty to keep)' : 'Value'}
+                  autoComplete="new-password"
+                  onChange={(event) => updateHeader(row.key, { value: event.target.value })}
+                  onBlur={touch('headers')}
+                  className="flex-1"
+                />
+                <Button
+                  type="button"
+                  variant="ghost"
+                  size="icon"
+                  aria-label={`Remove header ${row.name || index + 1}`}
+                  onClick={() => update({ headers: form.headers.filter((other) => other.key !== row.key) })}
+                >
+                  <Trash2 aria-hidden className="size-4" />
+                </Button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {shown('headers') ? <p className="text-xs text-danger">{shown('headers')}</p> : null}
+        <Button type="button" variant="secondary" size="sm" onClick={() => update({ headers: [...form.headers, { key: nextRowKey++, name: '', value: '', stored: false }] })}>
+          <Plus aria-hidden className="size-3.5" />
+          Add header
+        </Button>
+        <p className="text-xs text-muted">Sent with every request. Values are stored encrypted and, like the key, never shown again.</p>
+      </fieldset>
+      {general ? (
+        <p role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+          <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
+          <span>{general}</span>
+        </p>
+      ) : null}
+      {/* Sticks to the dialog's bottom edge, so Save stays in reach on a short screen. */}
+      <div className="sticky -bottom-4 -mx-5 -mb-4 flex justify-end gap-2 border-t border-border bg-surface px-5 py-4">
+        <Button type="button" variant="secondary" onClick={onDone} disabled={save.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : upstream ? 'Save' : 'Add upstream'}
+        </Button>
+      </div>
+    </form>
+  )
+}

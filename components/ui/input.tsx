@@ -1,0 +1,49 @@
+import type { ComponentProps, ReactNode } from 'react'
+import { cn } from './cn'
+
+/** A text input in the app's style; `aria-invalid` turns its border red. */
+export function Input({ className, ...props }: ComponentProps<'input'>) {
+  return (
+    <input
+      className={cn(
+        'h-9 w-full min-w-0 rounded-md border border-border bg-background px-3 text-sm text-foreground placeholder:text-muted/70',
+        'focus-visible:border-accent focus-visible:ring-2 focus-visible:ring-accent/30 focus-visible:outline-none',
+        'disabled:opacity-60 aria-invalid:border-danger aria-invalid:focus-visible:ring-danger/30',
+        className,
+      )}
+      {...props}
+    />
+  )
+}
+
+type TextFieldProps = Omit<ComponentProps<'input'>, 'id'> & {
+  id: string
+  label: string
+  hint?: ReactNode
+  /** Shown under the field and announced with it. */
+  error?: string | null
+}
+
+/** A labelled input with its hint and its error, wired for screen readers. */
+export function TextField({ id, label, hint, error, className, ...props }: TextFieldProps) {
+  const hintId = hint ? `${id}-hint` : undefined
+  const errorId = error ? `${id}-error` : undefined
+  return (
+    <div className={cn('space-y-1.5', className)}>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined} {...props} />
+      {error ? (
+        <p id={errorId} className="text-xs text-danger">
+          {error}
+        </p>
+      ) : null}
+      {hint ? (
+        <p id={hintId} className="text-xs text-muted">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  )
+}
