@@ -122,8 +122,10 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
     if (serverErrors?.field === field) return serverErrors.message
     return submitted || touched[field] ? (errors[field] ?? null) : null
   }
-  const update = (change: Partial<FormState>) => {
+  // A field shows its error from the first keystroke (or leaving it), and every field does once Save was pressed.
+  const update = (change: Partial<FormState>, field?: Field) => {
     setForm((current) => ({ ...current, ...change }))
+    if (field) setTouched((current) => ({ ...current, [field]: true }))
     setServerErrors(null)
   }
   const touch = (field: Field) => () => setTouched((current) => ({ ...current, [field]: true }))
@@ -159,7 +161,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           value={form.name}
           placeholder="ollama"
           autoComplete="off"
-          onChange={(event) => update({ name: event.target.value })}
+          onChange={(event) => update({ name: event.target.value }, 'name')}
           onBlur={touch('name')}
           error={shown('name')}
         />
@@ -170,7 +172,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           placeholder="http://localhost:11434/v1"
           inputMode="url"
           autoComplete="off"
-          onChange={(event) => update({ baseUrl: event.target.value })}
+          onChange={(event) => update({ baseUrl: event.target.value }, 'baseUrl')}
           onBlur={touch('baseUrl')}
           error={shown('baseUrl')}
           hint="Usually ends in /v1."
@@ -182,7 +184,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
         value={form.models}
         placeholder="llama*, qwen*"
         autoComplete="off"
-        onChange={(event) => update({ models: event.target.value })}
+        onChange={(event) => update({ models: event.target.value }, 'models')}
         onBlur={touch('models')}
         error={shown('models')}
         hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
@@ -196,7 +198,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           disabled={form.removeKey}
           autoComplete="new-password"
           placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
-          onChange={(event) => update({ apiKey: event.target.value })}
+          onChange={(event) => update({ apiKey: event.target.value }, 'apiKey')}
           onBlur={touch('apiKey')}
           error={shown('apiKey')}
           hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
@@ -217,7 +219,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           max={1024}
           step={1}
           value={form.maxConcurrency}
-          onChange={(event) => update({ maxConcurrency: event.target.value })}
+          onChange={(event) => update({ maxConcurrency: event.target.value }, 'maxConcurrency')}
           onBlur={touch('maxConcurrency')}
           error={shown('maxConcurrency')}
           hint="Requests in flight at once. 429 and 503 answers lower it for a while."
@@ -229,7 +231,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           min={1}
           max={3600}
           value={form.timeoutSeconds}
-          onChange={(event) => update({ timeoutSeconds: event.target.value })}
+          onChange={(event) => update({ timeoutSeconds: event.target.value }, 'timeoutMs')}
           onBlur={touch('timeoutMs')}
           error={shown('timeoutMs')}
           hint="One request; a timed-out request is retried."
