@@ -1,5 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
+// Relative, not '@/': prisma.config.ts loads this file without the app's path aliases.
+import { saveUpstreamInput } from '../validations/upstreams'
 
 // Read by the CLI (npm start / npm test), prisma.config.ts and the server, so it must not import
 // 'server-only'. Server code reads the parsed result from `@/lib/server/env`.
@@ -15,16 +17,8 @@ const rateMessage = 'must be a fraction from 0 to 1, e.g. 0.05'
 
 const rate = optional(z.coerce.number({ error: rateMessage }).min(0, rateMessage).max(1, rateMessage).default(0))
 
-/** One upstream in BATCHBOARD_UPSTREAMS; the same fields the upstream service saves. */
-export const upstreamSeedSchema = z.object({
-  name: z.string().min(1).max(100),
-  baseUrl: z.url({ protocol: /^https?$/ }),
-  apiKey: z.string().max(10_000).optional(),
-  models: z.array(z.string().min(1).max(200)).min(1).default(['*']),
-  maxConcurrency: z.number().int().min(1).max(1024).default(8),
-  timeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
-  headers: z.record(z.string(), z.string()).default({}),
-})
+/** One upstream in BATCHBOARD_UPSTREAMS: the fields (and limits) the upstream form saves, without its editing-only ones. */
+export const upstreamSeedSchema = saveUpstreamInput.omit({ id: true, keepHeaders: true }).extend({ apiKey: z.string().max(10_000).optional() })
 
 export type UpstreamSeed = z.infer<typeof upstreamSeedSchema>
 

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 
-// The same limits as one entry of BATCHBOARD_UPSTREAMS (upstreamSeedSchema in lib/config/env.ts), so an upstream
-// seeded from the environment always passes here too (no trimming: a seed's name is matched as written); the form
-// trims what a person typed. The messages are written for the form.
+// Also the schema of one BATCHBOARD_UPSTREAMS entry (upstreamSeedSchema in lib/config/env.ts), so an upstream seeded
+// from the environment always passes here too (no trimming: a seed's name is matched as written); the form trims
+// what a person typed. The messages are written for the form.
 
 /** An HTTP header name (RFC 9110 token): anything else makes fetch throw before the request is sent. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
