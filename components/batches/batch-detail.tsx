@@ -42,7 +42,7 @@ export function BatchDetailView({ batchId }: { batchId: string }) {
     <div className="space-y-6">
       <Header batch={batch} />
       <ProgressCard batch={batch} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
         <Timeline timeline={batch.timeline} />
         <div className="space-y-6">
           <RequestCounts batch={batch} />
@@ -63,8 +63,8 @@ function Header({ batch }: { batch: BatchDetail }) {
         <ArrowLeft aria-hidden className="size-4" />
         Batches
       </Link>
-      <header className="flex flex-wrap items-end justify-between gap-4 border-b border-border pb-5">
-        <div className="min-w-0 space-y-1.5">
+      <header className="flex flex-col gap-4 border-b border-border pb-5 md:flex-row md:items-end md:justify-between">
+        <div className="min-w-0 flex-1 space-y-1.5">
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="truncate text-2xl font-semibold tracking-tight">{batch.description ?? batch.id}</h1>
             <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
@@ -86,7 +86,7 @@ function Header({ batch }: { batch: BatchDetail }) {
             <span>window {batch.completionWindow}</span>
           </p>
         </div>
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex shrink-0 flex-wrap items-center gap-2">
           <BatchActions batch={batch} />
         </div>
       </header>
@@ -108,6 +108,8 @@ function describePace(batch: BatchDetail): string | null {
       const rate = progress.linesPerSecond >= 10 ? formatNumber(Math.round(progress.linesPerSecond)) : progress.linesPerSecond.toFixed(1)
       return `${rate} lines/s${progress.etaSeconds === null ? '' : ` · about ${formatDuration(progress.etaSeconds)} left`}`
     }
+    case 'failed':
+      return batch.requestCounts.total === 0 ? 'No line ran: the batch failed before it started (see the errors below).' : null
     default:
       return null
   }
@@ -296,14 +298,20 @@ function ValidationErrors({ batch }: { batch: BatchDetail }) {
 }
 
 function Files({ batch }: { batch: BatchDetail }) {
+  const noInput = batch.inputFile.id === null && batch.inputFile.remoteId === null
+  const neverRan = batch.status === 'failed' && batch.requestCounts.total === 0
   const rows: { label: string; file: BatchFileRef | null; empty: string }[] = [
-    { label: 'Input', file: batch.inputFile, empty: 'No input file.' },
+    { label: 'Input', file: noInput ? null : batch.inputFile, empty: 'Not in Batchboard: the file was deleted.' },
     {
       label: 'Output',
       file: batch.outputFile,
-      empty: isTerminal(batch.status) ? 'None: no line succeeded.' : 'Appears when the batch ends.',
+      empty: neverRan ? 'None: no line ran.' : isTerminal(batch.status) ? 'None: no line succeeded.' : 'Appears when the batch ends.',
     },
-    { label: 'Errors', file: batch.errorFile, empty: isTerminal(batch.status) ? 'None: no line failed.' : 'Appears when the batch ends, if any line failed.' },
+    {
+      label: 'Errors',
+      file: batch.errorFile,
+      empty: neverRan ? 'None: no line ran.' : isTerminal(batch.status) ? 'None: no line failed.' : 'Appears when the batch ends, if any line failed.',
+    },
   ]
   return (
     <Card title="Files" id="files-heading">
@@ -321,7 +329,7 @@ function Files({ batch }: { batch: BatchDetail }) {
                       {file.filename ?? file.id}
                     </Link>
                   ) : (
-                    <span className="text-muted">Only on the provider</span>
+                    <span className="text-muted">{batch.connectionKind === 'builtin' ? 'Deleted from Batchboard' : 'Only on the provider'}</span>
                   )}
                   <div className="flex items-center gap-1 text-xs text-muted">
                     <code className="font-mono">{file.id ?? file.remoteId}</code>

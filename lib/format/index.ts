@@ -42,7 +42,8 @@ export function formatRelative(iso: string, now = Date.now()): string {
 
 /** "45 s", "12 min", "3 h 5 min", "2 d 4 h": a duration or an ETA at a glance. */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
+  if (seconds < 1) return '< 1 s'
+  const s = Math.round(seconds)
   if (s < 60) return `${s} s`
   const minutes = Math.floor(s / 60)
   if (minutes < 60) return `${minutes} min`

@@ -29,6 +29,7 @@ describe('pollDelay', () => {
 
 describe('formatDuration', () => {
   it('reads at a glance', () => {
+    expect(formatDuration(0.3)).toBe('< 1 s')
     expect(formatDuration(42)).toBe('42 s')
     expect(formatDuration(125)).toBe('2 min')
     expect(formatDuration(3 * 3600 + 5 * 60)).toBe('3 h 5 min')
