@@ -14,7 +14,8 @@ const customIds = (text: string) =>
 /** The outcome badge beside the batch page's title. */
 const outcomeBadge = (page: Page) => page.getByRole('heading', { level: 1 }).locator('xpath=..').locator('[data-tone]')
 
-test('a batch is created from the New batch page, runs, and its output downloads', async ({ page }) => {
+// Uses `db` also so that the fixture removes the batch and files this test makes.
+test('a batch is created from the New batch page, runs, and its output downloads', async ({ page, db }) => {
   await page.goto('/batches/new')
   await page.locator('input[type="file"]').setInputFiles({ name: 'chat-completions.jsonl', mimeType: 'application/jsonl', buffer: sample })
   await page.getByRole('button', { name: 'Upload', exact: true }).click()
@@ -48,6 +49,12 @@ test('a batch is created from the New batch page, runs, and its output downloads
   await expect(page.getByRole('region', { name: 'Progress · Completed' })).toContainText('20/20')
   await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Finalizing')
   await expect(page.getByText('window 1h')).toBeVisible()
+  const batchId = page.url().split('/').pop()!
+  expect(await db.batch.findUniqueOrThrow({ where: { id: batchId } })).toMatchObject({
+    description: 'E2E summaries',
+    completionWindow: '1h',
+    metadata: { description: 'E2E summaries', team: 'support' },
+  })
 
   const download = page.waitForEvent('download')
   await page.getByRole('link', { name: 'Download output file' }).click()
