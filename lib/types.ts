@@ -106,3 +106,71 @@ export type ApiKeyList = {
   /** Whether BATCHBOARD_API_KEY is set in the server's environment (never its value). */
   envKeySet: boolean
 }
+
+export type BatchError = { code: string | null; message: string | null; param: string | null; line: number | null }
+
+export type BatchUsage = {
+  inputTokens: number
+  cachedTokens: number
+  outputTokens: number
+  reasoningTokens: number
+  totalTokens: number
+}
+
+export type BatchFileRef = {
+  /** Local file id; null when only the provider's id is known (the file is not, or no longer, here). */
+  id: string | null
+  remoteId: string | null
+  filename: string | null
+  bytes: number | null
+  lineCount: number | null
+}
+
+/** Every *_at of OpenAI's batch object, ISO strings or null. */
+export type BatchTimeline = {
+  createdAt: string
+  inProgressAt: string | null
+  finalizingAt: string | null
+  completedAt: string | null
+  failedAt: string | null
+  expiredAt: string | null
+  cancellingAt: string | null
+  cancelledAt: string | null
+  expiresAt: string | null
+}
+
+export type BatchProgress = {
+  total: number
+  completed: number
+  failed: number
+  remaining: number
+  /** Lines per second over the last few seconds; 0 when idle or unknown (remote batches). */
+  linesPerSecond: number
+  tokensPerSecond: number
+  /** Seconds until every line is done at the current pace; null when unknown. */
+  etaSeconds: number | null
+}
+
+export type BatchDetail = BatchSummary & {
+  connectionKind: ConnectionKind
+  completionWindow: string
+  errors: BatchError[]
+  usage: BatchUsage | null
+  timeline: BatchTimeline
+  inputFile: BatchFileRef
+  outputFile: BatchFileRef | null
+  errorFile: BatchFileRef | null
+  parentBatchId: string | null
+  retryBatchIds: string[]
+  progress: BatchProgress
+}
+
+export type CreatedBatch = { id: string }
+
+/** A row of the batches list: the summary plus what its progress and duration columns need. */
+export type BatchListItem = BatchSummary & {
+  inProgressAt: string | null
+  /** When the batch reached its terminal state (completed, failed, expired or cancelled). */
+  endedAt: string | null
+  etaSeconds: number | null
+}

@@ -1,11 +1,16 @@
 'use client'
 
+import { useSearchParams } from 'next/navigation'
+import { useEffect, useRef } from 'react'
+import { cn } from '@/components/ui/cn'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
 import { formatNumber } from '@/lib/format'
 import { useFilePreview } from '@/lib/queries/files'
 
 const PREVIEW_LINES = 20
+/** The preview route's most lines; a linked line beyond it is not shown. */
+const MAX_PREVIEW_LINES = 200
 
 // A line that is not JSON (an output file never is anything else, but an old upload might be) is shown as it is.
 function prettyPrint(text: string): string {
@@ -24,7 +29,14 @@ function describeShown(shown: number, truncated: boolean, lineCount: number | nu
 
 /** The first lines of a stored file, each JSON line formatted, long values wrapped. */
 export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: number | null }) {
-  const { data, error, isPending, refetch } = useFilePreview(fileId, { lines: PREVIEW_LINES })
+  // `?line=N` (from a batch's error table) shows the file down to that line and marks it.
+  const requested = Number(useSearchParams().get('line'))
+  const line = Number.isInteger(requested) && requested > 0 ? requested : null
+  const { data, error, isPending, refetch } = useFilePreview(fileId, { lines: Math.min(MAX_PREVIEW_LINES, Math.max(PREVIEW_LINES, line ?? 0)) })
+  const marked = useRef<HTMLLIElement>(null)
+  useEffect(() => {
+    if (data) marked.current?.scrollIntoView({ block: 'center' })
+  }, [data])
   return (
     <section aria-labelledby="preview-heading" className="rounded-xl border border-border bg-surface">
       <div className="flex items-baseline justify-between gap-4 border-b border-border px-4 py-3">
@@ -47,10 +59,15 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
       ) : (
         // Scrolls on its own so twenty formatted requests do not push the rest of the page away; focusable for the keyboard.
         <ol tabIndex={0} aria-label="First lines of the file" className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
-          {data.lines.map(({ line, text }) => (
-            <li key={line} className="flex gap-4 px-4 py-3">
-              <span aria-label={`Line ${line}`} className="w-8 shrink-0 pt-px text-right font-mono text-xs text-muted tabular-nums select-none">
-                {line}
+          {data.lines.map(({ line: number, text }) => (
+            <li
+              key={number}
+              ref={number === line ? marked : undefined}
+              aria-current={number === line ? 'location' : undefined}
+              className={cn('flex gap-4 px-4 py-3', number === line && 'bg-warning/15 ring-1 ring-warning/40 ring-inset')}
+            >
+              <span aria-label={`Line ${number}`} className="w-8 shrink-0 pt-px text-right font-mono text-xs text-muted tabular-nums select-none">
+                {number}
               </span>
               <pre className="min-w-0 flex-1 font-mono text-xs leading-5 whitespace-pre-wrap wrap-anywhere">{prettyPrint(text)}</pre>
             </li>

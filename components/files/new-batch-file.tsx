@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button'
 import { cn } from '@/components/ui/cn'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from '@/lib/jsonl'
 import { formatBytes, formatNumber } from '@/lib/format'
-import { useUploadBatchFile, type UploadState } from '@/lib/queries/files'
+import { useFiles, useUploadBatchFile, type UploadState } from '@/lib/queries/files'
 import { CheckProgress } from './check-progress'
 import { CheckSummary } from './check-summary'
 import { ChosenFile, NextStepPlaceholder } from './chosen-file'
@@ -21,9 +21,10 @@ import { useFileCheck, type FileCheck } from './use-file-check'
 
 /**
  * Step one of a new batch: check a file in the browser, upload it, and keep it as the batch's file.
- * The chosen file lives in the address (?file=…) so a reload, or a link from Files, lands on it.
+ * The chosen file lives in the address (?file=…) so a reload, or a link from Files, lands on it. The page passes the
+ * next step (`nextStep`), which reads the chosen file from the address too.
  */
-export function NewBatchFile() {
+export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
   const addressFileId = useSearchParams().get('file')
   const [chosenFileId, setChosenFileId] = useState(addressFileId)
   // Follows every change of the address: our own replaceState landing (which agrees with the choice by
@@ -107,7 +108,7 @@ export function NewBatchFile() {
       <div className="space-y-4">
         {filePicker}
         <ChosenFile fileId={chosenFileId} reused={reusedFileId === chosenFileId} onChooseAnother={() => choose(null)} />
-        <NextStepPlaceholder />
+        {nextStep ?? <NextStepPlaceholder />}
       </div>
     )
   }
@@ -160,6 +161,7 @@ export function NewBatchFile() {
           )}
         </CheckedFile>
       )}
+      {check.status === 'idle' ? <StoredFilePicker onPick={choose} /> : null}
       <SampleFiles onFile={(file) => checkFiles([file])} />
     </section>
   )
@@ -194,6 +196,37 @@ function Problem({ title, children, action }: { title: string; children: ReactNo
         <p className="mt-0.5 text-sm text-muted">{children}</p>
       </div>
       {action}
+    </div>
+  )
+}
+
+/** The other way in: a batch input file uploaded before, from the library. Shown only when there is one. */
+function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
+  const { data } = useFiles({ purpose: 'batch', limit: 200 })
+  const files = data?.data.filter((file) => file.endpoint !== null) ?? []
+  if (files.length === 0) return null
+  return (
+    <div className="flex flex-wrap items-center gap-3 rounded-xl border border-border bg-surface px-4 py-3">
+      <label htmlFor="stored-file" className="text-sm font-medium">
+        Or use a file you uploaded before
+      </label>
+      <select
+        id="stored-file"
+        defaultValue=""
+        onChange={(event) => {
+          if (event.target.value) onPick(event.target.value)
+        }}
+        className="h-9 min-w-0 flex-1 rounded-md border border-border bg-surface px-2.5 text-sm"
+      >
+        <option value="" disabled>
+          Choose from {formatNumber(files.length)} stored {files.length === 1 ? 'file' : 'files'}…
+        </option>
+        {files.map((file) => (
+          <option key={file.id} value={file.id}>
+            {file.filename} · {formatNumber(file.lineCount ?? 0)} requests · {formatBytes(file.bytes)}
+          </option>
+        ))}
+      </select>
     </div>
   )
 }

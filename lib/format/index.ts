@@ -39,3 +39,23 @@ export function formatRelative(iso: string, now = Date.now()): string {
   }
   return relative.format(Math.round(value), 'year')
 }
+
+/** "45 s", "12 min", "3 h 5 min", "2 d 4 h": a duration or an ETA at a glance. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return '< 1 s'
+  const s = Math.round(seconds)
+  if (s < 60) return `${s} s`
+  const minutes = Math.floor(s / 60)
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`
+  const days = Math.floor(hours / 24)
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`
+}
+
+/** Token counts at a glance: "980", "12.4K", "3.1M". */
+export function formatCompact(value: number): string {
+  if (value < 10_000) return formatNumber(value)
+  if (value < 1_000_000) return `${(value / 1000).toFixed(1)}K`
+  return `${(value / 1_000_000).toFixed(1)}M`
+}

@@ -1,8 +1,10 @@
-import { queryOptions, useQuery } from '@tanstack/react-query'
-import { isTerminal } from '@/lib/batch'
-import type { BatchSummary, Page } from '@/lib/types'
-import type { BatchListQuery } from '@/lib/validations/batches'
-import { fetchJson, withQuery } from './fetch-json'
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { cancelBatch, createBatch, deleteBatch } from '@/app/batches/actions'
+import { isTerminal, pollDelay } from '@/lib/batch'
+import type { BatchDetail, BatchListItem, Page } from '@/lib/types'
+import type { BatchListQuery, CreateBatchInput } from '@/lib/validations/batches'
+import { unwrap } from './actions'
+import { ApiError, fetchJson, withQuery } from './fetch-json'
 
 export type BatchFilters = Partial<Pick<BatchListQuery, 'status' | 'connectionId' | 'cursor' | 'limit'>>
 
@@ -10,19 +12,74 @@ export const batchKeys = {
   all: ['batches'] as const,
   lists: () => [...batchKeys.all, 'list'] as const,
   list: (filters: BatchFilters) => [...batchKeys.lists(), filters] as const,
+  details: () => [...batchKeys.all, 'detail'] as const,
+  detail: (batchId: string) => [...batchKeys.details(), batchId] as const,
 }
 
-const ACTIVE_POLL_MS = 3_000
+/**
+ * Backoff for polling: when each query's answer last changed. Structural sharing keeps the same data object when an
+ * answer is identical, so "changed" is "a different object than last time".
+ */
+const lastChange = new Map<string, { data: unknown; at: number }>()
+
+function backoff(query: { queryHash: string }, data: unknown): number {
+  const now = Date.now()
+  const last = lastChange.get(query.queryHash)
+  if (!last || last.data !== data) lastChange.set(query.queryHash, { data, at: now })
+  return pollDelay(last && last.data === data ? now - last.at : 0)
+}
+
+const batchPath = (batchId: string) => `/api/batches/${encodeURIComponent(batchId)}`
+
+const retryUnlessMissing = (failures: number, error: Error) => failures < 1 && !(error instanceof ApiError && (error.status === 404 || error.status === 400))
 
 export const batchQueries = {
   list: (filters: BatchFilters = {}) =>
     queryOptions({
       queryKey: batchKeys.list(filters),
-      queryFn: ({ signal }) => fetchJson<Page<BatchSummary>>(withQuery('/api/batches', filters), { signal }),
+      queryFn: ({ signal }) => fetchJson<Page<BatchListItem>>(withQuery('/api/batches', filters), { signal }),
       // Live only while something on the page can still change.
-      refetchInterval: (query) =>
-        query.state.data?.data.some((batch) => !isTerminal(batch.status)) ? ACTIVE_POLL_MS : false,
+      refetchInterval: (query) => (query.state.data?.data.some((batch) => !isTerminal(batch.status)) ? backoff(query, query.state.data) : false),
+    }),
+  detail: (batchId: string) =>
+    queryOptions({
+      queryKey: batchKeys.detail(batchId),
+      queryFn: ({ signal }) => fetchJson<BatchDetail>(batchPath(batchId), { signal }),
+      retry: retryUnlessMissing,
+      refetchInterval: (query) => {
+        const data = query.state.data
+        if (query.state.error || !data || isTerminal(data.status)) return false
+        return backoff(query, data)
+      },
     }),
 }
 
 export const useBatches = (filters: BatchFilters = {}) => useQuery(batchQueries.list(filters))
+export const useBatch = (batchId: string | null) => useQuery({ ...batchQueries.detail(batchId ?? ''), enabled: batchId !== null })
+
+export function useCreateBatch() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (input: CreateBatchInput) => unwrap(await createBatch(input)),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: batchKeys.lists() }),
+  })
+}
+
+export function useCancelBatch(batchId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async () => unwrap(await cancelBatch({ batchId })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: batchKeys.all }),
+  })
+}
+
+export function useDeleteBatch(batchId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async () => unwrap(await deleteBatch({ batchId })),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: batchKeys.detail(batchId) })
+      return queryClient.invalidateQueries({ queryKey: batchKeys.lists() })
+    },
+  })
+}

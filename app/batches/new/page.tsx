@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { Suspense } from 'react'
+import { NewBatchForm } from '@/components/batches/new-batch-form'
 import { NewBatchFile } from '@/components/files/new-batch-file'
 import { PageHeader } from '@/components/ui/page-header'
 import { Skeleton } from '@/components/ui/skeleton'
@@ -12,7 +13,7 @@ export default function NewBatchPage() {
       <PageHeader title="New batch" description="Choose a .jsonl file, pick where it runs, review and start." />
       {/* The chosen file is read from the address in the browser, so the page itself stays static. */}
       <Suspense fallback={<Skeleton className="h-72 w-full rounded-xl" />}>
-        <NewBatchFile />
+        <NewBatchFile nextStep={<NewBatchForm />} />
       </Suspense>
     </div>
   )

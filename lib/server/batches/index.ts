@@ -1,15 +1,43 @@
 import 'server-only'
-import type { BatchStatus } from '@/lib/batch'
-import type { BatchSummary, Page } from '@/lib/types'
-import type { BatchListQuery } from '@/lib/validations/batches'
+import { isTerminal, type BatchStatus } from '@/lib/batch'
+import type { BatchDetail, BatchError, BatchFileRef, BatchListItem, BatchSummary, ConnectionKind, CreatedBatch, Page } from '@/lib/types'
+import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
+import { cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
+import { AppError, notFound } from '@/lib/server/http/errors'
 
-export async function listBatches(query: BatchListQuery): Promise<Page<BatchSummary>> {
+type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
+
+const iso = (date: Date | null) => date?.toISOString() ?? null
+
+function toSummary(row: BatchRow & { connection: { name: string } }): BatchSummary {
+  return {
+    id: row.id,
+    connectionId: row.connectionId,
+    connectionName: row.connection.name,
+    remoteId: row.remoteId,
+    endpoint: row.endpoint,
+    model: row.model,
+    status: row.status as BatchStatus,
+    description: row.description,
+    metadata: row.metadata as Record<string, string> | null,
+    requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
+    createdAt: row.createdAt.toISOString(),
+    completedAt: iso(row.completedAt),
+  }
+}
+
+const endedAt = (row: BatchRow) => row.completedAt ?? row.failedAt ?? row.expiredAt ?? row.cancelledAt
+
+/** A rate committed long ago describes a batch nobody runs now (the same rule as getEngineProgress). */
+const RATE_FRESH_MS = 10_000
+
+export async function listBatches(query: BatchListQuery): Promise<Page<BatchListItem>> {
   const where = { status: query.status, connectionId: query.connectionId }
   const [rows, total] = await Promise.all([
     db.batch.findMany({
       where,
-      include: { connection: { select: { name: true } } },
+      include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true } } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor } } : {}),
@@ -17,22 +45,166 @@ export async function listBatches(query: BatchListQuery): Promise<Page<BatchSumm
     db.batch.count({ where }),
   ])
   const page = rows.slice(0, query.limit)
+  const now = Date.now()
   return {
-    data: page.map((row) => ({
-      id: row.id,
-      connectionId: row.connectionId,
-      connectionName: row.connection.name,
-      remoteId: row.remoteId,
-      endpoint: row.endpoint,
-      model: row.model,
-      status: row.status as BatchStatus,
-      description: row.description,
-      metadata: row.metadata as Record<string, string> | null,
-      requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
-      createdAt: row.createdAt.toISOString(),
-      completedAt: row.completedAt?.toISOString() ?? null,
-    })),
+    data: page.map((row) => {
+      const remaining = Math.max(0, row.requestCountTotal - row.requestCountCompleted - row.requestCountFailed)
+      const rate = row.status === 'in_progress' && row.engineRun && now - row.engineRun.updatedAt.getTime() < RATE_FRESH_MS ? row.engineRun.linesPerSecond : 0
+      return {
+        ...toSummary(row),
+        inProgressAt: iso(row.inProgressAt),
+        endedAt: iso(endedAt(row)),
+        etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
+      }
+    }),
     nextCursor: rows.length > query.limit ? (rows[query.limit]?.id ?? null) : null,
     total,
   }
+}
+
+type FileRow = { id: string; remoteId: string | null; filename: string; bytes: bigint; lineCount: number | null }
+
+function fileRef(file: FileRow | null, remoteId: string | null): BatchFileRef | null {
+  if (!file && !remoteId) return null
+  return {
+    id: file?.id ?? null,
+    remoteId: file?.remoteId ?? remoteId,
+    filename: file?.filename ?? null,
+    bytes: file ? Number(file.bytes) : null,
+    lineCount: file?.lineCount ?? null,
+  }
+}
+
+function toErrors(value: unknown): BatchError[] {
+  // Stored as OpenAI's `errors.data` array; older rows may hold the whole `{ object, data }` list.
+  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data) ? (value as { data: unknown[] }).data : []
+  return list.map((item) => {
+    const error = (item ?? {}) as Record<string, unknown>
+    return {
+      code: typeof error.code === 'string' ? error.code : null,
+      message: typeof error.message === 'string' ? error.message : null,
+      param: typeof error.param === 'string' ? error.param : null,
+      line: typeof error.line === 'number' ? error.line : null,
+    }
+  })
+}
+
+const fileSelect = { select: { id: true, remoteId: true, filename: true, bytes: true, lineCount: true } } as const
+
+export async function getBatch(batchId: string): Promise<BatchDetail> {
+  const row = await db.batch.findUnique({
+    where: { id: batchId },
+    include: {
+      connection: { select: { name: true, kind: true } },
+      inputFile: fileSelect,
+      outputFile: fileSelect,
+      errorFile: fileSelect,
+      retries: { select: { id: true }, orderBy: { createdAt: 'asc' } },
+    },
+  })
+  if (!row) throw notFound('batch', batchId)
+  const counts = { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed }
+  const engine = row.connection.kind === 'builtin' ? await getEngineProgress(row.id).catch(() => null) : null
+  return {
+    ...toSummary(row),
+    connectionKind: row.connection.kind as ConnectionKind,
+    completionWindow: row.completionWindow,
+    errors: toErrors(row.errors),
+    usage:
+      row.usageTotalTokens === null
+        ? null
+        : {
+            inputTokens: Number(row.usageInputTokens ?? 0n),
+            cachedTokens: Number(row.usageCachedTokens ?? 0n),
+            outputTokens: Number(row.usageOutputTokens ?? 0n),
+            reasoningTokens: Number(row.usageReasoningTokens ?? 0n),
+            totalTokens: Number(row.usageTotalTokens),
+          },
+    timeline: {
+      createdAt: row.createdAt.toISOString(),
+      inProgressAt: iso(row.inProgressAt),
+      finalizingAt: iso(row.finalizingAt),
+      completedAt: iso(row.completedAt),
+      failedAt: iso(row.failedAt),
+      expiredAt: iso(row.expiredAt),
+      cancellingAt: iso(row.cancellingAt),
+      cancelledAt: iso(row.cancelledAt),
+      expiresAt: iso(row.expiresAt),
+    },
+    inputFile: fileRef(row.inputFile, row.remoteInputFileId) ?? { id: null, remoteId: null, filename: null, bytes: null, lineCount: null },
+    outputFile: fileRef(row.outputFile, row.remoteOutputFileId),
+    errorFile: fileRef(row.errorFile, row.remoteErrorFileId),
+    parentBatchId: row.parentBatchId,
+    retryBatchIds: row.retries.map((retry) => retry.id),
+    progress: {
+      ...counts,
+      remaining: Math.max(0, counts.total - counts.completed - counts.failed),
+      linesPerSecond: engine?.linesPerSecond ?? 0,
+      tokensPerSecond: engine?.tokensPerSecond ?? 0,
+      etaSeconds: engine?.etaSeconds ?? null,
+    },
+  }
+}
+
+/** Whether a batch row exists, for pages that answer 404 for unknown ids. */
+export async function batchExists(batchId: string): Promise<boolean> {
+  return (await db.batch.count({ where: { id: batchId } })) > 0
+}
+
+async function findConnection(connectionId: string) {
+  const connection = await db.connection.findUnique({ where: { id: connectionId }, select: { id: true, kind: true, name: true } })
+  if (!connection) throw new AppError(404, 'not_found', `No connection with id '${connectionId}'. Choose one from the list.`, { param: 'connectionId' })
+  return connection
+}
+
+const notYet = (name: string) =>
+  new AppError(501, 'not_supported', `Running batches on ${name} is coming soon; use the built-in engine for now.`, { param: 'connectionId' })
+
+/** Starts a batch from a stored input file on a connection. Only the built-in engine runs batches for now. */
+export async function createBatch(input: CreateBatchFields & { parentBatchId?: string | null }): Promise<CreatedBatch> {
+  const connection = await findConnection(input.connectionId)
+  const file = await db.file.findUnique({ where: { id: input.fileId }, select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true } })
+  if (!file) throw new AppError(404, 'not_found', `No file with id '${input.fileId}'. It may have been deleted; choose another file.`, { param: 'fileId' })
+  if (file.purpose !== 'batch') throw new AppError(400, 'invalid_file', `${file.filename} is a batch output file, not an input file; choose an input file.`, { param: 'fileId' })
+  if (!file.endpoint) throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, { param: 'fileId' })
+  const metadata = toBatchMetadata(input.description, input.metadata)
+  if (connection.kind !== 'builtin') throw notYet(connection.name)
+  const batch = await createEngineBatch({
+    inputFileId: file.id,
+    endpoint: file.endpoint,
+    completionWindow: input.completionWindow,
+    metadata,
+    parentBatchId: input.parentBatchId ?? null,
+  })
+  return { id: batch.id }
+}
+
+async function findBatch(batchId: string) {
+  const batch = await db.batch.findUnique({ where: { id: batchId }, include: { connection: { select: { kind: true, name: true } } } })
+  if (!batch) throw notFound('batch', batchId)
+  return batch
+}
+
+/** Asks the batch's connection to cancel it; OpenAI's rules (409 on completed, failed or expired) apply. */
+export async function cancelBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
+  const batch = await findBatch(batchId)
+  if (batch.connection.kind !== 'builtin') throw notYet(batch.connection.name)
+  const cancelled = await cancelEngineBatch(batchId)
+  return { id: cancelled.id, status: cancelled.status as BatchStatus }
+}
+
+/**
+ * Deletes Batchboard's record of a finished batch (and, for the built-in engine, its run state). Its files stay in
+ * Files, and a remote batch stays on its provider.
+ */
+export async function deleteBatchRecord(batchId: string): Promise<{ id: string }> {
+  const batch = await findBatch(batchId)
+  if (!isTerminal(batch.status as BatchStatus)) {
+    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
+      param: 'batchId',
+    })
+  }
+  // deleteMany: a second click racing the first finds nothing to delete rather than failing.
+  await db.batch.deleteMany({ where: { id: batchId, status: batch.status } })
+  return { id: batchId }
 }

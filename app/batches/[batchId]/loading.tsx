@@ -1,0 +1,5 @@
+import { BatchDetailSkeleton } from '@/components/batches/batch-detail-skeleton'
+
+export default function Loading() {
+  return <BatchDetailSkeleton />
+}

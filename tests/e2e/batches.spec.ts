@@ -1,0 +1,193 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from '@playwright/test'
+import { e2eDataDir } from '@/playwright.config'
+import { expect, test } from './fixtures'
+
+const sample = readFileSync(path.join(__dirname, '../../public/samples/chat-completions.jsonl'))
+const customIds = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)
+
+/** The outcome badge beside the batch page's title. */
+const outcomeBadge = (page: Page) => page.getByRole('heading', { level: 1 }).locator('xpath=..').locator('[data-tone]')
+
+// Uses `db` also so that the fixture removes the batch and files this test makes.
+test('a batch is created from the New batch page, runs, and its output downloads', async ({ page, db }) => {
+  await page.goto('/batches/new')
+  await page.locator('input[type="file"]').setInputFiles({ name: 'chat-completions.jsonl', mimeType: 'application/jsonl', buffer: sample })
+  await page.getByRole('button', { name: 'Upload', exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Next: choose where it runs' })).toBeVisible()
+
+  // The built-in engine is picked; the endpoint comes from the file.
+  await expect(page.getByRole('radio', { name: /Built-in engine/ })).toBeChecked()
+  await expect(page.getByLabel('Endpoint')).toHaveValue('/v1/chat/completions')
+  await expect(page.getByRole('region', { name: 'Summary' }).getByText('20', { exact: true })).toBeVisible()
+
+  await page.getByLabel('Description').fill('E2E summaries')
+  await page.getByLabel('Completion window').selectOption('1h')
+  await page.getByRole('button', { name: 'Add metadata' }).click()
+  const key = page.getByLabel('Metadata key 1')
+  await key.fill('k'.repeat(65))
+  // Checked as you type: the field is marked and Create waits.
+  await expect(key).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByText('Key 1: a key may have at most 64 characters (65/64).')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Create batch' })).toBeDisabled()
+  await key.fill('team')
+  await page.getByLabel('Metadata value 1').fill('support')
+  await expect(key).toHaveAttribute('aria-invalid', 'false')
+
+  await page.getByRole('button', { name: 'Create batch' }).click()
+  await expect(page).toHaveURL(/\/batches\/batch_[0-9a-f]+$/)
+  await expect(page.getByText('Batch created')).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'E2E summaries' })).toBeVisible()
+  await expect(outcomeBadge(page)).toHaveText('Completed', { timeout: 20_000 })
+  await expect(outcomeBadge(page)).toHaveAttribute('data-tone', 'success')
+  await expect(page.getByRole('progressbar', { name: 'Batch progress' })).toHaveAttribute('aria-valuenow', '20')
+  await expect(page.getByRole('region', { name: 'Progress · Completed' })).toContainText('20/20')
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Finalizing')
+  await expect(page.getByText('window 1h')).toBeVisible()
+  const batchId = page.url().split('/').pop()!
+  expect(await db.batch.findUniqueOrThrow({ where: { id: batchId } })).toMatchObject({
+    description: 'E2E summaries',
+    completionWindow: '1h',
+    metadata: { description: 'E2E summaries', team: 'support' },
+  })
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('link', { name: 'Download output file' }).click()
+  const output = readFileSync(await (await download).path(), 'utf8')
+  const lines = output.split('\n').filter((line) => line !== '')
+  expect(lines).toHaveLength(20)
+  expect(customIds(output).sort()).toEqual(customIds(sample.toString('utf8')).sort())
+
+  // Listed, linked, with its progress.
+  await page.getByRole('link', { name: 'Batches', exact: true }).first().click()
+  const row = page.getByRole('row', { name: /E2E summaries/ })
+  await expect(row.getByText('20/20')).toBeVisible()
+  await row.getByRole('link', { name: 'E2E summaries' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'E2E summaries' })).toBeVisible()
+
+  // Clone: the same file and settings on a new batch.
+  await page.getByRole('link', { name: 'Clone' }).click()
+  await expect(page.getByText(/Settings copied from batch_/)).toBeVisible()
+  await expect(page.getByLabel('Description')).toHaveValue('E2E summaries')
+  await expect(page.getByLabel('Completion window')).toHaveValue('1h')
+  await expect(page.getByLabel('Metadata key 1')).toHaveValue('team')
+  await expect(page.getByLabel('Metadata value 1')).toHaveValue('support')
+})
+
+test('a completed batch whose every line failed is red on its page', async ({ page, db }) => {
+  await db.batch.create({
+    data: { id: 'batch_e2e_detail_all_failed', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', description: 'All failed', requestCountTotal: 9, requestCountFailed: 9, completedAt: new Date() },
+  })
+  await page.goto('/batches/batch_e2e_detail_all_failed')
+  await expect(page.getByRole('heading', { level: 1, name: 'All failed' })).toBeVisible()
+  await expect(outcomeBadge(page)).toHaveText('Completed · 9/9 failed')
+  await expect(outcomeBadge(page)).toHaveAttribute('data-tone', 'danger')
+  await expect(page.getByRole('region', { name: 'Requests' })).toContainText('9')
+})
+
+test('a running batch can be cancelled after a confirmation', async ({ page, db }) => {
+  // No engine run state: the scheduler leaves it alone, so it is "running" for as long as the test needs.
+  await db.batch.create({
+    data: {
+      id: 'batch_e2e_running',
+      connectionId: 'builtin',
+      remoteId: 'batch_e2e_running',
+      endpoint: '/v1/chat/completions',
+      status: 'in_progress',
+      description: 'Long run',
+      requestCountTotal: 1000,
+      requestCountCompleted: 300,
+      requestCountFailed: 12,
+      inProgressAt: new Date(),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  })
+  await page.goto('/batches/batch_e2e_running')
+  await expect(page.getByRole('progressbar', { name: 'Batch progress' })).toHaveAttribute('aria-valuenow', '312')
+  await expect(page.getByRole('button', { name: 'Delete record' })).toHaveCount(0)
+  await page.getByRole('button', { name: 'Cancel batch' }).click()
+  const dialog = page.getByRole('alertdialog', { name: 'Cancel this batch?' })
+  await expect(dialog).toContainText('written to the error file as cancelled')
+  await dialog.getByRole('button', { name: 'Cancel batch' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('Cancelling the batch')).toBeVisible()
+  await expect(page.getByRole('progressbar', { name: 'Batch progress' })).toHaveAttribute('data-phase', 'cancelling')
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Cancelling')
+  expect((await db.batch.findUniqueOrThrow({ where: { id: 'batch_e2e_running' } })).status).toBe('cancelling')
+})
+
+test('refusals from the server are shown as they are', async ({ page, db }) => {
+  await db.batch.create({
+    data: { id: 'batch_e2e_race', connectionId: 'builtin', remoteId: 'batch_e2e_race', endpoint: '/v1/chat/completions', status: 'in_progress', requestCountTotal: 3, inProgressAt: new Date() },
+  })
+  await page.goto('/batches/batch_e2e_race')
+  await page.getByRole('button', { name: 'Cancel batch' }).click()
+  // It finished while the dialog was open.
+  await db.batch.update({ where: { id: 'batch_e2e_race' }, data: { status: 'completed', completedAt: new Date(), requestCountCompleted: 3 } })
+  const dialog = page.getByRole('alertdialog', { name: 'Cancel this batch?' })
+  await dialog.getByRole('button', { name: 'Cancel batch' }).click()
+  await expect(dialog.getByRole('alert')).toHaveText("Cannot cancel a batch with status 'completed'.")
+})
+
+test('deleting a finished batch removes the record and keeps its files', async ({ page, db }) => {
+  await db.batch.create({
+    data: { id: 'batch_e2e_delete', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', description: 'Old run', requestCountTotal: 2, requestCountCompleted: 2, completedAt: new Date() },
+  })
+  await page.goto('/batches/batch_e2e_delete')
+  await page.getByRole('button', { name: 'Delete record' }).click()
+  const dialog = page.getByRole('alertdialog', { name: 'Delete this batch record?' })
+  await expect(dialog).toContainText('are not deleted: they stay in Files')
+  await dialog.getByRole('button', { name: 'Delete record' }).click()
+  await expect(page).toHaveURL('/')
+  await expect(page.getByText('Batch record deleted')).toBeVisible()
+  await expect(page.getByRole('row', { name: /Old run/ })).toHaveCount(0)
+  expect(await db.batch.count({ where: { id: 'batch_e2e_delete' } })).toBe(0)
+
+  // The page streams behind its loading skeleton, so the status is already 200 when the not-found page replaces it.
+  await page.goto('/batches/batch_e2e_delete')
+  await expect(page.getByRole('heading', { name: 'Batch not found' })).toBeVisible()
+})
+
+test('validation errors list their lines, each opening the input file at that line', async ({ page, db }) => {
+  const lines = Array.from({ length: 30 }, (_, index) =>
+    index === 24 ? '{"custom_id": "broken", "method": "POST",' : JSON.stringify({ custom_id: `q-${index + 1}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [] } }),
+  )
+  const text = `${lines.join('\n')}\n`
+  mkdirSync(path.join(e2eDataDir, 'files'), { recursive: true })
+  const storagePath = `files/e2e-invalid-${Date.now()}.jsonl`
+  writeFileSync(path.join(e2eDataDir, storagePath), text)
+  const file = await db.file.create({
+    data: { id: `file-e2eInvalid${Date.now()}`, filename: 'invalid.jsonl', purpose: 'batch', bytes: BigInt(Buffer.byteLength(text)), storagePath, lineCount: 30 },
+  })
+  await db.batch.create({
+    data: {
+      id: 'batch_e2e_invalid',
+      connectionId: 'builtin',
+      endpoint: '/v1/chat/completions',
+      status: 'failed',
+      failedAt: new Date(),
+      inputFileId: file.id,
+      errors: [
+        { code: 'invalid_json_line', message: 'Line 25 is not valid JSON.', param: null, line: 25 },
+        { code: 'too_many_tokens', message: 'The file is over the enqueued token limit.', param: null, line: null },
+      ],
+    },
+  })
+  await page.goto('/batches/batch_e2e_invalid')
+  await expect(outcomeBadge(page)).toHaveText('Failed')
+  await expect(outcomeBadge(page)).toHaveAttribute('data-tone', 'danger')
+  const table = page.getByRole('table', { name: 'Batch errors' })
+  await expect(table.getByRole('row')).toHaveCount(3)
+  await expect(table.getByRole('row', { name: /invalid_json_line/ })).toContainText('Line 25 is not valid JSON.')
+  await table.getByRole('link', { name: '25' }).click()
+  await expect(page).toHaveURL(`/files/${file.id}?line=25`)
+  const marked = page.locator('li[aria-current="location"]')
+  await expect(marked.getByLabel('Line 25')).toBeVisible()
+  await expect(marked).toContainText('"custom_id": "broken"')
+  await expect(marked).toBeInViewport()
+})
