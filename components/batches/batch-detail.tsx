@@ -1,11 +1,10 @@
 'use client'
 
-import { ArrowLeft, Download, FileQuestion } from 'lucide-react'
+import { ArrowLeft, Download } from 'lucide-react'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { Button } from '@/components/ui/button'
 import { CopyIconButton } from '@/components/ui/copy-button'
-import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { STATUS_LABELS, isTerminal } from '@/lib/batch'
 import { formatBytes, formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
@@ -15,6 +14,7 @@ import type { BatchDetail, BatchFileRef, BatchTimeline } from '@/lib/types'
 import { BatchActions } from './batch-actions'
 import { BatchDetailSkeleton } from './batch-detail-skeleton'
 import { BatchOutcomeBadge } from './batch-outcome-badge'
+import { BatchNotFound } from './batch-not-found'
 import { BatchProgressBar } from './batch-progress-bar'
 
 export function BatchDetailView({ batchId }: { batchId: string }) {
@@ -22,19 +22,7 @@ export function BatchDetailView({ batchId }: { batchId: string }) {
   if (isPending) return <BatchDetailSkeleton />
   if (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
-      return (
-        <EmptyState
-          icon={FileQuestion}
-          title="Batch not found"
-          action={
-            <Button asChild variant="secondary">
-              <Link href="/">Back to batches</Link>
-            </Button>
-          }
-        >
-          There is no batch with the id <code className="font-mono">{batchId}</code>. Its record may have been deleted.
-        </EmptyState>
-      )
+      return <BatchNotFound batchId={batchId} />
     }
     return <ErrorNotice title="Could not load the batch" message={error.message} onRetry={() => void refetch()} />
   }

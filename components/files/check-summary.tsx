@@ -1,8 +1,8 @@
 import { CircleCheck, CircleX } from 'lucide-react'
 import type { ReactNode } from 'react'
 import type { ValidationReport } from '@/lib/jsonl'
-import { formatBytes, formatNumber } from '@/lib/format'
-import { describeMaxTokens, formatTokens, isGenerationEndpoint } from './file-format'
+import { formatBytes, formatCompact, formatNumber } from '@/lib/format'
+import { describeMaxTokens, isGenerationEndpoint } from './file-format'
 
 export const countErrors = (count: number) => (count === 1 ? '1 error' : `${formatNumber(count)} errors`)
 
@@ -39,7 +39,7 @@ function FileFacts({ facts }: { facts: ValidationReport['facts'] }) {
     { label: 'Requests', value: formatNumber(facts.requestCount) },
     {
       label: 'Est. input tokens',
-      value: facts.estimatedInputTokens === null ? '—' : `${facts.tokenEstimate === 'sampled' ? '≈ ' : ''}${formatTokens(facts.estimatedInputTokens)}`,
+      value: facts.estimatedInputTokens === null ? '—' : `${facts.tokenEstimate === 'sampled' ? '≈ ' : ''}${formatCompact(facts.estimatedInputTokens)}`,
       title:
         facts.estimatedInputTokens === null
           ? undefined

@@ -5,9 +5,8 @@ import Link from 'next/link'
 import { Button } from '@/components/ui/button'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
-import { formatBytes, formatDateTime, formatNumber } from '@/lib/format'
+import { formatBytes, formatCompact, formatDateTime, formatNumber } from '@/lib/format'
 import { useFile } from '@/lib/queries/files'
-import { formatTokens } from './file-format'
 
 /** The stored file a new batch will run, with a note when an identical earlier upload was reused. */
 export function ChosenFile({ fileId, reused, onChooseAnother }: { fileId: string; reused: boolean; onChooseAnother: () => void }) {
@@ -35,7 +34,7 @@ export function ChosenFile({ fileId, reused, onChooseAnother }: { fileId: string
     file.endpoint,
     file.model,
     formatBytes(file.bytes),
-    file.estimatedInputTokens === null ? null : `≈ ${formatTokens(file.estimatedInputTokens)} input tokens`,
+    file.estimatedInputTokens === null ? null : `≈ ${formatCompact(file.estimatedInputTokens)} input tokens`,
   ].filter((fact): fact is string => fact !== null)
   return (
     <section aria-labelledby="chosen-file-heading" className="rounded-xl border border-border bg-surface">

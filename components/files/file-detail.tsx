@@ -9,13 +9,12 @@ import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { PageHeader } from '@/components/ui/page-header'
 import { STATUS_LABELS } from '@/lib/batch'
-import { formatBytes, formatDateTime, formatNumber, formatRelative } from '@/lib/format'
+import { formatBytes, formatCompact, formatDateTime, formatNumber, formatRelative } from '@/lib/format'
 import { ApiError } from '@/lib/queries/fetch-json'
 import { useFile } from '@/lib/queries/files'
 import type { FileDetail } from '@/lib/types'
 import { DeleteFileDialog } from './delete-file-dialog'
 import { FileDetailSkeleton } from './file-detail-skeleton'
-import { formatTokens } from './file-format'
 import { FilePreview } from './file-preview'
 
 export function FileDetailView({ fileId }: { fileId: string }) {
@@ -95,7 +94,7 @@ function FileFacts({ file }: { file: FileDetail }) {
     { label: 'Requests', value: file.lineCount === null ? '—' : formatNumber(file.lineCount) },
     { label: 'Endpoint', value: file.endpoint ? <code className="font-mono text-xs">{file.endpoint}</code> : '—' },
     { label: 'Model', value: file.model ? <code className="font-mono text-xs">{file.model}</code> : '—' },
-    { label: 'Est. input tokens', value: file.estimatedInputTokens === null ? '—' : `≈ ${formatTokens(file.estimatedInputTokens)}` },
+    { label: 'Est. input tokens', value: file.estimatedInputTokens === null ? '—' : `≈ ${formatCompact(file.estimatedInputTokens)}` },
     { label: 'Size', value: formatBytes(file.bytes) },
     { label: 'Created', value: <span title={formatDateTime(file.createdAt)}>{formatRelative(file.createdAt)}</span> },
     { label: 'File id', value: <code className="font-mono text-xs">{file.id}</code> },

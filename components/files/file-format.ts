@@ -26,10 +26,3 @@ export function describeMaxTokens({ min, max, missing }: BatchFileFacts['maxToke
   const range = min === max ? formatNumber(min) : `${formatNumber(min)}–${formatNumber(max)}`
   return notSet === null ? range : `${range} · ${notSet}`
 }
-
-/** Token counts in a glance: "980", "12.4K", "3.1M". */
-export function formatTokens(tokens: number): string {
-  if (tokens < 10_000) return formatNumber(tokens)
-  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(1)}K`
-  return `${(tokens / 1_000_000).toFixed(1)}M`
-}

@@ -1,20 +1,5 @@
-import { SearchX } from 'lucide-react'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
-import { EmptyState } from '@/components/ui/empty-state'
+import { BatchNotFound } from '@/components/batches/batch-not-found'
 
-export default function BatchNotFound() {
-  return (
-    <EmptyState
-      icon={SearchX}
-      title="Batch not found"
-      action={
-        <Button asChild variant="secondary">
-          <Link href="/">Back to batches</Link>
-        </Button>
-      }
-    >
-      There is no batch at this address. Its record may have been deleted; the list shows every batch Batchboard knows.
-    </EmptyState>
-  )
+export default function NotFound() {
+  return <BatchNotFound />
 }

@@ -1,4 +1,5 @@
 import 'server-only'
+import type { BatchProgress } from '@/lib/types'
 import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
@@ -74,18 +75,7 @@ export async function cancelEngineBatch(batchId: string) {
   return findEngineBatch(batchId)
 }
 
-export type EngineProgress = {
-  status: string
-  total: number
-  completed: number
-  failed: number
-  remaining: number
-  /** Smoothed over the last few seconds of work; 0 when idle. */
-  linesPerSecond: number
-  tokensPerSecond: number
-  /** Seconds until every line is done at the current pace; null when unknown (not started, idle or finished). */
-  etaSeconds: number | null
-}
+export type EngineProgress = BatchProgress & { status: string }
 
 /** Counts, throughput and ETA of a builtin batch, for the dashboard's progress bar. */
 export async function getEngineProgress(batchId: string): Promise<EngineProgress> {
