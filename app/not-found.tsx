@@ -1,6 +1,5 @@
 import { SearchX } from 'lucide-react'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
 
 export default function NotFound() {
@@ -9,9 +8,7 @@ export default function NotFound() {
       icon={SearchX}
       title="Page not found"
       action={
-        <Button asChild variant="secondary">
-          <Link href="/">Back to batches</Link>
-        </Button>
+        <ButtonLink href="/" variant="secondary">Back to batches</ButtonLink>
       }
     >
       There is nothing at this address. It may have been a batch or file that was deleted.

@@ -1,8 +1,7 @@
 import { Upload } from 'lucide-react'
 import type { Metadata } from 'next'
-import Link from 'next/link'
 import { FileList } from '@/components/files/file-list'
-import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { PageHeader } from '@/components/ui/page-header'
 
 export const metadata: Metadata = { title: 'Files' }
@@ -14,12 +13,10 @@ export default function FilesPage() {
         title="Files"
         description="Batch input files and the results batches produced."
         actions={
-          <Button asChild variant="secondary">
-            <Link href="/batches/new">
-              <Upload aria-hidden className="size-4" />
-              Upload a file
-            </Link>
-          </Button>
+          <ButtonLink href="/batches/new" variant="secondary">
+            <Upload aria-hidden className="size-4" />
+            Upload a file
+          </ButtonLink>
         }
       />
       <FileList />

@@ -1,7 +1,6 @@
 import { BarChart3 } from 'lucide-react'
 import type { Metadata } from 'next'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
 import { PageHeader } from '@/components/ui/page-header'
 
@@ -15,9 +14,7 @@ export default function UsagePage() {
         icon={BarChart3}
         title="No usage yet"
         action={
-          <Button asChild variant="secondary">
-            <Link href="/batches/new">Run a batch</Link>
-          </Button>
+          <ButtonLink href="/batches/new" variant="secondary">Run a batch</ButtonLink>
         }
       >
         Token counts and cost appear here once a batch has run.

@@ -1,6 +1,5 @@
 import { SearchX } from 'lucide-react'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
 
 export function BatchNotFound({ batchId }: { batchId?: string }) {
@@ -9,9 +8,7 @@ export function BatchNotFound({ batchId }: { batchId?: string }) {
       icon={SearchX}
       title="Batch not found"
       action={
-        <Button asChild variant="secondary">
-          <Link href="/">Back to batches</Link>
-        </Button>
+        <ButtonLink href="/" variant="secondary">Back to batches</ButtonLink>
       }
     >
       There is no batch {batchId ? <>with the id <code className="font-mono">{batchId}</code></> : 'at this address'}. Its record may have been

@@ -1,14 +1,11 @@
 import { Plus } from 'lucide-react'
-import Link from 'next/link'
-import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 
 export function NewBatchButton() {
   return (
-    <Button asChild>
-      <Link href="/batches/new">
-        <Plus aria-hidden className="size-4" />
-        New batch
-      </Link>
-    </Button>
+    <ButtonLink href="/batches/new">
+      <Plus aria-hidden className="size-4" />
+      New batch
+    </ButtonLink>
   )
 }

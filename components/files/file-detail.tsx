@@ -5,6 +5,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useState, type ReactNode } from 'react'
 import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { PageHeader } from '@/components/ui/page-header'
@@ -29,9 +30,7 @@ export function FileDetailView({ fileId }: { fileId: string }) {
           icon={FileQuestion}
           title="File not found"
           action={
-            <Button asChild variant="secondary">
-              <Link href="/files">Back to Files</Link>
-            </Button>
+            <ButtonLink href="/files" variant="secondary">Back to Files</ButtonLink>
           }
         >
           There is no file with the id <code className="font-mono">{fileId}</code>. It may have been deleted.

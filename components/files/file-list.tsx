@@ -4,6 +4,7 @@ import { Download, FileText, Trash2, Upload } from 'lucide-react'
 import Link from 'next/link'
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
@@ -25,12 +26,10 @@ export function FileList() {
         icon={FileText}
         title="No files yet"
         action={
-          <Button asChild>
-            <Link href="/batches/new">
-              <Upload aria-hidden className="size-4" />
-              Upload a .jsonl file
-            </Link>
-          </Button>
+          <ButtonLink href="/batches/new">
+            <Upload aria-hidden className="size-4" />
+            Upload a .jsonl file
+          </ButtonLink>
         }
       >
         Upload a batch file on the New batch page: it is checked in your browser, then kept here for your batches. Output and error files that
