@@ -16,6 +16,8 @@ export type BatchSummary = {
   requestCounts: RequestCounts
   createdAt: string
   completedAt: string | null
+  /** Run by the built-in engine against its simulator: the answers are made up, not a model's. */
+  simulated: boolean
 }
 
 export type FileSummary = {

@@ -16,6 +16,7 @@ import { BatchDetailSkeleton } from './batch-detail-skeleton'
 import { BatchOutcomeBadge } from './batch-outcome-badge'
 import { BatchNotFound } from './batch-not-found'
 import { BatchProgressBar } from './batch-progress-bar'
+import { SimulatedBadge } from './simulated-badge'
 
 export function BatchDetailView({ batchId }: { batchId: string }) {
   const { data: batch, error, isPending, refetch } = useBatch(batchId)
@@ -56,6 +57,7 @@ function Header({ batch }: { batch: BatchDetail }) {
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="truncate text-2xl font-semibold tracking-tight">{batch.description ?? batch.id}</h1>
             <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
+            {batch.simulated ? <SimulatedBadge /> : null}
           </div>
           <p className="flex flex-wrap items-center gap-x-2 text-sm text-muted">
             {batch.description ? <code className="font-mono text-xs">{batch.id}</code> : null}

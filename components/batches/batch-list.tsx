@@ -12,6 +12,7 @@ import { useBatches } from '@/lib/queries/batches'
 import { BatchOutcomeBadge } from './batch-outcome-badge'
 import { BatchProgressBar } from './batch-progress-bar'
 import { NewBatchButton } from './new-batch-button'
+import { SimulatedBadge } from './simulated-badge'
 
 export function BatchList() {
   const { data, error, isPending, refetch } = useBatches()
@@ -52,7 +53,10 @@ export function BatchList() {
                 <div className="text-xs text-muted">{batch.connectionName}{batch.model ? ` · ${batch.model}` : ''}</div>
               </td>
               <td className="px-4 py-3">
-                <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
+                <div className="flex flex-wrap items-center gap-1.5">
+                  <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
+                  {batch.simulated ? <SimulatedBadge /> : null}
+                </div>
               </td>
               <td className="px-4 py-3 font-mono text-xs">{batch.endpoint}</td>
               <td className="w-44 px-4 py-3">

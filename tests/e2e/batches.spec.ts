@@ -44,6 +44,8 @@ test('a batch is created from the New batch page, runs, and its output downloads
   await expect(page.getByText('Batch created')).toBeVisible()
   await expect(page.getByRole('heading', { level: 1, name: 'E2E summaries' })).toBeVisible()
   await expect(outcomeBadge(page)).toHaveText('Completed', { timeout: 20_000 })
+  // No upstream is configured in the e2e server, so the built-in simulator answered: the page must say so.
+  await expect(page.getByRole('main').getByText('Simulated', { exact: true })).toBeVisible()
   await expect(outcomeBadge(page)).toHaveAttribute('data-tone', 'success')
   await expect(page.getByRole('progressbar', { name: 'Batch progress' })).toHaveAttribute('aria-valuenow', '20')
   await expect(page.getByRole('region', { name: 'Progress · Completed' })).toContainText('20/20')

@@ -123,6 +123,8 @@ describe('a batch from create to delete, on the real engine and simulator', () =
       id: created.data.id,
       remoteId: created.data.id,
       connectionId: 'builtin',
+      // sim-* models always go to the built-in simulator, even when another upstream's patterns match them.
+      simulated: true,
       connectionKind: 'builtin',
       connectionName: 'Built-in engine',
       description: 'Five questions',

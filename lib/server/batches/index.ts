@@ -3,14 +3,14 @@ import { isTerminal, type BatchStatus } from '@/lib/batch'
 import type { BatchDetail, BatchError, BatchFileRef, BatchListItem, BatchSummary, ConnectionKind, CreatedBatch, Page } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
-import { cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
+import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
-function toSummary(row: BatchRow & { connection: { name: string } }): BatchSummary {
+function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: { upstreamName: string | null } | null }): BatchSummary {
   return {
     id: row.id,
     connectionId: row.connectionId,
@@ -24,6 +24,7 @@ function toSummary(row: BatchRow & { connection: { name: string } }): BatchSumma
     requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
     createdAt: row.createdAt.toISOString(),
     completedAt: iso(row.completedAt),
+    simulated: row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
   }
 }
 
@@ -37,7 +38,7 @@ export async function listBatches(query: BatchListQuery): Promise<Page<BatchList
   const [rows, total] = await Promise.all([
     db.batch.findMany({
       where,
-      include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true } } },
+      include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor } } : {}),
@@ -96,6 +97,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     where: { id: batchId },
     include: {
       connection: { select: { name: true, kind: true } },
+      engineRun: { select: { upstreamName: true } },
       inputFile: fileSelect,
       outputFile: fileSelect,
       errorFile: fileSelect,

@@ -12,6 +12,7 @@ export {
   saveUpstream,
   saveUpstreamInput,
   seedUpstreamsFromEnv,
+  SIMULATOR_UPSTREAM_NAME,
   upstreamIdInput,
   type SaveUpstreamInput,
   type UpstreamSummary,

@@ -11,7 +11,7 @@ import { AdaptiveLimiter } from './limiter'
 import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
 import { backoffMs, isRetryableStatus, retryAfterMs } from './retry'
-import { resolveUpstream, type UpstreamTarget } from './upstreams'
+import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
 
 export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
 
@@ -169,7 +169,8 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     return
   }
   const model = report.facts.model ?? DEFAULT_MODELS.get(batch.endpoint) ?? null
-  if (!(await resolveUpstream(model))) {
+  const target = await resolveUpstream(model)
+  if (!target) {
     await failValidation(batch.id, [
       { code: 'model_not_found', message: `The provided model '${model}' is not supported by the Batch API. No upstream serves it; add one whose models match it.`, param: 'body.model', line: 1 },
     ])
@@ -191,7 +192,10 @@ async function validateBatch(batch: BatchRow): Promise<void> {
         usageTotalTokens: 0,
       },
     }),
-    db.engineRun.update({ where: { batchId: batch.id }, data: { doneLines: new Uint8Array(Math.ceil(total / 8)), outputBytes: 0, errorBytes: 0 } }),
+    db.engineRun.update({
+      where: { batchId: batch.id },
+      data: { doneLines: new Uint8Array(Math.ceil(total / 8)), outputBytes: 0, errorBytes: 0, upstreamName: target.simulated ? SIMULATOR_UPSTREAM_NAME : target.name },
+    }),
   ])
 }
 
