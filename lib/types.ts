@@ -52,8 +52,17 @@ export type ConnectionSummary = {
   baseUrl: string | null
   /** Last 4 characters of the API key, never more. */
   apiKeyHint: string | null
+  organization: string | null
+  project: string | null
+  /** `env`: set by OPENAI_API_KEY (and OPENAI_BASE_URL, …), read-only in the app. */
+  source: 'env' | 'user'
   batchCount: number
 }
+
+/** What "Test connection" found with `batches.list({ limit: 1 })`. Never contains the key. */
+export type ConnectionTestResult =
+  | { ok: true; latencyMs: number; batchesSeen: number; hasMore: boolean }
+  | { ok: false; latencyMs: number; status: number | null; message: string }
 
 export type Health = { status: 'ok'; database: 'ok'; version: string }
 

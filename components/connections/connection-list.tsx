@@ -1,52 +1,77 @@
 'use client'
 
-import { ChevronRight, Cpu, Plug } from 'lucide-react'
+import { ChevronRight, Cpu, Plug, Plus } from 'lucide-react'
 import Link from 'next/link'
+import { useState } from 'react'
+import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { formatNumber } from '@/lib/format'
 import { useConnections } from '@/lib/queries/connections'
+import type { ConnectionSummary } from '@/lib/types'
+import { ConnectionCard } from './connection-card'
+import { ConnectionDialog } from './connection-dialog'
 
 export function ConnectionList() {
   const { data, error, isPending, refetch } = useConnections()
+  // A new key per opening gives the form fresh state each time.
+  const [editing, setEditing] = useState<{ connection: ConnectionSummary | null; key: number } | null>(null)
+  const open = (connection: ConnectionSummary | null) => setEditing({ connection, key: Date.now() })
+
   if (isPending) return <ListSkeleton rows={2} label="Loading connections" />
   if (error) return <ErrorNotice title="Could not load connections" message={error.message} onRetry={() => void refetch()} />
+  const builtin = data.filter((connection) => connection.kind === 'builtin')
   const remote = data.filter((connection) => connection.kind !== 'builtin')
+  const addButton = (
+    <Button onClick={() => open(null)}>
+      <Plus aria-hidden className="size-4" />
+      Add connection
+    </Button>
+  )
   return (
     <div className="space-y-6">
       <ul className="grid gap-3 sm:grid-cols-2">
-        {data.map((connection) => (
-          <li key={connection.id} className="rounded-xl border border-border bg-surface p-4">
+        {builtin.map((connection) => (
+          <li key={connection.id} aria-label={connection.name} className="rounded-xl border border-border bg-surface p-4">
             <div className="flex items-center gap-2">
-              {connection.kind === 'builtin' ? <Cpu aria-hidden className="size-4 text-accent" /> : <Plug aria-hidden className="size-4 text-accent" />}
+              <Cpu aria-hidden className="size-4 text-accent" />
               <h2 className="font-medium">{connection.name}</h2>
-              {connection.kind === 'builtin' ? (
-                <span className="ml-auto rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">Default</span>
-              ) : null}
+              <span className="ml-auto rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">Default</span>
             </div>
-            <p className="mt-2 text-sm text-muted">
-              {connection.kind === 'builtin'
-                ? 'Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.'
-                : (connection.baseUrl ?? 'https://api.openai.com/v1')}
-            </p>
+            <p className="mt-2 text-sm text-muted">Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.</p>
             <div className="mt-3 flex items-center justify-between gap-2">
               <p className="text-xs text-muted">{formatNumber(connection.batchCount)} batches</p>
-              {connection.kind === 'builtin' ? (
-                <Link href="/connections/builtin" className="inline-flex items-center gap-0.5 text-sm font-medium text-accent hover:underline">
-                  Upstreams and simulator
-                  <ChevronRight aria-hidden className="size-4" />
-                </Link>
-              ) : null}
+              <Link href="/connections/builtin" className="inline-flex items-center gap-0.5 text-sm font-medium text-accent hover:underline">
+                Upstreams and simulator
+                <ChevronRight aria-hidden className="size-4" />
+              </Link>
             </div>
           </li>
         ))}
       </ul>
-      {remote.length === 0 ? (
-        <EmptyState icon={Plug} title="No OpenAI connections yet">
-          Connections to OpenAI and OpenAI-compatible batch APIs (Azure OpenAI, Groq, a LiteLLM proxy) will appear here.
-          Until you add one, batches run on the built-in engine.
-        </EmptyState>
+      <section aria-labelledby="remote-connections-heading" className="space-y-3">
+        <div className="flex items-center justify-between gap-4">
+          <h2 id="remote-connections-heading" className="text-base font-semibold">
+            OpenAI and compatible batch APIs
+          </h2>
+          {remote.length > 0 ? addButton : null}
+        </div>
+        {remote.length === 0 ? (
+          <EmptyState icon={Plug} title="No OpenAI connections yet" action={addButton}>
+            Add one for OpenAI or any server with OpenAI&apos;s /v1/files and /v1/batches (Azure OpenAI, Groq, a LiteLLM proxy, another
+            Batchboard), or set OPENAI_API_KEY and restart. Until then, batches run on the built-in engine.
+          </EmptyState>
+        ) : (
+          <ul className="grid gap-3 lg:grid-cols-2">
+            {remote.map((connection) => (
+              <ConnectionCard key={connection.id} connection={connection} onEdit={() => open(connection)} />
+            ))}
+          </ul>
+        )}
+      </section>
+      {editing ? (
+        <ConnectionDialog key={editing.key} open onOpenChange={(next) => (next ? undefined : setEditing(null))} connection={editing.connection} />
       ) : null}
     </div>
   )

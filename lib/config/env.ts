@@ -61,6 +61,11 @@ export const envSchema = z.object({
   BATCHBOARD_SIMULATOR_ERROR_RATE: rate,
   BATCHBOARD_SIMULATOR_RATE_LIMIT_RATE: rate,
   BATCHBOARD_SIMULATOR_TIMEOUT_RATE: rate,
+  // The names the openai SDK reads; here they seed the "OpenAI" connection instead (the SDK is never left to read them).
+  OPENAI_API_KEY: optional(z.string().max(10_000, 'must be at most 10,000 characters').optional()),
+  OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1' }).optional()),
+  OPENAI_ORG_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
+  OPENAI_PROJECT_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -83,6 +88,8 @@ export type Env = {
   engineEnabled: boolean
   engineMaxAttempts: number
   simulator: { latencyMs: number; concurrency: number; errorRate: number; rateLimitRate: number; timeoutRate: number }
+  /** OPENAI_API_KEY and friends: seed the "OpenAI" connection at start. Null when OPENAI_API_KEY is unset. */
+  openai: { apiKey: string; baseUrl: string | undefined; organization: string | undefined; project: string | undefined } | null
 }
 
 export class EnvError extends Error {
@@ -128,6 +135,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       rateLimitRate: parsed.data.BATCHBOARD_SIMULATOR_RATE_LIMIT_RATE,
       timeoutRate: parsed.data.BATCHBOARD_SIMULATOR_TIMEOUT_RATE,
     },
+    openai: parsed.data.OPENAI_API_KEY
+      ? {
+          apiKey: parsed.data.OPENAI_API_KEY,
+          baseUrl: parsed.data.OPENAI_BASE_URL,
+          organization: parsed.data.OPENAI_ORG_ID,
+          project: parsed.data.OPENAI_PROJECT_ID,
+        }
+      : null,
   }
 }
 

@@ -1,5 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query'
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { deleteConnection, saveConnection, testConnection } from '@/app/connections/actions'
 import type { ConnectionSummary } from '@/lib/types'
+import type { SaveConnectionInput } from '@/lib/validations/connections'
+import { unwrap } from './actions'
 import { fetchJson } from './fetch-json'
 
 export const connectionKeys = {
@@ -16,3 +19,23 @@ export const connectionQueries = {
 }
 
 export const useConnections = () => useQuery(connectionQueries.list())
+
+export function useSaveConnection() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (input: SaveConnectionInput) => unwrap(await saveConnection(input)),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: connectionKeys.all }),
+  })
+}
+
+export function useDeleteConnection() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (id: string) => unwrap(await deleteConnection({ id })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: connectionKeys.all }),
+  })
+}
+
+export function useTestConnection() {
+  return useMutation({ mutationFn: async (id: string) => unwrap(await testConnection({ id })) })
+}

@@ -1,4 +1,5 @@
 import 'server-only'
+import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
@@ -7,6 +8,10 @@ const SWEEP_EVERY_MS = 10 * 60 * 1000
 
 /** Work the server does on its own: started once per server process from instrumentation.ts. */
 export function startBackgroundWork() {
+  // Only the variable's name in the message: the error never carries the key, and neither may the log.
+  void seedConnectionsFromEnv().catch((error: unknown) =>
+    console.error('Creating the OpenAI connection from OPENAI_API_KEY failed:', error instanceof Error ? error.message : 'unknown error'),
+  )
   // No upload survives a restart (the browser's next chunk gets "start again"), so sweep them all now;
   // later, sweep only those abandoned for an hour.
   void sweepUploads(0).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))

@@ -1,22 +1,187 @@
 import 'server-only'
-import type { ConnectionKind, ConnectionSummary } from '@/lib/types'
+import { randomBytes } from 'node:crypto'
+import OpenAI from 'openai'
+import type { Connection } from '@/lib/server/db/generated/client'
+import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
+import { env } from '@/lib/server/env'
+import { AppError, notFound } from '@/lib/server/http/errors'
+import type { ConnectionKind, ConnectionSummary, ConnectionTestResult } from '@/lib/types'
+import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
+import type { BatchConnection } from './types'
+
+export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
 
 export const BUILTIN_CONNECTION_ID = 'builtin'
+/** The name OPENAI_API_KEY's connection gets (unless a connection made in the app has it already). */
+export const ENV_CONNECTION_NAME = 'OpenAI'
 
-export async function listConnections(): Promise<ConnectionSummary[]> {
-  const rows = await db.connection.findMany({
-    include: { _count: { select: { batches: true } } },
-    orderBy: [{ createdAt: 'asc' }],
-  })
-  // The built-in engine first: it is always there and is the default.
-  rows.sort((a, b) => Number(b.id === BUILTIN_CONNECTION_ID) - Number(a.id === BUILTIN_CONNECTION_ID))
-  return rows.map((row) => ({
+function toSummary(row: Connection & { _count: { batches: number } }): ConnectionSummary {
+  return {
     id: row.id,
     kind: row.kind as ConnectionKind,
     name: row.name,
     baseUrl: row.baseUrl,
     apiKeyHint: row.apiKeyHint,
+    organization: row.organization,
+    project: row.project,
+    source: row.source === 'env' ? 'env' : 'user',
     batchCount: row._count.batches,
-  }))
+  }
+}
+
+const withCount = { _count: { select: { batches: true } } } as const
+
+export async function listConnections(): Promise<ConnectionSummary[]> {
+  const rows = await db.connection.findMany({ include: withCount, orderBy: [{ createdAt: 'asc' }] })
+  // The built-in engine first: it is always there and is the default.
+  rows.sort((a, b) => Number(b.id === BUILTIN_CONNECTION_ID) - Number(a.id === BUILTIN_CONNECTION_ID))
+  return rows.map(toSummary)
+}
+
+function targetOf(row: Connection): OpenAITarget {
+  return {
+    id: row.id,
+    name: row.name,
+    baseUrl: row.baseUrl ?? OPENAI_BASE_URL,
+    apiKey: row.apiKeyEncrypted ? decryptSecret(row.apiKeyEncrypted) : null,
+    organization: row.organization,
+    project: row.project,
+  }
+}
+
+async function findRemote(id: string): Promise<Connection> {
+  const row = await db.connection.findUnique({ where: { id } })
+  if (!row) throw notFound('connection', id)
+  if (row.kind !== 'openai') {
+    throw new AppError(409, 'builtin_connection', 'The built-in engine is part of Batchboard; manage it under Connections → Built-in engine.', { param: 'id' })
+  }
+  return row
+}
+
+/**
+ * The registry: a connection by id, ready to talk to its provider. Only the `openai` kind is here for now; builtin
+ * batches still go straight to the engine's services (lib/server/engine), which the /v1 API and the batch actions use.
+ */
+export async function getConnection(id: string): Promise<BatchConnection> {
+  return openaiConnection(targetOf(await findRemote(id)))
+}
+
+const readOnly = (name: string) =>
+  new AppError(409, 'read_only', `'${name}' is set by OPENAI_API_KEY; change it in the environment and restart Batchboard.`, { param: 'id' })
+
+async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user', existing: Connection | null): Promise<ConnectionSummary> {
+  const input = saveConnectionInput.parse(raw)
+  const clash = await db.connection.findUnique({ where: { name: input.name } })
+  if (clash && clash.id !== existing?.id) throw new AppError(409, 'name_taken', `A connection named '${input.name}' already exists.`, { param: 'name' })
+  const data = {
+    kind: 'openai',
+    name: input.name,
+    baseUrl: input.baseUrl,
+    organization: input.organization,
+    project: input.project,
+    source,
+    // Write-only: omitted keeps the stored key, null removes it.
+    ...(input.apiKey === undefined || input.apiKey === ''
+      ? {}
+      : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
+  }
+  const row = existing
+    ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })
+    : await db.connection.create({ data: { id: `conn_${randomBytes(8).toString('hex')}`, ...data }, include: withCount })
+  return toSummary(row)
+}
+
+/** Adds (no id) or edits a connection made in the app. */
+export async function saveAppConnection(raw: SaveConnectionInput): Promise<ConnectionSummary> {
+  const existing = raw.id === undefined ? null : await findRemote(raw.id)
+  if (existing?.source === 'env') throw readOnly(existing.name)
+  return writeConnection(raw, 'user', existing)
+}
+
+export async function deleteAppConnection(id: string): Promise<{ id: string }> {
+  const row = await findRemote(id)
+  if (row.source === 'env') throw readOnly(row.name)
+  // Deleting would cascade to the batch records, and a batch id must never be lost.
+  const batches = await db.batch.count({ where: { connectionId: id } })
+  if (batches > 0) {
+    throw new AppError(409, 'has_batches', `'${row.name}' has ${batches} ${batches === 1 ? 'batch' : 'batches'}; delete those records first.`, { param: 'id' })
+  }
+  await db.connection.delete({ where: { id } })
+  return { id }
+}
+
+export const CONNECTION_TEST_TIMEOUT_MS = 10_000
+
+/** Replaces every secret (of 4+ characters) in provider text: some servers echo the key they refused. */
+function redact(text: string, secrets: (string | null)[]): string {
+  let result = text
+  for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
+  return result
+}
+
+function describeFailure(error: unknown): { status: number | null; message: string } {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { status: null, message: `No answer within ${CONNECTION_TEST_TIMEOUT_MS / 1000} s.` }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = error.cause as { message?: unknown; cause?: { message?: unknown } } | undefined
+    const detail = typeof cause?.cause?.message === 'string' ? cause.cause.message : typeof cause?.message === 'string' ? cause.message : error.message
+    return { status: null, message: `Could not reach the server: ${detail}` }
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    // `error.error` is the provider's parsed body.error (OpenAI's envelope); fall back to the SDK's own message.
+    const body = error.error as { message?: unknown } | string | undefined
+    const message = typeof body === 'string' ? body : typeof body?.message === 'string' ? body.message : error.message
+    return { status: error.status, message: `${error.status}: ${message}` }
+  }
+  return { status: null, message: error instanceof Error ? error.message : String(error) }
+}
+
+/** `batches.list({ limit: 1 })` through the SDK, once (no retries), within 10 s: latency and what it saw, or the exact error. */
+export async function testConnection(id: string): Promise<ConnectionTestResult> {
+  const target = targetOf(await findRemote(id))
+  const client = openaiClient(target, { timeout: CONNECTION_TEST_TIMEOUT_MS, maxRetries: 0 })
+  const started = performance.now()
+  const elapsed = () => Math.round(performance.now() - started)
+  try {
+    const page = await client.batches.list({ limit: 1 })
+    const latencyMs = elapsed()
+    if (!Array.isArray(page.data)) {
+      return { ok: false, latencyMs, status: 200, message: 'The server answered, but not with a list of batches ({"data":[…]}). Check that the base URL ends in /v1.' }
+    }
+    return { ok: true, latencyMs, batchesSeen: page.data.length, hasMore: page.has_more }
+  } catch (error) {
+    const { status, message } = describeFailure(error)
+    return { ok: false, latencyMs: elapsed(), status, message: redact(message, [target.apiKey]) }
+  }
+}
+
+/**
+ * OPENAI_API_KEY (with OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID) is the truth for the connection it makes:
+ * rewritten on every start. When the variable goes away the connection goes too, unless batches ran on it: then it
+ * is handed over to the app (its key kept) so no batch record is lost.
+ */
+export async function seedConnectionsFromEnv(): Promise<void> {
+  const current = await db.connection.findFirst({ where: { source: 'env', kind: 'openai' } })
+  if (!env.openai) {
+    if (!current) return
+    const batches = await db.batch.count({ where: { connectionId: current.id } })
+    if (batches > 0) await db.connection.update({ where: { id: current.id }, data: { source: 'user' } })
+    else await db.connection.delete({ where: { id: current.id } })
+    return
+  }
+  // A connection made in the app may be called "OpenAI" already; it is left alone.
+  const taken = await db.connection.findUnique({ where: { name: ENV_CONNECTION_NAME } })
+  const name = taken && taken.id !== current?.id ? `${ENV_CONNECTION_NAME} (environment)` : ENV_CONNECTION_NAME
+  await writeConnection(
+    {
+      name,
+      baseUrl: env.openai.baseUrl ?? OPENAI_BASE_URL,
+      apiKey: env.openai.apiKey,
+      organization: env.openai.organization ?? null,
+      project: env.openai.project ?? null,
+    },
+    'env',
+    current,
+  )
 }

@@ -1,0 +1,11 @@
+'use server'
+
+import { defineAction } from '@/lib/server/actions'
+import { deleteAppConnection, saveAppConnection, testConnection as testStoredConnection } from '@/lib/server/connections'
+import { connectionIdInput, saveConnectionInput } from '@/lib/validations/connections'
+
+export const saveConnection = defineAction(saveConnectionInput, (input) => saveAppConnection(input))
+
+export const deleteConnection = defineAction(connectionIdInput, ({ id }) => deleteAppConnection(id))
+
+export const testConnection = defineAction(connectionIdInput, ({ id }) => testStoredConnection(id))

@@ -1,0 +1,108 @@
+'use client'
+
+import { CircleAlert, CircleCheck, KeyRound, Pencil, Plug, PlugZap, Trash2 } from 'lucide-react'
+import { useState } from 'react'
+import { Button } from '@/components/ui/button'
+import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { formatNumber } from '@/lib/format'
+import { useDeleteConnection, useTestConnection } from '@/lib/queries/connections'
+import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
+import { SettingRow } from './upstream-card'
+
+function TestOutcome({ result }: { result: ConnectionTestResult }) {
+  if (result.ok) {
+    const seen = result.batchesSeen === 0 ? 'no batches yet' : result.hasMore ? 'batches listed' : `${formatNumber(result.batchesSeen)} ${result.batchesSeen === 1 ? 'batch' : 'batches'} listed`
+    return (
+      <div role="status" className="flex items-start gap-2 rounded-lg border border-success/40 bg-success/5 p-3 text-sm">
+        <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" />
+        <p className="font-medium">
+          Connected in {formatNumber(result.latencyMs)} ms: {seen}
+        </p>
+      </div>
+    )
+  }
+  return (
+    <div role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
+      <div className="min-w-0">
+        <p className="font-medium">Test failed after {formatNumber(result.latencyMs)} ms</p>
+        <p className="mt-0.5 font-mono text-xs break-words">{result.message}</p>
+      </div>
+    </div>
+  )
+}
+
+/** An OpenAI-compatible batch API: its settings (the key as a hint only), Test, and Edit / Delete unless set by the environment. */
+export function ConnectionCard({ connection, onEdit }: { connection: ConnectionSummary; onEdit: () => void }) {
+  const test = useTestConnection()
+  const remove = useDeleteConnection()
+  const [confirming, setConfirming] = useState(false)
+  const fromEnv = connection.source === 'env'
+  return (
+    <li aria-label={connection.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
+      <div className="flex items-center gap-2">
+        <Plug aria-hidden className="size-4 shrink-0 text-accent" />
+        <h3 className="truncate font-medium">{connection.name}</h3>
+        {fromEnv ? <span className="ml-auto shrink-0 rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">From environment</span> : null}
+      </div>
+      <p className="mt-1 font-mono text-xs break-all text-muted">{connection.baseUrl}</p>
+      <dl className="mt-3 flex-1 divide-y divide-border text-sm">
+        <SettingRow label="API key">
+          {connection.apiKeyHint ? (
+            <span className="inline-flex items-center gap-1.5 font-mono text-xs">
+              <KeyRound aria-hidden className="size-3.5 text-muted" />
+              •••• {connection.apiKeyHint}
+            </span>
+          ) : (
+            <span className="text-muted">None</span>
+          )}
+        </SettingRow>
+        {connection.organization ? <SettingRow label="Organization"><span className="font-mono text-xs break-all">{connection.organization}</span></SettingRow> : null}
+        {connection.project ? <SettingRow label="Project"><span className="font-mono text-xs break-all">{connection.project}</span></SettingRow> : null}
+        <SettingRow label="Batches">{formatNumber(connection.batchCount)}</SettingRow>
+      </dl>
+      {fromEnv ? <p className="mt-3 text-xs text-muted">Set by OPENAI_API_KEY; change it there and restart.</p> : null}
+      {test.data ? (
+        <div className="mt-3">
+          <TestOutcome result={test.data} />
+        </div>
+      ) : test.error ? (
+        <p role="alert" className="mt-3 text-sm text-danger">
+          {test.error.message}
+        </p>
+      ) : null}
+      <div className="mt-4 flex flex-wrap gap-2">
+        <Button variant="secondary" size="sm" onClick={() => test.mutate(connection.id)} disabled={test.isPending} aria-label={`Test ${connection.name}`}>
+          <PlugZap aria-hidden className="size-3.5" />
+          {test.isPending ? 'Testing…' : 'Test connection'}
+        </Button>
+        {fromEnv ? null : (
+          <>
+            <Button variant="secondary" size="sm" onClick={onEdit} aria-label={`Edit ${connection.name}`}>
+              <Pencil aria-hidden className="size-3.5" />
+              Edit
+            </Button>
+            <Button variant="ghost" size="sm" className="text-danger" onClick={() => setConfirming(true)} aria-label={`Delete ${connection.name}`}>
+              <Trash2 aria-hidden className="size-3.5" />
+              Delete
+            </Button>
+          </>
+        )}
+      </div>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={(open) => {
+          setConfirming(open)
+          if (!open) remove.reset()
+        }}
+        title={`Delete ${connection.name}?`}
+        confirmLabel={remove.isPending ? 'Deleting…' : 'Delete connection'}
+        pending={remove.isPending}
+        error={remove.error?.message}
+        onConfirm={() => remove.mutate(connection.id, { onSuccess: () => setConfirming(false) })}
+      >
+        Its stored key is deleted with it. Nothing changes on the provider: its batches and files stay there.
+      </ConfirmDialog>
+    </li>
+  )
+}

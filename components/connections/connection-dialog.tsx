@@ -1,0 +1,203 @@
+'use client'
+
+import { CircleAlert } from 'lucide-react'
+import { useId, useState, type FormEvent } from 'react'
+import { toast } from 'sonner'
+import { Button } from '@/components/ui/button'
+import { Dialog } from '@/components/ui/dialog'
+import { TextField } from '@/components/ui/input'
+import { ActionError } from '@/lib/queries/actions'
+import { useSaveConnection } from '@/lib/queries/connections'
+import type { ConnectionSummary } from '@/lib/types'
+import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+
+type FormState = { name: string; baseUrl: string; apiKey: string; removeKey: boolean; organization: string; project: string }
+
+type Field = 'name' | 'baseUrl' | 'apiKey' | 'organization' | 'project'
+type FieldErrors = Partial<Record<Field, string>>
+const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'organization', 'project']
+
+function initialState(connection: ConnectionSummary | null): FormState {
+  return {
+    name: connection?.name ?? '',
+    baseUrl: connection?.baseUrl ?? OPENAI_BASE_URL,
+    apiKey: '',
+    removeKey: false,
+    organization: connection?.organization ?? '',
+    project: connection?.project ?? '',
+  }
+}
+
+/** What the form sends: the shared schema's input. A blank key means "keep the stored one". */
+function toInput(form: FormState, connection: ConnectionSummary | null): SaveConnectionInput {
+  return {
+    ...(connection ? { id: connection.id } : {}),
+    name: form.name,
+    baseUrl: form.baseUrl,
+    apiKey: form.removeKey ? null : form.apiKey === '' ? undefined : form.apiKey,
+    organization: form.organization,
+    project: form.project,
+  }
+}
+
+function validate(form: FormState, connection: ConnectionSummary | null): FieldErrors {
+  const errors: FieldErrors = {}
+  const parsed = saveConnectionInput.safeParse(toInput(form, connection))
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0] as Field
+      if (FIELDS.includes(field)) errors[field] ??= issue.message
+    }
+  }
+  return errors
+}
+
+const fieldOf = (param: string | undefined): Field | null => {
+  const field = param?.split('.')[0] as Field | undefined
+  return field && FIELDS.includes(field) ? field : null
+}
+
+type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
+
+/** Add (no connection) or edit an OpenAI-compatible batch API. The parent remounts it per use, for fresh state. */
+export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionDialogProps) {
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={connection ? `Edit ${connection.name}` : 'Add a connection'}
+      description="OpenAI, or any server that speaks OpenAI's /v1/files and /v1/batches: Azure OpenAI, Groq, a LiteLLM proxy, another Batchboard."
+      className="max-w-xl"
+    >
+      <ConnectionForm connection={connection} onDone={() => onOpenChange(false)} />
+    </Dialog>
+  )
+}
+
+function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
+  const id = useId()
+  const [form, setForm] = useState(() => initialState(connection))
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({})
+  const [submitted, setSubmitted] = useState(false)
+  const [serverError, setServerError] = useState<{ field: Field | null; message: string } | null>(null)
+  const save = useSaveConnection()
+
+  const errors = validate(form, connection)
+  const shown = (field: Field) => {
+    if (serverError?.field === field) return serverError.message
+    return submitted || touched[field] ? (errors[field] ?? null) : null
+  }
+  const update = (change: Partial<FormState>, field?: Field) => {
+    setForm((current) => ({ ...current, ...change }))
+    if (field) setTouched((current) => ({ ...current, [field]: true }))
+    setServerError(null)
+  }
+  const touch = (field: Field) => () => setTouched((current) => ({ ...current, [field]: true }))
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    setSubmitted(true)
+    if (Object.keys(errors).length > 0) return
+    save.mutate(toInput(form, connection), {
+      onSuccess: (saved) => {
+        toast.success(connection ? `Saved ${saved.name}` : `Added ${saved.name}`)
+        onDone()
+      },
+      onError: (error) => {
+        setServerError(
+          error instanceof ActionError
+            ? { field: fieldOf(error.detail.param), message: error.detail.message }
+            : { field: null, message: 'The server could not be reached. Check that Batchboard is still running, then retry.' },
+        )
+      },
+    })
+  }
+
+  const general = serverError && serverError.field === null ? serverError.message : null
+  const keyHint = connection?.apiKeyHint
+  return (
+    <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
+      <TextField
+        id={`${id}-name`}
+        label="Name"
+        value={form.name}
+        placeholder="OpenAI production"
+        autoComplete="off"
+        onChange={(event) => update({ name: event.target.value }, 'name')}
+        onBlur={touch('name')}
+        error={shown('name')}
+      />
+      <TextField
+        id={`${id}-base-url`}
+        label="Base URL"
+        value={form.baseUrl}
+        placeholder={OPENAI_BASE_URL}
+        inputMode="url"
+        autoComplete="off"
+        onChange={(event) => update({ baseUrl: event.target.value }, 'baseUrl')}
+        onBlur={touch('baseUrl')}
+        error={shown('baseUrl')}
+        hint={`Including /v1. Empty means ${OPENAI_BASE_URL}.`}
+      />
+      <div className="space-y-1.5">
+        <TextField
+          id={`${id}-api-key`}
+          label="API key"
+          type="password"
+          value={form.apiKey}
+          disabled={form.removeKey}
+          autoComplete="new-password"
+          placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
+          onChange={(event) => update({ apiKey: event.target.value }, 'apiKey')}
+          onBlur={touch('apiKey')}
+          error={shown('apiKey')}
+          hint="Stored encrypted; only its last 4 characters are ever shown again."
+        />
+        {keyHint ? (
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={form.removeKey} onChange={(event) => update({ removeKey: event.target.checked, apiKey: '' })} className="size-4 accent-[var(--accent)]" />
+            Remove the stored key (•••• {keyHint})
+          </label>
+        ) : null}
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          id={`${id}-organization`}
+          label="Organization (optional)"
+          value={form.organization}
+          placeholder="org-…"
+          autoComplete="off"
+          onChange={(event) => update({ organization: event.target.value }, 'organization')}
+          onBlur={touch('organization')}
+          error={shown('organization')}
+          hint="Sent as OpenAI-Organization."
+        />
+        <TextField
+          id={`${id}-project`}
+          label="Project (optional)"
+          value={form.project}
+          placeholder="proj_…"
+          autoComplete="off"
+          onChange={(event) => update({ project: event.target.value }, 'project')}
+          onBlur={touch('project')}
+          error={shown('project')}
+          hint="Sent as OpenAI-Project."
+        />
+      </div>
+      {general ? (
+        <p role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+          <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
+          <span>{general}</span>
+        </p>
+      ) : null}
+      <div className="sticky -bottom-4 -mx-5 -mb-4 flex justify-end gap-2 border-t border-border bg-surface px-5 py-4">
+        <Button type="button" variant="secondary" onClick={onDone} disabled={save.isPending}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : connection ? 'Save' : 'Add connection'}
+        </Button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod'
+
+// Shared by the connection form, the server actions and OPENAI_* seeding. The messages are written for the form.
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
+
+/** An optional text field: blank (or only spaces) means "none". */
+const optionalText = (max: number, message: string) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : typeof value === 'string' ? value.trim() : value), z.string().max(max, message).nullable().default(null))
+
+export const saveConnectionInput = z.object({
+  /** Present when editing. */
+  id: z.string().min(1).max(100).optional(),
+  name: z.string().trim().min(1, 'give the connection a name').max(100, 'use at most 100 characters'),
+  baseUrl: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim().replace(/\/+$/, '') : value),
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1' }).default(OPENAI_BASE_URL),
+  ),
+  /** Omitted (or empty) keeps the stored key; null removes it. */
+  apiKey: z
+    .string()
+    .max(10_000, 'an API key is at most 10,000 characters')
+    .refine((key) => !/\s/.test(key), 'an API key has no spaces or line breaks')
+    .nullable()
+    .optional(),
+  organization: optionalText(200, 'an organization id is at most 200 characters'),
+  project: optionalText(200, 'a project id is at most 200 characters'),
+})
+
+export type SaveConnectionInput = z.input<typeof saveConnectionInput>
+
+export const connectionIdInput = z.object({ id: z.string().min(1).max(100) })

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Connection" ADD COLUMN "source" TEXT NOT NULL DEFAULT 'user';
