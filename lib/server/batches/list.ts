@@ -1,6 +1,6 @@
 import 'server-only'
 import { STATUS_LABELS, type BatchStatus } from '@/lib/batch'
-import type { BatchFacets, BatchListPage, FacetCount } from '@/lib/types'
+import type { BatchFacets, FacetCount } from '@/lib/types'
 import type { BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
