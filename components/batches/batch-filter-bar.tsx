@@ -72,9 +72,9 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
           return (
             <label
               key={status}
-              className={`inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs has-focus-visible:ring-2 has-focus-visible:ring-accent/30 ${checked ? 'border-accent bg-accent/10 text-foreground' : 'border-border text-muted hover:bg-subtle'}`}
+              className={`relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs has-focus-visible:ring-2 has-focus-visible:ring-accent/30 ${checked ? 'border-accent bg-accent/10 text-foreground' : 'border-border text-muted hover:bg-subtle'}`}
             >
-              <input type="checkbox" className="sr-only" checked={checked} onChange={() => toggleStatus(status)} />
+              <input type="checkbox" className="absolute inset-0 cursor-pointer appearance-none rounded-full" checked={checked} onChange={() => toggleStatus(status)} />
               {STATUS_LABELS[status] ?? status}
               <span className="tabular-nums opacity-70">{facet.count}</span>
             </label>
@@ -84,8 +84,8 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
         {[...selected]
           .filter((status) => !facets?.statuses.some((facet) => facet.value === status))
           .map((status) => (
-            <label key={status} className="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-accent bg-accent/10 px-2.5 py-1 text-xs">
-              <input type="checkbox" className="sr-only" checked onChange={() => toggleStatus(status)} />
+            <label key={status} className="relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-accent bg-accent/10 px-2.5 py-1 text-xs">
+              <input type="checkbox" className="absolute inset-0 cursor-pointer appearance-none rounded-full" checked onChange={() => toggleStatus(status)} />
               {STATUS_LABELS[status]} <span className="tabular-nums opacity-70">0</span>
             </label>
           ))}
