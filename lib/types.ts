@@ -185,3 +185,11 @@ export type BatchListItem = BatchSummary & {
   endedAt: string | null
   etaSeconds: number | null
 }
+
+/** A page of the batch list. `total` is counted on the first page only: later pages answer null, so paging stays cheap. */
+export type BatchListPage = { data: BatchListItem[]; nextCursor: string | null; total: number | null }
+
+export type FacetCount = { value: string; label: string; count: number }
+
+/** What the batch list's filter menus offer, with how many batches each holds. */
+export type BatchFacets = { statuses: FacetCount[]; connections: FacetCount[]; endpoints: FacetCount[]; models: FacetCount[] }

@@ -1,17 +1,21 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { cancelBatch, createBatch, deleteBatch } from '@/app/batches/actions'
 import { isTerminal, pollDelay } from '@/lib/batch'
-import type { BatchDetail, BatchListItem, Page } from '@/lib/types'
-import type { BatchListQuery, CreateBatchInput } from '@/lib/validations/batches'
+import type { BatchDetail, BatchFacets, BatchListPage } from '@/lib/types'
+import type { BatchFilters } from '@/lib/batch/list-filters'
+import type { CreateBatchInput } from '@/lib/validations/batches'
 import { unwrap } from './actions'
 import { ApiError, fetchJson, withQuery } from './fetch-json'
 
-export type BatchFilters = Partial<Pick<BatchListQuery, 'status' | 'connectionId' | 'cursor' | 'limit'>>
+export type { BatchFilters }
+
+export const batchListParams = (filters: BatchFilters) => ({ ...filters, status: filters.status?.length ? filters.status.join(',') : undefined })
 
 export const batchKeys = {
   all: ['batches'] as const,
   lists: () => [...batchKeys.all, 'list'] as const,
   list: (filters: BatchFilters) => [...batchKeys.lists(), filters] as const,
+  facets: () => [...batchKeys.all, 'facets'] as const,
   details: () => [...batchKeys.all, 'detail'] as const,
   detail: (batchId: string) => [...batchKeys.details(), batchId] as const,
 }
@@ -35,11 +39,19 @@ const retryUnlessMissing = (failures: number, error: Error) => failures < 1 && !
 
 export const batchQueries = {
   list: (filters: BatchFilters = {}) =>
-    queryOptions({
+    infiniteQueryOptions({
       queryKey: batchKeys.list(filters),
-      queryFn: ({ signal }) => fetchJson<Page<BatchListItem>>(withQuery('/api/batches', filters), { signal }),
-      // Live only while something on the page can still change.
-      refetchInterval: (query) => (query.state.data?.data.some((batch) => !isTerminal(batch.status)) ? backoff(query, query.state.data) : false),
+      queryFn: ({ pageParam, signal }) => fetchJson<BatchListPage>(withQuery('/api/batches', { ...batchListParams(filters), cursor: pageParam }), { signal }),
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      // Live only while something listed can still change.
+      refetchInterval: (query) =>
+        query.state.data?.pages.some((page) => page.data.some((batch) => !isTerminal(batch.status))) ? backoff(query, query.state.data) : false,
+    }),
+  facets: () =>
+    queryOptions({
+      queryKey: batchKeys.facets(),
+      queryFn: ({ signal }) => fetchJson<BatchFacets>('/api/batches/facets', { signal }),
     }),
   detail: (batchId: string) =>
     queryOptions({
@@ -54,14 +66,15 @@ export const batchQueries = {
     }),
 }
 
-export const useBatches = (filters: BatchFilters = {}) => useQuery(batchQueries.list(filters))
+export const useBatches = (filters: BatchFilters = {}) => useInfiniteQuery(batchQueries.list(filters))
+export const useBatchFacets = () => useQuery(batchQueries.facets())
 export const useBatch = (batchId: string | null) => useQuery({ ...batchQueries.detail(batchId ?? ''), enabled: batchId !== null })
 
 export function useCreateBatch() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: async (input: CreateBatchInput) => unwrap(await createBatch(input)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: batchKeys.lists() }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: batchKeys.all }),
   })
 }
 
@@ -79,7 +92,7 @@ export function useDeleteBatch(batchId: string) {
     mutationFn: async () => unwrap(await deleteBatch({ batchId })),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: batchKeys.detail(batchId) })
-      return queryClient.invalidateQueries({ queryKey: batchKeys.lists() })
+      return queryClient.invalidateQueries({ queryKey: batchKeys.all })
     },
   })
 }

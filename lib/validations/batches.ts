@@ -1,11 +1,32 @@
 import { z } from 'zod'
-import { BATCH_STATUSES } from '@/lib/batch/status'
+import { BATCH_STATUSES, type BatchStatus } from '@/lib/batch/status'
+
+/** `status=completed,failed`: one or several statuses, comma-separated (one parameter keeps URLs short and shareable). */
+const statusList = z
+  .string()
+  .max(200)
+  .transform((value, context) => {
+    const statuses = [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part !== ''))]
+    const unknown = statuses.filter((status) => !(BATCH_STATUSES as readonly string[]).includes(status))
+    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a status; use ${BATCH_STATUSES.join(', ')}` })
+    return statuses as BatchStatus[]
+  })
+
+export const BATCH_SORTS = ['created', 'status', 'requests'] as const
+export type BatchSort = (typeof BATCH_SORTS)[number]
 
 export const batchListQuery = z.object({
-  status: z.enum(BATCH_STATUSES).optional(),
+  status: statusList.optional(),
   connectionId: z.string().min(1).max(200).optional(),
+  endpoint: z.string().min(1).max(200).optional(),
+  model: z.string().min(1).max(200).optional(),
+  /** Batch id or remote id (prefix), description, metadata values or input file name (contains). */
+  q: z.string().trim().max(200).optional(),
+  sort: z.enum(BATCH_SORTS).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(200).optional(),
+  /** Opaque: the `nextCursor` of the previous page, for the same filters and sort. */
+  cursor: z.string().min(1).max(500).optional(),
 })
 
 export type BatchListQuery = z.infer<typeof batchListQuery>

@@ -193,3 +193,49 @@ test('validation errors list their lines, each opening the input file at that li
   await expect(marked).toContainText('"custom_id": "broken"')
   await expect(marked).toBeInViewport()
 })
+
+test('the batch list filters by status and search, keeps its filters in the URL, and clears them', async ({ page, db }) => {
+  const base = { connectionId: 'builtin', endpoint: '/v1/chat/completions', requestCountTotal: 4 }
+  await db.batch.createMany({
+    data: [
+      { ...base, id: 'batch_e2e_list_alpha', status: 'completed', requestCountCompleted: 4, completedAt: new Date(), description: 'Listing alpha' },
+      { ...base, id: 'batch_e2e_list_beta', status: 'failed', failedAt: new Date(), description: 'Listing beta' },
+      { ...base, id: 'batch_e2e_list_gamma', status: 'cancelled', cancelledAt: new Date(), description: 'Listing gamma', metadata: { description: 'Listing gamma', team: 'ops' } },
+    ],
+  })
+  const row = (name: string) => page.getByRole('row', { name: new RegExp(name) })
+  await page.goto('/')
+  await expect(row('Listing alpha')).toBeVisible()
+
+  await page.getByRole('checkbox', { name: /^Failed/ }).check()
+  await expect(page).toHaveURL(/[?&]status=failed/)
+  await expect(row('Listing beta')).toBeVisible()
+  await expect(row('Listing alpha')).toHaveCount(0)
+
+  await page.reload()
+  await expect(page.getByRole('checkbox', { name: /^Failed/ })).toBeChecked()
+  await expect(row('Listing beta')).toBeVisible()
+  await expect(row('Listing gamma')).toHaveCount(0)
+
+  // Failed and "gamma" together match nothing.
+  await page.getByRole('searchbox', { name: 'Search batches' }).fill('listing GAMMA')
+  const empty = page.getByRole('region', { name: 'No batch matches these filters' })
+  await expect(empty).toBeVisible()
+  await expect(page).toHaveURL(/q=listing/)
+  await empty.getByRole('button', { name: 'Clear filters' }).click()
+  await expect(page).toHaveURL('/')
+  await expect(page.getByRole('searchbox', { name: 'Search batches' })).toHaveValue('')
+  for (const name of ['Listing alpha', 'Listing beta', 'Listing gamma']) await expect(row(name)).toBeVisible()
+
+  // A metadata value finds its batch.
+  await page.getByRole('searchbox', { name: 'Search batches' }).fill('ops')
+  await expect(row('Listing gamma')).toBeVisible()
+  await expect(row('Listing alpha')).toHaveCount(0)
+
+  // Column headers sort, and say how.
+  const created = page.getByRole('columnheader', { name: 'Created' })
+  await expect(created).toHaveAttribute('aria-sort', 'descending')
+  await created.getByRole('button').click()
+  await expect(created).toHaveAttribute('aria-sort', 'ascending')
+  await expect(page).toHaveURL(/sort=created&order=asc/)
+})

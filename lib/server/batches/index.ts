@@ -1,10 +1,11 @@
 import 'server-only'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import type { BatchDetail, BatchError, BatchFileRef, BatchListItem, BatchSummary, ConnectionKind, CreatedBatch, Page } from '@/lib/types'
+import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, ConnectionKind, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import { listBatchPage } from './list'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
 
@@ -33,35 +34,37 @@ const endedAt = (row: BatchRow) => row.completedAt ?? row.failedAt ?? row.expire
 /** A rate committed long ago describes a batch nobody runs now (the same rule as getEngineProgress). */
 const RATE_FRESH_MS = 10_000
 
-export async function listBatches(query: BatchListQuery): Promise<Page<BatchListItem>> {
-  const where = { status: query.status, connectionId: query.connectionId }
-  const [rows, total] = await Promise.all([
-    db.batch.findMany({
-      where,
-      include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: query.limit + 1,
-      ...(query.cursor ? { cursor: { id: query.cursor } } : {}),
-    }),
-    db.batch.count({ where }),
-  ])
-  const page = rows.slice(0, query.limit)
+/** Filtered, searched, sorted and keyset-paged: see list.ts for how the page is chosen. */
+export async function listBatches(query: BatchListQuery): Promise<BatchListPage> {
+  const { ids, nextCursor, total } = await listBatchPage(query)
+  const rows = await db.batch.findMany({
+    where: { id: { in: ids } },
+    include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
+  })
+  const byId = new Map(rows.map((row) => [row.id, row]))
   const now = Date.now()
   return {
-    data: page.map((row) => {
+    data: ids.flatMap((id) => {
+      const row = byId.get(id)
+      // Deleted between the two queries.
+      if (!row) return []
       const remaining = Math.max(0, row.requestCountTotal - row.requestCountCompleted - row.requestCountFailed)
       const rate = row.status === 'in_progress' && row.engineRun && now - row.engineRun.updatedAt.getTime() < RATE_FRESH_MS ? row.engineRun.linesPerSecond : 0
-      return {
-        ...toSummary(row),
-        inProgressAt: iso(row.inProgressAt),
-        endedAt: iso(endedAt(row)),
-        etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
-      }
+      return [
+        {
+          ...toSummary(row),
+          inProgressAt: iso(row.inProgressAt),
+          endedAt: iso(endedAt(row)),
+          etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
+        },
+      ]
     }),
-    nextCursor: rows.length > query.limit ? (rows[query.limit]?.id ?? null) : null,
+    nextCursor,
     total,
   }
 }
+
+export { listBatchFacets } from './list'
 
 type FileRow = { id: string; remoteId: string | null; filename: string; bytes: bigint; lineCount: number | null }
 

@@ -1,0 +1,149 @@
+// The batch list with 10,000 batches: ~200 requests of mixed queries (first page, filters, search, deep pages by
+// cursor, other sorts) through the real GET /api/batches handler, in-process. Runs in a child with the react-server
+// condition (server modules import 'server-only'), on a fresh migrated database.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Bench, BenchRow } from './types'
+
+const root = path.resolve(import.meta.dirname, '..')
+const BATCHES = Number(process.env.BENCH_LIST_BATCHES ?? 10_000)
+const TARGET_P95_MS = 100
+
+type Result = { kinds: Record<string, number[]>; plans: Record<string, string> }
+
+const LIST_SCRIPT = `
+const path = require('node:path')
+const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
+void (async () => {
+  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
+  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
+  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR })
+  migrateDatabase(env)
+  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const { GET } = await load('${path.join(root, 'app/api/batches/route.ts')}')
+  const { pageQuery } = await load('${path.join(root, 'lib/server/batches/list.ts')}')
+  const { batchListQuery } = await load('${path.join(root, 'lib/validations/batches.ts')}')
+  const { NextRequest } = await load('next/server')
+  const Database = require('better-sqlite3')
+
+  // Seed: 3 connections, 500 input files, ${BATCHES} batches spread over a year, mixed statuses, models and metadata.
+  const connections = ['builtin', 'conn_openai', 'conn_vllm']
+  await db.connection.createMany({ data: connections.slice(1).map((id) => ({ id, kind: 'openai', name: id, baseUrl: 'https://example.test/v1' })) })
+  await db.file.createMany({ data: Array.from({ length: 500 }, (_, i) => ({ id: 'file-bench' + i, filename: 'dataset-' + i + '.jsonl', purpose: 'batch', bytes: 1000n, storagePath: 'files/' + i })) })
+  const statuses = ['completed', 'completed', 'completed', 'failed', 'cancelled', 'expired', 'in_progress', 'validating', 'finalizing', 'cancelling']
+  const models = ['gpt-4o-mini', 'gpt-4.1', 'llama3.1-8b', 'qwen2.5-7b', 'mistral-small', null]
+  const endpoints = ['/v1/chat/completions', '/v1/chat/completions', '/v1/embeddings', '/v1/responses']
+  const teams = ['support', 'research', 'billing', 'growth', 'legal']
+  const start = Date.UTC(2026, 0, 1)
+  let rows = []
+  for (let i = 0; i < ${BATCHES}; i++) {
+    const total = (i * 7919) % 50000
+    rows.push({
+      id: 'batch_' + (i * 2654435761 % 4294967296).toString(16).padStart(8, '0') + i.toString(16),
+      connectionId: connections[i % 3],
+      remoteId: i % 3 === 0 ? null : 'batch_remote_' + i,
+      endpoint: endpoints[i % 4],
+      model: models[i % 6],
+      status: statuses[(i * 31) % 10],
+      description: i % 4 === 0 ? null : 'Nightly run ' + i + ' for ' + teams[i % 5],
+      metadata: { team: teams[i % 5], run: 'r' + i, ...(i % 4 === 0 ? {} : { description: 'Nightly run ' + i + ' for ' + teams[i % 5] }) },
+      inputFileId: 'file-bench' + (i % 500),
+      requestCountTotal: total,
+      requestCountCompleted: Math.floor(total / 2),
+      createdAt: new Date(start + i * 3_000_000),
+    })
+    if (rows.length === 1000) { await db.batch.createMany({ data: rows }); rows = [] }
+  }
+  if (rows.length) await db.batch.createMany({ data: rows })
+
+  const call = async (query) => {
+    const started = performance.now()
+    const response = await GET(new NextRequest(new URL('/api/batches?' + query, 'http://127.0.0.1')), {})
+    const body = await response.json()
+    const ms = performance.now() - started
+    if (response.status !== 200) throw new Error(query + ' answered ' + response.status + ': ' + JSON.stringify(body))
+    return { ms, body }
+  }
+
+  // Cursors for deep pages: walk 40 pages (2,000 batches) deep once, untimed.
+  const deepCursors = {}
+  for (const sort of ['sort=created&order=desc', 'sort=requests&order=desc']) {
+    let cursor = null
+    for (let page = 0; page < 40; page++) cursor = (await call(sort + '&limit=50' + (cursor ? '&cursor=' + cursor : ''))).body.nextCursor
+    deepCursors[sort] = cursor
+  }
+  const kinds = {
+    'first page': () => '',
+    'status filter': (i) => 'status=' + ['completed', 'failed,expired', 'in_progress,validating,finalizing'][i % 3],
+    'connection + model': (i) => 'connectionId=' + connections[i % 3] + '&model=' + models[i % 5],
+    'endpoint filter': (i) => 'endpoint=' + endpoints[i % 4],
+    'search': (i) => 'q=' + ['nightly run 4', 'research', 'dataset-42', 'batch_remote_77', 'r9999', 'nothing-matches'][i % 6],
+    'deep page (cursor)': (i) => { const sort = i % 2 ? 'sort=created&order=desc' : 'sort=requests&order=desc'; return sort + '&cursor=' + deepCursors[sort] },
+    'sorted': (i) => ['sort=status&order=asc', 'sort=requests&order=desc', 'sort=created&order=asc', 'sort=requests&order=asc&status=completed'][i % 4],
+  }
+  for (const make of Object.values(kinds)) await call(make(0)) // warm up each kind once
+  const timings = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]))
+  const names = Object.keys(kinds)
+  for (let i = 0; i < 210; i++) {
+    const kind = names[i % names.length]
+    timings[kind].push((await call(kinds[kind](Math.floor(i / names.length)))).ms)
+  }
+
+  const sqlite = new Database(env.databasePath, { readonly: true })
+  const plan = (query) => {
+    const sql = pageQuery(batchListQuery.parse(Object.fromEntries(new URLSearchParams(query))))
+    return sqlite.prepare('EXPLAIN QUERY PLAN ' + sql.sql).all(...sql.values).map((row) => row.detail).join('; ')
+  }
+  const plans = {
+    'first page': plan(''),
+    'one status': plan('status=completed'),
+    'deep page': plan('cursor=' + deepCursors['sort=created&order=desc']),
+    'by requests': plan('sort=requests&order=desc'),
+    'connection': plan('connectionId=conn_vllm'),
+  }
+  sqlite.close()
+  console.log(JSON.stringify({ kinds: timings, plans }))
+  process.exit(0)
+})().catch((error) => { console.error(error); process.exit(1) })
+`
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+const ms = (value: number) => `${value.toFixed(1)} ms`
+
+export default {
+  name: 'batches-list',
+  async run() {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-list-'))
+    try {
+      const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', LIST_SCRIPT], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+      })
+      const result = JSON.parse(output.trim().split('\n').at(-1)!) as Result
+      const all = Object.values(result.kinds)
+        .flat()
+        .sort((a, b) => a - b)
+      const p95 = percentile(all, 95)
+      const rows: BenchRow[] = [
+        {
+          name: `list API, ${all.length} mixed requests over ${BATCHES.toLocaleString('en-US')} batches`,
+          figure: `p50 ${ms(percentile(all, 50))}, p95 ${ms(p95)}`,
+          target: `p95 ≤ ${TARGET_P95_MS} ms`,
+          met: p95 <= TARGET_P95_MS,
+        },
+        ...Object.entries(result.kinds).map(([kind, times]) => {
+          const sorted = [...times].sort((a, b) => a - b)
+          return { name: `list API: ${kind}`, figure: `p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))}` }
+        }),
+        ...Object.entries(result.plans).map(([name, plan]) => ({ name: `query plan: ${name}`, figure: plan })),
+      ]
+      return rows
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  },
+} satisfies Bench

@@ -1,0 +1,116 @@
+import 'server-only'
+import { STATUS_LABELS, type BatchStatus } from '@/lib/batch'
+import type { BatchFacets, FacetCount } from '@/lib/types'
+import type { BatchListQuery, BatchSort } from '@/lib/validations/batches'
+import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { AppError } from '@/lib/server/http/errors'
+
+// The page of ids is chosen in SQL (filters, search, keyset), then hydrated with Prisma: Prisma cannot search JSON
+// values on SQLite, and a row-value keyset comparison is what lets SQLite walk an index instead of sorting.
+
+/** Columns each sort walks, all in the same direction; `id` breaks ties so the order is total. */
+const SORT_COLUMNS: Record<BatchSort, readonly string[]> = {
+  created: ['createdAt', 'id'],
+  status: ['status', 'createdAt', 'id'],
+  requests: ['requestCountTotal', 'createdAt', 'id'],
+}
+
+type CursorValue = string | number
+type KeyRow = { id: string; createdAt: string; status: string; requestCountTotal: number | bigint }
+
+const badCursor = () => new AppError(400, 'invalid_request', "The 'cursor' does not belong to this list. Reload the list and try again.", { param: 'cursor' })
+
+function encodeCursor(sort: BatchSort, row: KeyRow): string {
+  const values = SORT_COLUMNS[sort].map((column) => (column === 'requestCountTotal' ? Number(row.requestCountTotal) : row[column as 'id' | 'createdAt' | 'status']))
+  return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url')
+}
+
+function decodeCursor(sort: BatchSort, cursor: string): CursorValue[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw badCursor()
+  }
+  const columns = SORT_COLUMNS[sort]
+  if (!Array.isArray(parsed) || parsed[0] !== sort || parsed.length !== columns.length + 1) throw badCursor()
+  const values = parsed.slice(1) as unknown[]
+  if (!values.every((value, index) => (columns[index] === 'requestCountTotal' ? Number.isInteger(value) : typeof value === 'string'))) throw badCursor()
+  return values as CursorValue[]
+}
+
+/** `%` and `_` typed by the user are literal characters, not wildcards. */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`)
+
+function filterConditions(query: BatchListQuery): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = []
+  if (query.status && query.status.length > 0) conditions.push(Prisma.sql`b."status" IN (${Prisma.join(query.status)})`)
+  if (query.connectionId) conditions.push(Prisma.sql`b."connectionId" = ${query.connectionId}`)
+  if (query.endpoint) conditions.push(Prisma.sql`b."endpoint" = ${query.endpoint}`)
+  if (query.model) conditions.push(Prisma.sql`b."model" = ${query.model}`)
+  if (query.q) {
+    const prefix = `${likeEscape(query.q)}%`
+    const contains = `%${likeEscape(query.q)}%`
+    // Metadata values through json_each, so a search for a key name does not match every batch that has the key.
+    conditions.push(Prisma.sql`(
+      b."id" LIKE ${prefix} ESCAPE '\\'
+      OR b."remoteId" LIKE ${prefix} ESCAPE '\\'
+      OR b."description" LIKE ${contains} ESCAPE '\\'
+      OR (b."metadata" IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(b."metadata") AS m WHERE m."value" LIKE ${contains} ESCAPE '\\'))
+      OR EXISTS (SELECT 1 FROM "File" AS f WHERE f."id" = b."inputFileId" AND f."filename" LIKE ${contains} ESCAPE '\\')
+    )`)
+  }
+  return conditions
+}
+
+const whereClause = (conditions: Prisma.Sql[]) => (conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`)
+
+/** One page of batch ids in list order, and whether more follow. Exported for the bench's query-plan checks. */
+export function pageQuery(query: BatchListQuery): Prisma.Sql {
+  const columns = SORT_COLUMNS[query.sort]
+  const conditions = filterConditions(query)
+  if (query.cursor) {
+    const values = decodeCursor(query.sort, query.cursor)
+    const tuple = Prisma.raw(columns.map((column) => `b."${column}"`).join(', '))
+    conditions.push(Prisma.sql`(${tuple}) ${Prisma.raw(query.order === 'asc' ? '>' : '<')} (${Prisma.join(values)})`)
+  }
+  const orderBy = Prisma.raw(columns.map((column) => `b."${column}" ${query.order === 'asc' ? 'ASC' : 'DESC'}`).join(', '))
+  return Prisma.sql`SELECT b."id", CAST(b."createdAt" AS TEXT) AS "createdAt", b."status", b."requestCountTotal"
+    FROM "Batch" AS b ${whereClause(conditions)} ORDER BY ${orderBy} LIMIT ${query.limit + 1}`
+}
+
+export async function listBatchPage(query: BatchListQuery): Promise<{ ids: string[]; nextCursor: string | null; total: number | null }> {
+  const [keys, total] = await Promise.all([
+    db.$queryRaw<KeyRow[]>(pageQuery(query)),
+    // Counted on the first page only; the list keeps the first page's total while it loads more.
+    query.cursor
+      ? Promise.resolve(null)
+      : db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(filterConditions(query))}`).then((rows) => Number(rows[0]?.n ?? 0)),
+  ])
+  const page = keys.slice(0, query.limit)
+  const last = page.at(-1)
+  return { ids: page.map((row) => row.id), nextCursor: keys.length > query.limit && last ? encodeCursor(query.sort, last) : null, total }
+}
+
+const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || a.label.localeCompare(b.label)
+
+/** The filter menus' choices: every status, connection, endpoint and model that has batches, with counts. */
+export async function listBatchFacets(): Promise<BatchFacets> {
+  const [statuses, connections, endpoints, models, names] = await Promise.all([
+    db.batch.groupBy({ by: ['status'], _count: { _all: true } }),
+    db.batch.groupBy({ by: ['connectionId'], _count: { _all: true } }),
+    db.batch.groupBy({ by: ['endpoint'], _count: { _all: true } }),
+    db.batch.groupBy({ by: ['model'], _count: { _all: true }, where: { model: { not: null } } }),
+    db.connection.findMany({ select: { id: true, name: true } }),
+  ])
+  const nameOf = new Map(names.map((connection) => [connection.id, connection.name]))
+  return {
+    statuses: statuses
+      .map((row) => ({ value: row.status, label: STATUS_LABELS[row.status as BatchStatus] ?? row.status, count: row._count._all }))
+      .sort(byCount),
+    connections: connections.map((row) => ({ value: row.connectionId, label: nameOf.get(row.connectionId) ?? row.connectionId, count: row._count._all })).sort(byCount),
+    endpoints: endpoints.map((row) => ({ value: row.endpoint, label: row.endpoint, count: row._count._all })).sort(byCount),
+    models: models.map((row) => ({ value: row.model ?? '', label: row.model ?? '', count: row._count._all })).sort(byCount),
+  }
+}
