@@ -207,7 +207,10 @@ test('the batch list filters by status and search, keeps its filters in the URL,
   await page.goto('/')
   await expect(row('Listing alpha')).toBeVisible()
 
-  await page.getByRole('checkbox', { name: /^Failed/ }).check()
+  // The chip's state follows the URL, which updates a moment after the click (check() wants it at once).
+  const failed = page.getByRole('checkbox', { name: /^Failed/ })
+  await failed.click()
+  await expect(failed).toBeChecked()
   await expect(page).toHaveURL(/[?&]status=failed/)
   await expect(row('Listing beta')).toBeVisible()
   await expect(row('Listing alpha')).toHaveCount(0)
