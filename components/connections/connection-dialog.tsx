@@ -1,12 +1,11 @@
 'use client'
 
-import { CircleAlert } from 'lucide-react'
 import { useId, useState, type FormEvent } from 'react'
 import { toast } from 'sonner'
-import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
+import { FormFooter } from '@/components/ui/form-footer'
 import { TextField } from '@/components/ui/input'
-import { ActionError } from '@/lib/queries/actions'
+import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
@@ -41,20 +40,8 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
 }
 
 function validate(form: FormState, connection: ConnectionSummary | null): FieldErrors {
-  const errors: FieldErrors = {}
-  const parsed = saveConnectionInput.safeParse(toInput(form, connection))
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as Field
-      if (FIELDS.includes(field)) errors[field] ??= issue.message
-    }
-  }
+  const errors: FieldErrors = zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
   return errors
-}
-
-const fieldOf = (param: string | undefined): Field | null => {
-  const field = param?.split('.')[0] as Field | undefined
-  return field && FIELDS.includes(field) ? field : null
 }
 
 type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
@@ -77,43 +64,29 @@ export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionD
 function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
   const id = useId()
   const [form, setForm] = useState(() => initialState(connection))
-  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({})
-  const [submitted, setSubmitted] = useState(false)
-  const [serverError, setServerError] = useState<{ field: Field | null; message: string } | null>(null)
   const save = useSaveConnection()
 
   const errors = validate(form, connection)
-  const shown = (field: Field) => {
-    if (serverError?.field === field) return serverError.message
-    return submitted || touched[field] ? (errors[field] ?? null) : null
-  }
+  const fields = useFieldErrors(FIELDS, errors)
+  const { shown } = fields
   const update = (change: Partial<FormState>, field?: Field) => {
     setForm((current) => ({ ...current, ...change }))
-    if (field) setTouched((current) => ({ ...current, [field]: true }))
-    setServerError(null)
+    fields.changed(field)
   }
-  const touch = (field: Field) => () => setTouched((current) => ({ ...current, [field]: true }))
+  const touch = (field: Field) => () => fields.touch(field)
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
-    setSubmitted(true)
-    if (Object.keys(errors).length > 0) return
+    if (!fields.submit()) return
     save.mutate(toInput(form, connection), {
       onSuccess: (saved) => {
         toast.success(connection ? `Saved ${saved.name}` : `Added ${saved.name}`)
         onDone()
       },
-      onError: (error) => {
-        setServerError(
-          error instanceof ActionError
-            ? { field: fieldOf(error.detail.param), message: error.detail.message }
-            : { field: null, message: 'The server could not be reached. Check that Batchboard is still running, then retry.' },
-        )
-      },
+      onError: fields.refuse,
     })
   }
 
-  const general = serverError && serverError.field === null ? serverError.message : null
   const keyHint = connection?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
@@ -184,20 +157,7 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
           hint="Sent as OpenAI-Project."
         />
       </div>
-      {general ? (
-        <p role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
-          <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
-          <span>{general}</span>
-        </p>
-      ) : null}
-      <div className="sticky -bottom-4 -mx-5 -mb-4 flex justify-end gap-2 border-t border-border bg-surface px-5 py-4">
-        <Button type="button" variant="secondary" onClick={onDone} disabled={save.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : connection ? 'Save' : 'Add connection'}
-        </Button>
-      </div>
+      <FormFooter error={fields.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>
   )
 }

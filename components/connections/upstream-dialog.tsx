@@ -1,12 +1,13 @@
 'use client'
 
-import { CircleAlert, Plus, Trash2 } from 'lucide-react'
+import { Plus, Trash2 } from 'lucide-react'
 import { useId, useState, type FormEvent } from 'react'
 import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
+import { FormFooter } from '@/components/ui/form-footer'
 import { Input, TextField } from '@/components/ui/input'
-import { ActionError } from '@/lib/queries/actions'
+import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
@@ -72,24 +73,12 @@ function toInput(form: FormState, upstream: UpstreamSummary | null): SaveUpstrea
 }
 
 function validate(form: FormState, upstream: UpstreamSummary | null): FieldErrors {
-  const errors: FieldErrors = {}
-  const parsed = saveUpstreamInput.safeParse(toInput(form, upstream))
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as Field
-      if (FIELDS.includes(field)) errors[field] ??= issue.message
-    }
-  }
+  const errors: FieldErrors = zodFieldErrors(saveUpstreamInput, toInput(form, upstream), FIELDS)
   const unnamed = form.headers.find((row) => row.name.trim() === '' && row.value !== '')
   const blank = form.headers.find((row) => row.name.trim() !== '' && row.value === '' && !row.stored)
   if (!errors.headers && unnamed) errors.headers = 'give every header a name'
   if (!errors.headers && blank) errors.headers = `enter a value for ${blank.name.trim()}`
   return errors
-}
-
-const fieldOf = (param: string | undefined): Field | null => {
-  const field = param?.split('.')[0] as Field | undefined
-  return field && FIELDS.includes(field) ? field : null
 }
 
 type UpstreamDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; upstream: UpstreamSummary | null }
@@ -112,45 +101,30 @@ export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogP
 function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
   const id = useId()
   const [form, setForm] = useState(() => initialState(upstream))
-  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({})
-  const [submitted, setSubmitted] = useState(false)
-  const [serverErrors, setServerErrors] = useState<{ field: Field | null; message: string } | null>(null)
   const save = useSaveUpstream()
 
   const errors = validate(form, upstream)
-  const shown = (field: Field) => {
-    if (serverErrors?.field === field) return serverErrors.message
-    return submitted || touched[field] ? (errors[field] ?? null) : null
-  }
-  // A field shows its error from the first keystroke (or leaving it), and every field does once Save was pressed.
+  const fields = useFieldErrors(FIELDS, errors)
+  const { shown } = fields
   const update = (change: Partial<FormState>, field?: Field) => {
     setForm((current) => ({ ...current, ...change }))
-    if (field) setTouched((current) => ({ ...current, [field]: true }))
-    setServerErrors(null)
+    fields.changed(field)
   }
-  const touch = (field: Field) => () => setTouched((current) => ({ ...current, [field]: true }))
+  const touch = (field: Field) => () => fields.touch(field)
   const updateHeader = (key: number, change: Partial<HeaderRow>) => update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
-    setSubmitted(true)
-    if (Object.keys(errors).length > 0) return
+    if (!fields.submit()) return
     save.mutate(toInput(form, upstream), {
       onSuccess: (saved) => {
         toast.success(upstream ? `Saved ${saved.name}` : `Added ${saved.name}`)
         onDone()
       },
-      onError: (error) => {
-        setServerErrors(
-          error instanceof ActionError
-            ? { field: fieldOf(error.detail.param), message: error.detail.message }
-            : { field: null, message: 'The server could not be reached. Check that Batchboard is still running, then retry.' },
-        )
-      },
+      onError: fields.refuse,
     })
   }
 
-  const general = serverErrors && serverErrors.field === null ? serverErrors.message : null
   const keyHint = upstream?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}>
@@ -283,21 +257,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
         </Button>
         <p className="text-xs text-muted">Sent with every request. Values are stored encrypted and, like the key, never shown again.</p>
       </fieldset>
-      {general ? (
-        <p role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
-          <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
-          <span>{general}</span>
-        </p>
-      ) : null}
-      {/* Sticks to the dialog's bottom edge, so Save stays in reach on a short screen. */}
-      <div className="sticky -bottom-4 -mx-5 -mb-4 flex justify-end gap-2 border-t border-border bg-surface px-5 py-4">
-        <Button type="button" variant="secondary" onClick={onDone} disabled={save.isPending}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : upstream ? 'Save' : 'Add upstream'}
-        </Button>
-      </div>
+      <FormFooter error={fields.general} pending={save.isPending} submitLabel={upstream ? 'Save' : 'Add upstream'} onCancel={onDone} />
     </form>
   )
 }
