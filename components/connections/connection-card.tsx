@@ -1,13 +1,11 @@
 'use client'
 
-import { CircleAlert, CircleCheck, KeyRound, Pencil, Plug, PlugZap, Trash2 } from 'lucide-react'
-import { useState } from 'react'
-import { Button } from '@/components/ui/button'
-import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { CircleAlert, CircleCheck, KeyRound, Plug } from 'lucide-react'
 import { formatNumber } from '@/lib/format'
 import { useDeleteConnection, useTestConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { SettingRow } from './upstream-card'
+import { CardActions } from './card-actions'
 
 function TestOutcome({ result }: { result: ConnectionTestResult }) {
   if (result.ok) {
@@ -36,7 +34,6 @@ function TestOutcome({ result }: { result: ConnectionTestResult }) {
 export function ConnectionCard({ connection, onEdit }: { connection: ConnectionSummary; onEdit: () => void }) {
   const test = useTestConnection()
   const remove = useDeleteConnection()
-  const [confirming, setConfirming] = useState(false)
   const fromEnv = connection.source === 'env'
   return (
     <li aria-label={connection.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
@@ -71,38 +68,18 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
           {test.error.message}
         </p>
       ) : null}
-      <div className="mt-4 flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={() => test.mutate(connection.id)} disabled={test.isPending} aria-label={`Test ${connection.name}`}>
-          <PlugZap aria-hidden className="size-3.5" />
-          {test.isPending ? 'Testing…' : 'Test connection'}
-        </Button>
-        {fromEnv ? null : (
-          <>
-            <Button variant="secondary" size="sm" onClick={onEdit} aria-label={`Edit ${connection.name}`}>
-              <Pencil aria-hidden className="size-3.5" />
-              Edit
-            </Button>
-            <Button variant="ghost" size="sm" className="text-danger" onClick={() => setConfirming(true)} aria-label={`Delete ${connection.name}`}>
-              <Trash2 aria-hidden className="size-3.5" />
-              Delete
-            </Button>
-          </>
-        )}
-      </div>
-      <ConfirmDialog
-        open={confirming}
-        onOpenChange={(open) => {
-          setConfirming(open)
-          if (!open) remove.reset()
-        }}
-        title={`Delete ${connection.name}?`}
-        confirmLabel={remove.isPending ? 'Deleting…' : 'Delete connection'}
-        pending={remove.isPending}
-        error={remove.error?.message}
-        onConfirm={() => remove.mutate(connection.id, { onSuccess: () => setConfirming(false) })}
+      <CardActions
+        name={connection.name}
+        kind="connection"
+        testLabel="Test connection"
+        testing={test.isPending}
+        onTest={() => test.mutate(connection.id)}
+        readOnly={fromEnv}
+        onEdit={onEdit}
+        deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(connection.id, { onSuccess: done }) }}
       >
         Its stored key is deleted with it. Nothing changes on the provider: its batches and files stay there.
-      </ConfirmDialog>
+      </CardActions>
     </li>
   )
 }

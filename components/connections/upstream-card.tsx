@@ -1,12 +1,11 @@
 'use client'
 
-import { CircleAlert, CircleCheck, KeyRound, Pencil, PlugZap, Server, Trash2 } from 'lucide-react'
-import { useState, type ReactNode } from 'react'
-import { Button } from '@/components/ui/button'
-import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { CircleAlert, CircleCheck, KeyRound, Server } from 'lucide-react'
+import type { ReactNode } from 'react'
 import { formatNumber } from '@/lib/format'
 import { useDeleteUpstream, useTestUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary, UpstreamTestResult } from '@/lib/types'
+import { CardActions } from './card-actions'
 
 export const formatTimeout = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${formatNumber(ms / 1000)} s`)
 
@@ -61,7 +60,6 @@ type UpstreamCardProps = { upstream: UpstreamSummary; onEdit: () => void }
 export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
   const test = useTestUpstream()
   const remove = useDeleteUpstream()
-  const [confirming, setConfirming] = useState(false)
   const fromEnv = upstream.source === 'env'
   return (
     <li aria-label={upstream.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
@@ -101,39 +99,19 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
           {test.error.message}
         </p>
       ) : null}
-      <div className="mt-4 flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={() => test.mutate(upstream.id)} disabled={test.isPending} aria-label={`Test ${upstream.name}`}>
-          <PlugZap aria-hidden className="size-3.5" />
-          {test.isPending ? 'Testing…' : 'Test'}
-        </Button>
-        {fromEnv ? null : (
-          <>
-            <Button variant="secondary" size="sm" onClick={onEdit} aria-label={`Edit ${upstream.name}`}>
-              <Pencil aria-hidden className="size-3.5" />
-              Edit
-            </Button>
-            <Button variant="ghost" size="sm" className="text-danger" onClick={() => setConfirming(true)} aria-label={`Delete ${upstream.name}`}>
-              <Trash2 aria-hidden className="size-3.5" />
-              Delete
-            </Button>
-          </>
-        )}
-      </div>
-      <ConfirmDialog
-        open={confirming}
-        onOpenChange={(open) => {
-          setConfirming(open)
-          if (!open) remove.reset()
-        }}
-        title={`Delete ${upstream.name}?`}
-        confirmLabel={remove.isPending ? 'Deleting…' : 'Delete upstream'}
-        pending={remove.isPending}
-        error={remove.error?.message}
-        onConfirm={() => remove.mutate(upstream.id, { onSuccess: () => setConfirming(false) })}
+      <CardActions
+        name={upstream.name}
+        kind="upstream"
+        testLabel="Test"
+        testing={test.isPending}
+        onTest={() => test.mutate(upstream.id)}
+        readOnly={fromEnv}
+        onEdit={onEdit}
+        deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(upstream.id, { onSuccess: done }) }}
       >
         Its key and headers are deleted with it. Models that only it serves have nowhere to go: lines that use them fail until
         another upstream serves them.
-      </ConfirmDialog>
+      </CardActions>
     </li>
   )
 }
