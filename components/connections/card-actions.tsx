@@ -1,9 +1,10 @@
 'use client'
 
-import { Pencil, PlugZap, Trash2 } from 'lucide-react'
+import { CircleAlert, Pencil, PlugZap, Trash2 } from 'lucide-react'
 import { useState, type ReactNode } from 'react'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
+import { formatNumber } from '@/lib/format'
 
 type Deletion = {
   pending: boolean
@@ -13,8 +14,21 @@ type Deletion = {
   reset: () => void
 }
 
+/** A Test that reached no usable answer: how long it took and the exact error (never a key). */
+export function TestFailed({ latencyMs, message }: { latencyMs: number; message: string }) {
+  return (
+    <div role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
+      <div className="min-w-0">
+        <p className="font-medium">Test failed after {formatNumber(latencyMs)} ms</p>
+        <p className="mt-0.5 font-mono text-xs break-words">{message}</p>
+      </div>
+    </div>
+  )
+}
+
 /**
- * Test, Edit and Delete for a connection or an upstream card. Read-only ones (set by the environment) only test;
+ * The last Test's outcome (or why it could not run), then Test, Edit and Delete for a connection or an upstream card. Read-only ones (set by the environment) only test;
  * Delete asks first, with `children` saying what goes with it.
  */
 export function CardActions(props: {
@@ -23,15 +37,25 @@ export function CardActions(props: {
   testLabel: string
   testing: boolean
   onTest: () => void
+  /** The last Test's outcome, rendered by the card; `testError` when the action itself failed. */
+  outcome: ReactNode
+  testError: string | undefined
   readOnly: boolean
   onEdit: () => void
   deletion: Deletion
   children: ReactNode
 }) {
-  const { name, kind, testLabel, testing, onTest, readOnly, onEdit, deletion, children } = props
+  const { name, kind, testLabel, testing, onTest, outcome, testError, readOnly, onEdit, deletion, children } = props
   const [confirming, setConfirming] = useState(false)
   return (
     <>
+      {outcome ? (
+        <div className="mt-3">{outcome}</div>
+      ) : testError ? (
+        <p role="alert" className="mt-3 text-sm text-danger">
+          {testError}
+        </p>
+      ) : null}
       <div className="mt-4 flex flex-wrap gap-2">
         <Button variant="secondary" size="sm" onClick={onTest} disabled={testing} aria-label={`Test ${name}`}>
           <PlugZap aria-hidden className="size-3.5" />

@@ -1,11 +1,11 @@
 'use client'
 
-import { CircleAlert, CircleCheck, KeyRound, Plug } from 'lucide-react'
+import { CircleCheck, KeyRound, Plug } from 'lucide-react'
 import { formatNumber } from '@/lib/format'
 import { useDeleteConnection, useTestConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { SettingRow } from './upstream-card'
-import { CardActions } from './card-actions'
+import { CardActions, TestFailed } from './card-actions'
 
 function TestOutcome({ result }: { result: ConnectionTestResult }) {
   if (result.ok) {
@@ -19,15 +19,7 @@ function TestOutcome({ result }: { result: ConnectionTestResult }) {
       </div>
     )
   }
-  return (
-    <div role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
-      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
-      <div className="min-w-0">
-        <p className="font-medium">Test failed after {formatNumber(result.latencyMs)} ms</p>
-        <p className="mt-0.5 font-mono text-xs break-words">{result.message}</p>
-      </div>
-    </div>
-  )
+  return <TestFailed latencyMs={result.latencyMs} message={result.message} />
 }
 
 /** An OpenAI-compatible batch API: its settings (the key as a hint only), Test, and Edit / Delete unless set by the environment. */
@@ -59,21 +51,14 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
         <SettingRow label="Batches">{formatNumber(connection.batchCount)}</SettingRow>
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by OPENAI_API_KEY; change it there and restart.</p> : null}
-      {test.data ? (
-        <div className="mt-3">
-          <TestOutcome result={test.data} />
-        </div>
-      ) : test.error ? (
-        <p role="alert" className="mt-3 text-sm text-danger">
-          {test.error.message}
-        </p>
-      ) : null}
       <CardActions
         name={connection.name}
         kind="connection"
         testLabel="Test connection"
         testing={test.isPending}
         onTest={() => test.mutate(connection.id)}
+        outcome={test.data ? <TestOutcome result={test.data} /> : null}
+        testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
         deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(connection.id, { onSuccess: done }) }}

@@ -39,10 +39,8 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
   }
 }
 
-function validate(form: FormState, connection: ConnectionSummary | null): FieldErrors {
-  const errors: FieldErrors = zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
-  return errors
-}
+const validate = (form: FormState, connection: ConnectionSummary | null): FieldErrors =>
+  zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
 
 type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
 

@@ -1,11 +1,11 @@
 'use client'
 
-import { CircleAlert, CircleCheck, KeyRound, Server } from 'lucide-react'
+import { CircleCheck, KeyRound, Server } from 'lucide-react'
 import type { ReactNode } from 'react'
 import { formatNumber } from '@/lib/format'
 import { useDeleteUpstream, useTestUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary, UpstreamTestResult } from '@/lib/types'
-import { CardActions } from './card-actions'
+import { CardActions, TestFailed } from './card-actions'
 
 export const formatTimeout = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${formatNumber(ms / 1000)} s`)
 
@@ -44,15 +44,7 @@ function TestOutcome({ result }: { result: UpstreamTestResult }) {
       </div>
     )
   }
-  return (
-    <div role="alert" className="flex items-start gap-2 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
-      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-danger" />
-      <div className="min-w-0">
-        <p className="font-medium">Test failed after {formatNumber(result.latencyMs)} ms</p>
-        <p className="mt-0.5 font-mono text-xs break-words">{result.message}</p>
-      </div>
-    </div>
-  )
+  return <TestFailed latencyMs={result.latencyMs} message={result.message} />
 }
 
 type UpstreamCardProps = { upstream: UpstreamSummary; onEdit: () => void }
@@ -90,21 +82,14 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
         </SettingRow>
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by BATCHBOARD_UPSTREAMS; change it there.</p> : null}
-      {test.data ? (
-        <div className="mt-3">
-          <TestOutcome result={test.data} />
-        </div>
-      ) : test.error ? (
-        <p role="alert" className="mt-3 text-sm text-danger">
-          {test.error.message}
-        </p>
-      ) : null}
       <CardActions
         name={upstream.name}
         kind="upstream"
         testLabel="Test"
         testing={test.isPending}
         onTest={() => test.mutate(upstream.id)}
+        outcome={test.data ? <TestOutcome result={test.data} /> : null}
+        testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
         deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(upstream.id, { onSuccess: done }) }}

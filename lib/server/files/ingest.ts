@@ -20,6 +20,10 @@ export type IngestOptions = {
 
 export type IngestResult = { file: FileRow; duplicate: boolean; report: ValidationReport }
 
+/** The earliest stored input file with these exact bytes, if any. */
+export const findStoredCopy = (sha256: string) =>
+  db.file.findFirst({ where: { sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
+
 /** Reads a file once, streaming: sha256 and the full validation in the same pass. */
 export async function inspectFile(filePath: string): Promise<{ sha256: string; report: ValidationReport }> {
   const hash = createHash('sha256')
@@ -51,7 +55,7 @@ export async function ingestFile(tempPath: string, options: IngestOptions): Prom
       throw new AppError(422, 'invalid_file', describeInvalidFile(report), { line: first?.line ?? undefined, param: first?.param ?? undefined })
     }
     if (options.reuseDuplicate) {
-      const existing = await db.file.findFirst({ where: { sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
+      const existing = await findStoredCopy(sha256)
       if (existing) return { file: existing, duplicate: true, report }
     }
     await ensureStorageDirs()

@@ -7,11 +7,10 @@ import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { DEFAULT_MAX_BYTES } from '@/lib/jsonl'
 import { formatBytes } from '@/lib/format'
-import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newUploadId } from '@/lib/server/ids'
 import { storageDirs } from '@/lib/server/storage'
-import { ingestFile } from './ingest'
+import { findStoredCopy, ingestFile } from './ingest'
 import { toFileSummary } from './summary'
 import type { FileSummary } from '@/lib/types'
 import type { UploadStartInput } from '@/lib/validations/files'
@@ -46,7 +45,7 @@ export async function startUpload(input: UploadStartInput): Promise<UploadStart>
   }
   // The browser hashed the file while validating it: an identical earlier upload needs no bytes sent.
   if (input.sha256) {
-    const existing = await db.file.findFirst({ where: { sha256: input.sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
+    const existing = await findStoredCopy(input.sha256)
     if (existing) return { kind: 'existing', file: toFileSummary(existing) }
   }
   const uploadId = newUploadId()
