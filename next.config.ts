@@ -2,8 +2,9 @@ import type { NextConfig } from 'next'
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  // Native modules stay out of the server bundle and load from node_modules at run time.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3'],
+  // Native modules (and undici, which embeds its own wasm parser) stay out of the server bundle and load from
+  // node_modules at run time.
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'undici'],
 }
 
 export default nextConfig

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
@@ -17,7 +19,17 @@ beforeAll(async () => {
   scheduler = startScheduler(FAST_ENGINE)
   simulator = await startSimulator()
   await saveUpstream({ name: 'flaky', baseUrl: simulator.url, models: ['flaky-*'], maxConcurrency: 8, timeoutMs: 1000 })
+  await saveUpstream({ name: 'gone', baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, models: ['gone-*'], maxConcurrency: 4, timeoutMs: 1000 })
 })
+
+/** A loopback port nobody listens on: connections to it are refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 afterAll(async () => {
   await scheduler.stop()
@@ -26,9 +38,9 @@ afterAll(async () => {
 
 afterEach(() => simulator.configure({ errorRate: 0, rateLimitRate: 0, timeoutRate: 0 }))
 
-async function runBatch(lines: number) {
+async function runBatch(lines: number, model = 'flaky-model') {
   const temp = path.join(os.tmpdir(), `faults-${Date.now()}-${Math.random()}.jsonl`)
-  writeFileSync(temp, chatFile(lines, { model: 'flaky-model' }))
+  writeFileSync(temp, chatFile(lines, { model }))
   const { file } = await ingestFile(temp, { filename: 'faults.jsonl', rejectInvalid: true, reuseDuplicate: false })
   const created = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
   const batch = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.id } }), (b) => b.status === 'completed', 30_000)
@@ -78,6 +90,21 @@ describe('the engine against a faulty upstream', () => {
     expect(output).toEqual([])
     expect(errors.map((l) => l.response?.status_code)).toEqual([500, 500, 500, 500])
     expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ type: 'server_error' }) })
+  })
+
+  it('writes a 504 upstream_timeout line when every attempt times out', async () => {
+    simulator.configure({ timeoutRate: 1 })
+    const { batch, errors } = await runBatch(1)
+    expect(batch).toMatchObject({ requestCountCompleted: 0, requestCountFailed: 1 })
+    expect(errors.map((l) => l.response?.status_code)).toEqual([504])
+    expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ code: 'upstream_timeout', message: 'The upstream did not answer within 1 s.' }) })
+  })
+
+  it('writes a 502 upstream_unreachable line, naming the cause, when the upstream refuses connections', async () => {
+    const { batch, errors } = await runBatch(3, 'gone-model')
+    expect(batch).toMatchObject({ requestCountCompleted: 0, requestCountFailed: 3 })
+    expect(errors.map((l) => l.response?.status_code)).toEqual([502, 502, 502])
+    expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ code: 'upstream_unreachable', message: expect.stringContaining('ECONNREFUSED') }) })
   })
 
   it('does not retry a 400: the line goes to the error file after one request', async () => {
