@@ -21,6 +21,7 @@ export {
   TOKEN_ENCODINGS,
   TOKEN_ESTIMATE_MODES,
   encodingForModel,
+  loadTokenCounter,
   type TokenEncoding,
   type TokenEstimateMode,
 } from './tokens'

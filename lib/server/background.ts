@@ -1,4 +1,5 @@
 import 'server-only'
+import { loadTokenCounter } from '@/lib/jsonl'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
@@ -18,6 +19,10 @@ export function startBackgroundWork() {
   setInterval(() => {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
   }, SWEEP_EVERY_MS).unref()
+  // The token estimate of every upload needs o200k_base (the encoding of every current OpenAI model): about 60 MB
+  // of rank tables, loaded now so that the first upload neither waits for them nor grows the server by them
+  // mid-request. cl100k_base (GPT-4, GPT-3.5, embeddings v3) still loads on first use.
+  void loadTokenCounter('o200k_base').catch((error: unknown) => console.error('Loading the tokenizer failed:', error))
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
   if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
 }

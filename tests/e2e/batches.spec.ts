@@ -150,8 +150,8 @@ test('deleting a finished batch removes the record and keeps its files', async (
   await expect(page.getByRole('row', { name: /Old run/ })).toHaveCount(0)
   expect(await db.batch.count({ where: { id: 'batch_e2e_delete' } })).toBe(0)
 
-  // The page streams behind its loading skeleton, so the status is already 200 when the not-found page replaces it.
-  await page.goto('/batches/batch_e2e_delete')
+  const gone = await page.goto('/batches/batch_e2e_delete')
+  expect(gone?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Batch not found' })).toBeVisible()
 })
 

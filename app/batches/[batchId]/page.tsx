@@ -1,13 +1,10 @@
 import type { Metadata } from 'next'
-import { notFound } from 'next/navigation'
 import { BatchDetailView } from '@/components/batches/batch-detail'
-import { batchExists } from '@/lib/server/batches'
 
 export const metadata: Metadata = { title: 'Batch' }
 
+// An unknown id is a 404 (layout.tsx); everything else is read (and polled) in the browser.
 export default async function BatchPage({ params }: { params: Promise<{ batchId: string }> }) {
   const { batchId } = await params
-  // An unknown id is a 404 page; everything else is read (and polled) in the browser.
-  if (!(await batchExists(batchId))) notFound()
   return <BatchDetailView batchId={batchId} />
 }
