@@ -6,11 +6,19 @@ import { cn } from '@/components/ui/cn'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
 import { formatNumber } from '@/lib/format'
-import { useFilePreview } from '@/lib/queries/files'
+import { useFilePreview, type PreviewWindow } from '@/lib/queries/files'
+import type { FilePreview } from '@/lib/types'
 
 const PREVIEW_LINES = 20
-/** The preview route's most lines; a linked line beyond it is not shown. */
+/** A linked line up to here is shown with everything above it; a later one in a window around it. */
 const MAX_PREVIEW_LINES = 200
+const CONTEXT_LINES = 10
+
+function previewWindow(line: number | null): PreviewWindow {
+  if (line === null) return { from: 1, lines: PREVIEW_LINES }
+  if (line <= MAX_PREVIEW_LINES) return { from: 1, lines: Math.max(PREVIEW_LINES, line) }
+  return { from: line - CONTEXT_LINES, lines: 2 * CONTEXT_LINES + 1 }
+}
 
 // A line that is not JSON (an output file never is anything else, but an old upload might be) is shown as it is.
 function prettyPrint(text: string): string {
@@ -21,10 +29,13 @@ function prettyPrint(text: string): string {
   }
 }
 
-function describeShown(shown: number, truncated: boolean, lineCount: number | null): string {
-  // The route flags a file that ends right after the last shown line as truncated; the request count knows better.
-  if (!truncated || (lineCount !== null && lineCount <= shown)) return `All ${shown} ${shown === 1 ? 'line' : 'lines'}`
-  return `First ${shown}${lineCount === null ? '' : ` of ${formatNumber(lineCount)}`} lines; download the file for the rest.`
+function describeShown(lines: FilePreview['lines'], truncated: boolean, lineCount: number | null): string {
+  const shown = lines.length
+  const first = lines[0]?.line ?? 1
+  const of = lineCount === null ? '' : ` of ${formatNumber(lineCount)}`
+  if (first > 1) return `Lines ${formatNumber(first)}–${formatNumber(first + shown - 1)}${of}; download the file for the rest.`
+  if (!truncated) return `All ${shown} ${shown === 1 ? 'line' : 'lines'}`
+  return `First ${shown}${of} lines; download the file for the rest.`
 }
 
 /** The first lines of a stored file, each JSON line formatted, long values wrapped. */
@@ -32,7 +43,7 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
   // `?line=N` (from a batch's error table) shows the file down to that line and marks it.
   const requested = Number(useSearchParams().get('line'))
   const line = Number.isInteger(requested) && requested > 0 ? requested : null
-  const { data, error, isPending, refetch } = useFilePreview(fileId, { lines: Math.min(MAX_PREVIEW_LINES, Math.max(PREVIEW_LINES, line ?? 0)) })
+  const { data, error, isPending, refetch } = useFilePreview(fileId, { window: previewWindow(line) })
   const marked = useRef<HTMLLIElement>(null)
   useEffect(() => {
     if (data) marked.current?.scrollIntoView({ block: 'center' })
@@ -43,7 +54,7 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
         <h2 id="preview-heading" className="text-sm font-semibold">
           Preview
         </h2>
-        {data ? <span className="text-xs text-muted">{describeShown(data.lines.length, data.truncated, lineCount)}</span> : null}
+        {data ? <span className="text-xs text-muted">{describeShown(data.lines, data.truncated, lineCount)}</span> : null}
       </div>
       {isPending ? (
         <div role="status" aria-label="Loading the preview" className="space-y-2 p-4">
@@ -58,7 +69,7 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
         <p className="p-4 text-sm text-muted">The file is empty.</p>
       ) : (
         // Scrolls on its own so twenty formatted requests do not push the rest of the page away; focusable for the keyboard.
-        <ol tabIndex={0} aria-label="First lines of the file" className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
+        <ol tabIndex={0} aria-label="Lines of the file" className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
           {data.lines.map(({ line: number, text }) => (
             <li
               key={number}

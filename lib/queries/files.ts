@@ -16,8 +16,11 @@ export const fileKeys = {
   pages: (filters: Omit<FileFilters, 'cursor'>) => [...fileKeys.lists(), 'pages', filters] as const,
   details: () => [...fileKeys.all, 'detail'] as const,
   detail: (fileId: string) => [...fileKeys.details(), fileId] as const,
-  preview: (fileId: string, lines: number) => [...fileKeys.detail(fileId), 'preview', lines] as const,
+  preview: (fileId: string, window: PreviewWindow) => [...fileKeys.detail(fileId), 'preview', window] as const,
 }
+
+/** Which lines of a file to preview: `lines` lines from line `from` (1-based). */
+export type PreviewWindow = { from: number; lines: number }
 
 const filePath = (fileId: string) => `/api/files/${encodeURIComponent(fileId)}`
 
@@ -44,10 +47,10 @@ export const fileQueries = {
       queryFn: ({ signal }) => fetchJson<FileDetail>(filePath(fileId), { signal }),
       retry: retryUnlessMissing,
     }),
-  preview: (fileId: string, lines = 20) =>
+  preview: (fileId: string, window: PreviewWindow = { from: 1, lines: 20 }) =>
     queryOptions({
-      queryKey: fileKeys.preview(fileId, lines),
-      queryFn: ({ signal }) => fetchJson<FilePreview>(withQuery(`${filePath(fileId)}/preview`, { lines }), { signal }),
+      queryKey: fileKeys.preview(fileId, window),
+      queryFn: ({ signal }) => fetchJson<FilePreview>(withQuery(`${filePath(fileId)}/preview`, window), { signal }),
       // A stored file's bytes never change.
       staleTime: Infinity,
       retry: retryUnlessMissing,
@@ -57,8 +60,8 @@ export const fileQueries = {
 export const useFiles = (filters: FileFilters = {}) => useQuery(fileQueries.list(filters))
 export const useFilePages = (filters: Omit<FileFilters, 'cursor'> = {}) => useInfiniteQuery(fileQueries.pages(filters))
 export const useFile = (fileId: string | null) => useQuery({ ...fileQueries.detail(fileId ?? ''), enabled: fileId !== null })
-export const useFilePreview = (fileId: string, options: { enabled?: boolean; lines?: number } = {}) =>
-  useQuery({ ...fileQueries.preview(fileId, options.lines), enabled: options.enabled ?? true })
+export const useFilePreview = (fileId: string, options: { enabled?: boolean; window?: PreviewWindow } = {}) =>
+  useQuery({ ...fileQueries.preview(fileId, options.window), enabled: options.enabled ?? true })
 
 export function useDeleteFile() {
   const queryClient = useQueryClient()

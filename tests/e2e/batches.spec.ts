@@ -156,15 +156,15 @@ test('deleting a finished batch removes the record and keeps its files', async (
 })
 
 test('validation errors list their lines, each opening the input file at that line', async ({ page, db }) => {
-  const lines = Array.from({ length: 30 }, (_, index) =>
-    index === 24 ? '{"custom_id": "broken", "method": "POST",' : JSON.stringify({ custom_id: `q-${index + 1}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [] } }),
+  const lines = Array.from({ length: 400 }, (_, index) =>
+    index === 24 ? '{"custom_id": "broken", "method": "POST",' : index === 349 ? '{"custom_id": "deep", "method": "POST",' : JSON.stringify({ custom_id: `q-${index + 1}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [] } }),
   )
   const text = `${lines.join('\n')}\n`
   mkdirSync(path.join(e2eDataDir, 'files'), { recursive: true })
   const storagePath = `files/e2e-invalid-${Date.now()}.jsonl`
   writeFileSync(path.join(e2eDataDir, storagePath), text)
   const file = await db.file.create({
-    data: { id: `file-e2eInvalid${Date.now()}`, filename: 'invalid.jsonl', purpose: 'batch', bytes: BigInt(Buffer.byteLength(text)), storagePath, lineCount: 30 },
+    data: { id: `file-e2eInvalid${Date.now()}`, filename: 'invalid.jsonl', purpose: 'batch', bytes: BigInt(Buffer.byteLength(text)), storagePath, lineCount: 400 },
   })
   await db.batch.create({
     data: {
@@ -176,6 +176,7 @@ test('validation errors list their lines, each opening the input file at that li
       inputFileId: file.id,
       errors: [
         { code: 'invalid_json_line', message: 'Line 25 is not valid JSON.', param: null, line: 25 },
+        { code: 'invalid_json_line', message: 'Line 350 is not valid JSON.', param: null, line: 350 },
         { code: 'too_many_tokens', message: 'The file is over the enqueued token limit.', param: null, line: null },
       ],
     },
@@ -184,14 +185,23 @@ test('validation errors list their lines, each opening the input file at that li
   await expect(outcomeBadge(page)).toHaveText('Failed')
   await expect(outcomeBadge(page)).toHaveAttribute('data-tone', 'danger')
   const table = page.getByRole('table', { name: 'Batch errors' })
-  await expect(table.getByRole('row')).toHaveCount(3)
-  await expect(table.getByRole('row', { name: /invalid_json_line/ })).toContainText('Line 25 is not valid JSON.')
+  await expect(table.getByRole('row')).toHaveCount(4)
+  await expect(table.getByRole('row', { name: /Line 25 is/ })).toContainText('invalid_json_line')
   await table.getByRole('link', { name: '25' }).click()
   await expect(page).toHaveURL(`/files/${file.id}?line=25`)
   const marked = page.locator('li[aria-current="location"]')
   await expect(marked.getByLabel('Line 25')).toBeVisible()
   await expect(marked).toContainText('"custom_id": "broken"')
   await expect(marked).toBeInViewport()
+
+  // Beyond the first 200 lines the preview shows a window around the line.
+  await page.goBack()
+  await table.getByRole('link', { name: '350' }).click()
+  await expect(page).toHaveURL(`/files/${file.id}?line=350`)
+  await expect(marked.getByLabel('Line 350')).toBeVisible()
+  await expect(marked).toContainText('"custom_id": "deep"')
+  await expect(marked).toBeInViewport()
+  await expect(page.getByText('Lines 340–360 of 400; download the file for the rest.')).toBeVisible()
 })
 
 test('the batch list filters by status and search, keeps its filters in the URL, and clears them', async ({ page, db }) => {

@@ -241,7 +241,7 @@ test('a sample can be tried, uploaded, previewed and downloaded', async ({ page,
 
   await expect(page.getByRole('heading', { level: 1, name: 'chat-completions.jsonl' })).toBeVisible()
   await expect(page.getByText('No batch has used this file yet.')).toBeVisible()
-  const preview = page.getByRole('list', { name: 'First lines of the file' })
+  const preview = page.getByRole('list', { name: 'Lines of the file' })
   await expect(preview.getByRole('listitem')).toHaveCount(20)
   // Pretty-printed: one key per line, indented.
   await expect(preview.getByRole('listitem').first()).toContainText('"custom_id": "request-1",\n  "method": "POST",')

@@ -68,8 +68,26 @@ describe('chunked upload', () => {
     const whole = await callRoute(getFilePreview, `/api/files/${file.id}/preview?lines=25`, { fileId: file.id })
     expect(whole.body).toMatchObject({ truncated: false, lines: { length: 25 } })
 
+    const tail = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=24&lines=5`, { fileId: file.id })
+    expect(tail.body).toEqual({ lines: [{ line: 24, text: chatLine({ customId: 'request-24' }) }, { line: 25, text: chatLine({ customId: 'request-25' }) }], truncated: false })
+
     const detail = await callRoute(getFileDetail, `/api/files/${file.id}`, { fileId: file.id })
     expect(detail.body).toMatchObject({ id: file.id, stored: true, batches: [], estimatedInputTokens: expect.any(Number) })
+  })
+
+  it('previews a window deep in a file of several megabytes, its last line without a newline', async () => {
+    // ~2.4 MB: the window lies beyond the first read chunks (1 MiB), and a chunk boundary falls inside skipped lines.
+    const text = chatFile(12_000, { content: 'x'.repeat(100) }).replace(/\n$/, '')
+    const { file } = unwrap((await upload('deep.jsonl', text, 1 << 20)).result)
+    const window = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=9000&lines=3`, { fileId: file.id })
+    expect(window.body).toEqual({
+      lines: [9000, 9001, 9002].map((line) => ({ line, text: chatLine({ customId: `request-${line}`, content: 'x'.repeat(100) }) })),
+      truncated: true,
+    })
+    const last = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=11999&lines=5`, { fileId: file.id })
+    expect(last.body).toMatchObject({ lines: [{ line: 11_999 }, { line: 12_000, text: chatLine({ customId: 'request-12000', content: 'x'.repeat(100) }) }], truncated: false })
+    const beyond = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=20000`, { fileId: file.id })
+    expect(beyond.body).toEqual({ lines: [], truncated: false })
   })
 
   it('offers an identical earlier upload instead of keeping a second copy', async () => {

@@ -1,4 +1,5 @@
 import 'server-only'
+import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
@@ -76,31 +77,51 @@ export async function downloadFile(fileId: string): Promise<Response> {
 
 const PREVIEW_MAX_BYTES = 256 * 1024
 
-/** The first lines of a file, read from the start of it only (never the whole file). */
-export async function previewFile(fileId: string, lineCount: number): Promise<FilePreview> {
+/**
+ * `count` lines of a file from line `from` (1-based, as the validator numbers them), streamed: lines before the
+ * window are only counted, never decoded or kept, so line 49,000 of a 200 MB file costs a read, not its memory.
+ * At most PREVIEW_MAX_BYTES of line text come back; `truncated` says more of the file follows.
+ */
+export async function previewFile(fileId: string, window: { from: number; count: number }): Promise<FilePreview> {
   const file = await findFile(fileId)
-  const reader = readStoredFile(storedPathOf(file), { end: PREVIEW_MAX_BYTES - 1 }).getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  let bytesRead = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    bytesRead += value.length
-    text += decoder.decode(value, { stream: true })
-    if (text.split('\n').length > lineCount + 1) break
+  const lines: FilePreview['lines'] = []
+  let kept = 0
+  let number = 1
+  let rest: Buffer = Buffer.alloc(0)
+  let more = false
+  const keep = (bytes: Buffer) => {
+    let text = bytes.toString('utf8')
+    if (number === 1) text = text.replace(/^\uFEFF/, '')
+    lines.push({ line: number, text: text.replace(/\r$/, '') })
+    kept += bytes.length
   }
-  await reader.cancel().catch(() => {})
-  const reachedEnd = bytesRead >= Number(file.bytes)
-  const all = text.replace(/^\uFEFF/, '').split(/\r?\n/)
-  // The last piece is the empty rest after a final newline, or a line the read cut off; only a last
-  // line without a newline at the very end of the file is whole.
-  const rest = all.pop()
-  if (reachedEnd && rest) all.push(rest)
-  return {
-    lines: all.slice(0, lineCount).map((line, index) => ({ line: index + 1, text: line })),
-    truncated: !reachedEnd || all.length > lineCount,
+  const full = () => lines.length >= window.count || kept >= PREVIEW_MAX_BYTES
+  const stream = createReadStream(fromStoragePath(storedPathOf(file)), { highWaterMark: 1 << 20 })
+  try {
+    read: for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk
+      let start = 0
+      for (let newline = buffer.indexOf(10); newline !== -1; newline = buffer.indexOf(10, start)) {
+        if (full()) {
+          more = true
+          break read
+        }
+        if (number >= window.from) keep(buffer.subarray(start, newline))
+        start = newline + 1
+        number++
+      }
+      // A line is carried over only while it is still wanted; a skipped line's bytes are dropped as they pass.
+      rest = number >= window.from ? buffer.subarray(start) : Buffer.alloc(0)
+    }
+    // A last line without a final newline is whole once the file has ended.
+    if (!more && rest.length > 0) {
+      if (full()) more = true
+      else if (number >= window.from) keep(rest)
+    }
+  } finally {
+    stream.destroy()
   }
+  return { lines, truncated: more }
 }
 
 /** Deletes a file and its bytes; refused while a batch that has not finished still needs it. */
