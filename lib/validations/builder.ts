@@ -45,3 +45,20 @@ export type SaveTemplateInput = z.infer<typeof saveTemplateInput>
 export const templateIdInput = z.object({ templateId: z.string().regex(/^tpl_[0-9A-Za-z]{1,64}$/, 'not a template id') })
 
 export const sourceTableParams = fileIdInput
+
+/** A saved template as the browser sees it. */
+export type SavedTemplate = { id: string; name: string; config: BuildConfig; updatedAt: string }
+
+/**
+ * First line of a source-table upload (`PUT /api/files/{fileId}/source-table`); every later line is one row,
+ * `{ custom_id, values }`, in the order of the batch file's requests.
+ */
+export const sourceTableHeader = z.object({
+  filename: z.string().trim().min(1).max(255),
+  columns: z.array(z.string().max(1000)).min(1).max(10_000),
+  firstRow: z.number().int().min(0),
+  answerFields: z.array(z.string().max(1000)).max(1000).nullable(),
+})
+export type SourceTableHeader = z.infer<typeof sourceTableHeader>
+
+export const sourceTableRow = z.object({ custom_id: z.string().min(1), values: z.array(z.string().nullable()) })
