@@ -146,10 +146,12 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
       } else if (value !== '') image = value
     }
 
-    const missing = new Set([...user.missing(row), ...(system?.missing(row) ?? [])])
-    if (imageMissing && config.imageColumn !== null) missing.add(config.imageColumn)
-    if (missing.size > 0) {
-      issues.add({ severity: 'warning', code: 'missing_value', message: `Row ${rowNumber} has no value for ${[...missing].map((name) => `“${name}”`).join(', ')}.`, row: rowNumber })
+    const missing = user.missing(row)
+    if (system) missing.push(...system.missing(row))
+    if (imageMissing && config.imageColumn !== null) missing.push(config.imageColumn)
+    if (missing.length > 0) {
+      const names = [...new Set(missing)].map((name) => `“${name}”`).join(', ')
+      issues.add({ severity: 'warning', code: 'missing_value', message: `Row ${rowNumber} has no value for ${names}.`, row: rowNumber })
     }
 
     const userText = user.render(row)

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NextRequest } from 'next/server'
@@ -14,7 +14,7 @@ import { buildBatchFile, partText, type BuiltPart, type Table } from '@/lib/buil
 import { db } from '@/lib/server/db'
 import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { fromStoragePath } from '@/lib/server/storage'
+import { fromStoragePath, storageDirs, toStoragePath } from '@/lib/server/storage'
 import { DEFAULT_BUILD_CONFIG, type BuildConfig } from '@/lib/validations/builder'
 import { FAST_ENGINE, waitFor } from '@/tests/support/engine'
 import { callRoute } from '@/tests/support/routes'
@@ -107,6 +107,38 @@ describe('back to the table', () => {
       expect(row[3]).toMatch(/^Simulated answer/)
       expect(row.slice(4)).toEqual(['completed', ''])
     }
+  })
+
+  it('gives structured answers a column per field, guards formula-like text, and reports failures and lines without a result', async () => {
+    const schema = '{"type":"object","properties":{"sentiment":{"type":"string"},"score":{"type":"number"}}}'
+    const structured = { ...config, jsonSchema: schema }
+    const { parts, answerFields } = buildBatchFile(table, structured, { filename: 'products.csv' })
+    const file = await storePart(parts[0]!)
+    const header = { filename: 'products.csv', columns: table.columns, firstRow: 0, answerFields }
+    const body = [JSON.stringify(header), ...parts[0]!.customIds.map((customId, index) => JSON.stringify({ custom_id: customId, values: table.rows[index] }))].join('\n')
+    expect((await putSource(file.id, body)).status).toBe(200)
+
+    // Result files as the engine writes them: z-9 answered (with a formula and a negative number), a-1 failed.
+    mkdirSync(storageDirs.files, { recursive: true })
+    const write = async (name: string, lines: unknown[]) => {
+      const absolute = path.join(storageDirs.files, `${name}-${Date.now()}.jsonl`)
+      writeFileSync(absolute, lines.map((line) => JSON.stringify(line)).join('\n') + '\n')
+      return db.file.create({ data: { id: `file-${name}${Date.now()}`, filename: `${name}.jsonl`, purpose: 'batch_output', bytes: 1n, storagePath: toStoragePath(absolute) } })
+    }
+    const answer = JSON.stringify({ sentiment: '=HYPERLINK("http://x")', score: -0.5 })
+    const output = await write('out', [{ id: 'r1', custom_id: 'z-9', response: { status_code: 200, body: { choices: [{ message: { content: answer } }] } }, error: null }])
+    const errors = await write('err', [{ id: 'r2', custom_id: 'a-1', response: { status_code: 400, body: { error: { message: 'Bad image', code: 'invalid_value' } } }, error: null }])
+    const batch = await db.batch.create({
+      data: { id: `batch_t${Date.now()}`, connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', inputFileId: file.id, outputFileId: output.id, errorFileId: errors.id },
+    })
+
+    const rows = Papa.parse<string[]>((await exportCsv(batch.id)).text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data
+    expect(rows).toEqual([
+      ['id', 'name', 'status', 'sentiment', 'score', 'status (batch)', 'error'],
+      ['z-9', 'Red, shoe', 'new', `'=HYPERLINK("http://x")`, '-0.5', 'completed', ''],
+      ['a-1', 'The "blue" hat', 'old', '', '', 'failed', 'invalid_value: Bad image'],
+      ['m-5', 'Grüne Jacke 🧥', '', '', '', 'not_run', ''],
+    ])
   })
 
   it('answers 404 with what to do for a batch whose file was not built from a table', async () => {

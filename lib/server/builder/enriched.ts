@@ -76,7 +76,7 @@ async function readOutcomes(endpoint: string, storagePaths: (string | null | und
 // (a prompt can make it write =HYPERLINK(…)), so answer cells get a leading apostrophe. The user's own
 // columns are written as they gave them.
 const FORMULA_START = /^[=+\-@\t\r]/
-const inert = (value: string | null) => (value !== null && FORMULA_START.test(value) ? `'${value}` : (value ?? ''))
+const inert = (value: string | null) => (value !== null && FORMULA_START.test(value) ? `'${value}` : value)
 
 type AnswerColumns = { names: string[]; cells(outcome: Outcome | undefined): { values: (string | null)[]; error: string | null } }
 
@@ -101,7 +101,7 @@ function answerColumns(endpoint: string, answerFields: string[] | null): AnswerC
       },
     }
   }
-  if (answerFields === null) return { names: ['answer'], cells: (outcome) => ({ values: [outcome?.text ?? null], error: null }) }
+  if (answerFields === null) return { names: ['answer'], cells: (outcome) => ({ values: [inert(outcome?.text ?? null)], error: null }) }
   return {
     names: answerFields,
     cells: (outcome) => {
@@ -117,7 +117,8 @@ function answerColumns(endpoint: string, answerFields: string[] | null): AnswerC
       return {
         values: answerFields.map((field) => {
           const value = parsed[field]
-          return value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value)
+          // Only text can be a formula: a JSON number such as -0.5 stays a number in the sheet.
+          return value === undefined || value === null ? null : typeof value === 'string' ? inert(value) : JSON.stringify(value)
         }),
         error: null,
       }
@@ -188,7 +189,7 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
       const outcome = outcomes.get(row.custom_id)
       const { values, error } = answers.cells(outcome)
       const status = outcome?.status ?? noResult
-      yield csvRow([...row.values, ...values.map(inert), status, inert(outcome?.error ?? error)])
+      yield csvRow([...row.values, ...values, status, inert(outcome?.error ?? error)])
     }
   }
 
