@@ -174,6 +174,8 @@ export type BatchDetail = BatchSummary & {
   parentBatchId: string | null
   retryBatchIds: string[]
   progress: BatchProgress
+  /** The input file was made by the batch builder from a table, so /api/batches/{id}/enriched.csv can join the answers back to it. */
+  builtFromTable: boolean
 }
 
 export type CreatedBatch = { id: string }

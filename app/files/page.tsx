@@ -1,4 +1,4 @@
-import { Upload } from 'lucide-react'
+import { Table2, Upload } from 'lucide-react'
 import type { Metadata } from 'next'
 import { FileList } from '@/components/files/file-list'
 import { ButtonLink } from '@/components/ui/button-link'
@@ -13,10 +13,16 @@ export default function FilesPage() {
         title="Files"
         description="Batch input files and the results batches produced."
         actions={
-          <ButtonLink href="/batches/new" variant="secondary">
-            <Upload aria-hidden className="size-4" />
-            Upload a file
-          </ButtonLink>
+          <>
+            <ButtonLink href="/files/build" variant="secondary">
+              <Table2 aria-hidden className="size-4" />
+              Build from a table
+            </ButtonLink>
+            <ButtonLink href="/batches/new" variant="secondary">
+              <Upload aria-hidden className="size-4" />
+              Upload a file
+            </ButtonLink>
+          </>
         }
       />
       <FileList />

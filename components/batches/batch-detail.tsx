@@ -340,6 +340,21 @@ function Files({ batch }: { batch: BatchDetail }) {
             )}
           </li>
         ))}
+        {batch.builtFromTable ? (
+          <li className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
+            <span className="w-16 shrink-0 text-xs text-muted">Table</span>
+            <div className="min-w-0 flex-1">
+              <p className="font-medium">The table this file was built from, with the answers</p>
+              <p className="text-xs text-muted">Every source column, then the answer, status and error of each row, in the table&apos;s order (CSV).</p>
+            </div>
+            <Button asChild variant="secondary" size="sm">
+              <a href={`/api/batches/${batch.id}/enriched.csv`} download>
+                <Download aria-hidden className="size-4" />
+                Table with answers
+              </a>
+            </Button>
+          </li>
+        ) : null}
       </ul>
     </Card>
   )

@@ -7,14 +7,22 @@ import { describeMaxTokens, isGenerationEndpoint } from './file-format'
 export const countErrors = (count: number) => (count === 1 ? '1 error' : `${formatNumber(count)} errors`)
 
 /** The verdict on a checked file, then what the file holds. */
-export function CheckSummary({ report }: { report: ValidationReport }) {
+export function CheckSummary({
+  report,
+  readyTitle = 'Ready to upload',
+  fixHint = 'Fix them in the file, then drop it again. Nothing has been uploaded.',
+}: {
+  report: ValidationReport
+  readyTitle?: string
+  fixHint?: string
+}) {
   return (
     <div className="space-y-4 px-4 py-4">
       {report.ok ? (
         <div className="flex items-start gap-3">
           <CircleCheck aria-hidden className="mt-0.5 size-5 shrink-0 text-success" />
           <div>
-            <h2 className="text-base font-semibold">Ready to upload</h2>
+            <h2 className="text-base font-semibold">{readyTitle}</h2>
             <p className="text-sm text-muted">No problems found in {report.facts.requestCount === 1 ? '1 request' : `${formatNumber(report.facts.requestCount)} requests`}.</p>
           </div>
         </div>
@@ -23,7 +31,7 @@ export function CheckSummary({ report }: { report: ValidationReport }) {
           <CircleX aria-hidden className="mt-0.5 size-5 shrink-0 text-danger" />
           <div>
             <h2 className="text-base font-semibold">{countErrors(report.errorCount)}</h2>
-            <p className="text-sm text-muted">Fix them in the file, then drop it again. Nothing has been uploaded.</p>
+            <p className="text-sm text-muted">{fixHint}</p>
           </div>
         </div>
       )}

@@ -39,7 +39,7 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
 }
 
 /** The big target of an empty New batch page: drop a file on it, or click it (or press Enter) to pick one. */
-export function DropZone({ onFiles, onBrowse, hint }: { onFiles: (files: File[]) => void; onBrowse: () => void; hint: ReactNode }) {
+export function DropZone({ onFiles, onBrowse, hint, label }: { onFiles: (files: File[]) => void; onBrowse: () => void; hint: ReactNode; label?: ReactNode }) {
   const { dragging, dropHandlers } = useFileDrop(onFiles)
   return (
     <button
@@ -60,6 +60,8 @@ export function DropZone({ onFiles, onBrowse, hint }: { onFiles: (files: File[])
       <span className="mt-4 text-sm font-medium">
         {dragging ? (
           'Drop it to check it'
+        ) : label !== undefined ? (
+          label
         ) : (
           <>
             Drop a <code className="font-mono">.jsonl</code> file here, or <span className="text-accent underline-offset-2 hover:underline">choose one</span>

@@ -15,8 +15,10 @@ export function errorReportCsv(errors: readonly BatchFileError[]): string {
 export const errorReportName = (filename: string) => `${filename.replace(/\.jsonl$/i, '')}-errors.csv`
 
 /** Saves text the page made as a download, without a round trip to the server. */
-export function downloadText(filename: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+export const downloadText = (filename: string, text: string, type: string) => downloadBlob(filename, new Blob([text], { type }))
+
+export function downloadBlob(filename: string, blob: Blob) {
+  const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
   link.download = filename

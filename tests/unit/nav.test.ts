@@ -7,6 +7,8 @@ describe('activeNavHref', () => {
     expect(activeNavHref('/batches/batch_abc')).toBe('/')
     expect(activeNavHref('/batches/new')).toBe('/batches/new')
     expect(activeNavHref('/connections/builtin')).toBe('/connections')
+    expect(activeNavHref('/files/build')).toBe('/files/build')
+    expect(activeNavHref('/files/file-abc')).toBe('/files')
     expect(activeNavHref('/filesystem')).toBeUndefined()
   })
 })

@@ -101,7 +101,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     include: {
       connection: { select: { name: true, kind: true } },
       engineRun: { select: { upstreamName: true } },
-      inputFile: fileSelect,
+      inputFile: { select: { ...fileSelect.select, sourceTable: { select: { fileId: true } } } },
       outputFile: fileSelect,
       errorFile: fileSelect,
       retries: { select: { id: true }, orderBy: { createdAt: 'asc' } },
@@ -141,6 +141,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     errorFile: fileRef(row.errorFile, row.remoteErrorFileId),
     parentBatchId: row.parentBatchId,
     retryBatchIds: row.retries.map((retry) => retry.id),
+    builtFromTable: row.inputFile?.sourceTable != null,
     progress: {
       ...counts,
       remaining: Math.max(0, counts.total - counts.completed - counts.failed),

@@ -133,7 +133,9 @@ export async function deleteFile(fileId: string): Promise<{ id: string }> {
       param: 'fileId',
     })
   }
+  const source = await db.sourceTable.findUnique({ where: { fileId }, select: { storagePath: true } })
   await db.file.delete({ where: { id: fileId } })
   if (file.storagePath) await rm(fromStoragePath(file.storagePath), { force: true })
+  if (source) await rm(fromStoragePath(source.storagePath), { force: true })
   return { id: fileId }
 }

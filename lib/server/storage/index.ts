@@ -9,6 +9,8 @@ import { env } from '@/lib/server/env'
 export const storageDirs = {
   files: path.join(env.dataDir, 'files'),
   uploads: path.join(env.dataDir, 'uploads'),
+  // Tables batch files were built from (the batch builder), for joining answers back to them.
+  sources: path.join(env.dataDir, 'sources'),
 }
 
 /** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */
@@ -16,6 +18,7 @@ export const toStoragePath = (absolute: string) => path.relative(env.dataDir, ab
 export const fromStoragePath = (relative: string) => path.join(env.dataDir, relative)
 
 export const storedFilePath = (fileId: string) => path.join(storageDirs.files, `${fileId}.jsonl`)
+export const sourceTablePath = (fileId: string) => path.join(storageDirs.sources, `${fileId}.jsonl`)
 
 export async function ensureStorageDirs() {
   await Promise.all(Object.values(storageDirs).map((dir) => mkdir(dir, { recursive: true })))
