@@ -1,9 +1,10 @@
 'use client'
 
-import { ArrowLeft, Download } from 'lucide-react'
+import { ArrowLeft, Download, TableProperties } from 'lucide-react'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { Button } from '@/components/ui/button'
+import { ButtonLink } from '@/components/ui/button-link'
 import { CopyIconButton } from '@/components/ui/copy-button'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { STATUS_LABELS, isTerminal } from '@/lib/batch'
@@ -77,6 +78,12 @@ function Header({ batch }: { batch: BatchDetail }) {
           </p>
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
+          {isTerminal(batch.status) && batch.requestCounts.total > 0 ? (
+            <ButtonLink href={`/batches/${batch.id}/results`} variant="secondary">
+              <TableProperties aria-hidden className="size-4" />
+              Results
+            </ButtonLink>
+          ) : null}
           <BatchActions batch={batch} />
         </div>
       </header>

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MODELS, validateBatchFile } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
+import { indexBatchResults } from '@/lib/server/results/indexer'
 import { ensureStorageDirs, fromStoragePath, readStoredFile, toStoragePath } from '@/lib/server/storage'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
@@ -450,4 +451,7 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
     })
     await tx.engineRun.updateMany({ where: { batchId: batch.id, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
   })
+  // The results page would index on first open; doing it now makes that open instant. A failure is not the batch's:
+  // the page shows it and indexes again.
+  await indexBatchResults(batch.id).catch((error: unknown) => console.error(`Indexing the results of ${batch.id} failed:`, error))
 }

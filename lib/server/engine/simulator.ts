@@ -103,11 +103,25 @@ function requireModel(body: Json): string {
   return body.model
 }
 
+/**
+ * Directives a prompt can carry so tests and demos get exact behaviour: `[sim:echo]` answers with the text after the
+ * marker (e.g. Markdown or HTML, to check how the app renders a model's output); `[sim:fail-once]` is refused with a
+ * 400 the first time this simulator sees that exact request and answered normally after, so a retry succeeds.
+ */
+export const SIM_ECHO = '[sim:echo]'
+export const SIM_FAIL_ONCE = '[sim:fail-once]'
+
+function echoed(prompt: string): string | null {
+  const at = prompt.indexOf(SIM_ECHO)
+  return at === -1 ? null : prompt.slice(at + SIM_ECHO.length).trim()
+}
+
 function chatCompletion(body: Json): Json {
   const model = requireModel(body)
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw new BadRequest("Missing required parameter: 'messages'.", 'messages')
   const prompt = body.messages.map(textOf).join('\n')
-  const reply = replyFor(prompt, maxTokensOf(body, 'max_completion_tokens', 'max_tokens'))
+  const echo = echoed(prompt)
+  const reply = echo === null ? replyFor(prompt, maxTokensOf(body, 'max_completion_tokens', 'max_tokens')) : { text: echo, tokens: tokensOf(echo) }
   const promptTokens = tokensOf(prompt) + 3 * body.messages.length
   return {
     id: `chatcmpl-${hex(12)}`,
@@ -226,6 +240,8 @@ export async function startSimulator(initial: SimulatorOptions = {}): Promise<Si
   let options: SimulatorOptions = { ...initial }
   const stats: SimulatorStats = { requests: 0, ok: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, badRequests: 0 }
   const hanging = new Set<http.ServerResponse>()
+  // Requests already refused once by [sim:fail-once], by the sha256 of their body.
+  const failedOnce = new Set<string>()
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -285,6 +301,16 @@ export async function startSimulator(initial: SimulatorOptions = {}): Promise<Si
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequest('The body must be a JSON object.', null)
         body = parsed as Json
         if (body.stream === true) throw new BadRequest('The simulator does not stream; set stream to false.', 'stream')
+        const raw = Buffer.concat(chunks)
+        if (raw.includes(SIM_FAIL_ONCE)) {
+          const key = createHash('sha256').update(raw).digest('hex')
+          if (!failedOnce.has(key)) {
+            failedOnce.add(key)
+            stats.badRequests++
+            send(400, errorBody('Refused once on purpose ([sim:fail-once]); the same request succeeds next time.', 'invalid_request_error', null, 'simulated_failure'))
+            return
+          }
+        }
         const result = handler(body)
         stats.ok++
         send(200, JSON.stringify(result))

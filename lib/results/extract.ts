@@ -1,0 +1,167 @@
+// What a person wants to read from a request line and its result line, for every batch endpoint. Isomorphic: the
+// server's indexer and the browser's row drawer read the same lines the same way.
+
+type Json = Record<string, unknown>
+
+const obj = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {})
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+const int = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null)
+
+export const RESULT_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'missing'] as const
+export type ResultStatus = (typeof RESULT_STATUSES)[number]
+
+export const RESULT_STATUS_LABELS: Record<ResultStatus, string> = {
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+  missing: 'Missing',
+}
+
+/** Text parts of a message's content (a string, or OpenAI's array of parts), and how many images it carries. */
+function contentOf(content: unknown): { text: string; images: string[] } {
+  if (typeof content === 'string') return { text: content, images: [] }
+  if (!Array.isArray(content)) return { text: '', images: [] }
+  const texts: string[] = []
+  const images: string[] = []
+  for (const part of content) {
+    const record = obj(part)
+    const text = str(record.text)
+    if (text !== null) texts.push(text)
+    // Chat: { type: 'image_url', image_url: { url } }; Responses: { type: 'input_image', image_url: '…' }.
+    const image = str(obj(record.image_url).url) ?? (record.type === 'input_image' ? str(record.image_url) : null)
+    if (image !== null) images.push(image)
+  }
+  return { text: texts.join('\n'), images }
+}
+
+function lastUser(messages: unknown): { text: string; images: string[] } | null {
+  if (!Array.isArray(messages)) return null
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = obj(messages[index])
+    if (message.role === undefined || message.role === 'user') return contentOf(message.content)
+  }
+  const last = obj(messages.at(-1))
+  return contentOf(last.content)
+}
+
+function inputText(input: unknown): { text: string; images: string[] } {
+  if (typeof input === 'string') return { text: input, images: [] }
+  if (Array.isArray(input)) {
+    // Embeddings and moderations take a list of strings (or token arrays); Responses takes a list of messages.
+    if (input.every((item) => typeof item === 'string')) return { text: input.join('\n'), images: [] }
+    if (input.some((item) => obj(item).role !== undefined || obj(item).content !== undefined)) return lastUser(input) ?? { text: '', images: [] }
+    return contentOf(input)
+  }
+  return { text: '', images: [] }
+}
+
+export type PromptFacts = { customId: string | null; text: string; images: string[] }
+
+/** The request's prompt: the last user message (chat), the prompt, or the input; and the images it sends. */
+export function promptOf(request: unknown): PromptFacts {
+  const line = obj(request)
+  const body = obj(line.body)
+  const customId = str(line.custom_id)
+  if (Array.isArray(body.messages)) return { customId, ...(lastUser(body.messages) ?? { text: '', images: [] }) }
+  if (body.prompt !== undefined) return { customId, ...inputText(body.prompt) }
+  return { customId, ...inputText(body.input) }
+}
+
+export type ResultFacts = {
+  customId: string | null
+  status: Exclude<ResultStatus, 'missing'>
+  statusCode: number | null
+  errorCode: string | null
+  errorMessage: string | null
+  finishReason: string | null
+  inputTokens: number | null
+  outputTokens: number | null
+  totalTokens: number | null
+  /** The assistant's text; for embeddings the dimensions, for moderations the flagged categories. */
+  text: string
+}
+
+function responseText(body: Json): string {
+  const choices = Array.isArray(body.choices) ? body.choices : null
+  if (choices) {
+    const choice = obj(choices[0])
+    const message = obj(choice.message)
+    const content = contentOf(message.content).text || str(message.refusal) || ''
+    if (content) return content
+    if (Array.isArray(message.tool_calls)) {
+      return message.tool_calls.map((call) => `${str(obj(obj(call).function).name) ?? 'tool'}(${str(obj(obj(call).function).arguments) ?? ''})`).join('\n')
+    }
+    return str(choice.text) ?? ''
+  }
+  if (body.object === 'response' || Array.isArray(body.output)) {
+    if (typeof body.output_text === 'string') return body.output_text
+    const texts: string[] = []
+    for (const item of Array.isArray(body.output) ? body.output : []) {
+      for (const part of Array.isArray(obj(item).content) ? (obj(item).content as unknown[]) : []) {
+        const text = str(obj(part).text)
+        if (text !== null) texts.push(text)
+      }
+    }
+    return texts.join('\n')
+  }
+  if (Array.isArray(body.data) && body.object === 'list') {
+    const first = obj(body.data[0])
+    const dimensions = Array.isArray(first.embedding) ? first.embedding.length : null
+    const count = body.data.length
+    if (dimensions === null) return typeof first.embedding === 'string' ? `${count} ${count === 1 ? 'embedding' : 'embeddings'} (base64)` : ''
+    return count === 1 ? `${dimensions} dimensions` : `${count} embeddings × ${dimensions} dimensions`
+  }
+  if (Array.isArray(body.results)) {
+    const flagged = new Set<string>()
+    let anyFlagged = false
+    for (const result of body.results) {
+      const record = obj(result)
+      if (record.flagged === true) anyFlagged = true
+      for (const [name, value] of Object.entries(obj(record.categories))) if (value === true) flagged.add(name)
+    }
+    if (!anyFlagged && flagged.size === 0) return 'Not flagged'
+    return flagged.size > 0 ? `Flagged: ${[...flagged].join(', ')}` : 'Flagged'
+  }
+  return ''
+}
+
+function finishReasonOf(body: Json): string | null {
+  const choices = Array.isArray(body.choices) ? body.choices : null
+  if (choices) return str(obj(choices[0]).finish_reason)
+  if (body.object === 'response') {
+    const incomplete = str(obj(body.incomplete_details).reason)
+    return incomplete ?? str(body.status)
+  }
+  return null
+}
+
+/** A line of an output or error file (OpenAI's BatchRequestOutput), reduced to what the results table shows. */
+export function resultOf(line: unknown): ResultFacts {
+  const record = obj(line)
+  const response = record.response === null || record.response === undefined ? null : obj(record.response)
+  const body = obj(response?.body)
+  const topError = record.error === null || record.error === undefined ? null : obj(record.error)
+  const bodyError = body.error === null || body.error === undefined ? null : obj(body.error)
+  const statusCode = int(response?.status_code)
+  const usage = obj(body.usage)
+  const inputTokens = int(usage.prompt_tokens ?? usage.input_tokens)
+  const outputTokens = int(usage.completion_tokens ?? usage.output_tokens)
+  const totalTokens = int(usage.total_tokens) ?? (inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0))
+  const errorCode = str(topError?.code) ?? str(bodyError?.code) ?? str(bodyError?.type) ?? (statusCode !== null && statusCode >= 400 ? `http_${statusCode}` : null)
+  const errorMessage = str(topError?.message) ?? str(bodyError?.message)
+  const ok = topError === null && bodyError === null && statusCode !== null && statusCode < 400
+  const status = ok ? 'succeeded' : errorCode === 'batch_expired' ? 'expired' : errorCode === 'batch_cancelled' ? 'cancelled' : 'failed'
+  return {
+    customId: str(record.custom_id),
+    status,
+    statusCode,
+    errorCode: ok ? null : (errorCode ?? 'unknown_error'),
+    errorMessage: ok ? null : errorMessage,
+    finishReason: ok ? finishReasonOf(body) : null,
+    inputTokens,
+    outputTokens,
+    totalTokens,
+    text: ok ? responseText(body) : '',
+  }
+}

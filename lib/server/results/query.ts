@@ -1,0 +1,194 @@
+import 'server-only'
+import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
+import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
+import type { ResultFilters, ResultPageQuery, ResultSort } from '@/lib/validations/results'
+import { db } from '@/lib/server/db'
+import { AppError, notFound } from '@/lib/server/http/errors'
+import { fromStoragePath } from '@/lib/server/storage'
+import { indexBatchResults, isIndexing } from './indexer'
+import { readLineAt } from './lines'
+
+type Value = string | number | bigint
+
+export const ROW_COLUMNS = `r."id", r."line", r."customId", r."status", r."statusCode", r."errorCode", r."errorMessage", r."finishReason", r."inputTokens",
+  r."outputTokens", r."totalTokens", r."prompt", r."response", r."imageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
+  r."resultOffset", r."resultLength"`
+
+export type RawRow = {
+  id: number | bigint
+  line: number | bigint | null
+  customId: string
+  status: string
+  statusCode: number | bigint | null
+  errorCode: string | null
+  errorMessage: string | null
+  finishReason: string | null
+  inputTokens: number | bigint | null
+  outputTokens: number | bigint | null
+  totalTokens: number | bigint | null
+  prompt: string | null
+  response: string | null
+  imageCount: number | bigint
+  sourceBatchId: string | null
+  inputOffset: number | bigint | null
+  inputLength: number | bigint | null
+  resultFileId: string | null
+  resultOffset: number | bigint | null
+  resultLength: number | bigint | null
+}
+
+const n = (value: number | bigint | null) => (value === null ? null : Number(value))
+
+export function toRowSummary(row: RawRow): ResultRowSummary {
+  return {
+    line: n(row.line),
+    customId: row.customId,
+    status: row.status as ResultStatus,
+    statusCode: n(row.statusCode),
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    finishReason: row.finishReason,
+    inputTokens: n(row.inputTokens),
+    outputTokens: n(row.outputTokens),
+    totalTokens: n(row.totalTokens),
+    prompt: row.prompt,
+    response: row.response,
+    imageCount: Number(row.imageCount),
+    sourceBatchId: row.sourceBatchId,
+  }
+}
+
+/**
+ * Words typed by the user as an FTS5 query: each word quoted (so `AND`, `-` or `"` are text, never syntax), all
+ * required, the last one as a prefix so results follow the typing.
+ */
+export function toFtsQuery(text: string): string | null {
+  const words = text.match(/[\p{L}\p{N}_]+/gu)
+  if (!words || words.length === 0) return null
+  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
+}
+
+/** The WHERE clause of a filtered view of one batch's rows, with its values. */
+export function filterSql(batchId: string, filters: ResultFilters): { sql: string; values: Value[] } {
+  const conditions = ['r."batchId" = ?']
+  const values: Value[] = [batchId]
+  if (filters.status && filters.status.length > 0) {
+    conditions.push(`r."status" IN (${filters.status.map(() => '?').join(', ')})`)
+    values.push(...filters.status)
+  }
+  if (filters.errorCode) {
+    conditions.push('r."errorCode" = ?')
+    values.push(filters.errorCode)
+  }
+  if (filters.q) {
+    const fts = toFtsQuery(filters.q)
+    if (fts) {
+      conditions.push('(r."customId" = ? OR r."id" IN (SELECT rowid FROM "ResultText" WHERE "ResultText" MATCH ?))')
+      values.push(filters.q, fts)
+    } else {
+      conditions.push('r."customId" = ?')
+      values.push(filters.q)
+    }
+  }
+  return { sql: `WHERE ${conditions.join(' AND ')}`, values }
+}
+
+/** Each sort walks one index of (batchId, column, line); the rowid every SQLite index carries breaks ties. */
+const ORDER: Record<ResultSort, string[]> = {
+  line: ['r."line"'],
+  status: ['r."status"', 'r."line"'],
+  tokens: ['r."totalTokens"', 'r."line"'],
+}
+
+export const orderSql = (sort: ResultSort, order: 'asc' | 'desc') =>
+  `ORDER BY ${[...ORDER[sort], 'r."id"'].map((column) => `${column} ${order === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
+
+const STALE_INDEXING_MS = 120_000
+
+type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: number }
+
+/**
+ * Where the batch's index stands. A terminal batch never indexed (or whose build died with its process) starts
+ * indexing now, in the background: the page shows "indexing" and polls.
+ */
+async function indexInfo(batchId: string): Promise<IndexInfo> {
+  const batch = await db.batch.findUnique({ where: { id: batchId }, select: { status: true, resultIndex: true } })
+  if (!batch) throw notFound('batch', batchId)
+  const index = batch.resultIndex
+  if (index?.state === 'ready' || index?.state === 'failed') return { state: index.state, message: index.message, rowCount: index.rowCount }
+  if (!isTerminal(batch.status as BatchStatus)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
+  // Another process (a worker's engine) may be building it: give that build a while before starting one here.
+  const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
+  if (!isIndexing(batchId) && !busyElsewhere) void indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error))
+  return { state: 'indexing', message: null, rowCount: 0 }
+}
+
+export async function listResultPage(batchId: string, query: ResultPageQuery): Promise<ResultPage> {
+  const info = await indexInfo(batchId)
+  if (info.state !== 'ready') return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
+  const where = filterSql(batchId, query)
+  const [rows, counted] = await Promise.all([
+    db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} ${orderSql(query.sort, query.order)} LIMIT ? OFFSET ?`, ...where.values, query.limit, query.offset),
+    db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS "n" FROM "ResultRow" AS r ${where.sql}`, ...where.values),
+  ])
+  const total = Number(counted[0]?.n ?? 0)
+  const next = query.offset + rows.length
+  return { index: { state: info.state, message: info.message }, data: rows.map(toRowSummary), total, nextOffset: next < total ? next : null }
+}
+
+async function countRetries(batchId: string): Promise<number> {
+  const rows = await db.$queryRaw<{ n: number | bigint }[]>`
+    WITH RECURSIVE chain(id) AS (SELECT "id" FROM "Batch" WHERE "parentBatchId" = ${batchId}
+      UNION SELECT b."id" FROM "Batch" AS b JOIN chain ON b."parentBatchId" = chain.id)
+    SELECT COUNT(*) AS "n" FROM chain`
+  return Number(rows[0]?.n ?? 0)
+}
+
+export async function getResultFacets(batchId: string): Promise<ResultFacets> {
+  const info = await indexInfo(batchId)
+  const retryCount = await countRetries(batchId)
+  if (info.state !== 'ready') return { index: info, statuses: [], errorCodes: [], retryCount }
+  const [statuses, codes] = await Promise.all([
+    db.$queryRaw<{ status: string; n: number | bigint }[]>`SELECT "status", COUNT(*) AS "n" FROM "ResultRow" WHERE "batchId" = ${batchId} GROUP BY "status"`,
+    db.$queryRaw<{ code: string; n: number | bigint }[]>`
+      SELECT "errorCode" AS "code", COUNT(*) AS "n" FROM "ResultRow" WHERE "batchId" = ${batchId} AND "errorCode" IS NOT NULL
+      GROUP BY "errorCode" ORDER BY COUNT(*) DESC, "errorCode" LIMIT 50`,
+  ])
+  const byStatus = new Map(statuses.map((row) => [row.status, Number(row.n)]))
+  return {
+    index: info,
+    statuses: RESULT_STATUSES.map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+    errorCodes: codes.map((row) => ({ code: row.code, count: Number(row.n) })),
+    retryCount,
+  }
+}
+
+export async function findResultRow(batchId: string, customId: string): Promise<RawRow> {
+  const [row] = await db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r WHERE r."batchId" = ? AND r."customId" = ?`, batchId, customId)
+  if (!row) throw new AppError(404, 'not_found', `No result with custom_id '${customId}' in batch ${batchId}. The index may have been rebuilt; reload the page.`, { param: 'customId' })
+  return row
+}
+
+/** Absolute paths of the files a batch's rows point into: its input file and every result file of its chain. */
+export async function filePaths(batchId: string, fileIds: Iterable<string>): Promise<{ input: string | null; results: Map<string, string> }> {
+  const index = await db.resultIndex.findUnique({ where: { batchId }, select: { inputFileId: true } })
+  const ids = [...new Set(fileIds)]
+  const files = await db.file.findMany({ where: { id: { in: [...ids, ...(index?.inputFileId ? [index.inputFileId] : [])] } }, select: { id: true, storagePath: true } })
+  const path = new Map(files.flatMap((file) => (file.storagePath ? [[file.id, fromStoragePath(file.storagePath)] as const] : [])))
+  return { input: index?.inputFileId ? (path.get(index.inputFileId) ?? null) : null, results: path }
+}
+
+const readOrNull = (path: string | null | undefined, offset: number | bigint | null, length: number | bigint | null) =>
+  path && offset !== null && length !== null ? readLineAt(path, Number(offset), Number(length)).catch(() => null) : Promise.resolve(null)
+
+/** One row with its request line and result line, read by byte offset from the files. */
+export async function getResultRow(batchId: string, customId: string): Promise<ResultRowDetail> {
+  const row = await findResultRow(batchId, customId)
+  const paths = await filePaths(batchId, row.resultFileId ? [row.resultFileId] : [])
+  const [inputLine, resultLine] = await Promise.all([
+    readOrNull(paths.input, row.inputOffset, row.inputLength),
+    readOrNull(row.resultFileId ? paths.results.get(row.resultFileId) : null, row.resultOffset, row.resultLength),
+  ])
+  return { row: toRowSummary(row), inputLine, resultLine }
+}
