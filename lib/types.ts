@@ -1,5 +1,6 @@
 // What the dashboard's GET routes return: dates as ISO strings, byte and token counts as numbers.
 import type { BatchStatus, RequestCounts } from '@/lib/batch'
+import type { BatchCost, PriceRow } from '@/lib/pricing'
 
 export type Page<T> = { data: T[]; nextCursor: string | null; total: number }
 
@@ -36,6 +37,9 @@ export type FileSummary = {
 export type FileDetail = FileSummary & {
   sha256: string | null
   estimatedInputTokens: number | null
+  /** Sum of the lines' output caps, and lines without one; null for files checked before caps were counted. */
+  outputTokenCapTotal: number | null
+  outputTokenCapMissing: number | null
   /** Whether Batchboard holds the bytes (false while only the provider has them). */
   stored: boolean
   batches: { id: string; status: BatchStatus; description: string | null; createdAt: string }[]
@@ -174,6 +178,7 @@ export type BatchDetail = BatchSummary & {
   parentBatchId: string | null
   retryBatchIds: string[]
   progress: BatchProgress
+  cost: BatchCost
 }
 
 export type CreatedBatch = { id: string }
@@ -184,6 +189,7 @@ export type BatchListItem = BatchSummary & {
   /** When the batch reached its terminal state (completed, failed, expired or cancelled). */
   endedAt: string | null
   etaSeconds: number | null
+  cost: BatchCost
 }
 
 /** A page of the batch list. `total` is counted on the first page only: later pages answer null, so paging stays cheap. */
@@ -193,3 +199,53 @@ export type FacetCount = { value: string; label: string; count: number }
 
 /** What the batch list's filter menus offer, with how many batches each holds. */
 export type BatchFacets = { statuses: FacetCount[]; connections: FacetCount[]; endpoints: FacetCount[]; models: FacetCount[] }
+
+export type { BatchCost, CostEstimate, PriceRow } from '@/lib/pricing'
+
+/** A row of the effective price table: where it comes from decides what Reset and Delete do. */
+export type PriceListRow = PriceRow & {
+  /** shipped: as Batchboard ships it; edited: a shipped model with the user's prices; added: the user's own model. */
+  source: 'shipped' | 'edited' | 'added'
+}
+
+export type PriceTable = {
+  rows: PriceListRow[]
+  /** Shipped models the user deleted; Reset brings them back. */
+  hidden: string[]
+  takenAt: string
+  source: string
+}
+
+export type UsageTotals = {
+  batches: number
+  inputTokens: number
+  cachedTokens: number
+  outputTokens: number
+  reasoningTokens: number
+  totalTokens: number
+  /** USD billed (priced batches only). */
+  cost: number
+  /** USD the same tokens cost as ordinary requests. */
+  standardCost: number
+  /** Tokens answered by the simulator: free. */
+  simulatedTokens: number
+  /** Tokens of models without a price: not in `cost`. */
+  unpricedTokens: number
+  unpricedModels: string[]
+}
+
+export type UsageDay = { day: string; cost: number; standardCost: number; inputTokens: number; outputTokens: number; totalTokens: number; batches: number }
+
+export type UsageGroup = {
+  key: string
+  label: string
+  cost: number
+  standardCost: number
+  totalTokens: number
+  batches: number
+  /** Tokens that have no price, or were simulated: shown, but not costed. */
+  unpricedTokens: number
+  simulatedTokens: number
+}
+
+export type UsageReport = { from: string | null; to: string | null; totals: UsageTotals; days: UsageDay[]; models: UsageGroup[]; connections: UsageGroup[] }
