@@ -5,7 +5,7 @@ import { formatCompact, formatCost } from '@/lib/format'
 import type { UsageDay, UsageGroup } from '@/lib/types'
 
 // SVG fills read the theme's CSS variables, so the charts follow light and dark mode without re-rendering.
-const COLORS = { cost: 'var(--accent)', standard: 'var(--border)', input: 'var(--accent)', output: 'var(--success)' }
+const COLORS = { cost: 'var(--accent)', standard: 'var(--muted)', input: 'var(--accent)', output: 'var(--success)' }
 const axis = { stroke: 'var(--muted)', fontSize: 11, tickLine: false, axisLine: false } as const
 const tooltipStyle = {
   contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', borderRadius: 8, fontSize: 12, color: 'var(--foreground)' },
@@ -14,6 +14,8 @@ const tooltipStyle = {
 }
 
 const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
+// Recharts colours legend labels like their series; the page's text colour reads better on both themes.
+const legend = { wrapperStyle: { fontSize: 12 }, formatter: (value: string) => <span style={{ color: 'var(--foreground)' }}>{value}</span> }
 const costTick = (value: number) => (value === 0 ? '$0' : formatCost(value))
 const costValue = (value: unknown) => formatCost(Number(value))
 const tokenValue = (value: unknown) => formatCompact(Number(value))
@@ -26,9 +28,9 @@ export function CostPerDayChart({ days }: { days: UsageDay[] }) {
         <XAxis dataKey="day" tickFormatter={shortDay} {...axis} minTickGap={16} />
         <YAxis tickFormatter={costTick} {...axis} width={64} />
         <Tooltip {...tooltipStyle} labelFormatter={(day) => shortDay(String(day))} formatter={costValue} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend {...legend} />
         <Bar dataKey="cost" name="Cost" fill={COLORS.cost} radius={[3, 3, 0, 0]} />
-        <Bar dataKey="standardCost" name="As ordinary requests" fill={COLORS.standard} radius={[3, 3, 0, 0]} />
+        <Bar dataKey="standardCost" name="As ordinary requests" fill={COLORS.standard} fillOpacity={0.35} radius={[3, 3, 0, 0]} />
       </BarChart>
     </ResponsiveContainer>
   )
@@ -42,7 +44,7 @@ export function TokensPerDayChart({ days }: { days: UsageDay[] }) {
         <XAxis dataKey="day" tickFormatter={shortDay} {...axis} minTickGap={16} />
         <YAxis tickFormatter={tokenValue} {...axis} width={48} />
         <Tooltip {...tooltipStyle} labelFormatter={(day) => shortDay(String(day))} formatter={tokenValue} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend {...legend} />
         <Bar dataKey="inputTokens" name="Input tokens" stackId="tokens" fill={COLORS.input} />
         <Bar dataKey="outputTokens" name="Output tokens" stackId="tokens" fill={COLORS.output} radius={[3, 3, 0, 0]} />
       </BarChart>
