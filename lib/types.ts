@@ -248,4 +248,13 @@ export type UsageGroup = {
   simulatedTokens: number
 }
 
-export type UsageReport = { from: string | null; to: string | null; totals: UsageTotals; days: UsageDay[]; models: UsageGroup[]; connections: UsageGroup[] }
+export type UsageReport = {
+  from: string | null
+  to: string | null
+  /** Whether any batch exists at all, so an empty range can be told from a new install. */
+  anyBatches: boolean
+  totals: UsageTotals
+  days: UsageDay[]
+  models: UsageGroup[]
+  connections: UsageGroup[]
+}

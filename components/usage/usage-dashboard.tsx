@@ -83,7 +83,7 @@ export function UsageDashboard() {
       ) : error ? (
         <ErrorNotice title="Could not load usage" message={error.message} onRetry={() => void refetch()} />
       ) : data.totals.batches === 0 ? (
-        range.all ? (
+        !data.anyBatches ? (
           <EmptyState icon={BarChart3} title="No usage yet" action={<ButtonLink href="/batches/new" variant="secondary">Run a batch</ButtonLink>}>
             Token counts and cost appear here once a batch has run.
           </EmptyState>

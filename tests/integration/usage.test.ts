@@ -89,6 +89,12 @@ describe('GET /api/usage', () => {
     expect(report.totals.cost).toBeCloseTo(0.2175 + 1.25, 10)
   })
 
+  it('tells an empty range from an install without batches', async () => {
+    const report = await usage('?from=2020-01-01&to=2020-01-31')
+    expect(report).toMatchObject({ anyBatches: true, totals: { batches: 0, cost: 0 }, models: [], connections: [] })
+    expect(report.days).toHaveLength(31)
+  })
+
   it('refuses a range that ends before it starts, or a date it cannot read', async () => {
     expect(await callRoute(getUsage, '/api/usage?from=2026-11-23&to=2026-11-20')).toMatchObject({ status: 400, body: { error: { param: 'from' } } })
     expect(await callRoute(getUsage, '/api/usage?from=20-11-2026')).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', param: 'from' } } })

@@ -100,7 +100,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
   if (query.from) conditions.push(Prisma.sql`${DAY} >= ${query.from}`)
   if (query.to) conditions.push(Prisma.sql`${DAY} <= ${query.to}`)
   const where = conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`
-  const [groups, prices] = await Promise.all([
+  const [groups, prices, anyBatch] = await Promise.all([
     db.$queryRaw<GroupRow[]>(Prisma.sql`
       SELECT ${DAY} AS "day", b."model" AS "model", b."connectionId" AS "connectionId", c."name" AS "connectionName", c."kind" AS "connectionKind",
         COALESCE(r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME}, 0) AS "simulated",
@@ -111,6 +111,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
       ${where}
       GROUP BY 1, 2, 3, 6`),
     listEffectivePrices(),
+    db.batch.findFirst({ select: { id: true } }),
   ])
 
   const totals: UsageTotals = {
@@ -196,6 +197,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
   return {
     from: query.from ?? null,
     to: query.to ?? null,
+    anyBatches: anyBatch !== null,
     totals,
     days: dayList,
     models: [...models.values()].sort(byWeight),
