@@ -206,7 +206,7 @@ function GroupPanel({ title, groups }: { title: string; groups: UsageGroup[] }) 
             const cost = groupCost(group)
             return (
               <tr key={group.key} className="border-t border-border">
-                <td className={cn('px-3 py-1.5', title === 'Per model' ? 'font-mono text-xs break-all' : '')}>{group.label}</td>
+                <td className={cn('px-3 py-1.5', title === 'Per model' ? 'font-mono text-xs' : '')}>{group.label}</td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(group.batches)}</td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(group.totalTokens)}</td>
                 <td className={cn('px-3 py-1.5 text-right whitespace-nowrap tabular-nums', cost.tone)}>{cost.text}</td>
