@@ -1,6 +1,7 @@
 // What the dashboard's GET routes return: dates as ISO strings, byte and token counts as numbers.
 import type { BatchStatus, RequestCounts } from '@/lib/batch'
 import type { ResultStatus } from '@/lib/results/extract'
+import type { BatchCost, PriceRow } from '@/lib/pricing'
 
 export type Page<T> = { data: T[]; nextCursor: string | null; total: number }
 
@@ -37,6 +38,9 @@ export type FileSummary = {
 export type FileDetail = FileSummary & {
   sha256: string | null
   estimatedInputTokens: number | null
+  /** Sum of the lines' output caps, and lines without one; null for files checked before caps were counted. */
+  outputTokenCapTotal: number | null
+  outputTokenCapMissing: number | null
   /** Whether Batchboard holds the bytes (false while only the provider has them). */
   stored: boolean
   batches: { id: string; status: BatchStatus; description: string | null; createdAt: string }[]
@@ -177,6 +181,7 @@ export type BatchDetail = BatchSummary & {
   progress: BatchProgress
   /** The input file was made by the batch builder from a table, so /api/batches/{id}/enriched.csv can join the answers back to it. */
   builtFromTable: boolean
+  cost: BatchCost
 }
 
 export type CreatedBatch = { id: string }
@@ -187,6 +192,7 @@ export type BatchListItem = BatchSummary & {
   /** When the batch reached its terminal state (completed, failed, expired or cancelled). */
   endedAt: string | null
   etaSeconds: number | null
+  cost: BatchCost
 }
 
 /** A page of the batch list. `total` is counted on the first page only: later pages answer null, so paging stays cheap. */
@@ -239,4 +245,63 @@ export type ResultRowDetail = {
   /** The request line and the result line exactly as the files hold them. */
   inputLine: string | null
   resultLine: string | null
+}
+
+export type { BatchCost, CostEstimate, PriceRow } from '@/lib/pricing'
+
+/** A row of the effective price table: where it comes from decides what Reset and Delete do. */
+export type PriceListRow = PriceRow & {
+  /** shipped: as Batchboard ships it; edited: a shipped model with the user's prices; added: the user's own model. */
+  source: 'shipped' | 'edited' | 'added'
+}
+
+export type PriceTable = {
+  rows: PriceListRow[]
+  /** Shipped models the user deleted; Reset brings them back. */
+  hidden: string[]
+  takenAt: string
+  source: string
+}
+
+export type UsageTotals = {
+  batches: number
+  inputTokens: number
+  cachedTokens: number
+  outputTokens: number
+  reasoningTokens: number
+  totalTokens: number
+  /** USD billed (priced batches only). */
+  cost: number
+  /** USD the same tokens cost as ordinary requests. */
+  standardCost: number
+  /** Tokens answered by the simulator: free. */
+  simulatedTokens: number
+  /** Tokens of models without a price: not in `cost`. */
+  unpricedTokens: number
+  unpricedModels: string[]
+}
+
+export type UsageDay = { day: string; cost: number; standardCost: number; inputTokens: number; outputTokens: number; totalTokens: number; batches: number }
+
+export type UsageGroup = {
+  key: string
+  label: string
+  cost: number
+  standardCost: number
+  totalTokens: number
+  batches: number
+  /** Tokens that have no price, or were simulated: shown, but not costed. */
+  unpricedTokens: number
+  simulatedTokens: number
+}
+
+export type UsageReport = {
+  from: string | null
+  to: string | null
+  /** Whether any batch exists at all, so an empty range can be told from a new install. */
+  anyBatches: boolean
+  totals: UsageTotals
+  days: UsageDay[]
+  models: UsageGroup[]
+  connections: UsageGroup[]
 }

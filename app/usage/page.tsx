@@ -1,8 +1,8 @@
-import { BarChart3 } from 'lucide-react'
 import type { Metadata } from 'next'
-import { ButtonLink } from '@/components/ui/button-link'
-import { EmptyState } from '@/components/ui/empty-state'
+import { Suspense } from 'react'
+import { UsageDashboard } from '@/components/usage/usage-dashboard'
 import { PageHeader } from '@/components/ui/page-header'
+import { ListSkeleton } from '@/components/ui/skeleton'
 
 export const metadata: Metadata = { title: 'Usage' }
 
@@ -10,15 +10,10 @@ export default function UsagePage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Usage" description="Tokens and cost per day, model and connection, and what batch pricing saved." />
-      <EmptyState
-        icon={BarChart3}
-        title="No usage yet"
-        action={
-          <ButtonLink href="/batches/new" variant="secondary">Run a batch</ButtonLink>
-        }
-      >
-        Token counts and cost appear here once a batch has run.
-      </EmptyState>
+      {/* The dashboard reads its date range from the query string. */}
+      <Suspense fallback={<ListSkeleton rows={3} label="Loading usage" />}>
+        <UsageDashboard />
+      </Suspense>
     </div>
   )
 }

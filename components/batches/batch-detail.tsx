@@ -8,7 +8,8 @@ import { ButtonLink } from '@/components/ui/button-link'
 import { CopyIconButton } from '@/components/ui/copy-button'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { STATUS_LABELS, isTerminal } from '@/lib/batch'
-import { formatBytes, formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
+import { formatBytes, formatCost, formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
+import { describeCost } from '@/lib/pricing'
 import { useBatch } from '@/lib/queries/batches'
 import { ApiError } from '@/lib/queries/fetch-json'
 import type { BatchDetail, BatchFileRef, BatchTimeline } from '@/lib/types'
@@ -234,9 +235,29 @@ function RequestCounts({ batch }: { batch: BatchDetail }) {
 }
 
 function Usage({ batch }: { batch: BatchDetail }) {
-  const { usage } = batch
+  const { usage, cost } = batch
+  const text = describeCost(cost)
   return (
-    <Card title="Usage" id="usage-heading" aside={<span className="text-xs text-muted">Cost arrives with the price table.</span>}>
+    <Card title="Usage and cost" id="usage-heading">
+      <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-border px-4 py-3">
+        <p className={`text-lg font-semibold tabular-nums ${text.tone === 'warning' ? 'text-warning' : text.tone === 'muted' ? 'text-muted' : ''}`} aria-label="Cost">
+          {text.label}
+        </p>
+        {cost.status === 'priced' && cost.basis === 'batch' ? (
+          <p className="text-sm text-success">Saved {formatCost(cost.standardCost - cost.cost)}</p>
+        ) : null}
+        <p className="w-full text-xs text-muted">
+          {text.detail}
+          {cost.status === 'no_price' ? (
+            <>
+              {' '}
+              <Link href="/settings#prices" className="text-accent hover:underline">
+                Open prices
+              </Link>
+            </>
+          ) : null}
+        </p>
+      </div>
       {usage === null ? (
         <p className="px-4 py-4 text-sm text-muted">{isTerminal(batch.status) ? 'The provider reported no token usage for this batch.' : 'Token usage appears as lines finish.'}</p>
       ) : (

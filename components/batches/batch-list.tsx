@@ -11,6 +11,7 @@ import { ListSkeleton } from '@/components/ui/skeleton'
 import { isTerminal } from '@/lib/batch'
 import { filtersFromParams, filtersToSearch, isFiltered, type BatchFilters } from '@/lib/batch/list-filters'
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
+import { describeCost } from '@/lib/pricing'
 import type { BatchListItem } from '@/lib/types'
 import type { BatchSort } from '@/lib/validations/batches'
 import { useBatches } from '@/lib/queries/batches'
@@ -114,6 +115,7 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
             <SortHeader label="Requests" sort="requests" filters={filters} onSort={onSort} />
             <SortHeader label="Created" sort="created" filters={filters} onSort={onSort} />
             <th className="px-4 py-2.5 font-medium">Duration</th>
+            <th className="px-4 py-2.5 text-right font-medium">Cost</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-border">
@@ -143,11 +145,24 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
                 {formatRelative(batch.createdAt)}
               </td>
               <td className="px-4 py-3 whitespace-nowrap text-muted tabular-nums">{describeDuration(batch)}</td>
+              <CostCell batch={batch} />
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  )
+}
+
+const COST_TONES = { default: '', muted: 'text-muted', warning: 'text-warning' } as const
+
+function CostCell({ batch }: { batch: BatchListItem }) {
+  const { label, detail, tone } = describeCost(batch.cost)
+  return (
+    <td className={`px-4 py-3 text-right whitespace-nowrap tabular-nums ${COST_TONES[tone]}`} title={detail}>
+      {label}
+      <span className="sr-only"> ({detail})</span>
+    </td>
   )
 }
 

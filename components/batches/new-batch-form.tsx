@@ -23,6 +23,7 @@ import {
   metadataErrors,
   type MetadataPair,
 } from '@/lib/validations/batches'
+import { CostEstimate } from './cost-estimate'
 
 /** OpenAI takes only 24h; the built-in engine takes any window from 10 s to 30 d, so it offers a few more. */
 const BUILTIN_WINDOWS = ['1h', '24h', '72h', '7d'] as const
@@ -207,8 +208,8 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
           <Fact label="Requests">{file.data?.lineCount === undefined || file.data.lineCount === null ? '—' : formatNumber(file.data.lineCount)}</Fact>
           <Fact label="Est. input tokens">{file.data?.estimatedInputTokens == null ? '—' : `≈ ${formatCompact(file.data.estimatedInputTokens)}`}</Fact>
           <Fact label="Runs on">{connection?.name ?? '—'}</Fact>
-          <Fact label="Cost">
-            <span className="font-normal text-muted">Cost estimate arrives with the price table.</span>
+          <Fact label="Est. cost">
+            <CostEstimate file={file.data} connectionKind={connection?.kind} />
           </Fact>
         </dl>
         {serverError && serverError.param !== 'description' ? (

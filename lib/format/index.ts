@@ -59,3 +59,17 @@ export function formatCompact(value: number): string {
   if (value < 1_000_000) return `${(value / 1000).toFixed(1)}K`
   return `${(value / 1_000_000).toFixed(1)}M`
 }
+
+const dollars = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 })
+const cents = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 })
+
+/** "$12.34", "$0.0421", "< $0.0001": small batches cost fractions of a cent, and rounding them to $0.00 would read as free. */
+export function formatCost(usd: number): string {
+  if (usd === 0) return '$0.00'
+  if (usd >= 1) return dollars.format(usd)
+  if (usd < 0.0001) return '< $0.0001'
+  return cents.format(usd)
+}
+
+/** A price per 1M tokens: "$10.00", "$0.075", "$0.0625". */
+export const formatPrice = (usdPerMillion: number) => cents.format(usdPerMillion)

@@ -52,8 +52,8 @@ export type BatchFileFacts = {
   imageInputCount: number
   embeddingInputCount: number
   // Output caps (max_completion_tokens, max_tokens or max_output_tokens) of text-generation requests;
-  // `missing` counts those that set none.
-  maxTokens: { min: number | null; max: number | null; missing: number }
+  // `missing` counts those that set none; `total` sums the caps that are set (a cost estimate's upper bound).
+  maxTokens: { min: number | null; max: number | null; missing: number; total: number }
 }
 
 export type ValidationReport = {
@@ -136,6 +136,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
   let capMin: number | null = null
   let capMax: number | null = null
   let capMissing = 0
+  let capTotal = 0
   // Blank lines are only an error when a request follows them (editors leave some at the end of a file), so
   // a run of them waits here.
   let blankRunStart = 0
@@ -203,6 +204,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
     else if (cap !== undefined) {
       capMin = capMin === null ? cap : Math.min(capMin, cap)
       capMax = capMax === null ? cap : Math.max(capMax, cap)
+      capTotal += cap
     }
 
     const facts = describeRequest(endpoint, body, tally === null ? null : texts)
@@ -300,7 +302,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
         tokenEncoding: tally === null ? null : (tokenEncoding ?? encodingForModel(state.model)),
         imageInputCount,
         embeddingInputCount,
-        maxTokens: { min: capMin, max: capMax, missing: capMissing },
+        maxTokens: { min: capMin, max: capMax, missing: capMissing, total: capTotal },
       },
     }
   }

@@ -37,7 +37,7 @@ describe('validating a 50,000-line file on the server, streaming from disk', () 
       bytes: readFileSync(file).length,
       endpoint: '/v1/chat/completions',
       model: 'gpt-4o-mini',
-      maxTokens: { min: 100, max: 100, missing: 0 },
+      maxTokens: { min: 100, max: 100, missing: 0, total: REQUESTS * 100 },
     })
     expect(report.facts.estimatedInputTokens).toBeGreaterThan(REQUESTS * 10)
     expect(sha256).toBe(sha256Of(file))

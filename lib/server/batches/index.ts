@@ -5,6 +5,8 @@ import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
+import { fillUsageFromOutput } from '@/lib/server/usage'
 import { listBatchPage } from './list'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
@@ -36,10 +38,10 @@ const RATE_FRESH_MS = 10_000
 
 /** Filtered, searched, sorted and keyset-paged: see list.ts for how the page is chosen. */
 export async function listBatches(query: BatchListQuery): Promise<BatchListPage> {
-  const { ids, nextCursor, total } = await listBatchPage(query)
+  const [{ ids, nextCursor, total }, prices] = await Promise.all([listBatchPage(query), listEffectivePrices()])
   const rows = await db.batch.findMany({
     where: { id: { in: ids } },
-    include: { connection: { select: { name: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
+    include: { connection: { select: { name: true, kind: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
   })
   const byId = new Map(rows.map((row) => [row.id, row]))
   const now = Date.now()
@@ -50,9 +52,11 @@ export async function listBatches(query: BatchListQuery): Promise<BatchListPage>
       if (!row) return []
       const remaining = Math.max(0, row.requestCountTotal - row.requestCountCompleted - row.requestCountFailed)
       const rate = row.status === 'in_progress' && row.engineRun && now - row.engineRun.updatedAt.getTime() < RATE_FRESH_MS ? row.engineRun.linesPerSecond : 0
+      const summary = toSummary(row)
       return [
         {
-          ...toSummary(row),
+          ...summary,
+          cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, prices),
           inProgressAt: iso(row.inProgressAt),
           endedAt: iso(endedAt(row)),
           etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
@@ -96,6 +100,8 @@ function toErrors(value: unknown): BatchError[] {
 const fileSelect = { select: { id: true, remoteId: true, filename: true, bytes: true, lineCount: true } } as const
 
 export async function getBatch(batchId: string): Promise<BatchDetail> {
+  // A provider that reports no usage: sum it from the output file once, so cost has tokens to go on.
+  await fillUsageFromOutput(batchId)
   const row = await db.batch.findUnique({
     where: { id: batchId },
     include: {
@@ -110,21 +116,14 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
   if (!row) throw notFound('batch', batchId)
   const counts = { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed }
   const engine = row.connection.kind === 'builtin' ? await getEngineProgress(row.id).catch(() => null) : null
+  const summary = toSummary(row)
   return {
-    ...toSummary(row),
+    ...summary,
+    cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, await listEffectivePrices()),
     connectionKind: row.connection.kind as ConnectionKind,
     completionWindow: row.completionWindow,
     errors: toErrors(row.errors),
-    usage:
-      row.usageTotalTokens === null
-        ? null
-        : {
-            inputTokens: Number(row.usageInputTokens ?? 0n),
-            cachedTokens: Number(row.usageCachedTokens ?? 0n),
-            outputTokens: Number(row.usageOutputTokens ?? 0n),
-            reasoningTokens: Number(row.usageReasoningTokens ?? 0n),
-            totalTokens: Number(row.usageTotalTokens),
-          },
+    usage: usageFromColumns(row),
     timeline: {
       createdAt: row.createdAt.toISOString(),
       inProgressAt: iso(row.inProgressAt),

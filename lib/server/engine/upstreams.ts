@@ -6,7 +6,7 @@ import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import type { ModelRoute, UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
-import { matchScore } from './model-patterns'
+import { matchScore } from '@/lib/batch/model-patterns'
 import { startSimulator, type Simulator } from './simulator'
 
 // The schema lives in lib/validations so the management form checks with the same rules.

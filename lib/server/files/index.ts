@@ -49,6 +49,8 @@ export async function getFile(fileId: string): Promise<FileDetail> {
     batchCount: batches.length,
     sha256: file.sha256,
     estimatedInputTokens: file.estimatedInputTokens === null ? null : Number(file.estimatedInputTokens),
+    outputTokenCapTotal: file.outputTokenCapTotal === null ? null : Number(file.outputTokenCapTotal),
+    outputTokenCapMissing: file.outputTokenCapMissing,
     stored: file.storagePath !== null,
     batches: batches.map((batch) => ({ id: batch.id, status: batch.status as BatchStatus, description: batch.description, createdAt: batch.createdAt.toISOString() })),
   }

@@ -76,6 +76,8 @@ export async function ingestFile(tempPath: string, options: IngestOptions): Prom
           endpoint: facts.endpoint,
           model: facts.model,
           estimatedInputTokens: facts.estimatedInputTokens === null ? null : BigInt(facts.estimatedInputTokens),
+          outputTokenCapTotal: BigInt(facts.maxTokens.total),
+          outputTokenCapMissing: facts.maxTokens.missing,
           validationErrorCount: report.errorCount,
         },
       })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseCompletionWindow } from '@/lib/server/engine/completion-window'
 import { AdaptiveLimiter } from '@/lib/server/engine/limiter'
-import { matchScore } from '@/lib/server/engine/model-patterns'
+import { matchScore } from '@/lib/batch/model-patterns'
 import { usageOf } from '@/lib/server/engine/results'
 import { backoffMs, isRetryableStatus, retryAfterMs } from '@/lib/server/engine/retry'
 

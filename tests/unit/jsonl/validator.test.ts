@@ -438,14 +438,14 @@ describe('facts', () => {
         chatRequest('e'),
       ),
     )
-    expect(report.facts.maxTokens).toEqual({ min: 50, max: 1_000, missing: 2 })
+    expect(report.facts.maxTokens).toEqual({ min: 50, max: 1_000, missing: 2, total: 1_350 })
   })
 
   it('reads max_output_tokens for Responses and ignores endpoints without output', async () => {
     const responses = await validate(request('/v1/responses', 'a', { model: 'gpt-4.1', input: 'hi', max_output_tokens: 64 }))
-    expect(responses.facts.maxTokens).toEqual({ min: 64, max: 64, missing: 0 })
+    expect(responses.facts.maxTokens).toEqual({ min: 64, max: 64, missing: 0, total: 64 })
     const embeddings = await validate(request('/v1/embeddings', 'a', { model: 'text-embedding-3-small', input: 'hi' }))
-    expect(embeddings.facts.maxTokens).toEqual({ min: null, max: null, missing: 0 })
+    expect(embeddings.facts.maxTokens).toEqual({ min: null, max: null, missing: 0, total: 0 })
   })
 
   it('reports progress as bytes and lines go by', async () => {

@@ -1,0 +1,93 @@
+// The Usage page's aggregation with 10,000 batches over a year: GET /api/usage for all time, 90 days and 30 days
+// through the real handler, in-process, against the batch list's first page measured in the same run.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Bench, BenchRow } from './types'
+
+const root = path.resolve(import.meta.dirname, '..')
+const BATCHES = Number(process.env.BENCH_USAGE_BATCHES ?? 10_000)
+const TARGET_P95_MS = 250
+
+const USAGE_SCRIPT = `
+const path = require('node:path')
+const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
+void (async () => {
+  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
+  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
+  migrateDatabase(loadEnv({ DATA_DIR: process.env.DATA_DIR }))
+  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const usageRoute = await load('${path.join(root, 'app/api/usage/route.ts')}')
+  const listRoute = await load('${path.join(root, 'app/api/batches/route.ts')}')
+  const { NextRequest } = await load('next/server')
+
+  await db.connection.create({ data: { id: 'conn_openai', kind: 'openai', name: 'OpenAI', baseUrl: 'https://example.test/v1' } })
+  const models = ['gpt-4o-mini', 'gpt-4.1-mini-2025-04-14', 'o4-mini', 'text-embedding-3-small', 'llama3.1:8b', 'sim-chat']
+  const end = Date.UTC(2026, 11, 31)
+  let rows = []
+  for (let i = 0; i < ${BATCHES}; i++) {
+    const at = new Date(end - (i % 365) * 86_400_000 - (i % 7) * 3_600_000)
+    rows.push({
+      id: 'batch_u' + i.toString(36), connectionId: i % 3 ? 'conn_openai' : 'builtin', endpoint: '/v1/chat/completions', model: models[i % 6], status: 'completed',
+      createdAt: at, completedAt: at, usageInputTokens: 1000 + i, usageCachedTokens: i % 100, usageOutputTokens: 500 + (i % 300), usageReasoningTokens: 0, usageTotalTokens: 1500 + i + (i % 300),
+    })
+    if (rows.length === 1000) { await db.batch.createMany({ data: rows }); rows = [] }
+  }
+  if (rows.length) await db.batch.createMany({ data: rows })
+
+  const time = async (handler, url) => {
+    const started = performance.now()
+    const response = await handler(new NextRequest(new URL(url, 'http://127.0.0.1')), {})
+    await response.json()
+    if (response.status !== 200) throw new Error(url + ' answered ' + response.status)
+    return performance.now() - started
+  }
+  const kinds = {
+    'all time': () => time(usageRoute.GET, '/api/usage'),
+    '90 days': () => time(usageRoute.GET, '/api/usage?from=2026-10-03&to=2026-12-31'),
+    '30 days': () => time(usageRoute.GET, '/api/usage?from=2026-12-02&to=2026-12-31'),
+    'reference: batch list first page': () => time(listRoute.GET, '/api/batches'),
+  }
+  const timings = {}
+  for (const [kind, run] of Object.entries(kinds)) {
+    await run()
+    timings[kind] = []
+    for (let i = 0; i < 30; i++) timings[kind].push(await run())
+  }
+  console.log(JSON.stringify(timings))
+  process.exit(0)
+})().catch((error) => { console.error(error); process.exit(1) })
+`
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+const ms = (value: number) => `${value.toFixed(1)} ms`
+
+export default {
+  name: 'usage',
+  async run() {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-usage-'))
+    try {
+      const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', USAGE_SCRIPT], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+      })
+      const timings = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number[]>
+      const reference = [...(timings['reference: batch list first page'] ?? [])].sort((a, b) => a - b)
+      return Object.entries(timings).map(([kind, times]): BenchRow => {
+        const sorted = [...times].sort((a, b) => a - b)
+        const p95 = percentile(sorted, 95)
+        const isUsage = !kind.startsWith('reference')
+        return {
+          name: `usage API over ${BATCHES.toLocaleString('en-US')} batches: ${kind}`,
+          figure: `p50 ${ms(percentile(sorted, 50))}, p95 ${ms(p95)}`,
+          ...(isUsage ? { comparison: `${(percentile(sorted, 50) / percentile(reference, 50)).toFixed(1)}× the list's first page (p50)`, target: `p95 ≤ ${TARGET_P95_MS} ms`, met: p95 <= TARGET_P95_MS } : {}),
+        }
+      })
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  },
+} satisfies Bench

@@ -1,0 +1,3 @@
+export * from './prices'
+export * from './cost'
+export * from './describe'
