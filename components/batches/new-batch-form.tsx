@@ -51,7 +51,8 @@ function prefillFrom(batch: BatchDetail): Prefill {
  */
 export function NewBatchForm() {
   const params = useSearchParams()
-  const fileId = params.get('file')
+  // `?file=` with no value is no file, not a file with an empty id.
+  const fileId = params.get('file') || null
   const cloneId = params.get('clone')
   const clone = useBatch(cloneId)
   if (fileId === null) return null

@@ -25,7 +25,7 @@ import { useFileCheck, type FileCheck } from './use-file-check'
  * next step (`nextStep`), which reads the chosen file from the address too.
  */
 export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
-  const addressFileId = useSearchParams().get('file')
+  const addressFileId = useSearchParams().get('file') || null
   const [chosenFileId, setChosenFileId] = useState(addressFileId)
   // Follows every change of the address: our own replaceState landing (which agrees with the choice by
   // then) and navigations such as the sidebar link or Back. Comparing with the last address seen, not with

@@ -59,7 +59,7 @@ export const fileQueries = {
 
 export const useFiles = (filters: FileFilters = {}) => useQuery(fileQueries.list(filters))
 export const useFilePages = (filters: Omit<FileFilters, 'cursor'> = {}) => useInfiniteQuery(fileQueries.pages(filters))
-export const useFile = (fileId: string | null) => useQuery({ ...fileQueries.detail(fileId ?? ''), enabled: fileId !== null })
+export const useFile = (fileId: string | null) => useQuery({ ...fileQueries.detail(fileId ?? ''), enabled: Boolean(fileId) })
 export const useFilePreview = (fileId: string, options: { enabled?: boolean; window?: PreviewWindow } = {}) =>
   useQuery({ ...fileQueries.preview(fileId, options.window), enabled: options.enabled ?? true })
 
