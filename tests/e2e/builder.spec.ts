@@ -34,6 +34,7 @@ test('a CSV of 200 rows becomes a batch on the simulator, and its answers come b
     await expect(preview).toContainText('"max_completion_tokens":40')
     await expect(page.getByRole('heading', { name: 'Valid batch file' })).toBeVisible()
     await expect(page.getByText('No problems found in 200 requests.')).toBeVisible()
+    await expect(page.getByText('On the built-in engine the simulator answers sim-chat: nothing is billed.')).toBeVisible()
 
     await page.getByLabel('Save these settings as').fill(TEMPLATE)
     await page.getByRole('button', { name: 'Save template' }).click()

@@ -9,10 +9,13 @@ import { Button } from '@/components/ui/button'
 import { Input, TextField } from '@/components/ui/input'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { ENDPOINT_FEATURES, type BuildIssue } from '@/lib/builder'
-import { formatBytes, formatCompact, formatNumber } from '@/lib/format'
+import { formatBytes, formatCompact, formatCost, formatNumber } from '@/lib/format'
+import { estimateCost } from '@/lib/pricing'
 import { ActionError } from '@/lib/queries/actions'
 import { uploadSourceTable, useBuilderTemplates, useDeleteTemplate, useSaveTemplate } from '@/lib/queries/builder'
 import { useUploadBatchFile } from '@/lib/queries/files'
+import { usePriceTable } from '@/lib/queries/prices'
+import { useModelRoute } from '@/lib/queries/upstreams'
 import type { FileSummary } from '@/lib/types'
 import { BUILDER_ENDPOINTS, DEFAULT_BUILD_CONFIG, type BuildConfig, type BuilderEndpoint } from '@/lib/validations/builder'
 import { CheckSummary } from '../check-summary'
@@ -497,6 +500,7 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
   const valid = outcome.parts.length > 0 && outcome.parts.every((part) => part.report.ok)
   const requests = outcome.parts.reduce((sum, part) => sum + part.requests, 0)
   const tokens = outcome.parts.reduce((sum, part) => sum + (part.report.facts.estimatedInputTokens ?? 0), 0)
+  const cost = useBuiltCost(outcome, tokens)
   const ready = valid && (!several || consented)
 
   return (
@@ -519,6 +523,7 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
             <Fact label="Files" value={formatNumber(outcome.parts.length)} />
             <Fact label="Size" value={formatBytes(outcome.parts.reduce((sum, part) => sum + part.bytes, 0))} />
           </dl>
+          {cost ? <p className="text-sm text-muted">{cost}</p> : null}
           {several ? (
             <Notice tone="warning" title={`This makes ${outcome.parts.length} files`}>
               A batch holds at most 50,000 requests and 200 MB, so the rows are cut into {outcome.parts.map((part) => part.name).join(', ')}: each runs as its own batch.
@@ -544,6 +549,34 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
       ) : null}
     </div>
   )
+}
+
+/**
+ * What the built file would cost on a Batch API at the price table's batch rates: the input estimate plus the most
+ * the output caps allow. The connection is chosen later, on New batch, which shows its own estimate.
+ */
+function useBuiltCost(outcome: BuildOutcome, inputTokens: number): string | null {
+  const prices = usePriceTable()
+  const facts = outcome.parts.map((part) => part.report.facts)
+  const model = facts[0]?.model ?? null
+  const route = useModelRoute(model ?? '')
+  if (!prices.data || facts.length === 0) return null
+  if (route.data?.upstream === 'simulator') return `On the built-in engine the simulator answers ${model}: nothing is billed.`
+  const estimate = estimateCost(
+    {
+      model,
+      estimatedInputTokens: inputTokens,
+      outputTokenCapTotal: facts.reduce((sum, fact) => sum + fact.maxTokens.total, 0),
+      outputTokenCapMissing: facts.reduce((sum, fact) => sum + fact.maxTokens.missing, 0),
+      basis: 'batch',
+    },
+    prices.data.rows,
+  )
+  if (estimate.status === 'no_price') return `No price for model ${model ?? '(none)'}: add one in Settings → Prices to see a cost estimate.`
+  if (estimate.status !== 'priced') return null
+  const most = estimate.inputCost + (estimate.maxOutputCost ?? 0)
+  const uncapped = estimate.uncappedLines > 0 ? `; ${formatNumber(estimate.uncappedLines)} lines set no output cap and are counted for input only` : ''
+  return `Est. cost at ${estimate.priceModel} batch prices: ${formatCost(estimate.inputCost)} of input, at most ${formatCost(most)} with output${uncapped}. On the built-in engine it is whatever the upstream charges.`
 }
 
 function Fact({ label, value }: { label: string; value: string }) {
