@@ -18,6 +18,9 @@ export type BatchSummary = {
   completedAt: string | null
   /** Run by the built-in engine against its simulator: the answers are made up, not a model's. */
   simulated: boolean
+  /** Remote batches: when Batchboard last heard from the provider, and why the last try failed (null when it did not). */
+  syncedAt: string | null
+  syncError: string | null
 }
 
 export type FileSummary = {
@@ -57,7 +60,12 @@ export type ConnectionSummary = {
   /** `env`: set by OPENAI_API_KEY (and OPENAI_BASE_URL, …), read-only in the app. */
   source: 'env' | 'user'
   batchCount: number
+  /** Whether an OpenAI webhook secret is stored (never the secret). */
+  webhookSecretSet: boolean
 }
+
+/** What "Import batches" found on a connection. */
+export type ImportResult = { seen: number; imported: number }
 
 /** What "Test connection" found with `batches.list({ limit: 1 })`. Never contains the key. */
 export type ConnectionTestResult =
@@ -174,6 +182,9 @@ export type BatchDetail = BatchSummary & {
   parentBatchId: string | null
   retryBatchIds: string[]
   progress: BatchProgress
+  /** Remote batches: the provider's file ids and when the files were copied here. */
+  recordedAt: string
+  nextSyncAt: string | null
 }
 
 export type CreatedBatch = { id: string }

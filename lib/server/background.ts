@@ -1,5 +1,6 @@
 import 'server-only'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
+import { startSync } from '@/lib/server/connections/sync'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
@@ -19,5 +20,7 @@ export function startBackgroundWork() {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
   }, SWEEP_EVERY_MS).unref()
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
+  // Remote batches: refreshed from their providers, finished ones' files copied here (claims keep processes apart).
+  startSync()
   if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
 }

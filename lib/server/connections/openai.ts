@@ -20,6 +20,8 @@ export function openaiClient(target: OpenAITarget, options: { timeout?: number; 
     adminAPIKey: null,
     organization: target.organization,
     project: target.project,
+    // Webhooks are verified with the connection's own secret, passed to unwrap(); never OPENAI_WEBHOOK_SECRET by accident.
+    webhookSecret: null,
     ...(target.apiKey === null ? { defaultHeaders: { Authorization: null } } : {}),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -27,7 +29,8 @@ export function openaiClient(target: OpenAITarget, options: { timeout?: number; 
 }
 
 /** The `openai` kind: api.openai.com or any server speaking /v1/files + /v1/batches, only through the official SDK. */
-export function openaiConnection(target: OpenAITarget, client = openaiClient(target)): BatchConnection {
+export function openaiConnection(target: OpenAITarget, options: { timeout?: number; maxRetries?: number } = {}): BatchConnection {
+  const client = openaiClient(target, options)
   return {
     id: target.id,
     kind: 'openai',
@@ -38,13 +41,15 @@ export function openaiConnection(target: OpenAITarget, client = openaiClient(tar
       return { data, hasMore: page.has_more, lastId: data.at(-1)?.id ?? null }
     },
     retrieveBatch: (batchId) => client.batches.retrieve(batchId),
-    createBatch: ({ inputFileId, endpoint, completionWindow, metadata }) =>
+    createBatch: ({ inputFileId, endpoint, completionWindow, metadata, outputExpiresAfterSeconds }) =>
       client.batches.create({
         input_file_id: inputFileId,
         endpoint,
-        // OpenAI accepts only '24h'; other servers (the built-in engine, some proxies) accept more, so it is passed through.
+        // OpenAI accepts only '24h'; other servers (the built-in engine, Groq, kluster.ai) accept more, so it is passed through.
         completion_window: completionWindow as '24h',
         ...(metadata ? { metadata } : {}),
+        // Only when asked: servers that do not know the field may refuse it.
+        ...(outputExpiresAfterSeconds ? { output_expires_after: { anchor: 'created_at', seconds: outputExpiresAfterSeconds } } : {}),
       }),
     cancelBatch: (batchId) => client.batches.cancel(batchId),
     uploadFile: async ({ path, filename }) =>

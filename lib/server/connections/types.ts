@@ -17,6 +17,8 @@ export type CreateRemoteBatch = {
   endpoint: BatchCreateParams['endpoint']
   completionWindow: string
   metadata?: Record<string, string>
+  /** OpenAI's output_expires_after.seconds (3600–2592000); omitted when unset. */
+  outputExpiresAfterSeconds?: number
 }
 
 /** A place that runs batches, as the dashboard talks to it. Each call goes to the provider; nothing is cached. */
