@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import { Readable, Transform } from 'node:stream'
+import OpenAI from 'openai'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { db } from '@/lib/server/db'
@@ -32,7 +33,9 @@ export async function copyRemoteFile(connection: BatchConnection, remoteFileId: 
       stored = await download(connection, remoteFileId, partPath)
     } catch (error) {
       await rm(partPath, { force: true })
-      if (attempt >= DOWNLOAD_ATTEMPTS || !(isRetryable(error, 'read') || error instanceof TruncatedDownload)) throw error
+      // A stream cut off mid-way is not an APIError: it is retried like a network error; a 4xx is not.
+      const retryable = error instanceof OpenAI.APIError ? isRetryable(error, 'read') : true
+      if (attempt >= DOWNLOAD_ATTEMPTS || !retryable) throw error
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
     }
   }

@@ -75,7 +75,8 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
     }
     remote = await withRetries(() => connection.createBatch(params), 'create')
   } catch (error) {
-    await recordRemoteFile(connection.id, uploaded.id, 'batch creation failed', new Date())
+    // Deleted here and now; only if that fails does the note fall due for the sweep (after a backoff).
+    await db.remoteFileCleanup.update({ where: { id: noteId }, data: { reason: 'batch creation failed' } })
     const deleted = await deleteNotedFile(noteId)
     throw providerError(
       connection.name,
