@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** What the proxy does instead of forwarding: answer with a status, never answer, or send half the body and hang up. */
-export type Fault = { status: number; headers?: Record<string, string>; message?: string } | 'hang' | 'truncate'
+export type Fault = { status: number; headers?: Record<string, string>; message?: string; echoAuthorization?: boolean } | 'hang' | 'truncate'
 
 type Rule = { method: string; path: RegExp; fault: Fault; times: number }
 
@@ -39,7 +39,9 @@ export async function startFaultProxy(targetBaseURL: string): Promise<FaultProxy
     }
     if (fault && typeof fault === 'object') {
       req.resume()
-      const body = JSON.stringify({ error: { message: fault.message ?? `Injected ${fault.status}`, type: 'server_error', param: null, code: null } })
+      // Some servers put the key they refused into the message; echoAuthorization plays one.
+      const message = `${fault.message ?? `Injected ${fault.status}`}${fault.echoAuthorization ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : ''}`
+      const body = JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(body)
       return
     }

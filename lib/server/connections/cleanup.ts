@@ -4,6 +4,7 @@ import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { getConnection } from './index'
 import { describeProviderError, isNotFound } from './provider-errors'
+import type { BatchConnection } from './types'
 
 /** How long a just-uploaded file may wait for its batch row before the sweep deletes it (covers a crash in between). */
 export const UPLOAD_GRACE_MS = 60 * 60 * 1000
@@ -23,8 +24,9 @@ export async function recordRemoteFile(connectionId: string, remoteFileId: strin
 export async function deleteNotedFile(id: string): Promise<boolean> {
   const note = await db.remoteFileCleanup.findUnique({ where: { id } })
   if (!note) return true
+  let connection: BatchConnection | null = null
   try {
-    const connection = await getConnection(note.connectionId)
+    connection = await getConnection(note.connectionId)
     await connection.deleteFile(note.remoteFileId).catch((error: unknown) => {
       if (!isNotFound(error)) throw error
     })
@@ -36,7 +38,7 @@ export async function deleteNotedFile(id: string): Promise<boolean> {
       where: { id },
       data: {
         attempts,
-        lastError: describeProviderError(error, env.providerTimeoutMs).message,
+        lastError: (connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)).message,
         nextAttemptAt: new Date(Date.now() + Math.min(MAX_DELAY_MS, 30_000 * 2 ** attempts)),
       },
     })

@@ -1,6 +1,7 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import OpenAI, { toFile } from 'openai'
+import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
 
 /** What the SDK needs to reach a connection; the key decrypted, so this never leaves the server. */
@@ -56,5 +57,9 @@ export function openaiConnection(target: OpenAITarget, options: { timeout?: numb
       client.files.create({ file: await toFile(createReadStream(path), filename, { type: 'application/jsonl' }), purpose: 'batch' }),
     fileContent: (fileId) => client.files.content(fileId),
     deleteFile: (fileId) => client.files.delete(fileId),
+    describeError: (error) => {
+      const { status, message } = describeProviderError(error, client.timeout)
+      return { status, message: redact(message, [target.apiKey]) }
+    },
   }
 }

@@ -1,13 +1,12 @@
 import 'server-only'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { db } from '@/lib/server/db'
-import { env } from '@/lib/server/env'
 import { AppError } from '@/lib/server/http/errors'
 import { newBatchId } from '@/lib/server/ids'
 import { fromStoragePath } from '@/lib/server/storage'
 import { deleteNotedFile, recordRemoteFile, UPLOAD_GRACE_MS } from './cleanup'
 import { getConnection } from './index'
-import { describeProviderError, isConflict, isNotFound, isRetryable, retryAfterMs } from './provider-errors'
+import { isConflict, isNotFound, isRetryable, retryAfterMs } from './provider-errors'
 import { requestSync, rowFromRemote, scheduleAfter, scheduleNew } from './sync'
 import type { BatchConnection, CreateRemoteBatch, RemoteBatch } from './types'
 
@@ -29,13 +28,13 @@ export async function withRetries<T>(call: () => Promise<T>, kind: 'read' | 'cre
 }
 
 /** A provider's refusal as the user reads it: what we tried, on which connection, and the provider's words verbatim. */
-function providerError(connectionName: string, doing: string, error: unknown, after = ''): AppError {
-  const { status, message } = describeProviderError(error, env.providerTimeoutMs)
+function providerError(connection: BatchConnection, doing: string, error: unknown, after = ''): AppError {
+  const { status, message } = connection.describeError(error)
   const wait = retryAfterMs(error)
   const retry = status === 429 && wait !== null ? ` Try again in ${Math.ceil(wait / 1000)} s.` : ''
   // 4xx: the request was wrong (the user can fix it); anything else: the provider failed (502).
   const httpStatus = status !== null && status >= 400 && status < 500 && status !== 429 ? 400 : 502
-  return new AppError(httpStatus, 'provider_error', `${connectionName} could not ${doing}: ${message}${retry}${after}`, { param: 'connectionId' })
+  return new AppError(httpStatus, 'provider_error', `${connection.name} could not ${doing}: ${message}${retry}${after}`, { param: 'connectionId' })
 }
 
 export type CreateRemoteBatchInput = {
@@ -61,7 +60,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
   try {
     uploaded = await withRetries(() => connection.uploadFile({ path, filename }), 'create')
   } catch (error) {
-    throw providerError(connection.name, 'take the input file', error, ' Nothing was started.')
+    throw providerError(connection, 'take the input file', error, ' Nothing was started.')
   }
   const noteId = await recordRemoteFile(connection.id, uploaded.id, 'uploaded for a batch that was not recorded', new Date(Date.now() + UPLOAD_GRACE_MS))
 
@@ -79,7 +78,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
     await db.remoteFileCleanup.update({ where: { id: noteId }, data: { reason: 'batch creation failed' } })
     const deleted = await deleteNotedFile(noteId)
     throw providerError(
-      connection.name,
+      connection,
       'create the batch',
       error,
       deleted ? ' The uploaded input file was deleted again; nothing was started.' : ' The uploaded input file will be deleted from the provider shortly.',
@@ -143,7 +142,7 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
         .then((remote) => store(batchId, remote))
         .catch(() => {})
     }
-    throw providerError(connection.name, 'cancel the batch', error)
+    throw providerError(connection, 'cancel the batch', error)
   }
 }
 
@@ -211,7 +210,7 @@ export async function importRemoteBatches(connectionId: string): Promise<ImportR
       imported++
     }
   } catch (error) {
-    throw providerError(connection.name, 'list its batches', error, imported > 0 ? ` ${imported} batches were imported before the failure; run Import again for the rest.` : '')
+    throw providerError(connection, 'list its batches', error, imported > 0 ? ` ${imported} batches were imported before the failure; run Import again for the rest.` : '')
   }
   return { seen, imported }
 }

@@ -90,8 +90,9 @@ async function copyFiles(connection: BatchConnection, batch: Batch): Promise<Bat
 async function syncOnce(batchId: string): Promise<void> {
   const before = await db.batch.findUnique({ where: { id: batchId }, include: { connection: { select: { kind: true } } } })
   if (!before || before.connection.kind !== 'openai' || before.remoteId === null) return
+  let connection: BatchConnection | null = null
   try {
-    const connection = await getConnection(before.connectionId)
+    connection = await getConnection(before.connectionId)
     let batch = before as Batch
     if (!isTerminal(before.status as BatchStatus) || before.syncedAt === null) {
       const remote = await connection.retrieveBatch(before.remoteId)
@@ -105,7 +106,7 @@ async function syncOnce(batchId: string): Promise<void> {
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
     const failures = before.syncFailures + 1
-    const { message } = describeProviderError(error, env.providerTimeoutMs)
+    const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
     const delay = nextSyncDelayMs(
       { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: retryAfterMs(error) },
       intervals(),

@@ -35,4 +35,6 @@ export interface BatchConnection {
   /** The raw response: read `body` as a stream, or `text()` for small files. */
   fileContent(fileId: string): Promise<Response>
   deleteFile(fileId: string): Promise<FileDeleted>
+  /** A failed call in the provider's words (status and message), with this connection's key cut out: some servers echo it. */
+  describeError(error: unknown): { status: number | null; message: string }
 }
