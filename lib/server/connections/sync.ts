@@ -7,7 +7,7 @@ import { sweepRemoteFiles } from './cleanup'
 import { getConnection } from './index'
 import { copyRemoteFile, onBatchFilesLocal } from './local-files'
 import { mapRemoteBatch, type MappedBatch } from './map-batch'
-import { describeProviderError, retryAfterMs } from './provider-errors'
+import { describeProviderError, isNotFound, retryAfterMs } from './provider-errors'
 import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
 import type { BatchConnection, RemoteBatch } from './types'
 
@@ -105,6 +105,12 @@ async function syncOnce(batchId: string): Promise<void> {
     const changed = batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
+    // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
+    if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
+      const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
+      await db.batch.updateMany({ where: { id: batchId }, data: { nextSyncAt: null, syncError: `The provider no longer has this batch's files (${message}); only their ids are kept.` } })
+      return
+    }
     const failures = before.syncFailures + 1
     const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
     const delay = nextSyncDelayMs(

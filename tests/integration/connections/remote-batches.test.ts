@@ -267,6 +267,15 @@ describe('faults on provider calls', () => {
     const output = await db.file.findUniqueOrThrow({ where: { id: done.outputFileId! } })
     expect(readFileSync(fromStoragePath(output.storagePath!), 'utf8')).toBe(await (await client.files.content(done.remoteOutputFileId!)).text())
   })
+
+  it('stops asking for result files the provider has deleted, and says so', async () => {
+    proxy.fail('GET', /^\/v1\/files\/[^/]+\/content$/, { status: 404, message: 'No such File object' }, 100)
+    const id = await created({ fileId: (await inputFile(1)).id })
+    const gone = await waitFor(() => row(id), (batch) => batch.status === 'completed' && batch.nextSyncAt === null)
+    expect(gone.outputFileId).toBeNull()
+    expect(gone.remoteOutputFileId).not.toBeNull()
+    expect(gone.syncError).toBe("The provider no longer has this batch's files (404: No such File object); only their ids are kept.")
+  })
 })
 
 describe('webhooks and refresh', () => {
