@@ -20,6 +20,9 @@ export type BatchSummary = {
   completedAt: string | null
   /** Run by the built-in engine against its simulator: the answers are made up, not a model's. */
   simulated: boolean
+  /** Remote batches: when Batchboard last heard from the provider, and why the last try failed (null when it did not). */
+  syncedAt: string | null
+  syncError: string | null
 }
 
 export type FileSummary = {
@@ -62,7 +65,12 @@ export type ConnectionSummary = {
   /** `env`: set by OPENAI_API_KEY (and OPENAI_BASE_URL, …), read-only in the app. */
   source: 'env' | 'user'
   batchCount: number
+  /** Whether an OpenAI webhook secret is stored (never the secret). */
+  webhookSecretSet: boolean
 }
+
+/** What "Import batches" found on a connection. */
+export type ImportResult = { seen: number; imported: number }
 
 /** What "Test connection" found with `batches.list({ limit: 1 })`. Never contains the key. */
 export type ConnectionTestResult =
@@ -182,6 +190,9 @@ export type BatchDetail = BatchSummary & {
   /** The input file was made by the batch builder from a table, so /api/batches/{id}/enriched.csv can join the answers back to it. */
   builtFromTable: boolean
   cost: BatchCost
+  /** Remote batches: the provider's file ids and when the files were copied here. */
+  recordedAt: string
+  nextSyncAt: string | null
 }
 
 export type CreatedBatch = { id: string }

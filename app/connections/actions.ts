@@ -2,6 +2,7 @@
 
 import { defineAction } from '@/lib/server/actions'
 import { deleteAppConnection, saveAppConnection, testConnection as testStoredConnection } from '@/lib/server/connections'
+import { importRemoteBatches } from '@/lib/server/connections/remote-batches'
 import { connectionIdInput, saveConnectionInput } from '@/lib/validations/connections'
 
 export const saveConnection = defineAction(saveConnectionInput, (input) => saveAppConnection(input))
@@ -9,3 +10,5 @@ export const saveConnection = defineAction(saveConnectionInput, (input) => saveA
 export const deleteConnection = defineAction(connectionIdInput, ({ id }) => deleteAppConnection(id))
 
 export const testConnection = defineAction(connectionIdInput, ({ id }) => testStoredConnection(id))
+
+export const importBatches = defineAction(connectionIdInput, ({ id }) => importRemoteBatches(id))

@@ -18,12 +18,14 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
   const router = useRouter()
   const cancel = useCancelBatch(batch.id)
   const remove = useDeleteBatch(batch.id)
-  const [confirming, setConfirming] = useState<'cancel' | 'delete' | null>(null)
+  const [confirming, setConfirming] = useState<'cancel' | 'delete' | 'delete-remote' | null>(null)
+  const [alsoRemote, setAlsoRemote] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const name = batch.description ?? batch.id
 
   function open(which: 'cancel' | 'delete') {
     setError(null)
+    setAlsoRemote(false)
     setConfirming(which)
   }
 
@@ -40,15 +42,29 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
     })
   }
 
-  function confirmDelete() {
-    remove.mutate(undefined, {
-      onSuccess: () => {
-        setConfirming(null)
-        toast.success('Batch record deleted', { description: `${name} is gone from Batchboard; its files are still in Files.` })
-        router.push('/')
+  function confirmDelete(remote: boolean) {
+    // Deleting on the provider cannot be undone there: it always takes a second, separate confirmation.
+    if (remote && confirming !== 'delete-remote') {
+      setError(null)
+      setConfirming('delete-remote')
+      return
+    }
+    remove.mutate(
+      { remote },
+      {
+        onSuccess: ({ remoteFilesPending }) => {
+          setConfirming(null)
+          const pending = remoteFilesPending > 0 ? ` (${remoteFilesPending} will be retried)` : ''
+          toast.success('Batch record deleted', {
+            description: remote
+              ? `${name} is gone from Batchboard and its files from ${batch.connectionName}${pending}; the local copies are still in Files.`
+              : `${name} is gone from Batchboard; its files are still in Files.`,
+          })
+          router.push('/')
+        },
+        onError: (failure) => setError(failure.message),
       },
-      onError: (failure) => setError(failure.message),
-    })
+    )
   }
 
   const canClone = batch.inputFile.id !== null
@@ -92,8 +108,8 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
         open={confirming === 'delete'}
         onOpenChange={(next) => setConfirming(next ? 'delete' : null)}
         title="Delete this batch record?"
-        confirmLabel="Delete record"
-        onConfirm={confirmDelete}
+        confirmLabel={alsoRemote ? 'Continue' : 'Delete record'}
+        onConfirm={() => confirmDelete(alsoRemote)}
         pending={remove.isPending}
         error={error}
       >
@@ -101,7 +117,28 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
           Batchboard forgets <span className="font-medium text-foreground">{name}</span>
           {batch.connectionKind === 'builtin' ? ' and the engine’s run state for it' : ''}. Its input, output and error files are not deleted: they
           stay in Files.
-          {batch.connectionKind === 'builtin' ? '' : ' The batch on the provider is not touched.'}
+          {batch.connectionKind === 'builtin' ? '' : ` The batch on ${batch.connectionName} is not touched.`}
+        </p>
+        {batch.connectionKind === 'builtin' ? null : (
+          <label className="mt-3 flex items-start gap-2 text-sm">
+            <input type="checkbox" checked={alsoRemote} onChange={(event) => setAlsoRemote(event.target.checked)} className="mt-1 accent-[var(--accent)]" />
+            <span>Also delete its input, output and error files on {batch.connectionName} (asks again)</span>
+          </label>
+        )}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === 'delete-remote'}
+        onOpenChange={(next) => setConfirming(next ? 'delete-remote' : null)}
+        title={`Delete the files on ${batch.connectionName} too?`}
+        confirmLabel={`Delete on ${batch.connectionName}`}
+        onConfirm={() => confirmDelete(true)}
+        pending={remove.isPending}
+        error={error}
+      >
+        <p>
+          The provider’s copies of the input, output and error files of <span className="font-medium text-foreground">{name}</span> are deleted
+          for good; scripts and other dashboards using them lose them. Batchboard’s local copies stay in Files. The provider keeps the batch
+          object itself (OpenAI has no way to delete one).
         </p>
       </ConfirmDialog>
     </>

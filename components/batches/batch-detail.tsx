@@ -19,6 +19,7 @@ import { BatchOutcomeBadge } from './batch-outcome-badge'
 import { BatchNotFound } from './batch-not-found'
 import { BatchProgressBar } from './batch-progress-bar'
 import { SimulatedBadge } from './simulated-badge'
+import { SyncStatus } from './sync-status'
 
 export function BatchDetailView({ batchId }: { batchId: string }) {
   const { data: batch, error, isPending, refetch } = useBatch(batchId)
@@ -77,6 +78,7 @@ function Header({ batch }: { batch: BatchDetail }) {
             <span>·</span>
             <span>window {batch.completionWindow}</span>
           </p>
+          {batch.connectionKind === 'builtin' ? null : <SyncStatus batch={batch} />}
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
           {isTerminal(batch.status) && batch.requestCounts.total > 0 ? (
@@ -347,7 +349,9 @@ function Files({ batch }: { batch: BatchDetail }) {
                       {file.filename ?? file.id}
                     </Link>
                   ) : (
-                    <span className="text-muted">{batch.connectionKind === 'builtin' ? 'Deleted from Batchboard' : 'Only on the provider'}</span>
+                    <span className="text-muted">
+                      {batch.connectionKind === 'builtin' ? 'Deleted from Batchboard' : isTerminal(batch.status) && label !== 'Input' && batch.nextSyncAt !== null ? 'Being copied from the provider…' : 'Only on the provider'}
+                    </span>
                   )}
                   <div className="flex items-center gap-1 text-xs text-muted">
                     <code className="font-mono">{file.id ?? file.remoteId}</code>
@@ -393,6 +397,14 @@ function Ids({ batch }: { batch: BatchDetail }) {
     { label: 'Batch id', value: batch.id },
     { label: 'Remote id', value: batch.remoteId },
     { label: 'Connection', value: batch.connectionId },
+    // The provider's own file ids: what its dashboard and API know them by.
+    ...(batch.connectionKind === 'builtin'
+      ? []
+      : [
+          { label: 'Remote input file', value: batch.inputFile.remoteId },
+          { label: 'Remote output file', value: batch.outputFile?.remoteId ?? null },
+          { label: 'Remote error file', value: batch.errorFile?.remoteId ?? null },
+        ]),
     { label: 'Retry of', value: batch.parentBatchId, href: batch.parentBatchId ? `/batches/${batch.parentBatchId}` : undefined },
     ...batch.retryBatchIds.map((id, index) => ({ label: index === 0 ? 'Retried by' : '', value: id, href: `/batches/${id}` })),
   ]
@@ -403,7 +415,7 @@ function Ids({ batch }: { batch: BatchDetail }) {
           .filter((row) => row.value !== null)
           .map(({ label, value, href }) => (
             <div key={`${label}:${value}`} className="flex items-center gap-3 px-4 py-2.5">
-              <dt className="w-28 shrink-0 text-xs text-muted">{label}</dt>
+              <dt className="w-32 shrink-0 text-xs text-muted">{label}</dt>
               <dd className="flex min-w-0 items-center gap-1">
                 {href ? (
                   <Link href={href} className="truncate font-mono text-xs text-accent hover:underline">

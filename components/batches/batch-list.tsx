@@ -125,7 +125,11 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
                 <Link href={`/batches/${batch.id}`} className="font-medium hover:underline">
                   {batch.description ?? batch.id}
                 </Link>
-                <div className="text-xs text-muted">{batch.connectionName}{batch.model ? ` · ${batch.model}` : ''}</div>
+                <div className="text-xs text-muted">
+                  {batch.connectionName}
+                  {batch.model ? ` · ${batch.model}` : ''}
+                  {batch.syncedAt && batch.connectionId !== 'builtin' ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
+                </div>
               </td>
               <td className="px-4 py-3">
                 <div className="flex flex-wrap items-center gap-1.5">

@@ -27,7 +27,8 @@ import { CostEstimate } from './cost-estimate'
 
 /** OpenAI takes only 24h; the built-in engine takes any window from 10 s to 30 d, so it offers a few more. */
 const BUILTIN_WINDOWS = ['1h', '24h', '72h', '7d'] as const
-const OPENAI_WINDOWS = ['24h'] as const
+// OpenAI takes only 24h; Groq takes up to 7d and kluster.ai 1h–24h, so the others stay on offer (the provider decides).
+const OPENAI_WINDOWS = ['24h', '1h', '7d'] as const
 const DEFAULT_WINDOW = '24h'
 
 type Row = MetadataPair & { id: number }
@@ -92,7 +93,7 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
   const windowOptions = windows.includes(completionWindow) ? windows : [...windows, completionWindow]
   const used = rows.length + (description.trim() === '' ? 0 : 1)
   const invalid = Object.keys(errors).length > 0 || descriptionError !== null
-  const usable = connection?.kind === 'builtin'
+  const usable = connection !== undefined
 
   function updateRow(id: number, change: Partial<MetadataPair>) {
     setRows((current) => current.map((row) => (row.id === id ? { ...row, ...change } : row)))
@@ -158,7 +159,7 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
               />
             )}
           </Field>
-          <Field label="Completion window" hint={connection?.kind === 'openai' ? 'OpenAI accepts only 24h.' : 'Lines not done in time end as expired. OpenAI uses 24h.'}>
+          <Field label="Completion window" hint={connection?.kind === 'openai' ? 'OpenAI accepts only 24h; other providers have their own rules.' : 'Lines not done in time end as expired. OpenAI uses 24h.'}>
             {(id) => (
               <select
                 id={id}
@@ -296,14 +297,11 @@ function ConnectionPicker({
       ) : (
         <div className="grid gap-2 sm:grid-cols-2">
           {connections.map((connection) => {
-            // Only the built-in engine runs batches so far; OpenAI connections come with the next slice.
-            const usable = connection.kind === 'builtin'
             return (
               <label
                 key={connection.id}
                 className={cn(
-                  'flex items-start gap-3 rounded-lg border px-3 py-2.5 text-sm',
-                  usable ? 'cursor-pointer' : 'cursor-not-allowed opacity-60',
+                  'flex cursor-pointer items-start gap-3 rounded-lg border px-3 py-2.5 text-sm',
                   value === connection.id ? 'border-accent ring-1 ring-accent' : 'border-border',
                 )}
               >
@@ -312,14 +310,13 @@ function ConnectionPicker({
                   name="connection"
                   value={connection.id}
                   checked={value === connection.id}
-                  disabled={!usable}
                   onChange={() => onChange(connection.id)}
                   className="mt-1 accent-[var(--accent)]"
                 />
                 <span className="min-w-0">
                   <span className="block font-medium">{connection.name}</span>
                   <span className="block truncate text-xs text-muted">
-                    {usable ? 'Runs here, against your upstreams or the simulator' : `Coming soon · ${connection.baseUrl ?? connection.kind}`}
+                    {connection.kind === 'builtin' ? 'Runs here, against your upstreams or the simulator' : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
                   </span>
                 </span>
               </label>

@@ -1,8 +1,10 @@
 'use client'
 
-import { CircleCheck, KeyRound, Plug } from 'lucide-react'
+import { CircleCheck, Download, KeyRound, Plug } from 'lucide-react'
+import { toast } from 'sonner'
+import { Button } from '@/components/ui/button'
 import { formatNumber } from '@/lib/format'
-import { useDeleteConnection, useTestConnection } from '@/lib/queries/connections'
+import { useDeleteConnection, useImportBatches, useTestConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { SettingRow } from './upstream-card'
 import { CardActions, TestFailed } from './card-actions'
@@ -26,6 +28,7 @@ function TestOutcome({ result }: { result: ConnectionTestResult }) {
 export function ConnectionCard({ connection, onEdit }: { connection: ConnectionSummary; onEdit: () => void }) {
   const test = useTestConnection()
   const remove = useDeleteConnection()
+  const importing = useImportBatches()
   const fromEnv = connection.source === 'env'
   return (
     <li aria-label={connection.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
@@ -49,6 +52,7 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
         {connection.organization ? <SettingRow label="Organization"><span className="font-mono text-xs break-all">{connection.organization}</span></SettingRow> : null}
         {connection.project ? <SettingRow label="Project"><span className="font-mono text-xs break-all">{connection.project}</span></SettingRow> : null}
         <SettingRow label="Batches">{formatNumber(connection.batchCount)}</SettingRow>
+        <SettingRow label="Webhooks">{connection.webhookSecretSet ? 'Signing secret stored' : <span className="text-muted">Not set (polling only)</span>}</SettingRow>
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by OPENAI_API_KEY; change it there and restart.</p> : null}
       <CardActions
@@ -65,6 +69,32 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
       >
         Its stored key is deleted with it. Nothing changes on the provider: its batches and files stay there.
       </CardActions>
+      <div className="mt-3 border-t border-border pt-3">
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={importing.isPending}
+          aria-label={`Import batches from ${connection.name}`}
+          onClick={() =>
+            importing.mutate(connection.id, {
+              onSuccess: ({ seen, imported }) =>
+                toast.success(imported === 0 ? 'No new batches' : `Imported ${formatNumber(imported)} ${imported === 1 ? 'batch' : 'batches'}`, {
+                  description: `${formatNumber(seen)} listed on ${connection.name}; ${imported === 0 ? 'Batchboard knew them all' : 'they sync like the others, and finished ones get their files copied here'}.`,
+                }),
+            })
+          }
+        >
+          <Download aria-hidden className="size-4" />
+          {importing.isPending ? 'Importing…' : 'Import batches'}
+        </Button>
+        {importing.error ? (
+          <p role="alert" className="mt-2 text-sm text-danger">
+            {importing.error.message}
+          </p>
+        ) : (
+          <p className="mt-1.5 text-xs text-muted">Lists every batch on the provider and records those made elsewhere (scripts, notebooks).</p>
+        )}
+      </div>
     </li>
   )
 }

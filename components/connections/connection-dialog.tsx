@@ -10,11 +10,11 @@ import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 
-type FormState = { name: string; baseUrl: string; apiKey: string; removeKey: boolean; organization: string; project: string }
+type FormState = { name: string; baseUrl: string; apiKey: string; removeKey: boolean; organization: string; project: string; webhookSecret: string; removeWebhookSecret: boolean }
 
-type Field = 'name' | 'baseUrl' | 'apiKey' | 'organization' | 'project'
+type Field = 'name' | 'baseUrl' | 'apiKey' | 'organization' | 'project' | 'webhookSecret'
 type FieldErrors = Partial<Record<Field, string>>
-const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'organization', 'project']
+const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'organization', 'project', 'webhookSecret']
 
 function initialState(connection: ConnectionSummary | null): FormState {
   return {
@@ -24,6 +24,8 @@ function initialState(connection: ConnectionSummary | null): FormState {
     removeKey: false,
     organization: connection?.organization ?? '',
     project: connection?.project ?? '',
+    webhookSecret: '',
+    removeWebhookSecret: false,
   }
 }
 
@@ -36,6 +38,7 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
     apiKey: form.removeKey ? null : form.apiKey === '' ? undefined : form.apiKey,
     organization: form.organization,
     project: form.project,
+    webhookSecret: form.removeWebhookSecret ? null : form.webhookSecret === '' ? undefined : form.webhookSecret,
   }
 }
 
@@ -154,6 +157,32 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
           error={shown('project')}
           hint="Sent as OpenAI-Project."
         />
+      </div>
+      <div className="space-y-1.5">
+        <TextField
+          id={`${id}-webhook-secret`}
+          label="Webhook signing secret (optional)"
+          type="password"
+          value={form.webhookSecret}
+          disabled={form.removeWebhookSecret}
+          autoComplete="new-password"
+          placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
+          onChange={(event) => update({ webhookSecret: event.target.value }, 'webhookSecret')}
+          onBlur={touch('webhookSecret')}
+          error={shown('webhookSecret')}
+          hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
+        />
+        {connection?.webhookSecretSet ? (
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={form.removeWebhookSecret}
+              onChange={(event) => update({ removeWebhookSecret: event.target.checked, webhookSecret: '' })}
+              className="size-4 accent-[var(--accent)]"
+            />
+            Remove the stored webhook secret
+          </label>
+        ) : null}
       </div>
       <FormFooter error={fields.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>

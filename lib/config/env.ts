@@ -66,6 +66,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1' }).optional()),
   OPENAI_ORG_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
   OPENAI_PROJECT_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
+  OPENAI_WEBHOOK_SECRET: optional(z.string().max(1000, 'must be at most 1,000 characters').optional()),
+  BATCHBOARD_PROVIDER_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -90,6 +92,10 @@ export type Env = {
   simulator: { latencyMs: number; concurrency: number; errorRate: number; rateLimitRate: number; timeoutRate: number }
   /** OPENAI_API_KEY and friends: seed the "OpenAI" connection at start. Null when OPENAI_API_KEY is unset. */
   openai: { apiKey: string; baseUrl: string | undefined; organization: string | undefined; project: string | undefined } | null
+  /** OpenAI webhook signing secret for /api/webhooks/openai, besides those set on connections. */
+  openaiWebhookSecret: string | undefined
+  /** How long one provider call may wait for an answer before it counts as a timeout. */
+  providerTimeoutMs: number
 }
 
 export class EnvError extends Error {
@@ -143,6 +149,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           project: parsed.data.OPENAI_PROJECT_ID,
         }
       : null,
+    openaiWebhookSecret: parsed.data.OPENAI_WEBHOOK_SECRET,
+    providerTimeoutMs: parsed.data.BATCHBOARD_PROVIDER_TIMEOUT_MS,
   }
 }
 

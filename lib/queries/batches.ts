@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { cancelBatch, createBatch, deleteBatch } from '@/app/batches/actions'
+import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/app/batches/actions'
 import { isTerminal, pollDelay } from '@/lib/batch'
 import type { BatchDetail, BatchFacets, BatchListPage } from '@/lib/types'
 import type { BatchFilters } from '@/lib/batch/list-filters'
@@ -60,7 +60,8 @@ export const batchQueries = {
       retry: retryUnlessMissing,
       refetchInterval: (query) => {
         const data = query.state.data
-        if (query.state.error || !data || isTerminal(data.status)) return false
+        // A remote batch that has ended still changes until its files are copied here (nextSyncAt goes null).
+        if (query.state.error || !data || (isTerminal(data.status) && data.nextSyncAt === null)) return false
         return backoff(query, data)
       },
     }),
@@ -86,10 +87,21 @@ export function useCancelBatch(batchId: string) {
   })
 }
 
+export function useRefreshBatch(batchId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async () => unwrap(await refreshBatch({ batchId })),
+    onSuccess: (batch) => {
+      queryClient.setQueryData(batchKeys.detail(batchId), batch)
+      return queryClient.invalidateQueries({ queryKey: batchKeys.lists() })
+    },
+  })
+}
+
 export function useDeleteBatch(batchId: string) {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: async () => unwrap(await deleteBatch({ batchId })),
+    mutationFn: async ({ remote = false }: { remote?: boolean } = {}) => unwrap(await deleteBatch({ batchId, remote })),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: batchKeys.detail(batchId) })
       return queryClient.invalidateQueries({ queryKey: batchKeys.all })

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deleteConnection, saveConnection, testConnection } from '@/app/connections/actions'
+import { deleteConnection, importBatches, saveConnection, testConnection } from '@/app/connections/actions'
 import type { ConnectionSummary } from '@/lib/types'
 import type { SaveConnectionInput } from '@/lib/validations/connections'
 import { unwrap } from './actions'
@@ -33,6 +33,15 @@ export function useDeleteConnection() {
   return useMutation({
     mutationFn: async (id: string) => unwrap(await deleteConnection({ id })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: connectionKeys.all }),
+  })
+}
+
+/** Records the connection's batches made elsewhere; the batch list and the connection's count change. */
+export function useImportBatches() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (id: string) => unwrap(await importBatches({ id })),
+    onSuccess: () => queryClient.invalidateQueries(),
   })
 }
 

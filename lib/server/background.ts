@@ -1,6 +1,7 @@
 import 'server-only'
 import { loadTokenCounter } from '@/lib/jsonl'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
+import { startSync } from '@/lib/server/connections/sync'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
@@ -24,5 +25,7 @@ export function startBackgroundWork() {
   // mid-request. cl100k_base (GPT-4, GPT-3.5, embeddings v3) still loads on first use.
   void loadTokenCounter('o200k_base').catch((error: unknown) => console.error('Loading the tokenizer failed:', error))
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
+  // Remote batches: refreshed from their providers, finished ones' files copied here (claims keep processes apart).
+  startSync()
   if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
 }

@@ -33,6 +33,9 @@ export type BatchListQuery = z.infer<typeof batchListQuery>
 
 export const batchIdInput = z.object({ batchId: z.string().regex(/^batch_[0-9A-Za-z_-]{1,128}$/, 'not a batch id') })
 
+/** `remote`: also delete the batch's files on its provider (asked for with a second confirmation). */
+export const deleteBatchInput = batchIdInput.extend({ remote: z.boolean().default(false) })
+
 // OpenAI's metadata limits (reference §3): 16 pairs, keys up to 64 characters, values up to 512.
 export const METADATA_MAX_PAIRS = 16
 export const METADATA_MAX_KEY = 64

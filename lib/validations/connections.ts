@@ -25,6 +25,13 @@ export const saveConnectionInput = z.object({
     .optional(),
   organization: optionalText(200, 'an organization id is at most 200 characters'),
   project: optionalText(200, 'a project id is at most 200 characters'),
+  /** OpenAI webhook signing secret (whsec_…), write-only like the key: omitted or empty keeps it, null removes it. */
+  webhookSecret: z
+    .string()
+    .max(1000, 'a webhook secret is at most 1,000 characters')
+    .refine((secret) => !/\s/.test(secret), 'a webhook secret has no spaces or line breaks')
+    .nullable()
+    .optional(),
 })
 
 export type SaveConnectionInput = z.input<typeof saveConnectionInput>

@@ -69,13 +69,15 @@ describe('createBatch (server action)', () => {
     })
   })
 
-  it('says OpenAI connections are coming soon rather than pretending', async () => {
+  it('sends a batch for an OpenAI connection to that provider, and says so when it cannot be reached', async () => {
     const file = await storeFile(1)
-    await db.connection.create({ data: { id: 'conn_openai', kind: 'openai', name: 'My OpenAI', baseUrl: 'https://api.openai.com/v1' } })
+    // Nothing listens on port 9 of loopback: the upload is refused before anything is sent.
+    await db.connection.create({ data: { id: 'conn_openai', kind: 'openai', name: 'My OpenAI', baseUrl: 'http://127.0.0.1:9/v1' } })
     expect(await createBatch({ fileId: file.id, connectionId: 'conn_openai', completionWindow: '24h' })).toMatchObject({
       ok: false,
-      error: { code: 'not_supported', param: 'connectionId', message: expect.stringContaining('coming soon') },
+      error: { code: 'provider_error', param: 'connectionId', message: expect.stringMatching(/^My OpenAI could not take the input file: Could not reach the server/) },
     })
+    expect(await db.batch.count({ where: { connectionId: 'conn_openai' } })).toBe(0)
   })
 
   it('creates a builtin batch with the file endpoint, window, description and metadata', async () => {
@@ -157,7 +159,7 @@ describe('a batch from create to delete, on the real engine and simulator', () =
 
     // Finished: cancel is refused as OpenAI refuses it, and the record can go while its files stay.
     expect(await cancelBatch({ batchId: batch.id })).toEqual({ ok: false, error: { code: 'conflict', message: "Cannot cancel a batch with status 'completed'." } })
-    expect(await deleteBatch({ batchId: batch.id })).toEqual({ ok: true, data: { id: batch.id } })
+    expect(await deleteBatch({ batchId: batch.id })).toEqual({ ok: true, data: { id: batch.id, remoteFilesDeleted: 0, remoteFilesPending: 0 } })
     expect(await readBatch(batch.id)).toMatchObject({ status: 404 })
     expect(await db.engineRun.count({ where: { batchId: batch.id } })).toBe(0)
     expect(await db.file.count({ where: { id: { in: [file.id, output.id] } } })).toBe(2)

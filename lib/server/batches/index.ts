@@ -7,6 +7,8 @@ import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngin
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
+import { cancelRemoteBatch, createRemoteBatch, deleteRemoteBatchFiles } from '@/lib/server/connections/remote-batches'
+import { syncBatchNow } from '@/lib/server/connections/sync'
 import { listBatchPage } from './list'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
@@ -28,6 +30,8 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     createdAt: row.createdAt.toISOString(),
     completedAt: iso(row.completedAt),
     simulated: row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
+    syncedAt: iso(row.syncedAt),
+    syncError: row.syncError,
   }
 }
 
@@ -141,6 +145,8 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     parentBatchId: row.parentBatchId,
     retryBatchIds: row.retries.map((retry) => retry.id),
     builtFromTable: row.inputFile?.sourceTable != null,
+    recordedAt: row.recordedAt.toISOString(),
+    nextSyncAt: iso(row.nextSyncAt),
     progress: {
       ...counts,
       remaining: Math.max(0, counts.total - counts.completed - counts.failed),
@@ -162,10 +168,7 @@ async function findConnection(connectionId: string) {
   return connection
 }
 
-const notYet = (name: string) =>
-  new AppError(501, 'not_supported', `Running batches on ${name} is coming soon; use the built-in engine for now.`, { param: 'connectionId' })
-
-/** Starts a batch from a stored input file on a connection. Only the built-in engine runs batches for now. */
+/** Starts a batch from a stored input file on a connection: the built-in engine, or a provider through the SDK. */
 export async function createBatch(input: CreateBatchFields & { parentBatchId?: string | null }): Promise<CreatedBatch> {
   const connection = await findConnection(input.connectionId)
   const file = await db.file.findUnique({ where: { id: input.fileId }, select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true } })
@@ -173,7 +176,15 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
   if (file.purpose !== 'batch') throw new AppError(400, 'invalid_file', `${file.filename} is a batch output file, not an input file; choose an input file.`, { param: 'fileId' })
   if (!file.endpoint) throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, { param: 'fileId' })
   const metadata = toBatchMetadata(input.description, input.metadata)
-  if (connection.kind !== 'builtin') throw notYet(connection.name)
+  if (connection.kind !== 'builtin') {
+    return createRemoteBatch({
+      connectionId: connection.id,
+      file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
+      completionWindow: input.completionWindow,
+      metadata,
+      parentBatchId: input.parentBatchId ?? null,
+    })
+  }
   const batch = await createEngineBatch({
     inputFileId: file.id,
     endpoint: file.endpoint,
@@ -190,26 +201,40 @@ async function findBatch(batchId: string) {
   return batch
 }
 
+/** Asks the provider for a remote batch's state now (the Refresh button); joins a refresh already under way. */
+export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> {
+  const batch = await findBatch(batchId)
+  if (batch.connection.kind === 'builtin') throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
+  await syncBatchNow(batchId)
+  return getBatch(batchId)
+}
+
 /** Asks the batch's connection to cancel it; OpenAI's rules (409 on completed, failed or expired) apply. */
 export async function cancelBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind !== 'builtin') throw notYet(batch.connection.name)
+  if (batch.connection.kind !== 'builtin') return cancelRemoteBatch(batchId)
   const cancelled = await cancelEngineBatch(batchId)
   return { id: cancelled.id, status: cancelled.status as BatchStatus }
 }
 
 /**
  * Deletes Batchboard's record of a finished batch (and, for the built-in engine, its run state). Its files stay in
- * Files, and a remote batch stays on its provider.
+ * Files. A remote batch stays on its provider unless `remote` is set: then its input, output and error files are
+ * deleted there first (OpenAI cannot delete a batch object itself).
  */
-export async function deleteBatchRecord(batchId: string): Promise<{ id: string }> {
+export async function deleteBatchRecord(batchId: string, options: { remote?: boolean } = {}): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
   const batch = await findBatch(batchId)
   if (!isTerminal(batch.status as BatchStatus)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })
   }
+  let remote = { deleted: 0, pending: 0 }
+  if (options.remote) {
+    if (batch.connection.kind === 'builtin') throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
+    remote = await deleteRemoteBatchFiles(batchId)
+  }
   // deleteMany: a second click racing the first finds nothing to delete rather than failing.
   await db.batch.deleteMany({ where: { id: batchId, status: batch.status } })
-  return { id: batchId }
+  return { id: batchId, remoteFilesDeleted: remote.deleted, remoteFilesPending: remote.pending }
 }

@@ -1,6 +1,5 @@
 import 'server-only'
 import { randomBytes } from 'node:crypto'
-import OpenAI from 'openai'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
@@ -9,6 +8,7 @@ import { AppError, notFound } from '@/lib/server/http/errors'
 import type { ConnectionKind, ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
+import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
 
 export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
@@ -28,6 +28,7 @@ function toSummary(row: Connection & { _count: { batches: number } }): Connectio
     project: row.project,
     source: row.source === 'env' ? 'env' : 'user',
     batchCount: row._count.batches,
+    webhookSecretSet: row.webhookSecretEncrypted !== null,
   }
 }
 
@@ -61,11 +62,20 @@ async function findRemote(id: string): Promise<Connection> {
 }
 
 /**
- * The registry: a connection by id, ready to talk to its provider. Only the `openai` kind is here for now; builtin
- * batches still go straight to the engine's services (lib/server/engine), which the /v1 API and the batch actions use.
+ * The registry: a remote connection by id, ready to talk to its provider. Builtin batches go straight to the engine's
+ * services (lib/server/engine), which run in this process; lib/server/batches dispatches between the two.
+ * The SDK's own retries are off: callers decide what is safe to repeat (provider-errors.ts) and how long to wait.
  */
 export async function getConnection(id: string): Promise<BatchConnection> {
-  return openaiConnection(targetOf(await findRemote(id)))
+  return openaiConnection(targetOf(await findRemote(id)), { timeout: env.providerTimeoutMs, maxRetries: 0 })
+}
+
+/** The webhook secrets to try for an incoming event: each connection's, then OPENAI_WEBHOOK_SECRET. */
+export async function listWebhookSecrets(): Promise<{ connectionId: string | null; secret: string }[]> {
+  const rows = await db.connection.findMany({ where: { kind: 'openai', webhookSecretEncrypted: { not: null } }, select: { id: true, webhookSecretEncrypted: true } })
+  const secrets = rows.map((row) => ({ connectionId: row.id as string | null, secret: decryptSecret(row.webhookSecretEncrypted!) }))
+  if (env.openaiWebhookSecret) secrets.push({ connectionId: null, secret: env.openaiWebhookSecret })
+  return secrets
 }
 
 const readOnly = (name: string) =>
@@ -86,6 +96,7 @@ async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user',
     ...(input.apiKey === undefined || input.apiKey === ''
       ? {}
       : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
+    ...(input.webhookSecret === undefined || input.webhookSecret === '' ? {} : { webhookSecretEncrypted: input.webhookSecret ? encryptSecret(input.webhookSecret) : null }),
   }
   const row = existing
     ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })
@@ -114,29 +125,6 @@ export async function deleteAppConnection(id: string): Promise<{ id: string }> {
 
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000
 
-/** Replaces every secret (of 4+ characters) in provider text: some servers echo the key they refused. */
-function redact(text: string, secrets: (string | null)[]): string {
-  let result = text
-  for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
-  return result
-}
-
-function describeFailure(error: unknown): { status: number | null; message: string } {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return { status: null, message: `No answer within ${CONNECTION_TEST_TIMEOUT_MS / 1000} s.` }
-  if (error instanceof OpenAI.APIConnectionError) {
-    const cause = error.cause as { message?: unknown; cause?: { message?: unknown } } | undefined
-    const detail = typeof cause?.cause?.message === 'string' ? cause.cause.message : typeof cause?.message === 'string' ? cause.message : error.message
-    return { status: null, message: `Could not reach the server: ${detail}` }
-  }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    // `error.error` is the provider's parsed body.error (OpenAI's envelope); fall back to the SDK's own message.
-    const body = error.error as { message?: unknown } | string | undefined
-    const message = typeof body === 'string' ? body : typeof body?.message === 'string' ? body.message : error.message
-    return { status: error.status, message: `${error.status}: ${message}` }
-  }
-  return { status: null, message: error instanceof Error ? error.message : String(error) }
-}
-
 /** `batches.list({ limit: 1 })` through the SDK, once (no retries), within 10 s: latency and what it saw, or the exact error. */
 export async function testConnection(id: string): Promise<ConnectionTestResult> {
   const target = targetOf(await findRemote(id))
@@ -151,7 +139,7 @@ export async function testConnection(id: string): Promise<ConnectionTestResult> 
     }
     return { ok: true, latencyMs, batchesSeen: page.data.length, hasMore: page.has_more }
   } catch (error) {
-    const { status, message } = describeFailure(error)
+    const { status, message } = describeProviderError(error, CONNECTION_TEST_TIMEOUT_MS)
     return { ok: false, latencyMs: elapsed(), status, message: redact(message, [target.apiKey]) }
   }
 }

@@ -1,6 +1,7 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import OpenAI, { toFile } from 'openai'
+import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
 
 /** What the SDK needs to reach a connection; the key decrypted, so this never leaves the server. */
@@ -20,6 +21,8 @@ export function openaiClient(target: OpenAITarget, options: { timeout?: number; 
     adminAPIKey: null,
     organization: target.organization,
     project: target.project,
+    // Webhooks are verified with the connection's own secret, passed to unwrap(); never OPENAI_WEBHOOK_SECRET by accident.
+    webhookSecret: null,
     ...(target.apiKey === null ? { defaultHeaders: { Authorization: null } } : {}),
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -27,7 +30,8 @@ export function openaiClient(target: OpenAITarget, options: { timeout?: number; 
 }
 
 /** The `openai` kind: api.openai.com or any server speaking /v1/files + /v1/batches, only through the official SDK. */
-export function openaiConnection(target: OpenAITarget, client = openaiClient(target)): BatchConnection {
+export function openaiConnection(target: OpenAITarget, options: { timeout?: number; maxRetries?: number } = {}): BatchConnection {
+  const client = openaiClient(target, options)
   return {
     id: target.id,
     kind: 'openai',
@@ -38,18 +42,24 @@ export function openaiConnection(target: OpenAITarget, client = openaiClient(tar
       return { data, hasMore: page.has_more, lastId: data.at(-1)?.id ?? null }
     },
     retrieveBatch: (batchId) => client.batches.retrieve(batchId),
-    createBatch: ({ inputFileId, endpoint, completionWindow, metadata }) =>
+    createBatch: ({ inputFileId, endpoint, completionWindow, metadata, outputExpiresAfterSeconds }) =>
       client.batches.create({
         input_file_id: inputFileId,
         endpoint,
-        // OpenAI accepts only '24h'; other servers (the built-in engine, some proxies) accept more, so it is passed through.
+        // OpenAI accepts only '24h'; other servers (the built-in engine, Groq, kluster.ai) accept more, so it is passed through.
         completion_window: completionWindow as '24h',
         ...(metadata ? { metadata } : {}),
+        // Only when asked: servers that do not know the field may refuse it.
+        ...(outputExpiresAfterSeconds ? { output_expires_after: { anchor: 'created_at', seconds: outputExpiresAfterSeconds } } : {}),
       }),
     cancelBatch: (batchId) => client.batches.cancel(batchId),
     uploadFile: async ({ path, filename }) =>
       client.files.create({ file: await toFile(createReadStream(path), filename, { type: 'application/jsonl' }), purpose: 'batch' }),
     fileContent: (fileId) => client.files.content(fileId),
     deleteFile: (fileId) => client.files.delete(fileId),
+    describeError: (error) => {
+      const { status, message } = describeProviderError(error, client.timeout)
+      return { status, message: redact(message, [target.apiKey]) }
+    },
   }
 }

@@ -17,6 +17,8 @@ export type CreateRemoteBatch = {
   endpoint: BatchCreateParams['endpoint']
   completionWindow: string
   metadata?: Record<string, string>
+  /** OpenAI's output_expires_after.seconds (3600–2592000); omitted when unset. */
+  outputExpiresAfterSeconds?: number
 }
 
 /** A place that runs batches, as the dashboard talks to it. Each call goes to the provider; nothing is cached. */
@@ -33,4 +35,6 @@ export interface BatchConnection {
   /** The raw response: read `body` as a stream, or `text()` for small files. */
   fileContent(fileId: string): Promise<Response>
   deleteFile(fileId: string): Promise<FileDeleted>
+  /** A failed call in the provider's words (status and message), with this connection's key cut out: some servers echo it. */
+  describeError(error: unknown): { status: number | null; message: string }
 }

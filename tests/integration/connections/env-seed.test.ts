@@ -37,7 +37,7 @@ describe('OPENAI_API_KEY', () => {
     const { body } = await callRoute(getConnections, '/api/connections')
     const remote = (body as ConnectionSummary[]).filter((c) => c.kind === 'openai')
     expect(remote).toEqual([
-      { id: expect.any(String), kind: 'openai', name: 'OpenAI', baseUrl: 'https://proxy.example.test/v1', apiKeyHint: '77aa', organization: 'org-env', project: 'proj_env', source: 'env', batchCount: 0 },
+      { id: expect.any(String), kind: 'openai', name: 'OpenAI', baseUrl: 'https://proxy.example.test/v1', apiKeyHint: '77aa', organization: 'org-env', project: 'proj_env', source: 'env', batchCount: 0, webhookSecretSet: false },
     ])
     expect(JSON.stringify(body)).not.toContain(KEY)
     const row = await db.connection.findUniqueOrThrow({ where: { id: remote[0]!.id } })

@@ -1,0 +1,53 @@
+import 'server-only'
+import { randomBytes } from 'node:crypto'
+import { db } from '@/lib/server/db'
+import { env } from '@/lib/server/env'
+import { getConnection } from './index'
+import { describeProviderError, isNotFound } from './provider-errors'
+import type { BatchConnection } from './types'
+
+/** How long a just-uploaded file may wait for its batch row before the sweep deletes it (covers a crash in between). */
+export const UPLOAD_GRACE_MS = 60 * 60 * 1000
+const MAX_DELAY_MS = 6 * 60 * 60 * 1000
+
+/** Notes a remote file that no batch holds yet; due for deletion at `dueAt` unless the note is removed first. */
+export async function recordRemoteFile(connectionId: string, remoteFileId: string, reason: string, dueAt: Date): Promise<string> {
+  const row = await db.remoteFileCleanup.upsert({
+    where: { connectionId_remoteFileId: { connectionId, remoteFileId } },
+    create: { id: `rfc_${randomBytes(8).toString('hex')}`, connectionId, remoteFileId, reason, nextAttemptAt: dueAt },
+    update: { reason, nextAttemptAt: dueAt },
+  })
+  return row.id
+}
+
+/** Deletes one noted file on its provider: done (or already gone) removes the note, a failure reschedules it. */
+export async function deleteNotedFile(id: string): Promise<boolean> {
+  const note = await db.remoteFileCleanup.findUnique({ where: { id } })
+  if (!note) return true
+  let connection: BatchConnection | null = null
+  try {
+    connection = await getConnection(note.connectionId)
+    await connection.deleteFile(note.remoteFileId).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error
+    })
+    await db.remoteFileCleanup.deleteMany({ where: { id } })
+    return true
+  } catch (error) {
+    const attempts = note.attempts + 1
+    await db.remoteFileCleanup.updateMany({
+      where: { id },
+      data: {
+        attempts,
+        lastError: (connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)).message,
+        nextAttemptAt: new Date(Date.now() + Math.min(MAX_DELAY_MS, 30_000 * 2 ** attempts)),
+      },
+    })
+    return false
+  }
+}
+
+/** Deletes the noted files that are due, a few at a time. */
+export async function sweepRemoteFiles(limit = 10): Promise<void> {
+  const due = await db.remoteFileCleanup.findMany({ where: { nextAttemptAt: { lte: new Date() } }, orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } })
+  for (const { id } of due) await deleteNotedFile(id)
+}

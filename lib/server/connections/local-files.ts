@@ -1,0 +1,90 @@
+import 'server-only'
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { open, rename, rm } from 'node:fs/promises'
+import { Readable, Transform } from 'node:stream'
+import OpenAI from 'openai'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { db } from '@/lib/server/db'
+import { newFileId } from '@/lib/server/ids'
+import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
+import { isRetryable } from './provider-errors'
+import type { BatchConnection } from './types'
+
+const DOWNLOAD_ATTEMPTS = 3
+
+/**
+ * Streams a provider's file to `<DATA_DIR>/files/<id>.jsonl.part`, checks its length against Content-Length,
+ * fsyncs it and only then renames it into place and records the File row: a file cut off mid-way is never
+ * marked complete. Network failures and 5xx are retried (the download is a read); what is left fails the sync,
+ * which tries again later.
+ */
+export async function copyRemoteFile(connection: BatchConnection, remoteFileId: string, filename: string): Promise<string> {
+  const existing = await db.file.findUnique({ where: { connectionId_remoteId: { connectionId: connection.id, remoteId: remoteFileId } } })
+  if (existing?.storagePath) return existing.id
+  await ensureStorageDirs()
+  const id = existing?.id ?? newFileId()
+  const finalPath = storedFilePath(id)
+  const partPath = `${finalPath}.part`
+  let stored: { bytes: number; sha256: string; lines: number } | null = null
+  for (let attempt = 1; stored === null; attempt++) {
+    try {
+      stored = await download(connection, remoteFileId, partPath)
+    } catch (error) {
+      await rm(partPath, { force: true })
+      // A stream cut off mid-way is not an APIError: it is retried like a network error; a 4xx is not.
+      const retryable = error instanceof OpenAI.APIError ? isRetryable(error, 'read') : true
+      if (attempt >= DOWNLOAD_ATTEMPTS || !retryable) throw error
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
+    }
+  }
+  await rename(partPath, finalPath)
+  const data = { filename, purpose: 'batch_output', bytes: BigInt(stored.bytes), sha256: stored.sha256, lineCount: stored.lines, storagePath: toStoragePath(finalPath) }
+  if (existing) await db.file.update({ where: { id }, data })
+  else await db.file.create({ data: { id, connectionId: connection.id, remoteId: remoteFileId, ...data } })
+  return id
+}
+
+export class TruncatedDownload extends Error {
+  constructor(expected: number, got: number) {
+    super(`The download stopped after ${got} of ${expected} bytes.`)
+    this.name = 'TruncatedDownload'
+  }
+}
+
+async function download(connection: BatchConnection, remoteFileId: string, partPath: string) {
+  const response = await connection.fileContent(remoteFileId)
+  if (!response.body) throw new TruncatedDownload(0, 0)
+  const hash = createHash('sha256')
+  let bytes = 0
+  let lines = 0
+  let last = 10
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk)
+      bytes += chunk.length
+      for (const byte of chunk) if (byte === 10) lines++
+      last = chunk.at(-1) ?? last
+      done(null, chunk)
+    },
+  })
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), count, createWriteStream(partPath))
+  const expected = Number(response.headers.get('content-length'))
+  if (response.headers.has('content-length') && Number.isFinite(expected) && expected !== bytes) throw new TruncatedDownload(expected, bytes)
+  const handle = await open(partPath, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  return { bytes, sha256: hash.digest('hex'), lines: lines + (bytes > 0 && last !== 10 ? 1 : 0) }
+}
+
+/**
+ * Called once a remote batch's output and error files are all in the data dir: the hook for indexing the results
+ * (lib/server/results' indexBatchResults(batchId) belongs here when it exists).
+ */
+export async function onBatchFilesLocal(batchId: string): Promise<void> {
+  void batchId
+}

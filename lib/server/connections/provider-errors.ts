@@ -1,0 +1,71 @@
+import 'server-only'
+import OpenAI from 'openai'
+
+/** Replaces every secret (of 4+ characters) in provider text: some servers echo the key they refused. */
+export function redact(text: string, secrets: (string | null | undefined)[]): string {
+  let result = text
+  for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
+  return result
+}
+
+/** What went wrong on a provider call, in the provider's own words: the HTTP status and body.error.message. */
+export function describeProviderError(error: unknown, timeoutMs: number): { status: number | null; message: string } {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { status: null, message: `No answer within ${Math.round(timeoutMs / 1000)} s.` }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = error.cause as { message?: unknown; cause?: { message?: unknown } } | undefined
+    const detail = typeof cause?.cause?.message === 'string' ? cause.cause.message : typeof cause?.message === 'string' ? cause.message : error.message
+    return { status: null, message: `Could not reach the server: ${detail}` }
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    // `error.error` is the provider's parsed body.error (OpenAI's envelope); fall back to the SDK's own message.
+    const body = error.error as { message?: unknown } | string | undefined
+    const message = typeof body === 'string' ? body : typeof body?.message === 'string' ? body.message : error.message
+    return { status: error.status, message: `${error.status}: ${message}` }
+  }
+  return { status: null, message: error instanceof Error ? error.message : String(error) }
+}
+
+const statusOf = (error: unknown) => (error instanceof OpenAI.APIError ? error.status : undefined)
+
+/** The request never reached the provider (nothing listening, DNS): repeating it cannot do anything twice. */
+function neverArrived(error: unknown): boolean {
+  if (!(error instanceof OpenAI.APIConnectionError) || error instanceof OpenAI.APIConnectionTimeoutError) return false
+  const codes: unknown[] = []
+  for (let cause: unknown = error.cause; cause && typeof cause === 'object' && codes.length < 5; cause = (cause as { cause?: unknown }).cause) {
+    codes.push((cause as { code?: unknown }).code)
+  }
+  return codes.some((code) => code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+}
+
+export const isRateLimited = (error: unknown) => statusOf(error) === 429
+
+export const isNotFound = (error: unknown) => statusOf(error) === 404
+
+export const isConflict = (error: unknown) => statusOf(error) === 409
+
+/**
+ * Whether a call may be sent again. Reads and idempotent calls (retrieve, list, cancel, delete, download): on 408,
+ * 409, 429, 5xx, timeouts and network errors, as the SDK would. Creating calls (upload, create batch) only when the
+ * provider certainly did nothing: a 429, or a connection that was never made. A 500 or a timeout on a create may
+ * have created something, and a second try would make a duplicate.
+ */
+export function isRetryable(error: unknown, call: 'read' | 'create'): boolean {
+  const status = statusOf(error)
+  if (status === 429 || neverArrived(error)) return true
+  if (call === 'create') return false
+  if (status !== undefined) return status === 408 || status === 409 || status >= 500
+  return error instanceof OpenAI.APIConnectionError
+}
+
+/** The provider's Retry-After (retry-after-ms, or retry-after in seconds or as a date), in ms; null when absent. */
+export function retryAfterMs(error: unknown, now = Date.now()): number | null {
+  if (!(error instanceof OpenAI.APIError) || !error.headers) return null
+  const ms = Number(error.headers.get('retry-after-ms'))
+  if (error.headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms
+  const value = error.headers.get('retry-after')
+  if (value === null) return null
+  const seconds = Number(value)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? null : Math.max(0, date - now)
+}

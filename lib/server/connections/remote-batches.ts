@@ -1,0 +1,216 @@
+import 'server-only'
+import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { db } from '@/lib/server/db'
+import { AppError } from '@/lib/server/http/errors'
+import { newBatchId } from '@/lib/server/ids'
+import { fromStoragePath } from '@/lib/server/storage'
+import { deleteNotedFile, recordRemoteFile, UPLOAD_GRACE_MS } from './cleanup'
+import { getConnection } from './index'
+import { isConflict, isNotFound, isRetryable, retryAfterMs } from './provider-errors'
+import { requestSync, rowFromRemote, scheduleAfter, scheduleNew } from './sync'
+import type { BatchConnection, CreateRemoteBatch, RemoteBatch } from './types'
+
+const ATTEMPTS = 3
+/** Longer Retry-After than this is not waited out inside a user's click: they get the message instead. */
+const MAX_WAIT_MS = 20_000
+
+/** Calls the provider, repeating what is safe to repeat (see isRetryable), honouring Retry-After. */
+export async function withRetries<T>(call: () => Promise<T>, kind: 'read' | 'create'): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call()
+    } catch (error) {
+      const wait = retryAfterMs(error) ?? 500 * 2 ** (attempt - 1)
+      if (attempt >= ATTEMPTS || !isRetryable(error, kind) || wait > MAX_WAIT_MS) throw error
+      await new Promise((resolve) => setTimeout(resolve, wait))
+    }
+  }
+}
+
+/** A provider's refusal as the user reads it: what we tried, on which connection, and the provider's words verbatim. */
+function providerError(connection: BatchConnection, doing: string, error: unknown, after = ''): AppError {
+  const { status, message } = connection.describeError(error)
+  const wait = retryAfterMs(error)
+  const retry = status === 429 && wait !== null ? ` Try again in ${Math.ceil(wait / 1000)} s.` : ''
+  // 4xx: the request was wrong (the user can fix it); anything else: the provider failed (502).
+  const httpStatus = status !== null && status >= 400 && status < 500 && status !== 429 ? 400 : 502
+  return new AppError(httpStatus, 'provider_error', `${connection.name} could not ${doing}: ${message}${retry}${after}`, { param: 'connectionId' })
+}
+
+export type CreateRemoteBatchInput = {
+  connectionId: string
+  file: { id: string; filename: string; storagePath: string | null; endpoint: string }
+  completionWindow: string
+  metadata: Record<string, string> | null
+  parentBatchId: string | null
+}
+
+/**
+ * Starts a batch on an `openai` connection: uploads the stored file (streamed, with a .jsonl name), notes the remote
+ * file at once, creates the batch and records it in the same transaction that drops the note. If creation fails the
+ * uploaded file is deleted on the provider (or stays noted, and the sync's sweep deletes it later): nothing orphaned.
+ */
+export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<{ id: string }> {
+  const connection = await getConnection(input.connectionId)
+  if (!input.file.storagePath) throw new AppError(409, 'file_not_local', `${input.file.filename} has no local copy to upload; choose another file.`, { param: 'fileId' })
+  const path = fromStoragePath(input.file.storagePath)
+  const filename = input.file.filename.toLowerCase().endsWith('.jsonl') ? input.file.filename : `${input.file.filename.replace(/\.[^.]*$/, '')}.jsonl`
+
+  let uploaded
+  try {
+    uploaded = await withRetries(() => connection.uploadFile({ path, filename }), 'create')
+  } catch (error) {
+    throw providerError(connection, 'take the input file', error, ' Nothing was started.')
+  }
+  const noteId = await recordRemoteFile(connection.id, uploaded.id, 'uploaded for a batch that was not recorded', new Date(Date.now() + UPLOAD_GRACE_MS))
+
+  let remote: RemoteBatch
+  try {
+    const params: CreateRemoteBatch = {
+      inputFileId: uploaded.id,
+      endpoint: input.file.endpoint as CreateRemoteBatch['endpoint'],
+      completionWindow: input.completionWindow,
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+    }
+    remote = await withRetries(() => connection.createBatch(params), 'create')
+  } catch (error) {
+    // Deleted here and now; only if that fails does the note fall due for the sweep (after a backoff).
+    await db.remoteFileCleanup.update({ where: { id: noteId }, data: { reason: 'batch creation failed' } })
+    const deleted = await deleteNotedFile(noteId)
+    throw providerError(
+      connection,
+      'create the batch',
+      error,
+      deleted ? ' The uploaded input file was deleted again; nothing was started.' : ' The uploaded input file will be deleted from the provider shortly.',
+    )
+  }
+
+  const id = newBatchId()
+  const columns = rowFromRemote(remote)
+  await db.$transaction([
+    db.batch.create({
+      data: {
+        // What we asked for, in case the provider's answer leaves a field out.
+        status: 'validating',
+        endpoint: input.file.endpoint,
+        completionWindow: input.completionWindow,
+        description: input.metadata?.description ?? null,
+        createdAt: new Date(),
+        ...columns,
+        metadata: columns.metadata ?? input.metadata ?? undefined,
+        id,
+        connectionId: connection.id,
+        remoteId: remote.id,
+        remoteInputFileId: uploaded.id,
+        inputFileId: input.file.id,
+        parentBatchId: input.parentBatchId,
+        nextSyncAt: scheduleNew(columns),
+      },
+    }),
+    db.remoteFileCleanup.delete({ where: { id: noteId } }),
+  ])
+  await requestSync(id)
+  return { id }
+}
+
+async function findRemoteBatch(batchId: string) {
+  const batch = await db.batch.findUnique({ where: { id: batchId } })
+  if (!batch?.remoteId) throw new AppError(404, 'not_found', `No remote batch with id '${batchId}'. Reload the list.`, { param: 'batchId' })
+  return { batch, remoteId: batch.remoteId, connection: await getConnection(batch.connectionId) }
+}
+
+async function store(batchId: string, remote: RemoteBatch) {
+  const row = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
+  return db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(row, true) } })
+}
+
+/**
+ * Cancels on the provider. Cancel is idempotent, so it is retried like a read. A 409 (the batch finished meanwhile)
+ * refreshes the row and answers the provider's message.
+ */
+export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
+  const { connection, remoteId } = await findRemoteBatch(batchId)
+  try {
+    const remote = await withRetries(() => connection.cancelBatch(remoteId), 'read')
+    const row = await store(batchId, remote)
+    await requestSync(batchId)
+    return { id: row.id, status: row.status as BatchStatus }
+  } catch (error) {
+    if (isConflict(error)) {
+      await connection
+        .retrieveBatch(remoteId)
+        .then((remote) => store(batchId, remote))
+        .catch(() => {})
+    }
+    throw providerError(connection, 'cancel the batch', error)
+  }
+}
+
+/**
+ * Deletes the batch's files on the provider (OpenAI has no way to delete a batch itself): input, output and error.
+ * A file already gone counts as deleted; one that cannot be deleted now is noted and retried by the sync's sweep.
+ * The local copies stay in Files.
+ */
+export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted: number; pending: number }> {
+  const { batch, connection } = await findRemoteBatch(batchId)
+  if (!isTerminal(batch.status as BatchStatus)) {
+    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, { param: 'batchId' })
+  }
+  let deleted = 0
+  let pending = 0
+  for (const fileId of [batch.remoteInputFileId, batch.remoteOutputFileId, batch.remoteErrorFileId]) {
+    if (!fileId) continue
+    try {
+      await withRetries(() => connection.deleteFile(fileId), 'read')
+      deleted++
+    } catch (error) {
+      if (isNotFound(error)) deleted++
+      else {
+        await recordRemoteFile(connection.id, fileId, `files of deleted batch ${batch.remoteId}`, new Date(Date.now() + 60_000))
+        pending++
+      }
+    }
+  }
+  return { deleted, pending }
+}
+
+/** Pages through every batch on the provider (the SDK's cursor: `after` = the last id seen). */
+async function* allRemoteBatches(connection: BatchConnection): AsyncGenerator<RemoteBatch> {
+  let after: string | undefined
+  // 100,000 batches at 100 a page: a bound, so a server that ignores `after` cannot loop forever.
+  for (let page = 0; page < 1000; page++) {
+    const result = await withRetries(() => connection.listBatches({ limit: 100, ...(after ? { after } : {}) }), 'read')
+    yield* result.data
+    if (!result.hasMore || !result.lastId || result.lastId === after) return
+    after = result.lastId
+  }
+}
+
+export type ImportResult = { seen: number; imported: number }
+
+/**
+ * Records every batch on the connection that Batchboard does not know yet (made by scripts, notebooks, another
+ * dashboard): createdAt is the provider's, recordedAt now, file ids kept; they then sync like ours, so finished
+ * ones get their output copied here.
+ */
+export async function importRemoteBatches(connectionId: string): Promise<ImportResult> {
+  const connection = await getConnection(connectionId)
+  const known = new Set((await db.batch.findMany({ where: { connectionId }, select: { remoteId: true } })).map((row) => row.remoteId))
+  let seen = 0
+  let imported = 0
+  try {
+    for await (const remote of allRemoteBatches(connection)) {
+      seen++
+      if (typeof remote.id !== 'string' || known.has(remote.id)) continue
+      known.add(remote.id)
+      const columns = rowFromRemote(remote)
+      await db.batch.create({
+        data: { status: 'validating', endpoint: '', ...columns, id: newBatchId(), connectionId, remoteId: remote.id, recordedAt: new Date(), nextSyncAt: scheduleNew(columns) },
+      })
+      imported++
+    }
+  } catch (error) {
+    throw providerError(connection, 'list its batches', error, imported > 0 ? ` ${imported} batches were imported before the failure; run Import again for the rest.` : '')
+  }
+  return { seen, imported }
+}

@@ -1,0 +1,211 @@
+import 'server-only'
+import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { Prisma, type Batch } from '@/lib/server/db/generated/client'
+import { db } from '@/lib/server/db'
+import { env } from '@/lib/server/env'
+import { sweepRemoteFiles } from './cleanup'
+import { getConnection } from './index'
+import { copyRemoteFile, onBatchFilesLocal } from './local-files'
+import { mapRemoteBatch, type MappedBatch } from './map-batch'
+import { describeProviderError, isNotFound, retryAfterMs } from './provider-errors'
+import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
+import type { BatchConnection, RemoteBatch } from './types'
+
+export type SyncOptions = Partial<SyncIntervals> & {
+  /** How often the loop looks for batches that are due. */
+  pollMs?: number
+  /** Batches synced at once. */
+  concurrency?: number
+}
+
+type SyncState = { intervals: SyncIntervals; wake: () => void }
+
+// One loop per process (Next's dev server re-evaluates modules); the intervals are read by every sync.
+const globalForSync = globalThis as unknown as { batchboardSync?: SyncState & { stop(): Promise<void> } }
+const intervals = () => globalForSync.batchboardSync?.intervals ?? DEFAULT_SYNC_INTERVALS
+
+/** A claim keeps other processes off a batch while one syncs it; it lapses if the process dies. */
+const CLAIM_MS = 2 * 60 * 1000
+
+const needsFiles = (row: Pick<Batch, 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+  (row.remoteOutputFileId !== null && row.outputFileId === null) || (row.remoteErrorFileId !== null && row.errorFileId === null)
+
+/** Whether a remote batch still needs the provider: running, or finished with files not yet copied here. */
+export const needsSync = (row: Pick<Batch, 'status' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+  !isTerminal(row.status as BatchStatus) || needsFiles(row)
+
+type JsonColumn = Prisma.InputJsonValue | typeof Prisma.DbNull
+
+const jsonColumn = (value: unknown): JsonColumn | undefined => (value === undefined ? undefined : value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue))
+
+/** Columns a fresh provider answer writes, for the create, cancel and import paths as well as the sync. */
+export function rowFromRemote(remote: RemoteBatch | unknown): Omit<MappedBatch, 'metadata' | 'errors'> & {
+  metadata?: JsonColumn
+  errors?: JsonColumn
+  syncedAt: Date
+  syncError: null
+  syncFailures: number
+} {
+  const mapped = mapRemoteBatch(remote)
+  return { ...mapped, metadata: jsonColumn(mapped.metadata), errors: jsonColumn(mapped.errors), syncedAt: new Date(), syncError: null, syncFailures: 0 }
+}
+
+/** When a batch first recorded from a provider answer (created here or imported) is next asked. */
+export const scheduleNew = (mapped: MappedBatch | ReturnType<typeof rowFromRemote>) =>
+  scheduleAfter(
+    {
+      status: mapped.status ?? 'validating',
+      createdAt: mapped.createdAt ?? new Date(),
+      remoteOutputFileId: mapped.remoteOutputFileId ?? null,
+      remoteErrorFileId: mapped.remoteErrorFileId ?? null,
+      outputFileId: null,
+      errorFileId: null,
+    },
+    true,
+  )
+
+/** When a batch whose state just came from the provider should be asked again (null: never). */
+export function scheduleAfter(row: Pick<Batch, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>, changed: boolean): Date | null {
+  if (!needsSync(row)) return null
+  const delay = nextSyncDelayMs(
+    { ageMs: Date.now() - row.createdAt.getTime(), changed: changed || isTerminal(row.status as BatchStatus), finalizing: row.status === 'finalizing', failures: 0, retryAfterMs: null },
+    intervals(),
+  )
+  return new Date(Date.now() + delay)
+}
+
+async function copyFiles(connection: BatchConnection, batch: Batch): Promise<Batch> {
+  const name = batch.remoteId ?? batch.id
+  const data: { outputFileId?: string; errorFileId?: string } = {}
+  if (batch.remoteOutputFileId && !batch.outputFileId) data.outputFileId = await copyRemoteFile(connection, batch.remoteOutputFileId, `${name}_output.jsonl`)
+  if (batch.remoteErrorFileId && !batch.errorFileId) data.errorFileId = await copyRemoteFile(connection, batch.remoteErrorFileId, `${name}_error.jsonl`)
+  return db.batch.update({ where: { id: batch.id }, data })
+}
+
+/**
+ * One refresh of one remote batch: retrieve it, write what changed, and once it is terminal copy its output and error
+ * files into the data dir. Failures are recorded on the row (syncError, with backoff and Retry-After) and never
+ * thrown: the loop, a webhook and a user's click all call this.
+ */
+async function syncOnce(batchId: string): Promise<void> {
+  const before = await db.batch.findUnique({ where: { id: batchId }, include: { connection: { select: { kind: true } } } })
+  if (!before || before.connection.kind !== 'openai' || before.remoteId === null) return
+  let connection: BatchConnection | null = null
+  try {
+    connection = await getConnection(before.connectionId)
+    let batch = before as Batch
+    if (!isTerminal(before.status as BatchStatus) || before.syncedAt === null) {
+      const remote = await connection.retrieveBatch(before.remoteId)
+      batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
+    }
+    if (isTerminal(batch.status as BatchStatus) && needsFiles(batch)) {
+      batch = await copyFiles(connection, batch)
+      if (!needsFiles(batch)) await onBatchFilesLocal(batch.id)
+    }
+    const changed = batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
+    await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
+  } catch (error) {
+    // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
+    if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
+      const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
+      await db.batch.updateMany({ where: { id: batchId }, data: { nextSyncAt: null, syncError: `The provider no longer has this batch's files (${message}); only their ids are kept.` } })
+      return
+    }
+    const failures = before.syncFailures + 1
+    const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
+    const delay = nextSyncDelayMs(
+      { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: retryAfterMs(error) },
+      intervals(),
+    )
+    await db.batch.updateMany({
+      where: { id: batchId },
+      data: { syncFailures: failures, syncError: message.slice(0, 1000), nextSyncAt: new Date(Date.now() + delay) },
+    })
+  }
+}
+
+// Syncs in flight in this process: a webhook, a click and the loop asking for the same batch share one provider call.
+const inFlight = new Map<string, Promise<void>>()
+
+/** Refreshes a remote batch now (webhook, Refresh button), joining a refresh already under way. */
+export function syncBatchNow(batchId: string): Promise<void> {
+  const running = inFlight.get(batchId)
+  if (running) return running
+  const promise = syncOnce(batchId).finally(() => inFlight.delete(batchId))
+  inFlight.set(batchId, promise)
+  return promise
+}
+
+/** Makes a batch due at once and wakes the loop (after create, cancel, import, or a webhook). */
+export async function requestSync(batchId: string): Promise<void> {
+  await db.batch.updateMany({ where: { id: batchId }, data: { nextSyncAt: new Date() } })
+  globalForSync.batchboardSync?.wake()
+}
+
+/**
+ * The sync loop: every `pollMs` it takes the remote batches whose nextSyncAt has come, claims each by moving its
+ * nextSyncAt forward (compare-and-set, so two processes never both ask), and refreshes it. Status routes read the
+ * database only, so however many browsers poll, a batch costs one provider call per interval.
+ */
+export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Promise<void> } {
+  if (globalForSync.batchboardSync) return globalForSync.batchboardSync
+  const pollMs = options.pollMs ?? 1000
+  const concurrency = options.concurrency ?? 4
+  const state = {
+    intervals: { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs },
+    wake,
+    stop,
+  }
+  let stopped = false
+  let ticking: Promise<void> | null = null
+  let again = false
+
+  async function tick() {
+    const now = new Date()
+    const due = await db.batch.findMany({
+      where: { nextSyncAt: { lte: now }, connection: { kind: 'openai' }, id: { notIn: [...inFlight.keys()] } },
+      select: { id: true, nextSyncAt: true },
+      orderBy: { nextSyncAt: 'asc' },
+      take: concurrency * 4,
+    })
+    const claimed: string[] = []
+    for (const batch of due) {
+      const { count } = await db.batch.updateMany({ where: { id: batch.id, nextSyncAt: batch.nextSyncAt }, data: { nextSyncAt: new Date(now.getTime() + CLAIM_MS) } })
+      if (count === 1) claimed.push(batch.id)
+    }
+    for (let i = 0; i < claimed.length && !stopped; i += concurrency) {
+      await Promise.all(claimed.slice(i, i + concurrency).map((id) => syncBatchNow(id)))
+    }
+    if (!stopped) await sweepRemoteFiles()
+  }
+
+  function wake() {
+    if (stopped) return
+    if (ticking) {
+      again = true
+      return
+    }
+    ticking = tick()
+      .catch((error: unknown) => console.error('Sync: looking for remote batches to refresh failed.', error))
+      .finally(() => {
+        ticking = null
+        if (again) {
+          again = false
+          wake()
+        }
+      })
+  }
+
+  const timer = setInterval(wake, pollMs)
+  timer.unref()
+  async function stop() {
+    stopped = true
+    clearInterval(timer)
+    await ticking
+    await Promise.allSettled([...inFlight.values()])
+    if (globalForSync.batchboardSync === state) delete globalForSync.batchboardSync
+  }
+  globalForSync.batchboardSync = state
+  wake()
+  return state
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { GET as getApiKeys } from '@/app/api/api-keys/route'
+import { GET as getBatch } from '@/app/api/batches/[batchId]/route'
+import { GET as getFacets } from '@/app/api/batches/facets/route'
+import { GET as getBatches } from '@/app/api/batches/route'
+import { GET as getConnections } from '@/app/api/connections/route'
+import { GET as getUpstreams } from '@/app/api/engine/upstreams/route'
+import { GET as getFileContent } from '@/app/api/files/[fileId]/content/route'
+import { GET as getFilePreview } from '@/app/api/files/[fileId]/preview/route'
+import { GET as getFile } from '@/app/api/files/[fileId]/route'
+import { GET as getFiles } from '@/app/api/files/route'
+import { GET as getSystem } from '@/app/api/system/route'
+import { cancelBatch, createBatch, refreshBatch } from '@/app/batches/actions'
+import { importBatches, saveConnection, testConnection } from '@/app/connections/actions'
+import { createApiKey } from '@/lib/server/api-keys'
+import { startSync } from '@/lib/server/connections/sync'
+import { db } from '@/lib/server/db'
+import { startScheduler, type Scheduler } from '@/lib/server/engine'
+import { ingestFile } from '@/lib/server/files/ingest'
+import { chatFile } from '@/tests/support/batch-files'
+import { FAST_ENGINE, waitFor } from '@/tests/support/engine'
+import { startFaultProxy, type FaultProxy } from '@/tests/support/fault-proxy'
+import { startV1Server } from '@/tests/support/v1-server'
+import { NextRequest } from 'next/server'
+
+let v1: Awaited<ReturnType<typeof startV1Server>>
+let proxy: FaultProxy
+let scheduler: Scheduler
+let sync: ReturnType<typeof startSync>
+let key: string
+
+beforeAll(async () => {
+  v1 = await startV1Server()
+  proxy = await startFaultProxy(v1.baseURL)
+  scheduler = startScheduler(FAST_ENGINE)
+  sync = startSync({ pollMs: 40, minMs: 40, maxMs: 200 })
+  key = (await createApiKey({ name: 'planted' })).key
+})
+
+afterAll(async () => {
+  await sync.stop()
+  await scheduler.stop()
+  await proxy.close()
+  await v1.close()
+})
+
+type Handler = (request: NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
+const read = async (handler: Handler, url: string, params: Record<string, string> = {}) =>
+  (await handler(new NextRequest(new URL(url, 'http://127.0.0.1')), { params: Promise.resolve(params) })).text()
+
+it('never puts a connection key into a route’s answer or an action’s result, even when the provider echoes it', async () => {
+  const seen: string[] = []
+  const keep = (value: unknown) => void seen.push(typeof value === 'string' ? value : JSON.stringify(value))
+
+  const saved = await saveConnection({ name: 'Planted', baseUrl: proxy.baseURL, apiKey: key })
+  keep(saved)
+  if (!saved.ok) expect.fail(saved.error.message)
+  const connectionId = saved.data.id
+  keep(await testConnection({ id: connectionId }))
+
+  const temp = path.join(os.tmpdir(), `leak-${randomBytes(4).toString('hex')}.jsonl`)
+  writeFileSync(temp, chatFile(2, { model: 'sim-chat', content: `leak ${Math.random()}` }))
+  const { file } = await ingestFile(temp, { filename: 'leak.jsonl', rejectInvalid: true, reuseDuplicate: false })
+  const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
+  keep(created)
+  if (!created.ok) expect.fail(created.error.message)
+  const done = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }), (batch) => batch.status === 'completed' && batch.nextSyncAt === null)
+
+  // A provider that repeats the refused key in its error: create, cancel, refresh, import and Test all report it.
+  const echo = { status: 401, message: 'Incorrect API key provided', echoAuthorization: true }
+  for (const method of ['POST', 'GET']) proxy.fail(method, /.*/, echo, 20)
+  keep(await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] }))
+  keep(await cancelBatch({ batchId: done.id }))
+  await db.batch.update({ where: { id: done.id }, data: { status: 'in_progress' } })
+  keep(await refreshBatch({ batchId: done.id }))
+  keep(await importBatches({ id: connectionId }))
+  keep(await testConnection({ id: connectionId }))
+  const failed = await db.batch.findUniqueOrThrow({ where: { id: done.id } })
+  expect(failed.syncError).toContain('Incorrect API key provided (you sent Bearer [redacted])')
+  proxy.reset()
+
+  keep(await read(getConnections, '/api/connections'))
+  keep(await read(getBatches, '/api/batches'))
+  keep(await read(getFacets, '/api/batches/facets'))
+  keep(await read(getBatch, `/api/batches/${done.id}`, { batchId: done.id }))
+  keep(await read(getFiles, '/api/files'))
+  for (const fileId of [file.id, done.outputFileId!]) {
+    keep(await read(getFile, `/api/files/${fileId}`, { fileId }))
+    keep(await read(getFilePreview, `/api/files/${fileId}/preview`, { fileId }))
+    keep(await read(getFileContent, `/api/files/${fileId}/content`, { fileId }))
+  }
+  keep(await read(getSystem, '/api/system'))
+  keep(await read(getUpstreams, '/api/engine/upstreams'))
+  keep(await read(getApiKeys, '/api/api-keys'))
+
+  // The failures above did report something (so the check below looks at real messages).
+  expect(seen.join('\n')).toContain('Incorrect API key provided')
+  for (const text of seen) {
+    expect(text).not.toContain(key)
+    expect(text).not.toContain(key.slice(0, -4))
+  }
+})
