@@ -9,6 +9,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
+import { indexBatchResults } from '@/lib/server/results/indexer'
+import { fillUsageFromOutput } from '@/lib/server/usage'
 import { isRetryable } from './provider-errors'
 import type { BatchConnection } from './types'
 
@@ -82,9 +84,11 @@ async function download(connection: BatchConnection, remoteFileId: string, partP
 }
 
 /**
- * Called once a remote batch's output and error files are all in the data dir: the hook for indexing the results
- * (lib/server/results' indexBatchResults(batchId) belongs here when it exists).
+ * Called once a remote batch's output and error files are all in the data dir: usage summed from the output when the
+ * provider reported none (Azure and some gateways leave it out), then the results index. Neither may fail the sync:
+ * the files are safe, and the results page retries an index that is missing.
  */
 export async function onBatchFilesLocal(batchId: string): Promise<void> {
-  void batchId
+  await fillUsageFromOutput(batchId).catch((error: unknown) => console.error(`Summing the usage of ${batchId} failed:`, error instanceof Error ? error.message : error))
+  await indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error instanceof Error ? error.message : error))
 }

@@ -117,6 +117,11 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
     expect(Number(output.bytes)).toBe(Buffer.byteLength(local))
     expect(existsSync(`${fromStoragePath(output.storagePath!)}.part`)).toBe(false)
     expect(await db.remoteFileCleanup.count()).toBe(0)
+
+    // Once the files are local, the results are indexed: each request joined to its answer.
+    await waitFor(() => db.resultIndex.findUnique({ where: { batchId: id } }), (index) => index?.state === 'ready')
+    const rows = await db.resultRow.findMany({ where: { batchId: id }, orderBy: { line: 'asc' } })
+    expect(rows.map((r) => [r.line, r.status])).toEqual([1, 2, 3, 4, 5, 6].map((line) => [line, 'succeeded']))
   })
 
   it('cancels on the provider, and answers the provider’s 409 word for word once the batch has finished', async () => {
