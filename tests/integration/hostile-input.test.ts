@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
+import type { NextRequest } from 'next/server'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 
 vi.hoisted(() => {
@@ -50,8 +51,8 @@ async function snapshot() {
   return { counts, files: files.sort() }
 }
 
-type Route = (request: import('next/server').NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
-type RouteCase = { name: string; route: Route; url: string; params?: Record<string, string>; init?: ConstructorParameters<typeof import('next/server').NextRequest>[1]; v1?: boolean }
+type Route = (request: NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
+type RouteCase = { name: string; route: Route; url: string; params?: Record<string, string>; init?: ConstructorParameters<typeof NextRequest>[1]; v1?: boolean }
 
 const put = (body: BodyInit) => ({ method: 'PUT', body, duplex: 'half' }) as RouteCase['init']
 const postJson = (body: string) => ({ method: 'POST', body, headers: { ...V1_AUTH, 'content-type': 'application/json' } })

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createRequestScope } from '@/tests/support/next-request-scope'
+import type { createRequestScope } from '@/tests/support/next-request-scope'
 
 // Auth on (the other integration tests run with it off), before the env module is loaded.
 vi.hoisted(() => {
