@@ -27,15 +27,15 @@ async function AppShell({ children }: { children: ReactNode }) {
   if (access === 'setup-needed') redirect(SETUP_PATH)
   if (access === 'signed-out') redirect(path && path !== '/' ? `${LOGIN_PATH}?next=${encodeURIComponent(path)}` : LOGIN_PATH)
   return (
-    <>
-      {access === 'auth-off' ? <AuthOffBanner /> : null}
-      <div className="flex min-h-screen flex-col md:flex-row">
-        <AppSidebar canLogOut={access === 'signed-in'} />
-        <main className="min-w-0 flex-1 px-6 py-8 md:px-10">
-          <div className="mx-auto max-w-6xl">{children}</div>
-        </main>
-      </div>
-    </>
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <AppSidebar canLogOut={access === 'signed-in'} />
+      <main className="min-w-0 flex-1 px-6 py-8 md:px-10">
+        <div className="mx-auto max-w-6xl">
+          {access === 'auth-off' ? <AuthOffBanner /> : null}
+          {children}
+        </div>
+      </main>
+    </div>
   )
 }
 
