@@ -21,7 +21,7 @@ export default [
     },
   },
   {
-    files: ['components/**', 'lib/batch/**', 'lib/format/**', 'lib/jsonl/**', 'lib/queries/**', 'lib/validations/**', 'lib/errors.ts', 'lib/types.ts'],
+    files: ['components/**', 'proxy.ts', 'lib/auth/**', 'lib/batch/**', 'lib/format/**', 'lib/jsonl/**', 'lib/queries/**', 'lib/validations/**', 'lib/errors.ts', 'lib/types.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [serverOnly] }] },
   },
   {

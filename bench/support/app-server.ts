@@ -50,7 +50,18 @@ const commandLine = (pid: number) => {
  * Starts the app the way a user does (`npm start`: lib/cli/start.ts migrates, checks the build, runs
  * `next start`) on a data dir of its own, and waits until /api/health answers.
  */
-export async function startAppServer({ projectRoot, port, dataDir }: { projectRoot: string; port: number; dataDir: string }): Promise<AppServer> {
+export async function startAppServer({
+  projectRoot,
+  port,
+  dataDir,
+  env = {},
+}: {
+  projectRoot: string
+  port: number
+  dataDir: string
+  /** Extra server environment. Auth is off unless this turns it on: benches measure the work, not the login. */
+  env?: Record<string, string>
+}): Promise<AppServer> {
   const baseUrl = `http://127.0.0.1:${port}`
   const answering = await fetch(`${baseUrl}/api/health`).then(
     () => true,
@@ -61,7 +72,7 @@ export async function startAppServer({ projectRoot, port, dataDir }: { projectRo
   const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', BATCHBOARD_AUTH: 'off', ...env },
   })
   let output = ''
   const keep = (chunk: Buffer) => {

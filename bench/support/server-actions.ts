@@ -68,7 +68,14 @@ function routerStateTree(page: string): string {
 export class ActionCallError extends Error {}
 
 /** Calls one server action with the given arguments and returns what it returned. */
-export async function callServerAction<T>(baseUrl: string, page: string, actionId: string, args: unknown[]): Promise<T> {
+export async function callServerAction<T>(
+  baseUrl: string,
+  page: string,
+  actionId: string,
+  args: unknown[],
+  /** `cookie` is sent as the browser would; `onResponse` sees the answer's headers (e.g. a new session cookie). */
+  options: { cookie?: string; onResponse?: (response: Response) => void } = {},
+): Promise<T> {
   const response = await fetch(new URL(page, baseUrl), {
     method: 'POST',
     headers: {
@@ -77,9 +84,11 @@ export async function callServerAction<T>(baseUrl: string, page: string, actionI
       'Next-Router-State-Tree': routerStateTree(page),
       // A browser always sends it; without it Next logs a CSRF warning for every call.
       Origin: new URL(baseUrl).origin,
+      ...(options.cookie ? { Cookie: options.cookie } : {}),
     },
     body: await flight.encodeReply(args),
   })
+  options.onResponse?.(response)
   const type = response.headers.get('content-type') ?? ''
   if (response.headers.get('x-nextjs-action-not-found') === '1' || !type.startsWith('text/x-component')) {
     throw new ActionCallError(`action ${actionId} on ${page}: HTTP ${response.status} ${type}: ${(await response.text()).slice(0, 300)}`)

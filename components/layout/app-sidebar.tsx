@@ -4,10 +4,12 @@ import { Layers3 } from 'lucide-react'
 import Link from 'next/link'
 import { usePathname } from 'next/navigation'
 import { cn } from '@/components/ui/cn'
+import { LogoutButton } from './logout-button'
 import { activeNavHref, NAV_ITEMS } from './nav-items'
 import { ThemeToggle } from './theme-toggle'
 
-export function AppSidebar() {
+/** `canLogOut` is false while BATCHBOARD_AUTH=off: there is no session to end. */
+export function AppSidebar({ canLogOut }: { canLogOut: boolean }) {
   const active = activeNavHref(usePathname())
   return (
     <aside className="flex w-full shrink-0 flex-col border-b border-border bg-surface md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0">
@@ -33,8 +35,11 @@ export function AppSidebar() {
           </Link>
         ))}
       </nav>
-      <div className="hidden p-3 md:block">
-        <ThemeToggle />
+      <div className="flex items-center gap-1 px-3 pb-3 md:block md:space-y-1 md:p-3">
+        {canLogOut ? <LogoutButton /> : null}
+        <div className="hidden md:block">
+          <ThemeToggle />
+        </div>
       </div>
     </aside>
   )

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   BATCHBOARD_API_KEY: optional(z.string().min(8, 'must be at least 8 characters').optional()),
   BATCHBOARD_SECRET: optional(z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   BATCHBOARD_UPSTREAMS: upstreams,
+  BATCHBOARD_AUTH: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
   BATCHBOARD_ENGINE: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
   BATCHBOARD_ENGINE_MAX_ATTEMPTS: optional(z.coerce.number().int().min(1).max(20).default(6)),
   BATCHBOARD_SIMULATOR_LATENCY_MS: optional(z.coerce.number().int().min(0).max(600_000).default(0)),
@@ -80,6 +81,8 @@ export type Env = {
   databasePath: string
   port: number
   hostname: string
+  /** False only with BATCHBOARD_AUTH=off, which loadEnv allows on a loopback HOSTNAME alone. */
+  authEnabled: boolean
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** A /v1 API key given by the operator (automation); keys made in the app are in the database. */
   apiKey: string | undefined
@@ -105,12 +108,28 @@ export class EnvError extends Error {
   }
 }
 
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
+// Without a password anyone who can reach the port can spend the stored keys, so "off" needs a listener
+// only this machine can reach. Checked on the raw values so it is reported alongside any other problem.
+function authProblem(source: Record<string, string | undefined>): string | null {
+  const hostname = source.HOSTNAME || '127.0.0.1'
+  if (source.BATCHBOARD_AUTH !== 'off' || isLoopbackHost(hostname)) return null
+  return `BATCHBOARD_AUTH: off is allowed only when HOSTNAME is a loopback address such as 127.0.0.1, but HOSTNAME is ${JSON.stringify(hostname)}. Remove BATCHBOARD_AUTH=off (and log in with the admin password), or listen on 127.0.0.1.`
+}
+
 /** Parses the environment, reporting every bad variable at once rather than the first. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source)
-  if (!parsed.success) {
-    throw new EnvError(
-      parsed.error.issues.map((issue) => {
+  const auth = authProblem(source)
+  if (!parsed.success || auth) {
+    const issues = parsed.success ? [] : parsed.error.issues
+    throw new EnvError([
+      ...issues.map((issue) => {
         const name = String(issue.path[0])
         // Echo the bad value to help fix typos, but never a secret's.
         const got = SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(source[name])})`
@@ -118,7 +137,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         const where = issue.path.length > 1 ? ` at ${issue.path.slice(1).join('.')}` : ''
         return `${name}${where}: ${issue.message}${got}`
       }),
-    )
+      ...(auth ? [auth] : []),
+    ])
   }
   const dataDir = resolvePath(parsed.data.DATA_DIR)
   const databaseUrl = parsed.data.DATABASE_URL ?? defaultDatabaseUrl(dataDir)
@@ -128,6 +148,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databasePath: resolvePath(databaseUrl.slice('file:'.length)),
     port: parsed.data.PORT,
     hostname: parsed.data.HOSTNAME,
+    authEnabled: parsed.data.BATCHBOARD_AUTH === 'on',
     logLevel: parsed.data.LOG_LEVEL,
     apiKey: parsed.data.BATCHBOARD_API_KEY,
     secret: parsed.data.BATCHBOARD_SECRET,

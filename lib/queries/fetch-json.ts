@@ -1,4 +1,5 @@
 import { isErrorBody, type ErrorDetail } from '@/lib/errors'
+import { leaveIfSessionEnded } from './session-expired'
 
 /** An error from one of our GET routes, carrying the one error shape. */
 export class ApiError extends Error {
@@ -15,10 +16,9 @@ export async function fetchJson<T>(path: string, init?: RequestInit): Promise<T>
   const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init?.headers } })
   const body: unknown = await response.json().catch(() => null)
   if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      isErrorBody(body) ? body.error : { code: 'http_error', message: `The server answered ${response.status}. Try again.` },
-    )
+    const detail = isErrorBody(body) ? body.error : { code: 'http_error', message: `The server answered ${response.status}. Try again.` }
+    leaveIfSessionEnded(detail)
+    throw new ApiError(response.status, detail)
   }
   return body as T
 }

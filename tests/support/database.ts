@@ -9,3 +9,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-test-'))
 copyFileSync(inject('templateDatabase'), path.join(dataDir, 'batchboard.db'))
 process.env.DATA_DIR = dataDir
 delete process.env.DATABASE_URL
+// Handlers and actions are called directly, without a browser session; tests/integration/auth/* turn it on
+// (vi.hoisted, before the env module loads) to test the sessions themselves.
+process.env.BATCHBOARD_AUTH ??= 'off'
+process.env.HOSTNAME = '127.0.0.1'

@@ -1,4 +1,4 @@
 import { checkHealth } from '@/lib/server/health'
 import { defineRoute } from '@/lib/server/http/route'
 
-export const GET = defineRoute({}, () => checkHealth())
+export const GET = defineRoute({ public: true }, () => checkHealth())

@@ -7,7 +7,12 @@ import { parseInput, toErrorResponse } from './errors'
 const emptySchema = z.object({})
 type EmptySchema = typeof emptySchema
 
-type RouteSpec<P extends z.ZodType, Q extends z.ZodType> = { params?: P; query?: Q }
+type RouteSpec<P extends z.ZodType, Q extends z.ZodType> = {
+  params?: P
+  query?: Q
+  /** Answer without a session: only /api/health and webhooks (which check their own signatures). */
+  public?: boolean
+}
 
 type RouteInput<P extends z.ZodType, Q extends z.ZodType> = {
   request: NextRequest
@@ -16,7 +21,7 @@ type RouteInput<P extends z.ZodType, Q extends z.ZodType> = {
 }
 
 /**
- * Every GET route handler has the same steps: parse → authorise → call a service → respond.
+ * Every GET route handler has the same steps: authorise → parse → call a service → respond.
  * The handler returns plain data (sent as JSON) or a Response (downloads, streams).
  */
 export function defineRoute<P extends z.ZodType = EmptySchema, Q extends z.ZodType = EmptySchema>(
@@ -25,9 +30,10 @@ export function defineRoute<P extends z.ZodType = EmptySchema, Q extends z.ZodTy
 ) {
   return async (request: NextRequest, context: { params?: Promise<Record<string, string | string[]>> }) => {
     try {
+      // Authorise first: a caller without a session learns nothing, not even which ids are well formed.
+      if (!spec.public) await authorizeRequest(request)
       const params = parseInput((spec.params ?? emptySchema) as P, (await context.params) ?? {}, 'path')
       const query = parseInput((spec.query ?? emptySchema) as Q, Object.fromEntries(request.nextUrl.searchParams), 'query')
-      await authorizeRequest(request)
       const result = await handler({ request, params, query })
       return result instanceof Response ? result : Response.json(result)
     } catch (error) {

@@ -4,6 +4,7 @@ import { describeType } from '@/lib/jsonl/errors'
 import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
 import { db } from '@/lib/server/db'
 import { cancelEngineBatch, createEngineBatch, ENGINE_ENDPOINTS, getEngineBatch, parseCompletionWindow } from '@/lib/server/engine'
+import { readJsonBody } from '@/lib/server/http/body'
 import { AppError } from '@/lib/server/http/errors'
 import { V1Error, noSuchBatch } from './errors'
 import { toOpenAIBatch, toOpenAIList } from './serializers'
@@ -12,6 +13,9 @@ export const batchListQuery = z.object({
   after: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 })
+
+// A create request is a few hundred bytes; 16 metadata pairs at their limits stay well under this.
+const MAX_CREATE_BODY_BYTES = 64 * 1024
 
 export const batchIdParams = z.object({ batchId: z.string().min(1).max(200) })
 
@@ -47,9 +51,12 @@ function toV1Error(error: z.ZodError, body: unknown): V1Error {
 export async function createV1Batch(request: Request) {
   let body: unknown
   try {
-    body = await request.json()
-  } catch {
-    throw new V1Error(400, 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload.)')
+    body = await readJsonBody(request, MAX_CREATE_BODY_BYTES)
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_json') {
+      throw new V1Error(400, 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload.)')
+    }
+    throw error
   }
   const parsed = createBatchBody.safeParse(body)
   if (!parsed.success) throw toV1Error(parsed.error, body)

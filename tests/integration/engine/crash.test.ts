@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,39 +9,24 @@ import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath } from '@/lib/server/storage'
 import { chatFile } from '@/tests/support/batch-files'
 import { parseResultLines, waitFor } from '@/tests/support/engine'
+import { exited, startWorker as startWorkerProcess } from '@/tests/support/worker'
 
 const LINES = 10_000
 const workers: ChildProcess[] = []
 
-/** `npm run worker` without npm in between, so the pid we kill is the worker itself. */
-async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/worker.ts'], {
-    cwd: path.resolve(import.meta.dirname, '../../..'),
-    env: {
-      ...process.env,
-      DATA_DIR: process.env.DATA_DIR,
-      BATCHBOARD_SIMULATOR_LATENCY_MS: '5',
-      BATCHBOARD_SIMULATOR_CONCURRENCY: '16',
-      // Some lines fail for good, so both result files are written when the worker dies.
-      BATCHBOARD_SIMULATOR_ERROR_RATE: '0.05',
-      BATCHBOARD_ENGINE_MAX_ATTEMPTS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  workers.push(child)
-  // The worker migrates the database first; polling it from here meanwhile would hold up the migration's lock.
-  await new Promise<void>((resolve, reject) => {
-    let seen = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString()
-      if (seen.includes('is running builtin batches')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
-  })
-  return child
+const WORKER_ENV = {
+  BATCHBOARD_SIMULATOR_LATENCY_MS: '5',
+  BATCHBOARD_SIMULATOR_CONCURRENCY: '16',
+  // Some lines fail for good, so both result files are written when the worker dies.
+  BATCHBOARD_SIMULATOR_ERROR_RATE: '0.05',
+  BATCHBOARD_ENGINE_MAX_ATTEMPTS: '1',
 }
 
-const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))
+async function startWorker() {
+  const child = await startWorkerProcess(WORKER_ENV)
+  workers.push(child)
+  return child
+}
 
 afterAll(async () => {
   for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

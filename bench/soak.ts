@@ -1,0 +1,281 @@
+// `npm run soak`: a bounded soak of the real app on loopback (issue 10). For SOAK_SECONDS (default 180) it keeps
+// 20 uploads in flight, 10 batches running on the simulator and 50 pollers reading status routes, all with a
+// logged-in session, as browsers would. It reports errors (target: none), latency of the status routes, and the
+// server's RSS before, during and after (no growth trend). Prints a table; writes bench/out/soak.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ensureBuild } from '@/lib/cli/build'
+import { projectRoot } from '@/lib/cli/run'
+import type { ActionResult } from '@/lib/server/actions'
+import type { UploadResult, UploadStart } from '@/lib/server/files/upload'
+import { startAppServer, type AppServer } from './support/app-server'
+import { MB, procStatusBytes } from './support/memory'
+import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
+import { exited, startWorker } from '@/tests/support/worker'
+
+const PORT = Number(process.env.SOAK_PORT ?? 3993)
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 180)
+const UPLOADERS = 20
+const BATCHES = 10
+const POLLERS = 50
+const POLL_EVERY_MS = 1_000
+/** A process runs 4 batches at a time (the scheduler's maxBatches): two `npm run worker`s beside the server run all 10. */
+const WORKERS = 2
+const SIMULATOR = { BATCHBOARD_SIMULATOR_LATENCY_MS: '250', BATCHBOARD_SIMULATOR_CONCURRENCY: '64' }
+/** Enough lines that the batches are still running when the soak ends: 250 ms per line, 64 at a time per process. */
+const LINES_PER_BATCH = Math.ceil((SECONDS * 64 * 4 * (WORKERS + 1)) / BATCHES)
+const UPLOAD_LINES = 5_000
+const PASSWORD = 'soak test password, loopback only'
+
+type Json = Record<string, unknown>
+const lineOf = (tag: string, index: number) =>
+  JSON.stringify({ custom_id: `${tag}-${index}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [{ role: 'user', content: `${tag} question ${index}` }] } })
+const fileText = (tag: string, lines: number) => Array.from({ length: lines }, (_, index) => lineOf(tag, index)).join('\n') + '\n'
+
+function unwrap<T>(result: ActionResult<T>, what: string): T {
+  if (!result.ok) throw new Error(`${what} failed: ${JSON.stringify(result.error)}`)
+  return result.data
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+class Load {
+  readonly latencies = new Map<string, number[]>()
+  readonly errors: string[] = []
+  uploads = 0
+  uploadedBytes = 0
+  /** Upload steps resent after a network error, as the browser's upload does (lib/queries/files.ts); not errors. */
+  readonly retried: string[] = []
+
+  record(route: string, ms: number) {
+    const list = this.latencies.get(route) ?? []
+    list.push(ms)
+    this.latencies.set(route, list)
+  }
+
+  fail(what: string, error: unknown) {
+    this.errors.push(`${what}: ${describe(error)}`.slice(0, 300))
+  }
+}
+
+const describe = (error: unknown) => {
+  if (!(error instanceof Error)) return String(error)
+  const cause = error.cause as { code?: string; message?: string } | undefined
+  return cause ? `${error.message} (${cause.code ?? ''} ${cause.message ?? ''})` : error.message
+}
+
+/** The browser resends an upload step that never got an answer (3 tries); a refusal from the server is final. */
+async function asBrowserWould<T>(load: Load, what: string, step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step()
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof TypeError)) throw error
+      load.retried.push(`${what}: ${describe(error)}`)
+      await sleep(500 * attempt)
+    }
+  }
+}
+
+type Actions = { files: ServerActions<'startFileUpload' | 'completeFileUpload'>; batches: ServerActions<'createBatch'> }
+
+function findActions(): Actions {
+  const files = findServerActions(projectRoot, 'app/files/actions.ts', ['startFileUpload', 'completeFileUpload'] as const)
+  const batches = findServerActions(projectRoot, 'app/batches/actions.ts', ['createBatch'] as const)
+  if ('missing' in files) throw new Error(files.missing)
+  if ('missing' in batches) throw new Error(batches.missing)
+  return { files, batches }
+}
+
+/** The first-run setup, as the setup screen does it; returns the session cookie it set. */
+async function setUp(server: AppServer): Promise<string> {
+  const setup = findServerActions(projectRoot, 'app/login/actions.ts', ['setUpAdmin'] as const)
+  if ('missing' in setup) throw new Error(setup.missing)
+  let cookie = ''
+  try {
+    await callServerAction<ActionResult<null>>(server.baseUrl, setup.page, setup.ids.setUpAdmin, [{ password: PASSWORD, confirm: PASSWORD }], {
+      onResponse: (response) => {
+        const match = /batchboard_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')
+        if (match) cookie = `batchboard_session=${match[1]}`
+      },
+    })
+  } catch (error) {
+    // Setting a cookie makes Next send the re-rendered page with the action's answer, and its client
+    // components cannot be decoded outside a browser. The cookie is all this needs.
+    if (!cookie) throw error
+  }
+  if (!cookie) throw new Error('the setup action set no session cookie')
+  return cookie
+}
+
+async function uploadText(server: AppServer, actions: Actions, cookie: string, name: string, text: string, load = new Load()): Promise<string> {
+  const call = <T>(action: 'startFileUpload' | 'completeFileUpload', args: unknown[]) =>
+    asBrowserWould(load, action, () => callServerAction<ActionResult<T>>(server.baseUrl, actions.files.page, actions.files.ids[action], args, { cookie }))
+  const bytes = Buffer.from(text)
+  const start = unwrap(await call<UploadStart>('startFileUpload', [{ filename: name, bytes: bytes.length }]), 'startFileUpload')
+  if (start.kind !== 'started') throw new Error('the server offered an earlier identical file')
+  for (let offset = 0; offset < bytes.length; offset += start.chunkBytes) {
+    const response = await asBrowserWould(load, 'chunk', () =>
+      fetch(`${server.baseUrl}/api/uploads/${start.uploadId}?offset=${offset}`, {
+        method: 'PUT',
+        body: bytes.subarray(offset, offset + start.chunkBytes),
+        headers: { 'content-type': 'application/octet-stream', cookie },
+      }),
+    )
+    if (!response.ok) throw new Error(`chunk at ${offset}: ${response.status} ${await response.text()}`)
+  }
+  return unwrap(await call<UploadResult>('completeFileUpload', [{ uploadId: start.uploadId }]), 'completeFileUpload').file.id
+}
+
+async function timedGet(server: AppServer, cookie: string, load: Load, route: string, url: string): Promise<Json | null> {
+  const started = performance.now()
+  try {
+    const response = await fetch(`${server.baseUrl}${url}`, { headers: { cookie, accept: 'application/json' } })
+    const body = (await response.json()) as Json
+    load.record(route, performance.now() - started)
+    if (!response.ok) load.fail(`GET ${url}`, `${response.status} ${JSON.stringify(body).slice(0, 200)}`)
+    return body
+  } catch (error) {
+    load.fail(`GET ${url}`, error)
+    return null
+  }
+}
+
+async function main() {
+  if (!(await ensureBuild())) throw new Error('`next build` of the current source failed')
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-soak-'))
+  const server = await startAppServer({
+    projectRoot,
+    port: PORT,
+    dataDir: path.join(dir, 'data'),
+    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR },
+  })
+  const workers: Awaited<ReturnType<typeof startWorker>>[] = []
+  const load = new Load()
+  const rss: { second: number; mb: number }[] = []
+  const rssNow = () => (procStatusBytes(server.serverPid, 'VmRSS') ?? 0) / MB
+  try {
+    for (let index = 0; index < WORKERS; index++) workers.push(await startWorker({ DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', ...SIMULATOR }))
+    const cookie = await setUp(server)
+    const actions = findActions()
+    console.log(`Soak: ${SECONDS} s, ${UPLOADERS} uploaders, ${BATCHES} batches of ${LINES_PER_BATCH} lines (server + ${WORKERS} workers), ${POLLERS} pollers, on ${server.baseUrl}`)
+
+    const batchIds: string[] = []
+    for (let index = 0; index < BATCHES; index++) {
+      const fileId = await uploadText(server, actions, cookie, `soak-batch-${index}.jsonl`, fileText(`batch${index}`, LINES_PER_BATCH))
+      const created = await callServerAction<ActionResult<{ id: string }>>(
+        server.baseUrl,
+        actions.batches.page,
+        actions.batches.ids.createBatch,
+        [{ fileId, connectionId: 'builtin', completionWindow: '24h', description: `soak ${index}`, metadata: [] }],
+        { cookie },
+      )
+      batchIds.push(unwrap(created, 'createBatch').id)
+    }
+    // Warm every route once, so "before" is the server with its code loaded, not a cold process.
+    await timedGet(server, cookie, new Load(), 'warm', `/api/batches/${batchIds[0]}`)
+    await timedGet(server, cookie, new Load(), 'warm', '/api/batches?limit=50')
+    await sleep(2_000)
+    const rssBefore = rssNow()
+    const started = Date.now()
+    const deadline = started + SECONDS * 1000
+    const running = () => Date.now() < deadline
+
+    const sampler = (async () => {
+      while (running()) {
+        rss.push({ second: Math.round((Date.now() - started) / 1000), mb: rssNow() })
+        await sleep(5_000)
+      }
+    })()
+    const pollers = Array.from({ length: POLLERS }, async (_, index) => {
+      await sleep((index * POLL_EVERY_MS) / POLLERS)
+      for (let round = 0; running(); round++) {
+        const id = batchIds[(index + round) % BATCHES]!
+        // The batch page polls its batch; every fifth poll is the list page's.
+        if (round % 5 === 4) await timedGet(server, cookie, load, 'GET /api/batches', '/api/batches?limit=50')
+        else await timedGet(server, cookie, load, 'GET /api/batches/{id}', `/api/batches/${id}`)
+        await sleep(POLL_EVERY_MS)
+      }
+    })
+    const uploaders = Array.from({ length: UPLOADERS }, async (_, index) => {
+      for (let round = 0; running(); round++) {
+        const text = fileText(`upload${index}r${round}`, UPLOAD_LINES)
+        try {
+          await uploadText(server, actions, cookie, `soak-upload-${index}-${round}.jsonl`, text, load)
+          load.uploads++
+          load.uploadedBytes += Buffer.byteLength(text)
+        } catch (error) {
+          load.fail(`upload ${index}/${round}`, error)
+        }
+      }
+    })
+    await Promise.all([sampler, ...pollers, ...uploaders])
+    const seconds = (Date.now() - started) / 1000
+    await sleep(5_000)
+    const rssAfter = rssNow()
+
+    const final = await Promise.all(batchIds.map((id) => timedGet(server, cookie, new Load(), 'final', `/api/batches/${id}`)))
+    const linesDone = final.reduce((sum, batch) => {
+      const counts = (batch?.requestCounts ?? {}) as { completed?: number; failed?: number }
+      return sum + (counts.completed ?? 0) + (counts.failed ?? 0)
+    }, 0)
+    const statuses = final.map((batch) => String(batch?.status))
+    const workerErrors = workers.map((worker) => worker.stderrText()).join('')
+    if (/locked|SQLITE_BUSY/i.test(workerErrors)) load.fail('worker log', workerErrors.slice(0, 300))
+
+    const third = Math.max(1, Math.floor(rss.length / 3))
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length)
+    const early = mean(rss.slice(0, third).map((sample) => sample.mb))
+    const late = mean(rss.slice(-third).map((sample) => sample.mb))
+    const requests = [...load.latencies.values()].reduce((sum, list) => sum + list.length, 0)
+    const report = {
+      seconds,
+      requests,
+      errors: load.errors.length,
+      firstErrors: load.errors.slice(0, 10),
+      uploadStepsResent: load.retried.length,
+      firstResent: load.retried.slice(0, 10),
+      routes: Object.fromEntries(
+        [...load.latencies].map(([route, list]) => {
+          const sorted = [...list].sort((a, b) => a - b)
+          return [route, { count: list.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) }]
+        }),
+      ),
+      uploads: load.uploads,
+      uploadMBps: load.uploadedBytes / MB / seconds,
+      batchLinesDone: linesDone,
+      batchStatuses: statuses,
+      rss: { beforeMB: rssBefore, afterMB: rssAfter, peakMB: Math.max(...rss.map((sample) => sample.mb)), firstThirdMB: early, lastThirdMB: late, samples: rss },
+    }
+    mkdirSync(path.join(projectRoot, 'bench', 'out'), { recursive: true })
+    writeFileSync(path.join(projectRoot, 'bench', 'out', 'soak.json'), JSON.stringify(report, null, 2))
+
+    console.log(`\n| What | Figure |\n|---|---|`)
+    console.log(`| Duration | ${fixed(seconds)} s, ${fixed(requests)} status requests, ${report.uploads} uploads (${fixed(report.uploadMBps, 1)} MB/s) |`)
+    console.log(`| Errors | ${report.errors} (target 0); ${report.uploadStepsResent} upload steps resent after a network error, as the browser does |`)
+    for (const [route, figures] of Object.entries(report.routes)) {
+      console.log(`| ${route} | p50 ${fixed(figures.p50)} ms, p95 ${fixed(figures.p95)} ms, p99 ${fixed(figures.p99)} ms (${fixed(figures.count)} requests) |`)
+    }
+    const byStatus = [...new Set(statuses)].map((status) => `${statuses.filter((other) => other === status).length} ${status}`)
+    console.log(`| Batches | ${fixed(linesDone)} of ${fixed(BATCHES * LINES_PER_BATCH)} lines run; ${byStatus.join(', ')} at the end |`)
+    console.log(
+      `| Server RSS | ${fixed(rssBefore)} MB before, ${fixed(report.rss.peakMB)} MB peak, ${fixed(rssAfter)} MB after; mean of first third ${fixed(early)} MB, last third ${fixed(late)} MB |`,
+    )
+    if (report.errors) console.log(`\nFirst errors:\n${report.firstErrors.join('\n')}`)
+    if (report.uploadStepsResent) console.log(`\nResent:\n${report.firstResent.join('\n')}`)
+    process.exitCode = report.errors === 0 ? 0 : 1
+  } finally {
+    for (const worker of workers) worker.kill('SIGTERM')
+    await Promise.all(workers.map(exited))
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})

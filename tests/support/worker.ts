@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+
+/**
+ * `npm run worker` without npm in between, so the pid a test kills is the worker itself. Resolves once the
+ * worker runs batches; `stderr` collects what it logged there.
+ */
+export async function startWorker(env: Record<string, string>): Promise<ChildProcess & { stderrText: () => string }> {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/worker.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATA_DIR: process.env.DATA_DIR, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    process.stderr.write(chunk)
+  })
+  // The worker migrates the database first; polling it from here meanwhile would hold up the migration's lock.
+  await new Promise<void>((resolve, reject) => {
+    let seen = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('is running builtin batches')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
+  })
+  return Object.assign(child, { stderrText: () => stderr })
+}
+
+export const exited = (child: ChildProcess) =>
+  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))
