@@ -18,7 +18,10 @@ let simulator: Simulator
 beforeAll(async () => {
   scheduler = startScheduler(FAST_ENGINE)
   simulator = await startSimulator()
-  await saveUpstream({ name: 'flaky', baseUrl: simulator.url, models: ['flaky-*'], maxConcurrency: 8, timeoutMs: 1000 })
+  // Only the timeout tests use the 1 s timeout: on a loaded machine an answer can take longer than that, and a retry
+  // it causes would add a request the 500 and 429 tests do not expect.
+  await saveUpstream({ name: 'flaky', baseUrl: simulator.url, models: ['flaky-*'], maxConcurrency: 8, timeoutMs: 60_000 })
+  await saveUpstream({ name: 'slow', baseUrl: simulator.url, models: ['slow-*'], maxConcurrency: 8, timeoutMs: 1000 })
   await saveUpstream({ name: 'gone', baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, models: ['gone-*'], maxConcurrency: 4, timeoutMs: 1000 })
 })
 
@@ -75,7 +78,7 @@ describe('the engine against a faulty upstream', () => {
   it('retries requests that time out', async () => {
     const start = before()
     simulator.configure({ timeoutRate: 0.1 })
-    const { batch, output } = await runBatch(60)
+    const { batch, output } = await runBatch(60, 'slow-model')
     expect(simulator.stats.timeouts - start.timeouts).toBeGreaterThan(0)
     expect(batch).toMatchObject({ requestCountCompleted: 60, requestCountFailed: 0 })
     expect(new Set(output.map((l) => l.custom_id)).size).toBe(60)
@@ -94,7 +97,7 @@ describe('the engine against a faulty upstream', () => {
 
   it('writes a 504 upstream_timeout line when every attempt times out', async () => {
     simulator.configure({ timeoutRate: 1 })
-    const { batch, errors } = await runBatch(1)
+    const { batch, errors } = await runBatch(1, 'slow-model')
     expect(batch).toMatchObject({ requestCountCompleted: 0, requestCountFailed: 1 })
     expect(errors.map((l) => l.response?.status_code)).toEqual([504])
     expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ code: 'upstream_timeout', message: 'The upstream did not answer within 1 s.' }) })
