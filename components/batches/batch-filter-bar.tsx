@@ -16,7 +16,7 @@ const SEARCH_DEBOUNCE_MS = 300
 const selectClass = 'h-9 rounded-md border border-border bg-surface px-2.5 text-sm'
 
 export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; onChange: (filters: BatchFilters) => void }) {
-  const { data: facets } = useBatchFacets()
+  const { data: facets } = useBatchFacets(filters)
   const [search, setSearch] = useState(filters.q ?? '')
   const [shownQ, setShownQ] = useState(filters.q)
   // The search this box sent and the URL has not shown yet; null once it has.

@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/app/batches/actions'
 import { isTerminal, pollDelay } from '@/lib/batch'
 import type { BatchDetail, BatchFacets, BatchListPage } from '@/lib/types'
@@ -15,7 +15,7 @@ export const batchKeys = {
   all: ['batches'] as const,
   lists: () => [...batchKeys.all, 'list'] as const,
   list: (filters: BatchFilters) => [...batchKeys.lists(), filters] as const,
-  facets: () => [...batchKeys.all, 'facets'] as const,
+  facets: (filters: BatchFilters) => [...batchKeys.all, 'facets', filters] as const,
   details: () => [...batchKeys.all, 'detail'] as const,
   detail: (batchId: string) => [...batchKeys.details(), batchId] as const,
 }
@@ -48,10 +48,12 @@ export const batchQueries = {
       refetchInterval: (query) =>
         query.state.data?.pages.some((page) => page.data.some((batch) => !isTerminal(batch.status))) ? backoff(query, query.state.data) : false,
     }),
-  facets: () =>
+  facets: ({ status, connectionId, endpoint, model, q }: BatchFilters = {}) =>
     queryOptions({
-      queryKey: batchKeys.facets(),
-      queryFn: ({ signal }) => fetchJson<BatchFacets>('/api/batches/facets', { signal }),
+      queryKey: batchKeys.facets({ status, connectionId, endpoint, model, q }),
+      queryFn: ({ signal }) => fetchJson<BatchFacets>(withQuery('/api/batches/facets', batchListParams({ status, connectionId, endpoint, model, q })), { signal }),
+      // The menus keep their last counts while the next filter's load, instead of emptying.
+      placeholderData: keepPreviousData,
     }),
   detail: (batchId: string) =>
     queryOptions({
@@ -68,7 +70,7 @@ export const batchQueries = {
 }
 
 export const useBatches = (filters: BatchFilters = {}) => useInfiniteQuery(batchQueries.list(filters))
-export const useBatchFacets = () => useQuery(batchQueries.facets())
+export const useBatchFacets = (filters: BatchFilters = {}) => useQuery(batchQueries.facets(filters))
 export const useBatch = (batchId: string | null) => useQuery({ ...batchQueries.detail(batchId ?? ''), enabled: batchId !== null })
 
 export function useCreateBatch() {

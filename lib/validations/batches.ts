@@ -31,6 +31,11 @@ export const batchListQuery = z.object({
 
 export type BatchListQuery = z.infer<typeof batchListQuery>
 
+/** The list's filters and search, for the filter menus' counts. */
+export const batchFacetsQuery = batchListQuery.pick({ status: true, connectionId: true, endpoint: true, model: true, q: true })
+
+export type BatchFacetsQuery = z.infer<typeof batchFacetsQuery>
+
 export const batchIdInput = z.object({ batchId: z.string().regex(/^batch_[0-9A-Za-z_-]{1,128}$/, 'not a batch id') })
 
 /** `remote`: also delete the batch's files on its provider (asked for with a second confirmation). */

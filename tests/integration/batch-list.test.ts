@@ -124,4 +124,27 @@ describe('GET /api/batches/facets', () => {
     expect(facets.models.map((model) => [model.value, model.count])).toEqual([['gpt-4o-mini', 2], ['llama3', 2]])
     expect(facets.statuses).toContainEqual({ value: 'completed', label: 'Completed', count: 2 })
   })
+
+  it('counts each menu under the other filters and the search, never under its own choice', async () => {
+    const facets = async (query: string) => (await callRoute(getFacets, `/api/batches/facets?${query}`)).body as BatchFacets
+    const counts = (list: BatchFacets['statuses']) => Object.fromEntries(list.map((facet) => [facet.value, facet.count]))
+
+    const openai = await facets('connectionId=conn_oa')
+    expect(counts(openai.statuses)).toEqual({ in_progress: 1, completed: 1, cancelled: 1 })
+    expect(counts(openai.models)).toEqual({ 'gpt-4o-mini': 2 })
+    // Its own menu still offers every connection, so the choice can be changed.
+    expect(counts(openai.connections)).toEqual({ conn_oa: 3, builtin: 2 })
+
+    const completedChat = await facets('status=completed&endpoint=/v1/chat/completions')
+    expect(counts(completedChat.connections)).toEqual({ builtin: 1, conn_oa: 1 })
+    expect(counts(completedChat.statuses)).toEqual({ completed: 2, in_progress: 1 })
+
+    // A chosen value that the other filters leave empty stays in its menu at 0.
+    const none = await facets('model=llama3&connectionId=conn_oa')
+    expect(counts(none.models)).toEqual({ 'gpt-4o-mini': 2, llama3: 0 })
+    expect(counts(none.statuses)).toEqual({})
+
+    expect(counts((await facets('q=invoice')).statuses)).toEqual({ in_progress: 1 })
+    expect((await callRoute(getFacets, '/api/batches/facets?status=bogus')).status).toBe(400)
+  })
 })

@@ -1,7 +1,7 @@
 import 'server-only'
 import { STATUS_LABELS, type BatchStatus } from '@/lib/batch'
 import type { BatchFacets, FacetCount } from '@/lib/types'
-import type { BatchListQuery, BatchSort } from '@/lib/validations/batches'
+import type { BatchFacetsQuery, BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError } from '@/lib/server/http/errors'
@@ -43,7 +43,7 @@ function decodeCursor(sort: BatchSort, cursor: string): CursorValue[] {
 /** `%` and `_` typed by the user are literal characters, not wildcards. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`)
 
-function filterConditions(query: BatchListQuery): Prisma.Sql[] {
+function filterConditions(query: BatchFacetsQuery): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = []
   if (query.status && query.status.length > 0) conditions.push(Prisma.sql`b."status" IN (${Prisma.join(query.status)})`)
   if (query.connectionId) conditions.push(Prisma.sql`b."connectionId" = ${query.connectionId}`)
@@ -95,22 +95,45 @@ export async function listBatchPage(query: BatchListQuery): Promise<{ ids: strin
 
 const byCount = (a: FacetCount, b: FacetCount) => b.count - a.count || a.label.localeCompare(b.label)
 
-/** The filter menus' choices: every status, connection, endpoint and model that has batches, with counts. */
-export async function listBatchFacets(): Promise<BatchFacets> {
+type FacetColumn = 'status' | 'connectionId' | 'endpoint' | 'model'
+
+/** Batches per value of one column, under every filter except the one on that column itself. */
+async function countBy(column: FacetColumn, query: BatchFacetsQuery, without: Partial<BatchFacetsQuery>): Promise<Map<string, number>> {
+  const conditions = filterConditions({ ...query, ...without })
+  if (column === 'model') conditions.push(Prisma.sql`b."model" IS NOT NULL`)
+  const rows = await db.$queryRaw<{ value: string; n: number | bigint }[]>(
+    Prisma.sql`SELECT b.${Prisma.raw(`"${column}"`)} AS "value", COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(conditions)} GROUP BY 1`,
+  )
+  return new Map(rows.map((row) => [row.value, Number(row.n)]))
+}
+
+/** A chosen value stays in its menu at 0 when the other filters leave none of it, so the menu can still show it. */
+function withChosen(counts: Map<string, number>, chosen: readonly string[]): Map<string, number> {
+  for (const value of chosen) if (!counts.has(value)) counts.set(value, 0)
+  return counts
+}
+
+/**
+ * The filter menus' choices: every status, connection, endpoint and model with how many batches each would list.
+ * Each menu's counts follow the other filters and the search (faceted search), not its own choice, so picking a
+ * connection shows which statuses and models that connection has.
+ */
+export async function listBatchFacets(query: BatchFacetsQuery = {}): Promise<BatchFacets> {
   const [statuses, connections, endpoints, models, names] = await Promise.all([
-    db.batch.groupBy({ by: ['status'], _count: { _all: true } }),
-    db.batch.groupBy({ by: ['connectionId'], _count: { _all: true } }),
-    db.batch.groupBy({ by: ['endpoint'], _count: { _all: true } }),
-    db.batch.groupBy({ by: ['model'], _count: { _all: true }, where: { model: { not: null } } }),
+    countBy('status', query, { status: undefined }),
+    countBy('connectionId', query, { connectionId: undefined }),
+    countBy('endpoint', query, { endpoint: undefined }),
+    countBy('model', query, { model: undefined }),
     db.connection.findMany({ select: { id: true, name: true } }),
   ])
   const nameOf = new Map(names.map((connection) => [connection.id, connection.name]))
+  const facets = (counts: Map<string, number>, label: (value: string) => string) =>
+    [...counts].map(([value, count]) => ({ value, label: label(value), count })).sort(byCount)
+  const chosen = (value: string | undefined) => (value === undefined ? [] : [value])
   return {
-    statuses: statuses
-      .map((row) => ({ value: row.status, label: STATUS_LABELS[row.status as BatchStatus] ?? row.status, count: row._count._all }))
-      .sort(byCount),
-    connections: connections.map((row) => ({ value: row.connectionId, label: nameOf.get(row.connectionId) ?? row.connectionId, count: row._count._all })).sort(byCount),
-    endpoints: endpoints.map((row) => ({ value: row.endpoint, label: row.endpoint, count: row._count._all })).sort(byCount),
-    models: models.map((row) => ({ value: row.model ?? '', label: row.model ?? '', count: row._count._all })).sort(byCount),
+    statuses: facets(withChosen(statuses, query.status ?? []), (value) => STATUS_LABELS[value as BatchStatus] ?? value),
+    connections: facets(withChosen(connections, chosen(query.connectionId)), (value) => nameOf.get(value) ?? value),
+    endpoints: facets(withChosen(endpoints, chosen(query.endpoint)), (value) => value),
+    models: facets(withChosen(models, chosen(query.model)), (value) => value),
   }
 }
