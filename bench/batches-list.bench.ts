@@ -1,10 +1,8 @@
 // The batch list with 10,000 batches: ~200 requests of mixed queries (first page, filters, search, deep pages by
 // cursor, other sorts) through the real GET /api/batches handler, in-process. Runs in a child with the react-server
 // condition (server modules import 'server-only'), on a fresh migrated database.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { ms, percentile, runServerScript } from './support/child'
 import type { Bench, BenchRow } from './types'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -109,41 +107,22 @@ void (async () => {
 })().catch((error) => { console.error(error); process.exit(1) })
 `
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
-const ms = (value: number) => `${value.toFixed(1)} ms`
-
 export default {
   name: 'batches-list',
   async run() {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-list-'))
-    try {
-      const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', LIST_SCRIPT], {
-        cwd: root,
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      })
-      const result = JSON.parse(output.trim().split('\n').at(-1)!) as Result
-      const all = Object.values(result.kinds)
-        .flat()
-        .sort((a, b) => a - b)
-      const p95 = percentile(all, 95)
-      const rows: BenchRow[] = [
-        {
-          name: `list API, ${all.length} mixed requests over ${BATCHES.toLocaleString('en-US')} batches`,
-          figure: `p50 ${ms(percentile(all, 50))}, p95 ${ms(p95)}`,
-          target: `p95 ≤ ${TARGET_P95_MS} ms`,
-          met: p95 <= TARGET_P95_MS,
-        },
-        ...Object.entries(result.kinds).map(([kind, times]) => {
-          const sorted = [...times].sort((a, b) => a - b)
-          return { name: `list API: ${kind}`, figure: `p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))}` }
-        }),
-        ...Object.entries(result.plans).map(([name, plan]) => ({ name: `query plan: ${name}`, figure: plan })),
-      ]
-      return rows
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    const result = runServerScript<Result>({ eval: LIST_SCRIPT }, 'list')
+    const all = Object.values(result.kinds).flat()
+    const p95 = percentile(all, 95)
+    const rows: BenchRow[] = [
+      {
+        name: `list API, ${all.length} mixed requests over ${BATCHES.toLocaleString('en-US')} batches`,
+        figure: `p50 ${ms(percentile(all, 50))}, p95 ${ms(p95)}`,
+        target: `p95 ≤ ${TARGET_P95_MS} ms`,
+        met: p95 <= TARGET_P95_MS,
+      },
+      ...Object.entries(result.kinds).map(([kind, times]) => ({ name: `list API: ${kind}`, figure: `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}` })),
+      ...Object.entries(result.plans).map(([name, plan]) => ({ name: `query plan: ${name}`, figure: plan })),
+    ]
+    return rows
   },
 } satisfies Bench

@@ -1,10 +1,8 @@
 // Results explorer on a generated 50,000-line batch (mixed outcomes, shuffled output): index time, page and
 // full-text search latency through the real GET handlers, and a streamed CSV export of every row. Runs in a child
 // with the react-server condition (server modules import 'server-only'), on a fresh migrated database.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { ms, percentile, runServerScript } from './support/child'
 import type { Bench, BenchRow } from './types'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -63,34 +61,17 @@ void (async () => {
 })().catch((error) => { console.error(error); process.exit(1) })
 `
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
-}
-const ms = (value: number) => `${value.toFixed(1)} ms`
-
 export default {
   name: 'results',
   async run() {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-results-'))
-    try {
-      const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', SCRIPT], {
-        cwd: root,
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      })
-      const r = JSON.parse(output.trim().split('\n').at(-1)!) as { indexMs: number; pages: number[]; searches: number[]; exportMs: number; exportRows: number; bytes: number }
-      const lines = LINES.toLocaleString('en-US')
-      const rows: BenchRow[] = [
-        { name: `index ${lines} lines (input + shuffled output + errors, ${(r.bytes / 2 ** 20).toFixed(0)} MiB)`, figure: `${(r.indexMs / 1000).toFixed(2)} s`, comparison: `${Math.round(LINES / (r.indexMs / 1000)).toLocaleString('en-US')} lines/s`, target: '≤ 10 s', met: r.indexMs <= 10_000 },
-        { name: `results page (200 rows; offsets, filters, sorts), ${r.pages.length} requests`, figure: `p50 ${ms(percentile(r.pages, 50))}, p95 ${ms(percentile(r.pages, 95))}`, target: 'p95 ≤ 50 ms', met: percentile(r.pages, 95) <= 50 },
-        { name: `full-text search, ${r.searches.length} requests`, figure: `p50 ${ms(percentile(r.searches, 50))}, p95 ${ms(percentile(r.searches, 95))}`, target: 'p95 ≤ 200 ms', met: percentile(r.searches, 95) <= 200 },
-        { name: `CSV export of ${r.exportRows.toLocaleString('en-US')} rows (streamed)`, figure: `${(r.exportMs / 1000).toFixed(2)} s`, comparison: `${Math.round(r.exportRows / (r.exportMs / 1000)).toLocaleString('en-US')} rows/s` },
-      ]
-      return rows
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    const r = runServerScript<{ indexMs: number; pages: number[]; searches: number[]; exportMs: number; exportRows: number; bytes: number }>({ eval: SCRIPT }, 'results')
+    const lines = LINES.toLocaleString('en-US')
+    const rows: BenchRow[] = [
+      { name: `index ${lines} lines (input + shuffled output + errors, ${(r.bytes / 2 ** 20).toFixed(0)} MiB)`, figure: `${(r.indexMs / 1000).toFixed(2)} s`, comparison: `${Math.round(LINES / (r.indexMs / 1000)).toLocaleString('en-US')} lines/s`, target: '≤ 10 s', met: r.indexMs <= 10_000 },
+      { name: `results page (200 rows; offsets, filters, sorts), ${r.pages.length} requests`, figure: `p50 ${ms(percentile(r.pages, 50))}, p95 ${ms(percentile(r.pages, 95))}`, target: 'p95 ≤ 50 ms', met: percentile(r.pages, 95) <= 50 },
+      { name: `full-text search, ${r.searches.length} requests`, figure: `p50 ${ms(percentile(r.searches, 50))}, p95 ${ms(percentile(r.searches, 95))}`, target: 'p95 ≤ 200 ms', met: percentile(r.searches, 95) <= 200 },
+      { name: `CSV export of ${r.exportRows.toLocaleString('en-US')} rows (streamed)`, figure: `${(r.exportMs / 1000).toFixed(2)} s`, comparison: `${Math.round(r.exportRows / (r.exportMs / 1000)).toLocaleString('en-US')} rows/s` },
+    ]
+    return rows
   },
 } satisfies Bench

@@ -1,9 +1,7 @@
 // The Usage page's aggregation with 10,000 batches over a year: GET /api/usage for all time, 90 days and 30 days
 // through the real handler, in-process, against the batch list's first page measured in the same run.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import { ms, percentile, runServerScript } from './support/child'
 import type { Bench, BenchRow } from './types'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -60,34 +58,19 @@ void (async () => {
 })().catch((error) => { console.error(error); process.exit(1) })
 `
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
-const ms = (value: number) => `${value.toFixed(1)} ms`
-
 export default {
   name: 'usage',
   async run() {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-usage-'))
-    try {
-      const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', '-e', USAGE_SCRIPT], {
-        cwd: root,
-        encoding: 'utf8',
-        maxBuffer: 1 << 24,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      })
-      const timings = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, number[]>
-      const reference = [...(timings['reference: batch list first page'] ?? [])].sort((a, b) => a - b)
-      return Object.entries(timings).map(([kind, times]): BenchRow => {
-        const sorted = [...times].sort((a, b) => a - b)
-        const p95 = percentile(sorted, 95)
-        const isUsage = !kind.startsWith('reference')
-        return {
-          name: `usage API over ${BATCHES.toLocaleString('en-US')} batches: ${kind}`,
-          figure: `p50 ${ms(percentile(sorted, 50))}, p95 ${ms(p95)}`,
-          ...(isUsage ? { comparison: `${(percentile(sorted, 50) / percentile(reference, 50)).toFixed(1)}× the list's first page (p50)`, target: `p95 ≤ ${TARGET_P95_MS} ms`, met: p95 <= TARGET_P95_MS } : {}),
-        }
-      })
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    const timings = runServerScript<Record<string, number[]>>({ eval: USAGE_SCRIPT }, 'usage')
+    const reference = timings['reference: batch list first page'] ?? []
+    return Object.entries(timings).map(([kind, times]): BenchRow => {
+      const p95 = percentile(times, 95)
+      const isUsage = !kind.startsWith('reference')
+      return {
+        name: `usage API over ${BATCHES.toLocaleString('en-US')} batches: ${kind}`,
+        figure: `p50 ${ms(percentile(times, 50))}, p95 ${ms(p95)}`,
+        ...(isUsage ? { comparison: `${(percentile(times, 50) / percentile(reference, 50)).toFixed(1)}× the list's first page (p50)`, target: `p95 ≤ ${TARGET_P95_MS} ms`, met: p95 <= TARGET_P95_MS } : {}),
+      }
+    })
   },
 } satisfies Bench

@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 export const projectRoot = path.resolve(import.meta.dirname, '../..')
@@ -28,3 +30,30 @@ export function runScript<T>(script: string, args: string[], timeoutMs: number):
     )
   })
 }
+
+/**
+ * Runs server code the way the app does (the react-server condition, so `server-only` modules load) on a fresh data
+ * dir with auth off, and returns the JSON on its last line. `code` is a script to evaluate, or a file to run.
+ */
+export function runServerScript<T>(code: { eval: string } | { file: string }, name: string): T {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
+  try {
+    const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...('eval' in code ? ['-e', code.eval] : [path.join(projectRoot, code.file)])], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', BATCHBOARD_AUTH: 'off', HOSTNAME: '127.0.0.1' },
+    })
+    return JSON.parse(output.trim().split('\n').at(-1)!) as T
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** The p-th percentile of `values` (nearest rank), in any order. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`

@@ -1,6 +1,5 @@
 import 'server-only'
 import { cookies, headers } from 'next/headers'
-import { redirect } from 'next/navigation'
 import { LOGIN_PATH, SESSION_COOKIE, SETUP_PATH } from '@/lib/auth'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
@@ -51,8 +50,11 @@ export async function getPageAccess(): Promise<PageAccess> {
  */
 export async function requirePageSession(): Promise<void> {
   const access = await getPageAccess()
-  if (access === 'setup-needed') redirect(SETUP_PATH)
-  if (access === 'signed-out') redirect(LOGIN_PATH)
+  if (access !== 'setup-needed' && access !== 'signed-out') return
+  // Imported here, not at the top: every route handler and action imports this module, and next/navigation
+  // outside Next's own bundling (the benches, `npm run worker`) pulls in client React and fails to load.
+  const { redirect } = await import('next/navigation')
+  redirect(access === 'setup-needed' ? SETUP_PATH : LOGIN_PATH)
 }
 
 export async function hasAdminPassword(): Promise<boolean> {
