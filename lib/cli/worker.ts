@@ -1,5 +1,6 @@
-// `npm run worker`: runs the built-in engine's scheduler without the web server. Several workers (and servers)
-// can run side by side: each batch is leased by one process at a time.
+// `npm run worker`: runs the built-in engine's scheduler and the remote-batch sync without the web server. Several
+// workers (and servers) can run side by side: each builtin batch is leased by one process at a time, and each remote
+// batch's next sync is claimed by one.
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -44,15 +45,17 @@ async function main() {
   }
   // Loaded after the environment is known: these modules read it when first imported.
   const { startEngine } = await import('@/lib/server/engine/start')
+  const { startSync } = await import('@/lib/server/connections/sync')
   const scheduler = await startEngine()
-  log(`Engine worker ${scheduler.owner} is running builtin batches. Stop it with Ctrl+C.`)
+  const sync = startSync()
+  log(`Engine worker ${scheduler.owner} is running builtin batches and syncing remote ones. Stop it with Ctrl+C.`)
   let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) process.exit(1)
       stopping = true
       log('Stopping: finishing the lines in flight and handing the batches back…')
-      void scheduler.stop().then(() => process.exit(0))
+      void Promise.all([scheduler.stop(), sync.stop()]).then(() => process.exit(0))
     })
   }
   // The scheduler's timer is unref'd; this keeps the process alive until a signal.
