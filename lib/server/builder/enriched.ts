@@ -7,6 +7,7 @@ import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
 import { textLines } from './lines'
+import { inertFormula } from '@/lib/format/csv'
 
 type Json = Record<string, unknown>
 
@@ -72,12 +73,6 @@ async function readOutcomes(endpoint: string, storagePaths: (string | null | und
   return outcomes
 }
 
-// A spreadsheet runs a cell starting with one of these as a formula; a model's answer is untrusted text
-// (a prompt can make it write =HYPERLINK(…)), so answer cells get a leading apostrophe. The user's own
-// columns are written as they gave them.
-const FORMULA_START = /^[=+\-@\t\r]/
-const inert = (value: string | null) => (value !== null && FORMULA_START.test(value) ? `'${value}` : value)
-
 type AnswerColumns = { names: string[]; cells(outcome: Outcome | undefined): { values: (string | null)[]; error: string | null } }
 
 function answerColumns(endpoint: string, answerFields: string[] | null): AnswerColumns {
@@ -101,7 +96,7 @@ function answerColumns(endpoint: string, answerFields: string[] | null): AnswerC
       },
     }
   }
-  if (answerFields === null) return { names: ['answer'], cells: (outcome) => ({ values: [inert(outcome?.text ?? null)], error: null }) }
+  if (answerFields === null) return { names: ['answer'], cells: (outcome) => ({ values: [inertFormula(outcome?.text ?? null)], error: null }) }
   return {
     names: answerFields,
     cells: (outcome) => {
@@ -118,7 +113,7 @@ function answerColumns(endpoint: string, answerFields: string[] | null): AnswerC
         values: answerFields.map((field) => {
           const value = parsed[field]
           // Only text can be a formula: a JSON number such as -0.5 stays a number in the sheet.
-          return value === undefined || value === null ? null : typeof value === 'string' ? inert(value) : JSON.stringify(value)
+          return value === undefined || value === null ? null : typeof value === 'string' ? inertFormula(value) : JSON.stringify(value)
         }),
         error: null,
       }
@@ -189,7 +184,7 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
       const outcome = outcomes.get(row.custom_id)
       const { values, error } = answers.cells(outcome)
       const status = outcome?.status ?? noResult
-      yield csvRow([...row.values, ...values, status, inert(outcome?.error ?? error)])
+      yield csvRow([...row.values, ...values, status, inertFormula(outcome?.error ?? error)])
     }
   }
 

@@ -5,6 +5,7 @@ import type { ResultExportQuery } from '@/lib/validations/results'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { ROW_COLUMNS, filePaths, filterSql, type RawRow } from './query'
+import { csvCell, inertFormula } from '@/lib/format/csv'
 
 const PAGE_ROWS = 1_000
 
@@ -41,11 +42,6 @@ function fieldOf(body: unknown, path: string): unknown {
   return value
 }
 
-const cell = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 type Format = ResultExportQuery['format']
 
 function header(format: Format, fields: string[]): string {
@@ -79,17 +75,17 @@ function record(format: Format, fields: string[], row: RawRow, inputText: string
     row.line === null ? null : Number(row.line),
     row.status,
     ...fields.map((field) => (field === 'prompt' ? promptOf(input).text : fieldOf(body, field))),
-    facts?.text ?? '',
+    inertFormula(facts?.text ?? ''),
     row.statusCode === null ? null : Number(row.statusCode),
     row.errorCode,
-    facts?.errorMessage ?? row.errorMessage,
+    inertFormula(facts?.errorMessage ?? row.errorMessage),
     row.finishReason,
     tokens.input,
     tokens.output,
     tokens.total,
     row.sourceBatchId,
   ]
-  return `${values.map(cell).join(',')}\r\n`
+  return `${values.map(csvCell).join(',')}\r\n`
 }
 
 /**
