@@ -19,14 +19,15 @@ export function AppSidebar({ canLogOut }: { canLogOut: boolean }) {
         </span>
         Batchboard
       </Link>
-      <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-1 md:flex-col md:overflow-visible md:pb-0">
+      {/* On a phone the links wrap into rows: a row that scrolls sideways hid half of them with nothing to say so. */}
+      <nav aria-label="Main" className="flex flex-wrap gap-1 px-3 pb-3 md:flex-1 md:flex-col md:flex-nowrap md:pb-0">
         {NAV_ITEMS.map(({ href, label, icon: Icon }) => (
           <Link
             key={href}
             href={href}
             aria-current={active === href ? 'page' : undefined}
             className={cn(
-              'flex shrink-0 items-center gap-2.5 rounded-md px-2.5 py-2 text-sm text-muted transition-colors hover:bg-subtle hover:text-foreground',
+              'flex shrink-0 items-center gap-2 rounded-md px-2 py-1.5 text-sm text-muted transition-colors hover:bg-subtle hover:text-foreground md:gap-2.5 md:px-2.5 md:py-2',
               active === href && 'bg-subtle font-medium text-foreground',
             )}
           >
