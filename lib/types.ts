@@ -228,6 +228,8 @@ export type ResultRowSummary = {
   inputTokens: number | null
   outputTokens: number | null
   totalTokens: number | null
+  /** How long the upstream took to answer the final attempt (built-in engine only). */
+  latencyMs: number | null
   prompt: string | null
   response: string | null
   imageCount: number

@@ -6,7 +6,7 @@ import { CopyButton } from '@/components/ui/copy-button'
 import { Dialog } from '@/components/ui/dialog'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
-import { formatNumber } from '@/lib/format'
+import { formatLatency, formatNumber } from '@/lib/format'
 import { resultOf } from '@/lib/results/extract'
 import { useResultRow } from '@/lib/queries/results'
 import type { ResultRowSummary } from '@/lib/types'
@@ -65,6 +65,7 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
               {row.statusCode !== null ? <span className="text-muted">HTTP {row.statusCode}</span> : null}
               {row.totalTokens !== null ? <span className="text-muted">{formatNumber(row.totalTokens)} tokens</span> : null}
               {row.finishReason ? <span className="text-muted">finish: {row.finishReason}</span> : null}
+              {row.latencyMs !== null ? <span className="text-muted">answered in {formatLatency(row.latencyMs)}</span> : null}
             </div>
             <div className="flex gap-2">
               <Button variant="secondary" size="sm" onClick={onPrevious ?? undefined} disabled={!onPrevious}>

@@ -5,13 +5,13 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { ArrowDown, ArrowUp } from 'lucide-react'
 import { useEffect, useRef } from 'react'
 import { cn } from '@/components/ui/cn'
-import { formatNumber } from '@/lib/format'
+import { formatLatency, formatNumber } from '@/lib/format'
 import type { ResultRowSummary } from '@/lib/types'
 import type { ResultSort } from '@/lib/validations/results'
 import { ResultStatusBadge } from './result-status-badge'
 
 const ROW_HEIGHT = 64
-const COLUMNS = 'grid-cols-[4rem_9rem_minmax(0,1fr)_minmax(0,1.3fr)_8rem_5rem_5rem]'
+const COLUMNS = 'grid-cols-[4rem_9rem_minmax(0,1fr)_minmax(0,1.3fr)_8rem_5rem_5rem_5rem]'
 
 const imageSrc = (batchId: string, customId: string, n: number) =>
   `/api/batches/${encodeURIComponent(batchId)}/results/image?customId=${encodeURIComponent(customId)}&n=${n}`
@@ -73,6 +73,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
     }),
     column.accessor('totalTokens', { header: 'Tokens', cell: (info) => (info.getValue() === null ? '—' : formatNumber(info.getValue()!)) }),
     column.accessor('finishReason', { header: 'Finish', cell: (info) => info.getValue() ?? '—' }),
+    column.accessor('latencyMs', { header: 'Latency', cell: (info) => (info.getValue() === null ? '—' : formatLatency(info.getValue()!)) }),
   ]
   // Both are read during render on purpose (like the error table's virtualizer); nothing they return reaches a memoized child.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -89,7 +90,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
   const tableRows = table.getRowModel().rows
   return (
     <div className="overflow-x-auto rounded-lg border border-border">
-      <div role="table" aria-label="Results" aria-rowcount={rows.length + 1} className="min-w-[56rem] text-sm">
+      <div role="table" aria-label="Results" aria-rowcount={rows.length + 1} className="min-w-[61rem] text-sm">
         <div role="rowgroup" className="border-b border-border bg-subtle/60 text-xs text-muted uppercase">
           {table.getHeaderGroups().map((group) => (
             <div role="row" key={group.id} className={`grid ${COLUMNS} gap-x-3 px-4 py-2`}>

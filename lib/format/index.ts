@@ -72,4 +72,7 @@ export function formatCost(usd: number): string {
 }
 
 /** A price per 1M tokens: "$10.00", "$0.075", "$0.0625". */
+/** A request's duration: milliseconds under a second, else seconds. */
+export const formatLatency = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`)
+
 export const formatPrice = (usdPerMillion: number) => cents.format(usdPerMillion)

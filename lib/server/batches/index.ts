@@ -1,9 +1,11 @@
 import 'server-only'
+import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, ConnectionKind, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
+import { resultPaths } from '@/lib/server/engine/results'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
@@ -236,5 +238,7 @@ export async function deleteBatchRecord(batchId: string, options: { remote?: boo
   }
   // deleteMany: a second click racing the first finds nothing to delete rather than failing.
   await db.batch.deleteMany({ where: { id: batchId, status: batch.status } })
+  // The engine's per-line timings belong to the record (its output and error files stay, as Files).
+  await rm(resultPaths(batchId).timings, { force: true })
   return { id: batchId, remoteFilesDeleted: remote.deleted, remoteFilesPending: remote.pending }
 }

@@ -6,6 +6,8 @@ import { storageDirs } from '@/lib/server/storage'
 export const resultPaths = (batchId: string) => ({
   output: path.join(storageDirs.files, `${batchId}_output.jsonl`),
   error: path.join(storageDirs.files, `${batchId}_error.jsonl`),
+  /** `[custom_id, ms]` per answered line, for the results page's latency column; not part of OpenAI's files. */
+  timings: path.join(storageDirs.files, `${batchId}_timings.jsonl`),
 })
 
 export type Usage = { input: number; cached: number; output: number; reasoning: number; total: number }

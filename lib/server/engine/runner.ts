@@ -62,7 +62,8 @@ function limiterFor(target: UpstreamTarget): AdaptiveLimiter {
   return limiter
 }
 
-type LineOutcome = { ok: true; line: string; usage: Usage } | { ok: false; line: string }
+/** `latencyMs`: how long the upstream took to answer the final attempt, when one answered. */
+type LineOutcome = ({ ok: true; line: string; usage: Usage } | { ok: false; line: string }) & { latencyMs?: number }
 
 async function executeLine(
   target: UpstreamTarget,
@@ -74,10 +75,13 @@ async function executeLine(
   signal: AbortSignal,
 ): Promise<LineOutcome | null> {
   let lastFailure: UpstreamResponse | Error | null = null
+  let latencyMs: number | undefined
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
     let response: UpstreamResponse
+    const started = performance.now()
     try {
       response = await postJson(target, path, body, target.timeoutMs, signal)
+      latencyMs = Math.round(performance.now() - started)
     } catch (error) {
       if (signal.aborted) return null
       lastFailure = error as Error
@@ -90,12 +94,12 @@ async function executeLine(
       try {
         parsed = JSON.parse(response.text)
       } catch {
-        return { ok: false, line: resultLine(customId, 502, requestId, errorBodyJson('The upstream answered with something that is not JSON.', 'server_error', 'bad_upstream_response')) }
+        return { ok: false, latencyMs, line: resultLine(customId, 502, requestId, errorBodyJson('The upstream answered with something that is not JSON.', 'server_error', 'bad_upstream_response')) }
       }
       limiter.onSuccess()
       // Compact JSON can be embedded as is; anything with a newline would break the JSONL file.
       const json = response.text.includes('\n') ? JSON.stringify(parsed) : response.text
-      return { ok: true, line: resultLine(customId, response.status, requestId, json), usage: usageOf(parsed) }
+      return { ok: true, latencyMs, line: resultLine(customId, response.status, requestId, json), usage: usageOf(parsed) }
     }
     if (response.status === 429 || response.status === 503) limiter.onOverload()
     lastFailure = response
@@ -118,7 +122,7 @@ async function executeLine(
   } catch {
     json = errorBodyJson(failed.text.slice(0, 2000) || `The upstream answered HTTP ${failed.status}.`, failed.status >= 500 ? 'server_error' : 'invalid_request_error', null)
   }
-  return { ok: false, line: resultLine(customId, failed.status, requestId, json) }
+  return { ok: false, latencyMs, line: resultLine(customId, failed.status, requestId, json) }
 }
 
 async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -222,6 +226,9 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
   const paths = resultPaths(batch.id)
   const out = await openCommitted(paths.output, Number(run.outputBytes))
   const err = await openCommitted(paths.error, Number(run.errorBytes))
+  // Timings are not committed like results: a line run again after a crash appends its timing again, and the
+  // indexer keeps the last one.
+  const timings = await open(paths.timings, 'a')
   const done = Buffer.from(run.doneLines ?? new Uint8Array(Math.ceil(batch.requestCountTotal / 8)))
   const isDone = (index: number) => ((done[index >> 3] ?? 0) & (1 << (index & 7))) !== 0
 
@@ -231,8 +238,8 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
   let tokensPerSecond = run.tokensPerSecond
   let lastCommit = Date.now()
 
-  type Pending = { out: string[]; err: string[]; indexes: number[]; completed: number; failed: number; usage: Usage }
-  const fresh = (): Pending => ({ out: [], err: [], indexes: [], completed: 0, failed: 0, usage: emptyUsage() })
+  type Pending = { out: string[]; err: string[]; timings: string[]; indexes: number[]; completed: number; failed: number; usage: Usage }
+  const fresh = (): Pending => ({ out: [], err: [], timings: [], indexes: [], completed: 0, failed: 0, usage: emptyUsage() })
   let pending = fresh()
   let flushing: Promise<void> = Promise.resolve()
   let flushError: unknown = null
@@ -261,6 +268,7 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
     // next run truncates, and those lines run again: none lost, none written twice.
     if (outText) await out.write(outText)
     if (errText) await err.write(errText)
+    if (batchOut.timings.length > 0) await timings.write(batchOut.timings.join(''))
     await Promise.all([outText ? out.datasync() : null, errText ? err.datasync() : null])
     outputBytes += Buffer.byteLength(outText)
     errorBytes += Buffer.byteLength(errText)
@@ -303,8 +311,9 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
     return flushing
   }
 
-  const record = (index: number, outcome: LineOutcome) => {
+  const record = (index: number, outcome: LineOutcome, customId?: string) => {
     pending.indexes.push(index)
+    if (outcome.latencyMs !== undefined && customId !== undefined) pending.timings.push(`[${JSON.stringify(customId)},${outcome.latencyMs}]\n`)
     if (outcome.ok) {
       pending.out.push(outcome.line)
       pending.completed++
@@ -364,7 +373,7 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
         const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), options, stopper.signal)
           .then((outcome) => {
             // null: stopped before it finished; it stays not-done and is run again (or written as not run).
-            if (outcome) record(line.index, outcome)
+            if (outcome) record(line.index, outcome, request.custom_id)
           })
           .finally(() => {
             limiter.release()
@@ -401,7 +410,7 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
     clearInterval(flushTimer)
     clearInterval(watchTimer)
     context.signal.removeEventListener('abort', onShutdown)
-    await Promise.allSettled([out.close(), err.close()])
+    await Promise.allSettled([out.close(), err.close(), timings.close()])
   }
 }
 

@@ -1,4 +1,5 @@
 import 'server-only'
+import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
@@ -6,6 +7,7 @@ import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
+import { resultPaths } from '@/lib/server/engine/results'
 import { readLocatedLines } from './lines'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */
@@ -38,6 +40,7 @@ const RESULT_COLUMNS = [
   'inputTokens',
   'outputTokens',
   'totalTokens',
+  'latencyMs',
   'response',
 ] as const
 /** What a result (and a retry's result, when merged) brings to a row; never the row's own input side. */
@@ -110,7 +113,18 @@ async function indexInput(sqlite: Database.Database, key: string, batch: BatchFo
   await writer.flush()
 }
 
-async function indexResults(sqlite: Database.Database, key: string, batch: BatchForIndex, file: { id: string; path: string }) {
+/** The built-in engine's `[custom_id, ms]` timings of a batch, the last per custom_id; empty for other batches. */
+async function readTimings(batchId: string): Promise<Map<string, number>> {
+  const timings = new Map<string, number>()
+  if (!existsSync(resultPaths(batchId).timings)) return timings
+  for await (const line of readLocatedLines(resultPaths(batchId).timings)) {
+    const entry = parse(line.text)
+    if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number') timings.set(entry[0], entry[1])
+  }
+  return timings
+}
+
+async function indexResults(sqlite: Database.Database, key: string, batch: BatchForIndex, file: { id: string; path: string }, timings: Map<string, number>) {
   const writer = new RowWriter(sqlite, RESULT_COLUMNS, ON_RESULT_CONFLICT)
   const attemptAt = batch.createdAt.getTime()
   let unreadable = 0
@@ -137,6 +151,7 @@ async function indexResults(sqlite: Database.Database, key: string, batch: Batch
       result.inputTokens,
       result.outputTokens,
       result.totalTokens,
+      timings.get(result.customId) ?? null,
       cut(result.text, RESPONSE_PREVIEW_CHARS),
     ])
   }
@@ -232,8 +247,9 @@ async function build(batchId: string): Promise<IndexOutcome> {
   try {
     await indexInput(sqlite, key, batch, fromStoragePath(batch.inputFile.storagePath))
     let unreadable = 0
+    const timings = await readTimings(batchId)
     for (const file of [batch.outputFile, batch.errorFile]) {
-      if (file?.storagePath) unreadable += await indexResults(sqlite, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) })
+      if (file?.storagePath) unreadable += await indexResults(sqlite, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) }, timings)
     }
     sqlite.close()
     for (const child of await readyChildren(batchId)) await mergeRetry(key, child.id, false)

@@ -12,7 +12,7 @@ import { readLineAt } from './lines'
 type Value = string | number | bigint
 
 export const ROW_COLUMNS = `r."id", r."line", r."customId", r."status", r."statusCode", r."errorCode", r."errorMessage", r."finishReason", r."inputTokens",
-  r."outputTokens", r."totalTokens", r."prompt", r."response", r."imageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
+  r."outputTokens", r."totalTokens", r."latencyMs", r."prompt", r."response", r."imageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
   r."resultOffset", r."resultLength"`
 
 export type RawRow = {
@@ -27,6 +27,7 @@ export type RawRow = {
   inputTokens: number | bigint | null
   outputTokens: number | bigint | null
   totalTokens: number | bigint | null
+  latencyMs: number | bigint | null
   prompt: string | null
   response: string | null
   imageCount: number | bigint
@@ -52,6 +53,7 @@ export function toRowSummary(row: RawRow): ResultRowSummary {
     inputTokens: n(row.inputTokens),
     outputTokens: n(row.outputTokens),
     totalTokens: n(row.totalTokens),
+    latencyMs: n(row.latencyMs),
     prompt: row.prompt,
     response: row.response,
     imageCount: Number(row.imageCount),

@@ -51,6 +51,8 @@ describe('retrying the lines that failed', () => {
     expect(before.errorCodes).toEqual([{ code: 'simulated_failure', count: 3 }])
     const echoed = (await rowsOf(parent.id)).find((row) => row.customId === 'q-3')
     expect(echoed?.response).toBe('answer number 3')
+    // The engine timed every answered line, refused ones included, and the index carries it.
+    expect((await rowsOf(parent.id)).map((row) => typeof row.latencyMs === 'number' && row.latencyMs >= 0)).toEqual([true, true, true, true, true, true])
 
     const result = await retryBatchLines({ batchId: parent.id })
     if (!result.ok) throw new Error(result.error.message)
