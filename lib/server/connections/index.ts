@@ -7,6 +7,7 @@ import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import type { ConnectionKind, ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { builtinConnection } from './builtin'
 import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
 import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
@@ -62,12 +63,22 @@ async function findRemote(id: string): Promise<Connection> {
 }
 
 /**
- * The registry: a remote connection by id, ready to talk to its provider. Builtin batches go straight to the engine's
- * services (lib/server/engine), which run in this process; lib/server/batches dispatches between the two.
- * The SDK's own retries are off: callers decide what is safe to repeat (provider-errors.ts) and how long to wait.
+ * The registry: any connection by id as a BatchConnection. `openai` ones talk to their provider through the SDK, with
+ * the SDK's own retries off (callers decide what is safe to repeat, provider-errors.ts, and how long to wait); the
+ * built-in one answers in-process with what /v1 serves. Creating a builtin batch from a stored file needs no upload,
+ * so lib/server/batches starts those on the engine directly.
  */
 export async function getConnection(id: string): Promise<BatchConnection> {
-  return openaiConnection(targetOf(await findRemote(id)), { timeout: env.providerTimeoutMs, maxRetries: 0 })
+  const row = await db.connection.findUnique({ where: { id } })
+  if (!row) throw notFound('connection', id)
+  if (row.kind === 'builtin') return builtinConnection(row)
+  return openaiConnection(targetOf(row), { timeout: env.providerTimeoutMs, maxRetries: 0 })
+}
+
+/** For what only a provider has (uploads of stored files, imports): refuses the built-in engine with a clear 409. */
+export async function getRemoteConnection(id: string): Promise<BatchConnection> {
+  await findRemote(id)
+  return getConnection(id)
 }
 
 /** The webhook secrets to try for an incoming event: each connection's, then OPENAI_WEBHOOK_SECRET. */

@@ -5,7 +5,7 @@ import { AppError } from '@/lib/server/http/errors'
 import { newBatchId } from '@/lib/server/ids'
 import { fromStoragePath } from '@/lib/server/storage'
 import { deleteNotedFile, recordRemoteFile, UPLOAD_GRACE_MS } from './cleanup'
-import { getConnection } from './index'
+import { getConnection, getRemoteConnection } from './index'
 import { isConflict, isNotFound, isRetryable, retryAfterMs } from './provider-errors'
 import { requestSync, rowFromRemote, scheduleAfter, scheduleNew } from './sync'
 import type { BatchConnection, CreateRemoteBatch, RemoteBatch } from './types'
@@ -51,7 +51,7 @@ export type CreateRemoteBatchInput = {
  * uploaded file is deleted on the provider (or stays noted, and the sync's sweep deletes it later): nothing orphaned.
  */
 export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<{ id: string }> {
-  const connection = await getConnection(input.connectionId)
+  const connection = await getRemoteConnection(input.connectionId)
   if (!input.file.storagePath) throw new AppError(409, 'file_not_local', `${input.file.filename} has no local copy to upload; choose another file.`, { param: 'fileId' })
   const path = fromStoragePath(input.file.storagePath)
   const filename = input.file.filename.toLowerCase().endsWith('.jsonl') ? input.file.filename : `${input.file.filename.replace(/\.[^.]*$/, '')}.jsonl`
@@ -194,7 +194,7 @@ export type ImportResult = { seen: number; imported: number }
  * ones get their output copied here.
  */
 export async function importRemoteBatches(connectionId: string): Promise<ImportResult> {
-  const connection = await getConnection(connectionId)
+  const connection = await getRemoteConnection(connectionId)
   const known = new Set((await db.batch.findMany({ where: { connectionId }, select: { remoteId: true } })).map((row) => row.remoteId))
   let seen = 0
   let imported = 0

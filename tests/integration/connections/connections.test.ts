@@ -14,7 +14,7 @@ vi.hoisted(() => {
 
 import { GET as getConnections } from '@/app/api/connections/route'
 import { deleteConnection, saveConnection, testConnection } from '@/app/connections/actions'
-import { getConnection } from '@/lib/server/connections'
+import { getConnection, getRemoteConnection } from '@/lib/server/connections'
 import { decryptSecret } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
@@ -182,7 +182,8 @@ describe('Test connection', () => {
     const [row] = await db.connection.findMany({ where: { name: 'This Batchboard' } })
     const connection = await getConnection(row!.id)
     expect(await connection.listBatches({ limit: 5 })).toEqual({ data: [], hasMore: false, lastId: null })
-    await expect(getConnection('builtin')).rejects.toThrow(/built-in engine/)
+    expect(await getConnection('builtin')).toMatchObject({ kind: 'builtin' })
+    await expect(getRemoteConnection('builtin')).rejects.toThrow(/built-in engine/)
   })
 })
 
