@@ -30,6 +30,13 @@ const BUILTIN_WINDOWS = ['1h', '24h', '72h', '7d'] as const
 // OpenAI takes only 24h; Groq takes up to 7d and kluster.ai 1h–24h, so the others stay on offer (the provider decides).
 const OPENAI_WINDOWS = ['24h', '1h', '7d'] as const
 const DEFAULT_WINDOW = '24h'
+/** output_expires_after choices; the empty value leaves it to the provider (OpenAI: 30 days). */
+const KEEP_RESULTS = [
+  { label: 'Provider default', seconds: '' },
+  { label: '1 day', seconds: String(86_400) },
+  { label: '7 days', seconds: String(7 * 86_400) },
+  { label: '30 days', seconds: String(30 * 86_400) },
+] as const
 
 type Row = MetadataPair & { id: number }
 
@@ -80,6 +87,7 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
   const create = useCreateBatch()
   const [connectionId, setConnectionId] = useState('builtin')
   const [completionWindow, setCompletionWindow] = useState(prefill?.completionWindow ?? DEFAULT_WINDOW)
+  const [keepResults, setKeepResults] = useState('')
   const [description, setDescription] = useState(prefill?.description ?? '')
   const [rows, setRows] = useState<Row[]>(prefill?.rows ?? [])
   const [nextRowId, setNextRowId] = useState((prefill?.rows.length ?? 0) + 1)
@@ -109,7 +117,7 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
     if (invalid || !usable) return
     setServerError(null)
     create.mutate(
-      { fileId, connectionId, completionWindow, description: description.trim(), metadata: pairs },
+      { fileId, connectionId, completionWindow, description: description.trim(), metadata: pairs, ...(keepResults ? { outputExpiresAfterSeconds: Number(keepResults) } : {}) },
       {
         onSuccess: ({ id }) => {
           toast.success('Batch created', { description: `${id} is validating on ${connection?.name ?? 'the built-in engine'}.` })
@@ -170,6 +178,17 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
                 {windowOptions.map((window) => (
                   <option key={window} value={window}>
                     {window}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Keep results for" hint="How long the output and error files stay available (OpenAI's output_expires_after). Batchboard keeps its own copy either way.">
+            {(id) => (
+              <select id={id} value={keepResults} onChange={(event) => setKeepResults(event.target.value)} className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm">
+                {KEEP_RESULTS.map(({ label, seconds }) => (
+                  <option key={label} value={seconds}>
+                    {label}
                   </option>
                 ))}
               </select>

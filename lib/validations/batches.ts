@@ -83,6 +83,8 @@ export const createBatchInput = z
     completionWindow: z.string().regex(COMPLETION_WINDOW, 'use a window such as 24h'),
     description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
     metadata: metadataPairs.default([]),
+    /** OpenAI's output_expires_after.seconds: how long the provider keeps the output and error files (1 h to 30 days). */
+    outputExpiresAfterSeconds: z.number().int().min(3600, 'keep the results at least an hour').max(2_592_000, 'keep the results at most 30 days').optional(),
   })
   .superRefine((input, context) => {
     const used = input.metadata.length + (input.description === '' ? 0 : 1)

@@ -185,6 +185,7 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
       completionWindow: input.completionWindow,
       metadata,
       parentBatchId: input.parentBatchId ?? null,
+      outputExpiresAfterSeconds: input.outputExpiresAfterSeconds ?? null,
     })
   }
   const batch = await createEngineBatch({
@@ -193,6 +194,7 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
     completionWindow: input.completionWindow,
     metadata,
     parentBatchId: input.parentBatchId ?? null,
+    outputExpiresAfterSeconds: input.outputExpiresAfterSeconds ?? null,
   })
   return { id: batch.id }
 }

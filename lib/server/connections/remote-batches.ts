@@ -43,6 +43,8 @@ export type CreateRemoteBatchInput = {
   completionWindow: string
   metadata: Record<string, string> | null
   parentBatchId: string | null
+  /** Sent as output_expires_after when set; the provider's default (30 days at OpenAI) otherwise. */
+  outputExpiresAfterSeconds?: number | null
 }
 
 /**
@@ -71,6 +73,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
       endpoint: input.file.endpoint as CreateRemoteBatch['endpoint'],
       completionWindow: input.completionWindow,
       ...(input.metadata ? { metadata: input.metadata } : {}),
+      ...(input.outputExpiresAfterSeconds ? { outputExpiresAfterSeconds: input.outputExpiresAfterSeconds } : {}),
     }
     remote = await withRetries(() => connection.createBatch(params), 'create')
   } catch (error) {

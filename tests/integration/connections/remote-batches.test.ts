@@ -73,7 +73,7 @@ const settled = (id: string) =>
     (batch) => TERMINAL.includes(batch.status) && batch.nextSyncAt === null,
   )
 
-async function created(input: { fileId: string; description?: string }) {
+async function created(input: { fileId: string; description?: string; outputExpiresAfterSeconds?: number }) {
   const result = await createBatch({ connectionId, completionWindow: '24h', metadata: [], ...input })
   if (!result.ok) expect.fail(`create failed: ${result.error.message}`)
   return result.data.id
@@ -122,6 +122,15 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
     await waitFor(() => db.resultIndex.findUnique({ where: { batchId: id } }), (index) => index?.state === 'ready')
     const rows = await db.resultRow.findMany({ where: { batchId: id }, orderBy: { line: 'asc' } })
     expect(rows.map((r) => [r.line, r.status])).toEqual([1, 2, 3, 4, 5, 6].map((line) => [line, 'succeeded']))
+  })
+
+  it('asks the provider to keep the result files for the chosen time (output_expires_after)', async () => {
+    const id = await created({ fileId: (await inputFile(2)).id, outputExpiresAfterSeconds: 86_400 })
+    const done = await settled(id)
+    expect(done.status).toBe('completed')
+    const output = await client.files.retrieve(done.remoteOutputFileId!)
+    // The provider here is Batchboard's own engine, which dates the files from when they were written.
+    expect(output.expires_at! - output.created_at).toBe(86_400)
   })
 
   it('cancels on the provider, and answers the provider’s 409 word for word once the batch has finished', async () => {
