@@ -1,5 +1,6 @@
 import { Layers3 } from 'lucide-react'
 import type { ReactNode } from 'react'
+import { Button } from '@/components/ui/button'
 
 /** The login and setup screens: the app's name above one small card, nothing else reachable. */
 export function AuthCard({ title, description, children }: { title: string; description: ReactNode; children: ReactNode }) {
@@ -21,5 +22,22 @@ export function AuthCard({ title, description, children }: { title: string; desc
         </section>
       </div>
     </div>
+  )
+}
+
+/** The end of both forms: the server's refusal (if any), then the one submit button, busy while it works. */
+export function AuthSubmit({ general, busy, icon, label, busyLabel }: { general: string | null | undefined; busy: boolean; icon: ReactNode; label: string; busyLabel: string }) {
+  return (
+    <>
+      {general ? (
+        <p role="alert" className="text-sm text-danger">
+          {general}
+        </p>
+      ) : null}
+      <Button type="submit" className="w-full" disabled={busy}>
+        {icon}
+        {busy ? busyLabel : label}
+      </Button>
+    </>
   )
 }

@@ -2,11 +2,11 @@
 
 import { LogIn } from 'lucide-react'
 import { useState, type FormEvent } from 'react'
-import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/input'
 import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useLogin } from '@/lib/queries/auth'
 import { loginInput } from '@/lib/validations/auth'
+import { AuthSubmit } from './auth-card'
 
 const FIELDS = ['password'] as const
 
@@ -35,15 +35,7 @@ export function LoginForm({ next }: { next: string }) {
         }}
         error={fields.shown('password')}
       />
-      {fields.general ? (
-        <p role="alert" className="text-sm text-danger">
-          {fields.general}
-        </p>
-      ) : null}
-      <Button type="submit" className="w-full" disabled={busy}>
-        <LogIn aria-hidden className="size-4" />
-        {busy ? 'Logging in…' : 'Log in'}
-      </Button>
+      <AuthSubmit general={fields.general} busy={busy} icon={<LogIn aria-hidden className="size-4" />} label="Log in" busyLabel="Logging in…" />
     </form>
   )
 }

@@ -2,11 +2,11 @@
 
 import { ShieldCheck } from 'lucide-react'
 import { useState, type FormEvent } from 'react'
-import { Button } from '@/components/ui/button'
 import { TextField } from '@/components/ui/input'
 import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSetup } from '@/lib/queries/auth'
 import { PASSWORD_MIN_LENGTH, setupInput } from '@/lib/validations/auth'
+import { AuthSubmit } from './auth-card'
 
 const FIELDS = ['password', 'confirm'] as const
 
@@ -39,15 +39,7 @@ export function SetupForm() {
         {...field('password')}
       />
       <TextField id="setup-confirm" label="Repeat the password" type="password" autoComplete="new-password" {...field('confirm')} />
-      {fields.general ? (
-        <p role="alert" className="text-sm text-danger">
-          {fields.general}
-        </p>
-      ) : null}
-      <Button type="submit" className="w-full" disabled={busy}>
-        <ShieldCheck aria-hidden className="size-4" />
-        {busy ? 'Saving…' : 'Create password and log in'}
-      </Button>
+      <AuthSubmit general={fields.general} busy={busy} icon={<ShieldCheck aria-hidden className="size-4" />} label="Create password and log in" busyLabel="Saving…" />
     </form>
   )
 }

@@ -1,17 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { GET as getBatchRoute } from '@/app/api/batches/[batchId]/route'
 import { GET as getBatchesRoute } from '@/app/api/batches/route'
 import { cancelBatch, createBatch, deleteBatch } from '@/app/batches/actions'
 import { db } from '@/lib/server/db'
-import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath } from '@/lib/server/storage'
 import type { BatchDetail } from '@/lib/types'
 import { chatFile } from '@/tests/support/batch-files'
-import { FAST_ENGINE, parseResultLines, waitFor } from '@/tests/support/engine'
+import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { callRoute } from '@/tests/support/routes'
 
 async function storeFile(lines: number, model = 'sim-chat') {
@@ -99,19 +98,7 @@ describe('createBatch (server action)', () => {
 })
 
 describe('a batch from create to delete, on the real engine and simulator', () => {
-  let scheduler: Scheduler
-  let simulator: Simulator
-
-  beforeAll(async () => {
-    simulator = await startSimulator()
-    await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 8, timeoutMs: 5000 })
-    scheduler = startScheduler(FAST_ENGINE)
-  })
-
-  afterAll(async () => {
-    await scheduler.stop()
-    await simulator.close()
-  })
+  useEngineWithSimulator()
 
   it('GET /api/batches/{id} answers every field, files with names, usage and the timeline', async () => {
     const file = await storeFile(5)

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { NextRequest } from 'next/server'
 import Papa from 'papaparse'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { GET as enrichedRoute } from '@/app/api/batches/[batchId]/enriched.csv/route'
 import { GET as templatesRoute } from '@/app/api/builder/templates/route'
 import { PUT as sourceTableRoute } from '@/app/api/files/[fileId]/source-table/route'
@@ -12,11 +12,10 @@ import { deleteFile } from '@/app/files/actions'
 import { deleteBuilderTemplate, saveBuilderTemplate } from '@/app/files/build/actions'
 import { buildBatchFile, partText, type BuiltPart, type Table } from '@/lib/builder'
 import { db } from '@/lib/server/db'
-import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath, storageDirs, toStoragePath } from '@/lib/server/storage'
 import { DEFAULT_BUILD_CONFIG, type BuildConfig } from '@/lib/validations/builder'
-import { FAST_ENGINE, waitFor } from '@/tests/support/engine'
+import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { callRoute } from '@/tests/support/routes'
 
 const config: BuildConfig = { ...DEFAULT_BUILD_CONFIG, model: 'sim-chat', userPrompt: 'Describe {{name}} ({{id}})', customIdColumn: 'id' }
@@ -46,19 +45,7 @@ async function exportCsv(batchId: string) {
 }
 
 describe('back to the table', () => {
-  let simulator: Simulator
-  let scheduler: Scheduler
-
-  beforeAll(async () => {
-    simulator = await startSimulator()
-    await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 8, timeoutMs: 5000 })
-    scheduler = startScheduler(FAST_ENGINE)
-  })
-
-  afterAll(async () => {
-    await scheduler.stop()
-    await simulator.close()
-  })
+  useEngineWithSimulator()
 
   // Ids in an order that is not sorted, with a comma, a quote and a "status" column of the table's own.
   const table: Table = {

@@ -1,4 +1,5 @@
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 
 /** Polls until `read` returns something `done` accepts; fails with the last value if it never does. */
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
@@ -27,3 +28,21 @@ export const parseResultLines = (text: string): ResultLine[] =>
 
 /** Scheduler settings that keep integration tests quick: short polls, commits and backoffs. */
 export const FAST_ENGINE = { pollMs: 50, watchMs: 50, flushMs: 50, backoffBaseMs: 10, backoffMaxMs: 50, maxAttempts: 10 }
+
+/**
+ * The engine's scheduler (fast settings) and a simulator upstream "sim" serving `sim-*` models, started before a
+ * suite's tests and stopped after them.
+ */
+export function useEngineWithSimulator() {
+  let scheduler: Scheduler
+  let simulator: Simulator
+  beforeAll(async () => {
+    simulator = await startSimulator()
+    await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 8, timeoutMs: 5000 })
+    scheduler = startScheduler(FAST_ENGINE)
+  })
+  afterAll(async () => {
+    await scheduler.stop()
+    await simulator.close()
+  })
+}
