@@ -12,14 +12,8 @@ const TARGET_P95_MS = 100
 type Result = { kinds: Record<string, number[]>; plans: Record<string, string> }
 
 const LIST_SCRIPT = `
-const path = require('node:path')
-const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
 void (async () => {
-  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
-  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
-  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR })
-  migrateDatabase(env)
-  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const { db, env } = await migratedDb()
   const { GET } = await load('${path.join(root, 'app/api/batches/route.ts')}')
   const { pageQuery } = await load('${path.join(root, 'lib/server/batches/list.ts')}')
   const { batchListQuery } = await load('${path.join(root, 'lib/validations/batches.ts')}')

@@ -9,15 +9,8 @@ const root = path.resolve(import.meta.dirname, '..')
 const LINES = Number(process.env.BENCH_RESULTS_LINES ?? 50_000)
 
 const SCRIPT = `
-const path = require('node:path')
-const fs = require('node:fs')
-const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
 void (async () => {
-  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
-  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
-  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR })
-  migrateDatabase(env)
-  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const { db } = await migratedDb()
   const { indexBatchResults } = await load('${path.join(root, 'lib/server/results/index.ts')}')
   const { writeResultFiles } = await load('${path.join(root, 'tests/support/result-files.ts')}')
   const { GET: page } = await load('${path.join(root, 'app/api/batches/[batchId]/results/route.ts')}')

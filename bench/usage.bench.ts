@@ -9,13 +9,8 @@ const BATCHES = Number(process.env.BENCH_USAGE_BATCHES ?? 10_000)
 const TARGET_P95_MS = 250
 
 const USAGE_SCRIPT = `
-const path = require('node:path')
-const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
 void (async () => {
-  const { loadEnv } = await load('${path.join(root, 'lib/config/env.ts')}')
-  const { migrateDatabase } = await load('${path.join(root, 'lib/cli/migrate.ts')}')
-  migrateDatabase(loadEnv({ DATA_DIR: process.env.DATA_DIR }))
-  const { db } = await load('${path.join(root, 'lib/server/db/index.ts')}')
+  const { db } = await migratedDb()
   const usageRoute = await load('${path.join(root, 'app/api/usage/route.ts')}')
   const listRoute = await load('${path.join(root, 'app/api/batches/route.ts')}')
   const { NextRequest } = await load('next/server')

@@ -33,12 +33,30 @@ export function runScript<T>(script: string, args: string[], timeoutMs: number):
 
 /**
  * Runs server code the way the app does (the react-server condition, so `server-only` modules load) on a fresh data
- * dir with auth off, and returns the JSON on its last line. `code` is a script to evaluate, or a file to run.
+ * dir with auth off, and returns the JSON on its last line. `code` is a script to evaluate (after PRELUDE), or a file
+ * to run.
  */
+/**
+ * What every evaluated script starts with: `path`, `fs`, `load(file)` (an import that tolerates tsx's CommonJS
+ * wrapping) and `migratedDb()`, which migrates the fresh data dir and resolves to `{ db, env }`.
+ */
+const PRELUDE = `
+const path = require('node:path')
+const fs = require('node:fs')
+const load = async (file) => { const m = await import(file); return { ...(m.default ?? {}), ...m } }
+const migratedDb = async () => {
+  const { loadEnv } = await load(${JSON.stringify(path.join(projectRoot, 'lib/config/env.ts'))})
+  const { migrateDatabase } = await load(${JSON.stringify(path.join(projectRoot, 'lib/cli/migrate.ts'))})
+  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR })
+  migrateDatabase(env)
+  return { ...(await load(${JSON.stringify(path.join(projectRoot, 'lib/server/db/index.ts'))})), env }
+}
+`
+
 export function runServerScript<T>(code: { eval: string } | { file: string }, name: string): T {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
   try {
-    const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...('eval' in code ? ['-e', code.eval] : [path.join(projectRoot, code.file)])], {
+    const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...('eval' in code ? ['-e', PRELUDE + code.eval] : [path.join(projectRoot, code.file)])], {
       cwd: projectRoot,
       encoding: 'utf8',
       maxBuffer: 1 << 24,
