@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { ensureStorageDirs, fromStoragePath, sourceTablePath, toStoragePath } from '@/lib/server/storage'
@@ -34,6 +35,9 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
   const finalPath = sourceTablePath(fileId)
   const tempPath = `${finalPath}.${randomBytes(6).toString('hex')}.tmp`
   const out = createWriteStream(tempPath)
+  // Without a listener, a write still in flight when a refused table destroys the stream throws an uncaught
+  // ERR_STREAM_DESTROYED; a real write error is reported by finished() below.
+  out.on('error', () => {})
   try {
     let header: SourceTableHeader | null = null
     const customIds: string[] = []
@@ -62,6 +66,7 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
         }
         customIds.push(parsed.data.custom_id)
       }
+      if (out.errored) throw out.errored
       if (!out.write(`${text}\n`)) await once(out, 'drain')
     }
     if (header === null || customIds.length === 0) throw invalid('The table has no rows. Send the header line, then one row per request.')
@@ -70,7 +75,7 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
     }
     await checkSameOrder(fromStoragePath(file.storagePath), customIds)
     out.end()
-    await once(out, 'finish')
+    await finished(out)
     await rename(tempPath, finalPath)
     const data = {
       filename: header.filename,
@@ -88,7 +93,9 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
     }
     return { fileId, rowCount: customIds.length }
   } finally {
+    // Closed before the temp file goes, so no write lands after the rm.
     out.destroy()
+    await finished(out).catch(() => {})
     await rm(tempPath, { force: true })
   }
 }

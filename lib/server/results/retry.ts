@@ -1,5 +1,6 @@
 import 'server-only'
 import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -42,12 +43,22 @@ export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedB
   await ensureStorageDirs()
   const temp = path.join(storageDirs.uploads, `retry-${randomBytes(8).toString('hex')}.jsonl`)
   const out = createWriteStream(temp)
-  for await (const line of readLocatedLines(fromStoragePath(inputFile.storagePath))) {
-    if (!lines.has(line.index + 1)) continue
-    if (!out.write(`${line.text}\n`)) await once(out, 'drain')
+  // A write error is reported by finished(); without a listener it would be an uncaught exception.
+  out.on('error', () => {})
+  try {
+    for await (const line of readLocatedLines(fromStoragePath(inputFile.storagePath))) {
+      if (!lines.has(line.index + 1)) continue
+      if (out.errored) throw out.errored
+      if (!out.write(`${line.text}\n`)) await once(out, 'drain')
+    }
+    out.end()
+    await finished(out)
+  } catch (error) {
+    out.destroy()
+    await finished(out).catch(() => {})
+    await rm(temp, { force: true })
+    throw error
   }
-  out.end()
-  await finished(out)
   const base = inputFile.filename.replace(/\.jsonl$/i, '')
   // ingestFile re-validates the lines and removes the temporary file whatever happens.
   const { file } = await ingestFile(temp, { filename: `${base}.retry-${lines.size}.jsonl`, rejectInvalid: true, reuseDuplicate: false })
