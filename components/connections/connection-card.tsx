@@ -6,8 +6,8 @@ import { Button } from '@/components/ui/button'
 import { formatNumber } from '@/lib/format'
 import { useDeleteConnection, useImportBatches, useTestConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
-import { SettingRow } from './upstream-card'
 import { CardActions, TestFailed } from './card-actions'
+import { CardHeading, SettingRow } from './card-parts'
 
 function TestOutcome({ result }: { result: ConnectionTestResult }) {
   if (result.ok) {
@@ -32,12 +32,7 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
   const fromEnv = connection.source === 'env'
   return (
     <li aria-label={connection.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
-      <div className="flex items-center gap-2">
-        <Plug aria-hidden className="size-4 shrink-0 text-accent" />
-        <h3 className="truncate font-medium">{connection.name}</h3>
-        {fromEnv ? <span className="ml-auto shrink-0 rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">From environment</span> : null}
-      </div>
-      <p className="mt-1 font-mono text-xs break-all text-muted">{connection.baseUrl}</p>
+      <CardHeading icon={Plug} name={connection.name} baseUrl={connection.baseUrl} fromEnv={fromEnv} />
       <dl className="mt-3 flex-1 divide-y divide-border text-sm">
         <SettingRow label="API key">
           {connection.apiKeyHint ? (

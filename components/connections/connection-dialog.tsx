@@ -1,11 +1,11 @@
 'use client'
 
-import { useId, useState, type FormEvent } from 'react'
+import { useId, type FormEvent } from 'react'
 import { toast } from 'sonner'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { TextField } from '@/components/ui/input'
-import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
@@ -64,17 +64,9 @@ export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionD
 
 function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
   const id = useId()
-  const [form, setForm] = useState(() => initialState(connection))
+  const { form, fields, update, touch } = useValidatedForm(() => initialState(connection), FIELDS, (values) => validate(values, connection))
   const save = useSaveConnection()
-
-  const errors = validate(form, connection)
-  const fields = useFieldErrors(FIELDS, errors)
   const { shown } = fields
-  const update = (change: Partial<FormState>, field?: Field) => {
-    setForm((current) => ({ ...current, ...change }))
-    fields.changed(field)
-  }
-  const touch = (field: Field) => () => fields.touch(field)
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()

@@ -1,7 +1,7 @@
 import { FlaskConical } from 'lucide-react'
 import { formatNumber } from '@/lib/format'
 import type { EngineUpstreams } from '@/lib/types'
-import { SettingRow } from './upstream-card'
+import { SettingRow } from './card-parts'
 
 const percent = (rate: number) => `${formatNumber(Math.round(rate * 1000) / 10)}%`
 

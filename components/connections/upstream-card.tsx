@@ -1,11 +1,11 @@
 'use client'
 
 import { CircleCheck, KeyRound, Server } from 'lucide-react'
-import type { ReactNode } from 'react'
 import { formatNumber } from '@/lib/format'
 import { useDeleteUpstream, useTestUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary, UpstreamTestResult } from '@/lib/types'
 import { CardActions, TestFailed } from './card-actions'
+import { CardHeading, SettingRow } from './card-parts'
 
 export const formatTimeout = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${formatNumber(ms / 1000)} s`)
 
@@ -21,14 +21,6 @@ export function PatternList({ patterns }: { patterns: string[] }) {
   )
 }
 
-export function SettingRow({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid grid-cols-[9rem_1fr] gap-2 py-1.5">
-      <dt className="text-muted">{label}</dt>
-      <dd className="min-w-0">{children}</dd>
-    </div>
-  )
-}
 
 function TestOutcome({ result }: { result: UpstreamTestResult }) {
   if (result.ok) {
@@ -55,12 +47,7 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
   const fromEnv = upstream.source === 'env'
   return (
     <li aria-label={upstream.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
-      <div className="flex items-center gap-2">
-        <Server aria-hidden className="size-4 shrink-0 text-accent" />
-        <h3 className="truncate font-medium">{upstream.name}</h3>
-        {fromEnv ? <span className="ml-auto shrink-0 rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">From environment</span> : null}
-      </div>
-      <p className="mt-1 font-mono text-xs break-all text-muted">{upstream.baseUrl}</p>
+      <CardHeading icon={Server} name={upstream.name} baseUrl={upstream.baseUrl} fromEnv={fromEnv} />
       <dl className="mt-3 flex-1 divide-y divide-border text-sm">
         <SettingRow label="Models">
           <PatternList patterns={upstream.models} />

@@ -1,13 +1,13 @@
 'use client'
 
 import { Plus, Trash2 } from 'lucide-react'
-import { useId, useState, type FormEvent } from 'react'
+import { useId, type FormEvent } from 'react'
 import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { Input, TextField } from '@/components/ui/input'
-import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
@@ -100,17 +100,9 @@ export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogP
 
 function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
   const id = useId()
-  const [form, setForm] = useState(() => initialState(upstream))
+  const { form, fields, update, touch } = useValidatedForm(() => initialState(upstream), FIELDS, (values) => validate(values, upstream))
   const save = useSaveUpstream()
-
-  const errors = validate(form, upstream)
-  const fields = useFieldErrors(FIELDS, errors)
   const { shown } = fields
-  const update = (change: Partial<FormState>, field?: Field) => {
-    setForm((current) => ({ ...current, ...change }))
-    fields.changed(field)
-  }
-  const touch = (field: Field) => () => fields.touch(field)
   const updateHeader = (key: number, change: Partial<HeaderRow>) => update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
 
   const onSubmit = (event: FormEvent) => {

@@ -1,11 +1,11 @@
 'use client'
 
-import { useId, useState, type FormEvent } from 'react'
+import { useId, type FormEvent } from 'react'
 import { toast } from 'sonner'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { TextField } from '@/components/ui/input'
-import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSavePrice } from '@/lib/queries/prices'
 import type { PriceListRow } from '@/lib/types'
 import { savePriceInput, type SavePriceInput } from '@/lib/validations/prices'
@@ -63,14 +63,10 @@ export function PriceDialog({ row, onClose }: { row: PriceListRow | null; onClos
 
 function PriceForm({ row, onDone }: { row: PriceListRow | null; onDone: () => void }) {
   const id = useId()
-  const [form, setForm] = useState(() => initialState(row))
+  const { form, fields, update: change } = useValidatedForm(() => initialState(row), FIELDS, (values) => zodFieldErrors(savePriceInput, toInput(values, row === null), FIELDS))
   const save = useSavePrice()
   const input = toInput(form, row === null)
-  const fields = useFieldErrors(FIELDS, zodFieldErrors(savePriceInput, input, FIELDS))
-  const update = (field: Field, value: string) => {
-    setForm((current) => ({ ...current, [field]: value }))
-    fields.changed(field)
-  }
+  const update = (field: Field, value: string) => change({ [field]: value }, field)
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
     if (!fields.submit()) return

@@ -52,3 +52,21 @@ export function useFieldErrors<F extends string>(fields: readonly F[], errors: P
     general: refusal && refusal.field === null ? refusal.message : null,
   }
 }
+
+/**
+ * A form's values with their errors: `update` merges a change and clears a refusal (marking `field` touched), `touch`
+ * makes a blur handler. Errors are derived from the values on every render, never stored.
+ */
+export function useValidatedForm<S, F extends string>(initial: () => S, fields: readonly F[], validate: (form: S) => Partial<Record<F, string>>) {
+  const [form, setForm] = useState(initial)
+  const errors = useFieldErrors(fields, validate(form))
+  return {
+    form,
+    fields: errors,
+    update: (change: Partial<S>, field?: F) => {
+      setForm((current) => ({ ...current, ...change }))
+      errors.changed(field)
+    },
+    touch: (field: F) => () => errors.touch(field),
+  }
+}
