@@ -64,9 +64,8 @@ export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionD
 
 function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, touch } = useValidatedForm(() => initialState(connection), FIELDS, (values) => validate(values, connection))
+  const { form, fields, update, bind } = useValidatedForm(() => initialState(connection), FIELDS, (values) => validate(values, connection))
   const save = useSaveConnection()
-  const { shown } = fields
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
@@ -86,23 +85,17 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
       <TextField
         id={`${id}-name`}
         label="Name"
-        value={form.name}
+        {...bind('name')}
         placeholder="OpenAI production"
         autoComplete="off"
-        onChange={(event) => update({ name: event.target.value }, 'name')}
-        onBlur={touch('name')}
-        error={shown('name')}
       />
       <TextField
         id={`${id}-base-url`}
         label="Base URL"
-        value={form.baseUrl}
+        {...bind('baseUrl')}
         placeholder={OPENAI_BASE_URL}
         inputMode="url"
         autoComplete="off"
-        onChange={(event) => update({ baseUrl: event.target.value }, 'baseUrl')}
-        onBlur={touch('baseUrl')}
-        error={shown('baseUrl')}
         hint={`Including /v1. Empty means ${OPENAI_BASE_URL}.`}
       />
       <div className="space-y-1.5">
@@ -110,13 +103,10 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
           id={`${id}-api-key`}
           label="API key"
           type="password"
-          value={form.apiKey}
+          {...bind('apiKey')}
           disabled={form.removeKey}
           autoComplete="new-password"
           placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
-          onChange={(event) => update({ apiKey: event.target.value }, 'apiKey')}
-          onBlur={touch('apiKey')}
-          error={shown('apiKey')}
           hint="Stored encrypted; only its last 4 characters are ever shown again."
         />
         {keyHint ? (
@@ -130,23 +120,17 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
         <TextField
           id={`${id}-organization`}
           label="Organization (optional)"
-          value={form.organization}
+          {...bind('organization')}
           placeholder="org-…"
           autoComplete="off"
-          onChange={(event) => update({ organization: event.target.value }, 'organization')}
-          onBlur={touch('organization')}
-          error={shown('organization')}
           hint="Sent as OpenAI-Organization."
         />
         <TextField
           id={`${id}-project`}
           label="Project (optional)"
-          value={form.project}
+          {...bind('project')}
           placeholder="proj_…"
           autoComplete="off"
-          onChange={(event) => update({ project: event.target.value }, 'project')}
-          onBlur={touch('project')}
-          error={shown('project')}
           hint="Sent as OpenAI-Project."
         />
       </div>
@@ -155,13 +139,10 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
           id={`${id}-webhook-secret`}
           label="Webhook signing secret (optional)"
           type="password"
-          value={form.webhookSecret}
+          {...bind('webhookSecret')}
           disabled={form.removeWebhookSecret}
           autoComplete="new-password"
           placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
-          onChange={(event) => update({ webhookSecret: event.target.value }, 'webhookSecret')}
-          onBlur={touch('webhookSecret')}
-          error={shown('webhookSecret')}
           hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
         />
         {connection?.webhookSecretSet ? (

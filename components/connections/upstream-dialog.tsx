@@ -100,7 +100,7 @@ export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogP
 
 function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, touch } = useValidatedForm(() => initialState(upstream), FIELDS, (values) => validate(values, upstream))
+  const { form, fields, update, touch, bind } = useValidatedForm(() => initialState(upstream), FIELDS, (values) => validate(values, upstream))
   const save = useSaveUpstream()
   const { shown } = fields
   const updateHeader = (key: number, change: Partial<HeaderRow>) => update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
@@ -124,35 +124,26 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
         <TextField
           id={`${id}-name`}
           label="Name"
-          value={form.name}
+          {...bind('name')}
           placeholder="ollama"
           autoComplete="off"
-          onChange={(event) => update({ name: event.target.value }, 'name')}
-          onBlur={touch('name')}
-          error={shown('name')}
         />
         <TextField
           id={`${id}-base-url`}
           label="Base URL"
-          value={form.baseUrl}
+          {...bind('baseUrl')}
           placeholder="http://localhost:11434/v1"
           inputMode="url"
           autoComplete="off"
-          onChange={(event) => update({ baseUrl: event.target.value }, 'baseUrl')}
-          onBlur={touch('baseUrl')}
-          error={shown('baseUrl')}
           hint="Usually ends in /v1."
         />
       </div>
       <TextField
         id={`${id}-models`}
         label="Models"
-        value={form.models}
+        {...bind('models')}
         placeholder="llama*, qwen*"
         autoComplete="off"
-        onChange={(event) => update({ models: event.target.value }, 'models')}
-        onBlur={touch('models')}
-        error={shown('models')}
         hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
       />
       <div className="space-y-1.5">
@@ -160,13 +151,10 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           id={`${id}-api-key`}
           label="API key"
           type="password"
-          value={form.apiKey}
+          {...bind('apiKey')}
           disabled={form.removeKey}
           autoComplete="new-password"
           placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
-          onChange={(event) => update({ apiKey: event.target.value }, 'apiKey')}
-          onBlur={touch('apiKey')}
-          error={shown('apiKey')}
           hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
         />
         {keyHint ? (
@@ -184,10 +172,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           min={1}
           max={1024}
           step={1}
-          value={form.maxConcurrency}
-          onChange={(event) => update({ maxConcurrency: event.target.value }, 'maxConcurrency')}
-          onBlur={touch('maxConcurrency')}
-          error={shown('maxConcurrency')}
+          {...bind('maxConcurrency')}
           hint="Requests in flight at once. 429 and 503 answers lower it for a while."
         />
         <TextField

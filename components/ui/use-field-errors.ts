@@ -1,6 +1,6 @@
 'use client'
 
-import { useState } from 'react'
+import { useState, type ChangeEvent } from 'react'
 import type { z } from 'zod'
 import { ActionError } from '@/lib/queries/actions'
 
@@ -60,13 +60,21 @@ export function useFieldErrors<F extends string>(fields: readonly F[], errors: P
 export function useValidatedForm<S, F extends string>(initial: () => S, fields: readonly F[], validate: (form: S) => Partial<Record<F, string>>) {
   const [form, setForm] = useState(initial)
   const errors = useFieldErrors(fields, validate(form))
+  const update = (change: Partial<S>, field?: F) => {
+    setForm((current) => ({ ...current, ...change }))
+    errors.changed(field)
+  }
   return {
     form,
     fields: errors,
-    update: (change: Partial<S>, field?: F) => {
-      setForm((current) => ({ ...current, ...change }))
-      errors.changed(field)
-    },
+    update,
     touch: (field: F) => () => errors.touch(field),
+    /** A text field's value, handlers and shown error, for a field whose form key is also its error key. */
+    bind: <K extends F & keyof S>(field: K) => ({
+      value: form[field] as string,
+      onChange: (event: ChangeEvent<HTMLInputElement>) => update({ [field]: event.target.value } as Partial<S>, field),
+      onBlur: () => errors.touch(field),
+      error: errors.shown(field),
+    }),
   }
 }
