@@ -4,7 +4,7 @@ import { useId, type FormEvent } from 'react'
 import { toast } from 'sonner'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
-import { TextField } from '@/components/ui/input'
+import { StoredSecretField, TextField } from '@/components/ui/input'
 import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
@@ -98,24 +98,17 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
         autoComplete="off"
         hint={`Including /v1. Empty means ${OPENAI_BASE_URL}.`}
       />
-      <div className="space-y-1.5">
-        <TextField
-          id={`${id}-api-key`}
-          label="API key"
-          type="password"
-          {...bind('apiKey')}
-          disabled={form.removeKey}
-          autoComplete="new-password"
-          placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
-          hint="Stored encrypted; only its last 4 characters are ever shown again."
-        />
-        {keyHint ? (
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.removeKey} onChange={(event) => update({ removeKey: event.target.checked, apiKey: '' })} className="size-4 accent-[var(--accent)]" />
-            Remove the stored key (•••• {keyHint})
-          </label>
-        ) : null}
-      </div>
+      <StoredSecretField
+        id={`${id}-api-key`}
+        label="API key"
+        {...bind('apiKey')}
+        placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
+        hint="Stored encrypted; only its last 4 characters are ever shown again."
+        hasStored={Boolean(keyHint)}
+        removing={form.removeKey}
+        onRemovingChange={(removeKey) => update({ removeKey, apiKey: '' })}
+        removeLabel={`Remove the stored key (•••• ${keyHint})`}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           id={`${id}-organization`}
@@ -134,29 +127,17 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
           hint="Sent as OpenAI-Project."
         />
       </div>
-      <div className="space-y-1.5">
-        <TextField
-          id={`${id}-webhook-secret`}
-          label="Webhook signing secret (optional)"
-          type="password"
-          {...bind('webhookSecret')}
-          disabled={form.removeWebhookSecret}
-          autoComplete="new-password"
-          placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
-          hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
-        />
-        {connection?.webhookSecretSet ? (
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={form.removeWebhookSecret}
-              onChange={(event) => update({ removeWebhookSecret: event.target.checked, webhookSecret: '' })}
-              className="size-4 accent-[var(--accent)]"
-            />
-            Remove the stored webhook secret
-          </label>
-        ) : null}
-      </div>
+      <StoredSecretField
+        id={`${id}-webhook-secret`}
+        label="Webhook signing secret (optional)"
+        {...bind('webhookSecret')}
+        placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
+        hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
+        hasStored={connection?.webhookSecretSet ?? false}
+        removing={form.removeWebhookSecret}
+        onRemovingChange={(removeWebhookSecret) => update({ removeWebhookSecret, webhookSecret: '' })}
+        removeLabel="Remove the stored webhook secret"
+      />
       <FormFooter error={fields.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>
   )

@@ -6,7 +6,7 @@ import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
-import { Input, TextField } from '@/components/ui/input'
+import { Input, StoredSecretField, TextField } from '@/components/ui/input'
 import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
 import { useSaveUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary } from '@/lib/types'
@@ -146,24 +146,17 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
         autoComplete="off"
         hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
       />
-      <div className="space-y-1.5">
-        <TextField
-          id={`${id}-api-key`}
-          label="API key"
-          type="password"
-          {...bind('apiKey')}
-          disabled={form.removeKey}
-          autoComplete="new-password"
-          placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
-          hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
-        />
-        {keyHint ? (
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={form.removeKey} onChange={(event) => update({ removeKey: event.target.checked, apiKey: '' })} className="size-4 accent-[var(--accent)]" />
-            Remove the stored key (•••• {keyHint})
-          </label>
-        ) : null}
-      </div>
+      <StoredSecretField
+        id={`${id}-api-key`}
+        label="API key"
+        {...bind('apiKey')}
+        placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
+        hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
+        hasStored={Boolean(keyHint)}
+        removing={form.removeKey}
+        onRemovingChange={(removeKey) => update({ removeKey, apiKey: '' })}
+        removeLabel={`Remove the stored key (•••• ${keyHint})`}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           id={`${id}-concurrency`}

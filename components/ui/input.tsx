@@ -47,3 +47,29 @@ export function TextField({ id, label, hint, error, className, ...props }: TextF
     </div>
   )
 }
+
+type StoredSecretFieldProps = Omit<TextFieldProps, 'type' | 'autoComplete' | 'disabled'> & {
+  /** Whether a value is stored: only then is there something to remove. */
+  hasStored: boolean
+  removing: boolean
+  onRemovingChange: (removing: boolean) => void
+  removeLabel: string
+}
+
+/**
+ * A write-only secret (an API key, a signing secret): typing replaces the stored value, empty keeps it, and a box
+ * removes it. The stored value itself never reaches the browser, only how it is shown.
+ */
+export function StoredSecretField({ hasStored, removing, onRemovingChange, removeLabel, ...field }: StoredSecretFieldProps) {
+  return (
+    <div className="space-y-1.5">
+      <TextField type="password" autoComplete="new-password" disabled={removing} {...field} />
+      {hasStored ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={removing} onChange={(event) => onRemovingChange(event.target.checked)} className="size-4 accent-[var(--accent)]" />
+          {removeLabel}
+        </label>
+      ) : null}
+    </div>
+  )
+}
