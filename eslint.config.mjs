@@ -21,7 +21,18 @@ export default [
     },
   },
   {
-    files: ['components/**', 'proxy.ts', 'lib/auth/**', 'lib/batch/**', 'lib/format/**', 'lib/jsonl/**', 'lib/queries/**', 'lib/validations/**', 'lib/errors.ts', 'lib/types.ts'],
+    files: [
+      'components/**',
+      'proxy.ts',
+      'lib/auth/**',
+      'lib/batch/**',
+      'lib/format/**',
+      'lib/jsonl/**',
+      'lib/queries/**',
+      'lib/validations/**',
+      'lib/errors.ts',
+      'lib/types.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [serverOnly] }] },
   },
   {
@@ -34,7 +45,10 @@ export default [
         {
           patterns: [
             serverOnly,
-            { group: ['@/components/*/*', '!@/components/ui/*', '!@/components/layout/*'], message: 'Import from components/ui, not from another domain folder.' },
+            {
+              group: ['@/components/*/*', '!@/components/ui/*', '!@/components/layout/*'],
+              message: 'Import from components/ui, not from another domain folder.',
+            },
           ],
         },
       ],

@@ -8,7 +8,9 @@ export default function NotFound() {
       icon={SearchX}
       title="Page not found"
       action={
-        <ButtonLink href="/" variant="secondary">Back to batches</ButtonLink>
+        <ButtonLink href="/" variant="secondary">
+          Back to batches
+        </ButtonLink>
       }
     >
       There is nothing at this address. It may have been a batch or file that was deleted.

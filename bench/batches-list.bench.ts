@@ -114,7 +114,10 @@ export default {
         target: `p95 ≤ ${TARGET_P95_MS} ms`,
         met: p95 <= TARGET_P95_MS,
       },
-      ...Object.entries(result.kinds).map(([kind, times]) => ({ name: `list API: ${kind}`, figure: `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}` })),
+      ...Object.entries(result.kinds).map(([kind, times]) => ({
+        name: `list API: ${kind}`,
+        figure: `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`,
+      })),
       ...Object.entries(result.plans).map(([name, plan]) => ({ name: `query plan: ${name}`, figure: plan })),
     ]
     return rows

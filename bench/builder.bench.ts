@@ -13,7 +13,9 @@ const RUNS = 3
 function tableCsv(): string {
   const lines = ['id,product,review,lang']
   for (let i = 0; i < ROWS; i++) {
-    lines.push(`sku-${i},"Product ${i}, size ${i % 7}","I bought this ${i % 3 === 0 ? 'last week' : 'a month ago'} and it is ""fine"" — ${'quite good overall. '.repeat(1 + (i % 5))}",${i % 2 ? 'en' : 'de'}`)
+    lines.push(
+      `sku-${i},"Product ${i}, size ${i % 7}","I bought this ${i % 3 === 0 ? 'last week' : 'a month ago'} and it is ""fine"" — ${'quite good overall. '.repeat(1 + (i % 5))}",${i % 2 ? 'en' : 'de'}`,
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -23,7 +25,14 @@ const ms = (value: number) => `${value.toLocaleString('en-US', { maximumFraction
 
 async function run(): Promise<BenchRow[]> {
   const csv = tableCsv()
-  const config = { ...DEFAULT_BUILD_CONFIG, model: 'gpt-4o-mini', systemPrompt: 'You classify product reviews.', userPrompt: 'Product: {{product}}\nReview ({{lang}}): {{review}}', customIdColumn: 'id', maxTokens: 50 }
+  const config = {
+    ...DEFAULT_BUILD_CONFIG,
+    model: 'gpt-4o-mini',
+    systemPrompt: 'You classify product reviews.',
+    userPrompt: 'Product: {{product}}\nReview ({{lang}}): {{review}}',
+    customIdColumn: 'id',
+    maxTokens: 50,
+  }
   const parse: number[] = []
   const build: number[] = []
   const validate: number[] = []
@@ -49,16 +58,42 @@ async function run(): Promise<BenchRow[]> {
 
     started = performance.now()
     for (const row of table.rows) {
-      JSON.stringify({ custom_id: row[0], method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You classify product reviews.' }, { role: 'user', content: `Product: ${row[1]}\nReview (${row[3]}): ${row[2]}` }], max_completion_tokens: 50 } })
+      JSON.stringify({
+        custom_id: row[0],
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: {
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'You classify product reviews.' },
+            { role: 'user', content: `Product: ${row[1]}\nReview (${row[3]}): ${row[2]}` },
+          ],
+          max_completion_tokens: 50,
+        },
+      })
     }
     floor.push(performance.now() - started)
-    console.log(`  round ${round + 1}: parse ${ms(parse.at(-1)!)}, build ${ms(build.at(-1)!)}, validate ${ms(validate.at(-1)!)}, bare stringify ${ms(floor.at(-1)!)}`)
+    console.log(
+      `  round ${round + 1}: parse ${ms(parse.at(-1)!)}, build ${ms(build.at(-1)!)}, validate ${ms(validate.at(-1)!)}, bare stringify ${ms(floor.at(-1)!)}`,
+    )
   }
   const mb = (bytes / 1e6).toFixed(0)
   return [
-    { name: `parse a ${ROWS.toLocaleString('en-US')}-row CSV (${(csv.length / 1e6).toFixed(0)} MB) with papaparse`, figure: ms(best(parse)), comparison: `best of ${RUNS}` },
-    { name: `build ${ROWS.toLocaleString('en-US')} chat requests (${mb} MB)`, figure: ms(best(build)), comparison: `bare JSON.stringify of the same objects: ${ms(best(floor))} (${(best(build) / best(floor)).toFixed(1)}×)` },
-    { name: `validate the built file (the report on the page)`, figure: ms(best(validate)), comparison: 'lib/jsonl validator, sampled token estimate, tokenizer loaded after the first run' },
+    {
+      name: `parse a ${ROWS.toLocaleString('en-US')}-row CSV (${(csv.length / 1e6).toFixed(0)} MB) with papaparse`,
+      figure: ms(best(parse)),
+      comparison: `best of ${RUNS}`,
+    },
+    {
+      name: `build ${ROWS.toLocaleString('en-US')} chat requests (${mb} MB)`,
+      figure: ms(best(build)),
+      comparison: `bare JSON.stringify of the same objects: ${ms(best(floor))} (${(best(build) / best(floor)).toFixed(1)}×)`,
+    },
+    {
+      name: `validate the built file (the report on the page)`,
+      figure: ms(best(validate)),
+      comparison: 'lib/jsonl validator, sampled token estimate, tokenizer loaded after the first run',
+    },
   ]
 }
 

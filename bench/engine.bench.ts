@@ -14,7 +14,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Aut
 
 const root = path.resolve(import.meta.dirname, '..')
 const LINES = Number(process.env.BENCH_ENGINE_LINES ?? 50_000)
-const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Summarise the benefits of batching in one sentence.' }], max_tokens: 50 })
+const BODY = JSON.stringify({
+  model: 'bench-model',
+  messages: [{ role: 'user', content: 'Summarise the benefits of batching in one sentence.' }],
+  max_tokens: 50,
+})
 
 async function startSimulatorProcess(latencyMs: number) {
   // tsx may hand an eval'd import() the module as CommonJS (exports under default).

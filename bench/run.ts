@@ -30,7 +30,8 @@ async function main() {
     console.log(`\n▶ ${bench.name}`)
     const started = performance.now()
     const rows = await bench.run()
-    for (const row of rows) console.log(`  ${row.name}: ${row.figure}${row.comparison ? ` (${row.comparison})` : ''}${row.target ? ` target ${row.target} ${verdict(row)}` : ''}`)
+    for (const row of rows)
+      console.log(`  ${row.name}: ${row.figure}${row.comparison ? ` (${row.comparison})` : ''}${row.target ? ` target ${row.target} ${verdict(row)}` : ''}`)
     console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`)
     sections.push({ bench: bench.name, rows })
   }
@@ -44,7 +45,9 @@ async function main() {
     '',
     '| Benchmark | Figure | Compared with | Target | |',
     '|---|---|---|---|---|',
-    ...sections.flatMap(({ bench, rows }) => rows.map((row) => `| ${bench}: ${row.name} | ${row.figure} | ${row.comparison ?? ''} | ${row.target ?? ''} | ${verdict(row)} |`)),
+    ...sections.flatMap(({ bench, rows }) =>
+      rows.map((row) => `| ${bench}: ${row.name} | ${row.figure} | ${row.comparison ?? ''} | ${row.target ?? ''} | ${verdict(row)} |`),
+    ),
     '',
   ]
   const missed = sections.flatMap(({ rows }) => rows).filter((row) => row.met === false)

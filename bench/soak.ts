@@ -31,7 +31,12 @@ const PASSWORD = 'soak test password, loopback only'
 
 type Json = Record<string, unknown>
 const lineOf = (tag: string, index: number) =>
-  JSON.stringify({ custom_id: `${tag}-${index}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [{ role: 'user', content: `${tag} question ${index}` }] } })
+  JSON.stringify({
+    custom_id: `${tag}-${index}`,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'sim-chat', messages: [{ role: 'user', content: `${tag} question ${index}` }] },
+  })
 const fileText = (tag: string, lines: number) => Array.from({ length: lines }, (_, index) => lineOf(tag, index)).join('\n') + '\n'
 
 function unwrap<T>(result: ActionResult<T>, what: string): T {
@@ -161,7 +166,9 @@ async function main() {
     for (let index = 0; index < WORKERS; index++) workers.push(await startWorker({ DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', ...SIMULATOR }))
     const cookie = await setUp(server)
     const actions = findActions()
-    console.log(`Soak: ${SECONDS} s, ${UPLOADERS} uploaders, ${BATCHES} batches of ${LINES_PER_BATCH} lines (server + ${WORKERS} workers), ${POLLERS} pollers, on ${server.baseUrl}`)
+    console.log(
+      `Soak: ${SECONDS} s, ${UPLOADERS} uploaders, ${BATCHES} batches of ${LINES_PER_BATCH} lines (server + ${WORKERS} workers), ${POLLERS} pollers, on ${server.baseUrl}`,
+    )
 
     const batchIds: string[] = []
     for (let index = 0; index < BATCHES; index++) {
@@ -248,7 +255,14 @@ async function main() {
       uploadMBps: load.uploadedBytes / MB / seconds,
       batchLinesDone: linesDone,
       batchStatuses: statuses,
-      rss: { beforeMB: rssBefore, afterMB: rssAfter, peakMB: Math.max(...rss.map((sample) => sample.mb)), firstThirdMB: early, lastThirdMB: late, samples: rss },
+      rss: {
+        beforeMB: rssBefore,
+        afterMB: rssAfter,
+        peakMB: Math.max(...rss.map((sample) => sample.mb)),
+        firstThirdMB: early,
+        lastThirdMB: late,
+        samples: rss,
+      },
     }
     mkdirSync(path.join(projectRoot, 'bench', 'out'), { recursive: true })
     writeFileSync(path.join(projectRoot, 'bench', 'out', 'soak.json'), JSON.stringify(report, null, 2))

@@ -4,7 +4,16 @@
 import { runServerScript } from './support/child'
 import type { Bench, BenchRow } from './types'
 
-type Result = { batches: number; pollers: number; polls: number; retrieves: number; perBatchPerInterval: number; stillRunning: number; windowMs: number; intervalMs: number }
+type Result = {
+  batches: number
+  pollers: number
+  polls: number
+  retrieves: number
+  perBatchPerInterval: number
+  stillRunning: number
+  windowMs: number
+  intervalMs: number
+}
 
 export default {
   name: 'sync',

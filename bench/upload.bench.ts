@@ -133,20 +133,22 @@ async function run(): Promise<BenchRow[]> {
 
     server = await startAppServer({ projectRoot, port: PORT, dataDir: path.join(dir, 'data') })
     // Loads the page's action bundle and opens the database, as the browser's first call would.
-    const warm = await callServerAction<ActionResult<UploadStart>>(server.baseUrl, actions.page, actions.ids.startFileUpload, [{ filename: 'warm-up.jsonl', bytes: 1 }])
+    const warm = await callServerAction<ActionResult<UploadStart>>(server.baseUrl, actions.page, actions.ids.startFileUpload, [
+      { filename: 'warm-up.jsonl', bytes: 1 },
+    ])
     const warmStart = unwrap(warm, 'startFileUpload (warm-up)')
     if (warmStart.kind === 'started') {
-      unwrap(await callServerAction<ActionResult<null>>(server.baseUrl, actions.page, actions.ids.cancelFileUpload, [{ uploadId: warmStart.uploadId }]), 'cancelFileUpload')
+      unwrap(
+        await callServerAction<ActionResult<null>>(server.baseUrl, actions.page, actions.ids.cancelFileUpload, [{ uploadId: warmStart.uploadId }]),
+        'cancelFileUpload',
+      )
     }
 
     const cold = await upload(server, actions, first, lines)
     console.log(`  first upload: ${fixed(cold.seconds, 1)} s, server RSS +${fixed(cold.rssGrowth / MB)} MB`)
     const later = await upload(server, actions, second, lines)
     console.log(`  second upload: ${fixed(later.seconds, 1)} s, server RSS +${fixed(later.rssGrowth / MB)} MB`)
-    return [
-      ...rows(`${fixed(bytes / MB)} MB / ${fixed(lines)} lines, first upload after server start`, cold),
-      ...rows('the same size, next upload', later),
-    ]
+    return [...rows(`${fixed(bytes / MB)} MB / ${fixed(lines)} lines, first upload after server start`, cold), ...rows('the same size, next upload', later)]
   } finally {
     await server?.stop()
     rmSync(dir, { recursive: true, force: true })

@@ -74,8 +74,7 @@ export type ImportResult = { seen: number; imported: number }
 
 /** What "Test connection" found with `batches.list({ limit: 1 })`. Never contains the key. */
 export type ConnectionTestResult =
-  | { ok: true; latencyMs: number; batchesSeen: number; hasMore: boolean }
-  | { ok: false; latencyMs: number; status: number | null; message: string }
+  { ok: true; latencyMs: number; batchesSeen: number; hasMore: boolean } | { ok: false; latencyMs: number; status: number | null; message: string }
 
 export type Health = { status: 'ok'; database: 'ok'; version: string }
 
@@ -117,8 +116,7 @@ export type ModelRoute = { model: string } & (
 
 /** What "Test" found at GET {baseUrl}/models. Never contains the key or a header value. */
 export type UpstreamTestResult =
-  | { ok: true; latencyMs: number; status: number; models: string[] }
-  | { ok: false; latencyMs: number; status: number | null; message: string }
+  { ok: true; latencyMs: number; status: number; models: string[] } | { ok: false; latencyMs: number; status: number | null; message: string }
 
 export type ApiKeySummary = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 

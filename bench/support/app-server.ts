@@ -72,7 +72,17 @@ export async function startAppServer({
   const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), HOSTNAME: '127.0.0.1', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', BATCHBOARD_AUTH: 'off', ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      BATCHBOARD_AUTH: 'off',
+      ...env,
+    },
   })
   let output = ''
   const keep = (chunk: Buffer) => {

@@ -56,12 +56,16 @@ const migratedDb = async () => {
 export function runServerScript<T>(code: { eval: string } | { file: string }, name: string): T {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
   try {
-    const output = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...('eval' in code ? ['-e', PRELUDE + code.eval] : [path.join(projectRoot, code.file)])], {
-      cwd: projectRoot,
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', BATCHBOARD_AUTH: 'off', HOSTNAME: '127.0.0.1' },
-    })
+    const output = execFileSync(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', ...('eval' in code ? ['-e', PRELUDE + code.eval] : [path.join(projectRoot, code.file)])],
+      {
+        cwd: projectRoot,
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', BATCHBOARD_AUTH: 'off', HOSTNAME: '127.0.0.1' },
+      },
+    )
     return JSON.parse(output.trim().split('\n').at(-1)!) as T
   } finally {
     rmSync(dataDir, { recursive: true, force: true })

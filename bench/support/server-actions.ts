@@ -30,11 +30,7 @@ export type ServerActions<Name extends string> = { page: string; ids: Record<Nam
  * them. Next registers an action only when a page's client code imports it, so a build in which no page
  * uses them has none: the answer is then why, for the report.
  */
-export function findServerActions<Name extends string>(
-  projectRoot: string,
-  file: string,
-  names: readonly Name[],
-): ServerActions<Name> | { missing: string } {
+export function findServerActions<Name extends string>(projectRoot: string, file: string, names: readonly Name[]): ServerActions<Name> | { missing: string } {
   const manifestPath = path.join(projectRoot, '.next', 'server', 'server-reference-manifest.json')
   if (!existsSync(manifestPath)) return { missing: `there is no ${path.relative(projectRoot, manifestPath)}; the build did not finish` }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ServerReferenceManifest

@@ -36,7 +36,14 @@ async function main() {
   const ids: string[] = []
   for (let i = 0; i < BATCHES; i++) {
     const temp = path.join(process.env.DATA_DIR!, `in-${i}.jsonl`)
-    const lines = Array.from({ length: 400 }, (_, n) => JSON.stringify({ custom_id: `r${n}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'slow-chat', messages: [{ role: 'user', content: `b${i} ${n}` }] } }))
+    const lines = Array.from({ length: 400 }, (_, n) =>
+      JSON.stringify({
+        custom_id: `r${n}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'slow-chat', messages: [{ role: 'user', content: `b${i} ${n}` }] },
+      }),
+    )
     writeFileSync(temp, `${lines.join('\n')}\n`)
     const { file } = await ingestFile(temp, { filename: `in-${i}.jsonl`, rejectInvalid: true, reuseDuplicate: false })
     ids.push((await createBatch({ fileId: file.id, connectionId: connection.id, completionWindow: '24h', description: '', metadata: [] })).id)
@@ -68,7 +75,18 @@ async function main() {
   await proxy.close()
   await v1.close()
   const intervals = WINDOW_MS / INTERVAL_MS
-  console.log(JSON.stringify({ batches: BATCHES, pollers: POLLERS, polls, retrieves, perBatchPerInterval: retrieves / BATCHES / intervals, stillRunning, windowMs: WINDOW_MS, intervalMs: INTERVAL_MS }))
+  console.log(
+    JSON.stringify({
+      batches: BATCHES,
+      pollers: POLLERS,
+      polls,
+      retrieves,
+      perBatchPerInterval: retrieves / BATCHES / intervals,
+      stillRunning,
+      windowMs: WINDOW_MS,
+      intervalMs: INTERVAL_MS,
+    }),
+  )
   process.exit(0)
 }
 

@@ -26,7 +26,19 @@ export function AuthCard({ title, description, children }: { title: string; desc
 }
 
 /** The end of both forms: the server's refusal (if any), then the one submit button, busy while it works. */
-export function AuthSubmit({ general, busy, icon, label, busyLabel }: { general: string | null | undefined; busy: boolean; icon: ReactNode; label: string; busyLabel: string }) {
+export function AuthSubmit({
+  general,
+  busy,
+  icon,
+  label,
+  busyLabel,
+}: {
+  general: string | null | undefined
+  busy: boolean
+  icon: ReactNode
+  label: string
+  busyLabel: string
+}) {
   return (
     <>
       {general ? (

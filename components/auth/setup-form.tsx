@@ -39,7 +39,13 @@ export function SetupForm() {
         {...field('password')}
       />
       <TextField id="setup-confirm" label="Repeat the password" type="password" autoComplete="new-password" {...field('confirm')} />
-      <AuthSubmit general={fields.general} busy={busy} icon={<ShieldCheck aria-hidden className="size-4" />} label="Create password and log in" busyLabel="Saving…" />
+      <AuthSubmit
+        general={fields.general}
+        busy={busy}
+        icon={<ShieldCheck aria-hidden className="size-4" />}
+        label="Create password and log in"
+        busyLabel="Saving…"
+      />
     </form>
   )
 }

@@ -100,8 +100,8 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
         error={error}
       >
         <p>
-          <span className="font-medium text-foreground">{name}</span> stops taking new lines. Lines already done stay in the output and error files;
-          the lines not run are written to the error file as cancelled. This cannot be undone.
+          <span className="font-medium text-foreground">{name}</span> stops taking new lines. Lines already done stay in the output and error files; the lines
+          not run are written to the error file as cancelled. This cannot be undone.
         </p>
       </ConfirmDialog>
       <ConfirmDialog
@@ -115,8 +115,8 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
       >
         <p>
           Batchboard forgets <span className="font-medium text-foreground">{name}</span>
-          {batch.connectionKind === 'builtin' ? ' and the engine’s run state for it' : ''}. Its input, output and error files are not deleted: they
-          stay in Files.
+          {batch.connectionKind === 'builtin' ? ' and the engine’s run state for it' : ''}. Its input, output and error files are not deleted: they stay in
+          Files.
           {batch.connectionKind === 'builtin' ? '' : ` The batch on ${batch.connectionName} is not touched.`}
         </p>
         {batch.connectionKind === 'builtin' ? null : (
@@ -136,9 +136,9 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
         error={error}
       >
         <p>
-          The provider’s copies of the input, output and error files of <span className="font-medium text-foreground">{name}</span> are deleted
-          for good; scripts and other dashboards using them lose them. Batchboard’s local copies stay in Files. The provider keeps the batch
-          object itself (OpenAI has no way to delete one).
+          The provider’s copies of the input, output and error files of <span className="font-medium text-foreground">{name}</span> are deleted for good;
+          scripts and other dashboards using them lose them. Batchboard’s local copies stay in Files. The provider keeps the batch object itself (OpenAI has no
+          way to delete one).
         </p>
       </ConfirmDialog>
     </>

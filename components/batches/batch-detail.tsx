@@ -242,12 +242,13 @@ function Usage({ batch }: { batch: BatchDetail }) {
   return (
     <Card title="Usage and cost" id="usage-heading">
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1 border-b border-border px-4 py-3">
-        <p className={`text-lg font-semibold tabular-nums ${text.tone === 'warning' ? 'text-warning' : text.tone === 'muted' ? 'text-muted' : ''}`} aria-label="Cost">
+        <p
+          className={`text-lg font-semibold tabular-nums ${text.tone === 'warning' ? 'text-warning' : text.tone === 'muted' ? 'text-muted' : ''}`}
+          aria-label="Cost"
+        >
           {text.label}
         </p>
-        {cost.status === 'priced' && cost.basis === 'batch' ? (
-          <p className="text-sm text-success">Saved {formatCost(cost.standardCost - cost.cost)}</p>
-        ) : null}
+        {cost.status === 'priced' && cost.basis === 'batch' ? <p className="text-sm text-success">Saved {formatCost(cost.standardCost - cost.cost)}</p> : null}
         <p className="w-full text-xs text-muted">
           {text.detail}
           {cost.status === 'no_price' ? (
@@ -261,7 +262,9 @@ function Usage({ batch }: { batch: BatchDetail }) {
         </p>
       </div>
       {usage === null ? (
-        <p className="px-4 py-4 text-sm text-muted">{isTerminal(batch.status) ? 'The provider reported no token usage for this batch.' : 'Token usage appears as lines finish.'}</p>
+        <p className="px-4 py-4 text-sm text-muted">
+          {isTerminal(batch.status) ? 'The provider reported no token usage for this batch.' : 'Token usage appears as lines finish.'}
+        </p>
       ) : (
         <Facts
           items={[
@@ -280,7 +283,11 @@ function Usage({ batch }: { batch: BatchDetail }) {
 function ValidationErrors({ batch }: { batch: BatchDetail }) {
   const inputId = batch.inputFile.id
   return (
-    <Card title={`${formatNumber(batch.errors.length)} ${batch.errors.length === 1 ? 'error' : 'errors'}`} id="errors-heading" aside={<span className="text-xs text-muted">Line numbers open the input file at that line.</span>}>
+    <Card
+      title={`${formatNumber(batch.errors.length)} ${batch.errors.length === 1 ? 'error' : 'errors'}`}
+      id="errors-heading"
+      aside={<span className="text-xs text-muted">Line numbers open the input file at that line.</span>}
+    >
       <div className="overflow-x-auto">
         <table aria-label="Batch errors" className="w-full text-left text-sm">
           <thead className="border-b border-border text-xs text-muted uppercase">
@@ -350,7 +357,11 @@ function Files({ batch }: { batch: BatchDetail }) {
                     </Link>
                   ) : (
                     <span className="text-muted">
-                      {batch.connectionKind === 'builtin' ? 'Deleted from Batchboard' : isTerminal(batch.status) && label !== 'Input' && batch.nextSyncAt !== null ? 'Being copied from the provider…' : 'Only on the provider'}
+                      {batch.connectionKind === 'builtin'
+                        ? 'Deleted from Batchboard'
+                        : isTerminal(batch.status) && label !== 'Input' && batch.nextSyncAt !== null
+                          ? 'Being copied from the provider…'
+                          : 'Only on the provider'}
                     </span>
                   )}
                   <div className="flex items-center gap-1 text-xs text-muted">

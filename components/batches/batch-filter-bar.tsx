@@ -53,10 +53,28 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
         <label className="relative min-w-56 flex-1">
           <span className="sr-only">Search batches</span>
           <Search aria-hidden className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted" />
-          <Input type="search" value={search} onChange={(event) => setSearch(event.target.value)} placeholder="Batch id, description, metadata or file name" className="pl-8" />
+          <Input
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            placeholder="Batch id, description, metadata or file name"
+            className="pl-8"
+          />
         </label>
-        <FacetSelect label="Connection" all="All connections" value={filters.connectionId} options={facets?.connections} onChange={(connectionId) => onChange({ ...filters, connectionId })} />
-        <FacetSelect label="Endpoint" all="All endpoints" value={filters.endpoint} options={facets?.endpoints} onChange={(endpoint) => onChange({ ...filters, endpoint })} />
+        <FacetSelect
+          label="Connection"
+          all="All connections"
+          value={filters.connectionId}
+          options={facets?.connections}
+          onChange={(connectionId) => onChange({ ...filters, connectionId })}
+        />
+        <FacetSelect
+          label="Endpoint"
+          all="All endpoints"
+          value={filters.endpoint}
+          options={facets?.endpoints}
+          onChange={(endpoint) => onChange({ ...filters, endpoint })}
+        />
         <FacetSelect label="Model" all="All models" value={filters.model} options={facets?.models} onChange={(model) => onChange({ ...filters, model })} />
         {isFiltered(filters) ? (
           <Button variant="ghost" size="sm" onClick={() => onChange({ sort: filters.sort, order: filters.order })}>
@@ -74,7 +92,12 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
               key={status}
               className={`relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-2.5 py-1 text-xs has-focus-visible:ring-2 has-focus-visible:ring-accent/30 ${checked ? 'border-accent bg-accent/10 text-foreground' : 'border-border text-muted hover:bg-subtle'}`}
             >
-              <input type="checkbox" className="absolute inset-0 cursor-pointer appearance-none rounded-full" checked={checked} onChange={() => toggleStatus(status)} />
+              <input
+                type="checkbox"
+                className="absolute inset-0 cursor-pointer appearance-none rounded-full"
+                checked={checked}
+                onChange={() => toggleStatus(status)}
+              />
               {STATUS_LABELS[status] ?? status}
               <span className="tabular-nums opacity-70">{facet.count}</span>
             </label>
@@ -84,7 +107,10 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
         {[...selected]
           .filter((status) => !facets?.statuses.some((facet) => facet.value === status))
           .map((status) => (
-            <label key={status} className="relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-accent bg-accent/10 px-2.5 py-1 text-xs">
+            <label
+              key={status}
+              className="relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-accent bg-accent/10 px-2.5 py-1 text-xs"
+            >
               <input type="checkbox" className="absolute inset-0 cursor-pointer appearance-none rounded-full" checked onChange={() => toggleStatus(status)} />
               {STATUS_LABELS[status]} <span className="tabular-nums opacity-70">0</span>
             </label>
@@ -94,7 +120,13 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
   )
 }
 
-function FacetSelect(props: { label: string; all: string; value: string | undefined; options: FacetCount[] | undefined; onChange: (value: string | undefined) => void }) {
+function FacetSelect(props: {
+  label: string
+  all: string
+  value: string | undefined
+  options: FacetCount[] | undefined
+  onChange: (value: string | undefined) => void
+}) {
   const options = props.options ?? []
   // Keep a value from the URL selectable before (or without) its facet.
   const missing = props.value !== undefined && !options.some((option) => option.value === props.value)

@@ -46,15 +46,23 @@ export function BatchList() {
     const total = data.pages[0]?.total ?? batches.length
     if (batches.length === 0 && filtered) {
       body = (
-        <EmptyState icon={SearchX} title="No batch matches these filters" action={<Button variant="secondary" onClick={clear}>Clear filters</Button>}>
+        <EmptyState
+          icon={SearchX}
+          title="No batch matches these filters"
+          action={
+            <Button variant="secondary" onClick={clear}>
+              Clear filters
+            </Button>
+          }
+        >
           Try fewer statuses, another connection, or a shorter search.
         </EmptyState>
       )
     } else if (batches.length === 0) {
       body = (
         <EmptyState icon={Layers} title="No batches yet" action={<NewBatchButton />}>
-          Start one from a <code className="font-mono">.jsonl</code> file: it runs on the built-in engine out of the box, or on
-          OpenAI once you add a connection.
+          Start one from a <code className="font-mono">.jsonl</code> file: it runs on the built-in engine out of the box, or on OpenAI once you add a
+          connection.
         </EmptyState>
       )
     } else {
@@ -95,7 +103,11 @@ function SortHeader({ label, sort, filters, onSort }: { label: string; sort: Bat
   const Arrow = order === 'asc' ? ArrowUp : ArrowDown
   return (
     <th className="px-4 py-2.5 font-medium" aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-foreground" onClick={() => onSort({ ...filters, sort, order: next })}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 uppercase hover:text-foreground"
+        onClick={() => onSort({ ...filters, sort, order: next })}
+      >
         {label}
         {active ? <Arrow aria-hidden className="size-3" /> : null}
       </button>

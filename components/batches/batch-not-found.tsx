@@ -8,11 +8,20 @@ export function BatchNotFound({ batchId }: { batchId?: string }) {
       icon={SearchX}
       title="Batch not found"
       action={
-        <ButtonLink href="/" variant="secondary">Back to batches</ButtonLink>
+        <ButtonLink href="/" variant="secondary">
+          Back to batches
+        </ButtonLink>
       }
     >
-      There is no batch {batchId ? <>with the id <code className="font-mono">{batchId}</code></> : 'at this address'}. Its record may have been
-      deleted; the list shows every batch Batchboard knows.
+      There is no batch{' '}
+      {batchId ? (
+        <>
+          with the id <code className="font-mono">{batchId}</code>
+        </>
+      ) : (
+        'at this address'
+      )}
+      . Its record may have been deleted; the list shows every batch Batchboard knows.
     </EmptyState>
   )
 }

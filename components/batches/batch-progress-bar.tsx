@@ -8,7 +8,17 @@ const PHASE_LABELS = { waiting: 'Validating', running: 'Running', finalizing: 'F
  * Completed lines in green, failed in red, the rest grey. Finalizing and cancelling stripe the bar, so a batch whose
  * lines are all done but whose results are still being written does not look like a stuck 100 %.
  */
-export function BatchProgressBar({ status, counts, size = 'md', className }: { status: BatchStatus; counts: RequestCounts; size?: 'sm' | 'md'; className?: string }) {
+export function BatchProgressBar({
+  status,
+  counts,
+  size = 'md',
+  className,
+}: {
+  status: BatchStatus
+  counts: RequestCounts
+  size?: 'sm' | 'md'
+  className?: string
+}) {
   const parts = progressParts(status, counts)
   const done = counts.completed + counts.failed
   const label = `${formatNumber(counts.completed)} completed, ${formatNumber(counts.failed)} failed of ${formatNumber(counts.total)}${PHASE_LABELS[parts.phase] ? ` · ${PHASE_LABELS[parts.phase]}` : ''}`

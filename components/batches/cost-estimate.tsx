@@ -34,7 +34,11 @@ export function CostEstimate({ file, connectionKind }: { file: FileDetail | unde
   if (estimate.status === 'no_price') {
     return (
       <Note label="No price" tone="text-warning">
-        No price for model {estimate.model ?? '(none)'}: <Link href="/settings#prices" className="text-accent hover:underline">add one in Settings</Link>.
+        No price for model {estimate.model ?? '(none)'}:{' '}
+        <Link href="/settings#prices" className="text-accent hover:underline">
+          add one in Settings
+        </Link>
+        .
       </Note>
     )
   }
@@ -50,7 +54,10 @@ export function CostEstimate({ file, connectionKind }: { file: FileDetail | unde
     <Note label={`≈ ${formatCost(estimate.inputCost)} – ${formatCost(upTo)}`}>
       {formatCost(estimate.inputCost)} input (≈ {formatCompact(file.estimatedInputTokens ?? 0)} tokens) + {output}
       {estimate.uncappedLines > 0 ? `; ${estimate.uncappedLines} lines set no max_tokens and are not bounded` : ''}. At {estimate.priceModel}{' '}
-      {estimate.basis === 'batch' ? `batch prices (${formatCost(estimate.standardCost)} as ordinary requests)` : 'standard prices: the engine sends ordinary requests upstream'}.
+      {estimate.basis === 'batch'
+        ? `batch prices (${formatCost(estimate.standardCost)} as ordinary requests)`
+        : 'standard prices: the engine sends ordinary requests upstream'}
+      .
     </Note>
   )
 }

@@ -117,7 +117,14 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
     if (invalid || !usable) return
     setServerError(null)
     create.mutate(
-      { fileId, connectionId, completionWindow, description: description.trim(), metadata: pairs, ...(keepResults ? { outputExpiresAfterSeconds: Number(keepResults) } : {}) },
+      {
+        fileId,
+        connectionId,
+        completionWindow,
+        description: description.trim(),
+        metadata: pairs,
+        ...(keepResults ? { outputExpiresAfterSeconds: Number(keepResults) } : {}),
+      },
       {
         onSuccess: ({ id }) => {
           toast.success('Batch created', { description: `${id} is validating on ${connection?.name ?? 'the built-in engine'}.` })
@@ -167,7 +174,14 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
               />
             )}
           </Field>
-          <Field label="Completion window" hint={connection?.kind === 'openai' ? 'OpenAI accepts only 24h; other providers have their own rules.' : 'Lines not done in time end as expired. OpenAI uses 24h.'}>
+          <Field
+            label="Completion window"
+            hint={
+              connection?.kind === 'openai'
+                ? 'OpenAI accepts only 24h; other providers have their own rules.'
+                : 'Lines not done in time end as expired. OpenAI uses 24h.'
+            }
+          >
             {(id) => (
               <select
                 id={id}
@@ -183,9 +197,17 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
               </select>
             )}
           </Field>
-          <Field label="Keep results for" hint="How long the output and error files stay available (OpenAI's output_expires_after). Batchboard keeps its own copy either way.">
+          <Field
+            label="Keep results for"
+            hint="How long the output and error files stay available (OpenAI's output_expires_after). Batchboard keeps its own copy either way."
+          >
             {(id) => (
-              <select id={id} value={keepResults} onChange={(event) => setKeepResults(event.target.value)} className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm">
+              <select
+                id={id}
+                value={keepResults}
+                onChange={(event) => setKeepResults(event.target.value)}
+                className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm"
+              >
                 {KEEP_RESULTS.map(({ label, seconds }) => (
                   <option key={label} value={seconds}>
                     {label}
@@ -218,7 +240,14 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
           )}
         </Field>
 
-        <MetadataEditor rows={rows} errors={errors} used={used} onChange={updateRow} onAdd={addRow} onRemove={(id) => setRows((current) => current.filter((row) => row.id !== id))} />
+        <MetadataEditor
+          rows={rows}
+          errors={errors}
+          used={used}
+          onChange={updateRow}
+          onAdd={addRow}
+          onRemove={(id) => setRows((current) => current.filter((row) => row.id !== id))}
+        />
       </section>
 
       <section aria-labelledby="summary-heading" className="rounded-xl border border-border bg-surface">
@@ -335,7 +364,9 @@ function ConnectionPicker({
                 <span className="min-w-0">
                   <span className="block font-medium">{connection.name}</span>
                   <span className="block truncate text-xs text-muted">
-                    {connection.kind === 'builtin' ? 'Runs here, against your upstreams or the simulator' : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
+                    {connection.kind === 'builtin'
+                      ? 'Runs here, against your upstreams or the simulator'
+                      : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
                   </span>
                 </span>
               </label>

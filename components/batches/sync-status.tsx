@@ -40,7 +40,8 @@ export function SyncStatus({ batch }: { batch: BatchDetail }) {
         size="sm"
         onClick={() =>
           refresh.mutate(undefined, {
-            onSuccess: (fresh) => (fresh.syncError ? toast.error('Refresh failed', { description: fresh.syncError }) : toast.success('Refreshed from the provider')),
+            onSuccess: (fresh) =>
+              fresh.syncError ? toast.error('Refresh failed', { description: fresh.syncError }) : toast.success('Refreshed from the provider'),
             onError: (error) => toast.error('Refresh failed', { description: error.message }),
           })
         }

@@ -35,8 +35,8 @@ export function BuiltinEngine() {
       <div className="space-y-4">
         {data.upstreams.length === 0 ? (
           <EmptyState icon={Server} title="No upstreams yet" action={addButton}>
-            Every model goes to the simulator until you add one: Ollama, vLLM, llama.cpp, LM Studio, or any server with an
-            OpenAI-compatible /v1/chat/completions. Upstreams can also be set with BATCHBOARD_UPSTREAMS.
+            Every model goes to the simulator until you add one: Ollama, vLLM, llama.cpp, LM Studio, or any server with an OpenAI-compatible
+            /v1/chat/completions. Upstreams can also be set with BATCHBOARD_UPSTREAMS.
           </EmptyState>
         ) : null}
         <ul className="grid gap-3 lg:grid-cols-2">
@@ -60,9 +60,7 @@ export function BuiltinEngine() {
         </div>
         {body}
       </section>
-      {editing ? (
-        <UpstreamDialog key={editing.key} open onOpenChange={(next) => (next ? undefined : setEditing(null))} upstream={editing.upstream} />
-      ) : null}
+      {editing ? <UpstreamDialog key={editing.key} open onOpenChange={(next) => (next ? undefined : setEditing(null))} upstream={editing.upstream} /> : null}
     </div>
   )
 }

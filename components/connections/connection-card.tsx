@@ -11,7 +11,12 @@ import { CardHeading, SettingRow } from './card-parts'
 
 function TestOutcome({ result }: { result: ConnectionTestResult }) {
   if (result.ok) {
-    const seen = result.batchesSeen === 0 ? 'no batches yet' : result.hasMore ? 'batches listed' : `${formatNumber(result.batchesSeen)} ${result.batchesSeen === 1 ? 'batch' : 'batches'} listed`
+    const seen =
+      result.batchesSeen === 0
+        ? 'no batches yet'
+        : result.hasMore
+          ? 'batches listed'
+          : `${formatNumber(result.batchesSeen)} ${result.batchesSeen === 1 ? 'batch' : 'batches'} listed`
     return (
       <div role="status" className="flex items-start gap-2 rounded-lg border border-success/40 bg-success/5 p-3 text-sm">
         <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" />
@@ -44,10 +49,20 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
             <span className="text-muted">None</span>
           )}
         </SettingRow>
-        {connection.organization ? <SettingRow label="Organization"><span className="font-mono text-xs break-all">{connection.organization}</span></SettingRow> : null}
-        {connection.project ? <SettingRow label="Project"><span className="font-mono text-xs break-all">{connection.project}</span></SettingRow> : null}
+        {connection.organization ? (
+          <SettingRow label="Organization">
+            <span className="font-mono text-xs break-all">{connection.organization}</span>
+          </SettingRow>
+        ) : null}
+        {connection.project ? (
+          <SettingRow label="Project">
+            <span className="font-mono text-xs break-all">{connection.project}</span>
+          </SettingRow>
+        ) : null}
         <SettingRow label="Batches">{formatNumber(connection.batchCount)}</SettingRow>
-        <SettingRow label="Webhooks">{connection.webhookSecretSet ? 'Signing secret stored' : <span className="text-muted">Not set (polling only)</span>}</SettingRow>
+        <SettingRow label="Webhooks">
+          {connection.webhookSecretSet ? 'Signing secret stored' : <span className="text-muted">Not set (polling only)</span>}
+        </SettingRow>
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by OPENAI_API_KEY; change it there and restart.</p> : null}
       <CardActions
@@ -60,7 +75,12 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
         testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
-        deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(connection.id, { onSuccess: done }) }}
+        deletion={{
+          pending: remove.isPending,
+          error: remove.error?.message,
+          reset: remove.reset,
+          run: (done) => remove.mutate(connection.id, { onSuccess: done }),
+        }}
       >
         Its stored key is deleted with it. Nothing changes on the provider: its batches and files stay there.
       </CardActions>

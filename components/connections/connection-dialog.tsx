@@ -10,7 +10,16 @@ import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 
-type FormState = { name: string; baseUrl: string; apiKey: string; removeKey: boolean; organization: string; project: string; webhookSecret: string; removeWebhookSecret: boolean }
+type FormState = {
+  name: string
+  baseUrl: string
+  apiKey: string
+  removeKey: boolean
+  organization: string
+  project: string
+  webhookSecret: string
+  removeWebhookSecret: boolean
+}
 
 type Field = 'name' | 'baseUrl' | 'apiKey' | 'organization' | 'project' | 'webhookSecret'
 type FieldErrors = Partial<Record<Field, string>>
@@ -42,8 +51,7 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
   }
 }
 
-const validate = (form: FormState, connection: ConnectionSummary | null): FieldErrors =>
-  zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
+const validate = (form: FormState, connection: ConnectionSummary | null): FieldErrors => zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
 
 type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
 
@@ -64,7 +72,11 @@ export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionD
 
 function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, bind } = useValidatedForm(() => initialState(connection), FIELDS, (values) => validate(values, connection))
+  const { form, fields, update, bind } = useValidatedForm(
+    () => initialState(connection),
+    FIELDS,
+    (values) => validate(values, connection),
+  )
   const save = useSaveConnection()
 
   const onSubmit = (event: FormEvent) => {
@@ -82,13 +94,7 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
   const keyHint = connection?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
-      <TextField
-        id={`${id}-name`}
-        label="Name"
-        {...bind('name')}
-        placeholder="OpenAI production"
-        autoComplete="off"
-      />
+      <TextField id={`${id}-name`} label="Name" {...bind('name')} placeholder="OpenAI production" autoComplete="off" />
       <TextField
         id={`${id}-base-url`}
         label="Base URL"

@@ -59,8 +59,8 @@ export function ConnectionList() {
         </div>
         {remote.length === 0 ? (
           <EmptyState icon={Plug} title="No OpenAI connections yet" action={addButton}>
-            Add one for OpenAI or any server with OpenAI&apos;s /v1/files and /v1/batches (Azure OpenAI, Groq, a LiteLLM proxy, another
-            Batchboard), or set OPENAI_API_KEY and restart. Until then, batches run on the built-in engine.
+            Add one for OpenAI or any server with OpenAI&apos;s /v1/files and /v1/batches (Azure OpenAI, Groq, a LiteLLM proxy, another Batchboard), or set
+            OPENAI_API_KEY and restart. Until then, batches run on the built-in engine.
           </EmptyState>
         ) : (
           <ul className="grid gap-3 lg:grid-cols-2">

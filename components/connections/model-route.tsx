@@ -52,7 +52,14 @@ export function ModelRouteCheck() {
       </h2>
       <p className="mt-1 text-sm text-muted">A line&apos;s model picks its upstream: an exact name beats a pattern, a longer pattern beats a shorter one.</p>
       <form onSubmit={onSubmit} className="mt-3 flex gap-2">
-        <Input aria-label="Model" placeholder="e.g. llama3.1:8b or sim-chat" value={text} onChange={(event) => setText(event.target.value)} className="max-w-sm" autoComplete="off" />
+        <Input
+          aria-label="Model"
+          placeholder="e.g. llama3.1:8b or sim-chat"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          className="max-w-sm"
+          autoComplete="off"
+        />
         <Button type="submit" variant="secondary" disabled={text.trim() === ''}>
           Route
         </Button>

@@ -16,8 +16,8 @@ export function SimulatorCard({ simulator }: { simulator: EngineUpstreams['simul
         <span className="ml-auto shrink-0 rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">Built in</span>
       </div>
       <p className="mt-2 text-sm text-muted">
-        Answers chat completions, completions, responses, embeddings and moderations with made-up, deterministic text and token counts, so a
-        batch can run with no model and no key. Every answer is marked as simulated.
+        Answers chat completions, completions, responses, embeddings and moderations with made-up, deterministic text and token counts, so a batch can run with
+        no model and no key. Every answer is marked as simulated.
       </p>
       <p className="mt-2 text-sm">
         <span className="font-mono text-xs">sim-*</span> models always go here; while no other upstream is configured, every model does.

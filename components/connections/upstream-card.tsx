@@ -21,7 +21,6 @@ export function PatternList({ patterns }: { patterns: string[] }) {
   )
 }
 
-
 function TestOutcome({ result }: { result: UpstreamTestResult }) {
   if (result.ok) {
     return (
@@ -31,7 +30,12 @@ function TestOutcome({ result }: { result: UpstreamTestResult }) {
           <p className="font-medium">
             Answered in {formatNumber(result.latencyMs)} ms with {formatNumber(result.models.length)} {result.models.length === 1 ? 'model' : 'models'}
           </p>
-          {result.models.length > 0 ? <p className="mt-0.5 font-mono text-xs break-all text-muted">{result.models.slice(0, 30).join(', ')}{result.models.length > 30 ? ', …' : ''}</p> : null}
+          {result.models.length > 0 ? (
+            <p className="mt-0.5 font-mono text-xs break-all text-muted">
+              {result.models.slice(0, 30).join(', ')}
+              {result.models.length > 30 ? ', …' : ''}
+            </p>
+          ) : null}
         </div>
       </div>
     )
@@ -65,7 +69,11 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
           )}
         </SettingRow>
         <SettingRow label="Extra headers">
-          {upstream.headerNames.length > 0 ? <span className="font-mono text-xs break-all">{upstream.headerNames.join(', ')}</span> : <span className="text-muted">None</span>}
+          {upstream.headerNames.length > 0 ? (
+            <span className="font-mono text-xs break-all">{upstream.headerNames.join(', ')}</span>
+          ) : (
+            <span className="text-muted">None</span>
+          )}
         </SettingRow>
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by BATCHBOARD_UPSTREAMS; change it there.</p> : null}
@@ -79,10 +87,14 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
         testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
-        deletion={{ pending: remove.isPending, error: remove.error?.message, reset: remove.reset, run: (done) => remove.mutate(upstream.id, { onSuccess: done }) }}
+        deletion={{
+          pending: remove.isPending,
+          error: remove.error?.message,
+          reset: remove.reset,
+          run: (done) => remove.mutate(upstream.id, { onSuccess: done }),
+        }}
       >
-        Its key and headers are deleted with it. Models that only it serves have nowhere to go: lines that use them fail until
-        another upstream serves them.
+        Its key and headers are deleted with it. Models that only it serves have nowhere to go: lines that use them fail until another upstream serves them.
       </CardActions>
     </li>
   )

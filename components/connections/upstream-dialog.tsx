@@ -100,10 +100,15 @@ export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogP
 
 function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, touch, bind } = useValidatedForm(() => initialState(upstream), FIELDS, (values) => validate(values, upstream))
+  const { form, fields, update, touch, bind } = useValidatedForm(
+    () => initialState(upstream),
+    FIELDS,
+    (values) => validate(values, upstream),
+  )
   const save = useSaveUpstream()
   const { shown } = fields
-  const updateHeader = (key: number, change: Partial<HeaderRow>) => update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
+  const updateHeader = (key: number, change: Partial<HeaderRow>) =>
+    update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
@@ -121,13 +126,7 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField
-          id={`${id}-name`}
-          label="Name"
-          {...bind('name')}
-          placeholder="ollama"
-          autoComplete="off"
-        />
+        <TextField id={`${id}-name`} label="Name" {...bind('name')} placeholder="ollama" autoComplete="off" />
         <TextField
           id={`${id}-base-url`}
           label="Base URL"
@@ -221,7 +220,12 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           </ul>
         ) : null}
         {shown('headers') ? <p className="text-xs text-danger">{shown('headers')}</p> : null}
-        <Button type="button" variant="secondary" size="sm" onClick={() => update({ headers: [...form.headers, { key: nextRowKey++, name: '', value: '', stored: false }] })}>
+        <Button
+          type="button"
+          variant="secondary"
+          size="sm"
+          onClick={() => update({ headers: [...form.headers, { key: nextRowKey++, name: '', value: '', stored: false }] })}
+        >
           <Plus aria-hidden className="size-3.5" />
           Add header
         </Button>

@@ -5,6 +5,4 @@ import type { ValidationReport } from '@/lib/jsonl'
 export type CheckRequest = { type: 'check'; file: Blob }
 
 export type CheckMessage =
-  | { type: 'progress'; bytes: number; lines: number }
-  | { type: 'done'; report: ValidationReport; sha256: string }
-  | { type: 'failed'; message: string }
+  { type: 'progress'; bytes: number; lines: number } | { type: 'done'; report: ValidationReport; sha256: string } | { type: 'failed'; message: string }

@@ -3,7 +3,19 @@ import { ProgressBar } from '@/components/ui/progress-bar'
 import { formatNumber } from '@/lib/format'
 import { describeTransfer, formatPercent } from './file-format'
 
-export function CheckProgress({ bytes, total, lines, bytesPerSecond, onCancel }: { bytes: number; total: number; lines: number; bytesPerSecond: number | null; onCancel: () => void }) {
+export function CheckProgress({
+  bytes,
+  total,
+  lines,
+  bytesPerSecond,
+  onCancel,
+}: {
+  bytes: number
+  total: number
+  lines: number
+  bytesPerSecond: number | null
+  onCancel: () => void
+}) {
   const fraction = total > 0 ? bytes / total : 0
   return (
     <div className="space-y-2.5 px-4 py-4">

@@ -23,7 +23,9 @@ export function CheckSummary({
           <CircleCheck aria-hidden className="mt-0.5 size-5 shrink-0 text-success" />
           <div>
             <h2 className="text-base font-semibold">{readyTitle}</h2>
-            <p className="text-sm text-muted">No problems found in {report.facts.requestCount === 1 ? '1 request' : `${formatNumber(report.facts.requestCount)} requests`}.</p>
+            <p className="text-sm text-muted">
+              No problems found in {report.facts.requestCount === 1 ? '1 request' : `${formatNumber(report.facts.requestCount)} requests`}.
+            </p>
           </div>
         </div>
       ) : (
@@ -56,7 +58,15 @@ function FileFacts({ facts }: { facts: ValidationReport['facts'] }) {
     facts.endpoint === '/v1/embeddings'
       ? { label: 'Embedding inputs', value: formatNumber(facts.embeddingInputCount) }
       : { label: 'Images', value: formatNumber(facts.imageInputCount) },
-    ...(isGenerationEndpoint(facts.endpoint) ? [{ label: 'max_tokens', value: describeMaxTokens(facts.maxTokens), title: 'The output cap each request sets (max_tokens, max_completion_tokens or max_output_tokens)' }] : []),
+    ...(isGenerationEndpoint(facts.endpoint)
+      ? [
+          {
+            label: 'max_tokens',
+            value: describeMaxTokens(facts.maxTokens),
+            title: 'The output cap each request sets (max_tokens, max_completion_tokens or max_output_tokens)',
+          },
+        ]
+      : []),
     { label: 'Size', value: `${formatBytes(facts.bytes)} · ${formatNumber(facts.lines)} lines` },
   ]
   return (

@@ -54,7 +54,9 @@ export function DropZone({ onFiles, onBrowse, hint, label }: { onFiles: (files: 
         dragging && 'border-accent bg-accent/5 hover:bg-accent/5',
       )}
     >
-      <span className={cn('flex size-12 items-center justify-center rounded-full bg-subtle text-muted transition-colors', dragging && 'bg-accent/15 text-accent')}>
+      <span
+        className={cn('flex size-12 items-center justify-center rounded-full bg-subtle text-muted transition-colors', dragging && 'bg-accent/15 text-accent')}
+      >
         <FileUp aria-hidden className="size-6" />
       </span>
       <span className="mt-4 text-sm font-medium">

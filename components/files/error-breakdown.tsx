@@ -43,7 +43,8 @@ export function ErrorBreakdown({ filename, report }: { filename: string; report:
 
       {report.truncatedErrors ? (
         <p className="text-xs text-muted">
-          Showing the first {formatNumber(report.errors.length)} of {countErrors(report.errorCount)}; the counts above include all of them. Fix these and check the file again to see the rest.
+          Showing the first {formatNumber(report.errors.length)} of {countErrors(report.errorCount)}; the counts above include all of them. Fix these and check
+          the file again to see the rest.
         </p>
       ) : null}
 

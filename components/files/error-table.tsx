@@ -27,10 +27,18 @@ export function ErrorTable({ errors }: { errors: readonly BatchFileError[] }) {
       <div role="table" aria-label="Errors by line" aria-rowcount={errors.length + 1} className="text-sm">
         <div role="rowgroup" className="hidden border-b border-border bg-subtle/60 text-xs text-muted uppercase md:block">
           <div role="row" aria-rowindex={1} className={`grid ${WIDE_COLUMNS} px-4 py-2`}>
-            <div role="columnheader" className="font-medium">Line</div>
-            <div role="columnheader" className="font-medium">Code</div>
-            <div role="columnheader" className="font-medium">Field</div>
-            <div role="columnheader" className="font-medium">Message</div>
+            <div role="columnheader" className="font-medium">
+              Line
+            </div>
+            <div role="columnheader" className="font-medium">
+              Code
+            </div>
+            <div role="columnheader" className="font-medium">
+              Field
+            </div>
+            <div role="columnheader" className="font-medium">
+              Message
+            </div>
           </div>
         </div>
         <div

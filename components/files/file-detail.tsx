@@ -30,7 +30,9 @@ export function FileDetailView({ fileId }: { fileId: string }) {
           icon={FileQuestion}
           title="File not found"
           action={
-            <ButtonLink href="/files" variant="secondary">Back to Files</ButtonLink>
+            <ButtonLink href="/files" variant="secondary">
+              Back to Files
+            </ButtonLink>
           }
         >
           There is no file with the id <code className="font-mono">{fileId}</code>. It may have been deleted.
@@ -81,7 +83,9 @@ export function FileDetailView({ fileId }: { fileId: string }) {
       {file.stored ? (
         <FilePreview fileId={file.id} lineCount={file.lineCount} />
       ) : (
-        <p className="rounded-xl border border-border bg-surface px-4 py-3 text-sm text-muted">Only the provider has this file&apos;s bytes; Batchboard has no copy to preview or download yet.</p>
+        <p className="rounded-xl border border-border bg-surface px-4 py-3 text-sm text-muted">
+          Only the provider has this file&apos;s bytes; Batchboard has no copy to preview or download yet.
+        </p>
       )}
       <DeleteFileDialog file={file} open={deleting} onOpenChange={setDeleting} onDeleted={() => router.push('/files')} />
     </div>
@@ -97,7 +101,16 @@ function FileFacts({ file }: { file: FileDetail }) {
     { label: 'Size', value: formatBytes(file.bytes) },
     { label: 'Created', value: <span title={formatDateTime(file.createdAt)}>{formatRelative(file.createdAt)}</span> },
     { label: 'File id', value: <code className="font-mono text-xs">{file.id}</code> },
-    { label: 'SHA-256', value: file.sha256 ? <code title={file.sha256} className="font-mono text-xs">{file.sha256.slice(0, 16)}…</code> : '—' },
+    {
+      label: 'SHA-256',
+      value: file.sha256 ? (
+        <code title={file.sha256} className="font-mono text-xs">
+          {file.sha256.slice(0, 16)}…
+        </code>
+      ) : (
+        '—'
+      ),
+    },
   ]
   return (
     <dl className="grid grid-cols-2 gap-x-6 gap-y-4 rounded-xl border border-border bg-surface px-4 py-4 text-sm sm:grid-cols-4">
@@ -127,7 +140,9 @@ function BatchesUsing({ batches }: { batches: FileDetail['batches'] }) {
                 <div className="truncate font-medium">{batch.description ?? batch.id}</div>
                 {batch.description ? <div className="font-mono text-xs text-muted">{batch.id}</div> : null}
               </div>
-              <span className="rounded-full bg-subtle px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-border ring-inset">{STATUS_LABELS[batch.status]}</span>
+              <span className="rounded-full bg-subtle px-2 py-0.5 text-xs font-medium text-muted ring-1 ring-border ring-inset">
+                {STATUS_LABELS[batch.status]}
+              </span>
               <span className="text-xs text-muted" title={formatDateTime(batch.createdAt)}>
                 {formatRelative(batch.createdAt)}
               </span>

@@ -32,8 +32,8 @@ export function FileList() {
           </ButtonLink>
         }
       >
-        Upload a batch file on the New batch page: it is checked in your browser, then kept here for your batches. Output and error files that
-        batches produce appear here too.
+        Upload a batch file on the New batch page: it is checked in your browser, then kept here for your batches. Output and error files that batches produce
+        appear here too.
       </EmptyState>
     )
   }
@@ -93,7 +93,9 @@ export function FileList() {
       </div>
       <div className="flex items-center justify-between gap-4 text-xs text-muted">
         <span>
-          {files.length === total ? `${formatNumber(total)} ${total === 1 ? 'file' : 'files'}` : `Showing ${formatNumber(files.length)} of ${formatNumber(total)} files`}
+          {files.length === total
+            ? `${formatNumber(total)} ${total === 1 ? 'file' : 'files'}`
+            : `Showing ${formatNumber(files.length)} of ${formatNumber(total)} files`}
         </span>
         {hasNextPage ? (
           <Button variant="secondary" size="sm" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>

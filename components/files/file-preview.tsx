@@ -69,7 +69,11 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
         <p className="p-4 text-sm text-muted">The file is empty.</p>
       ) : (
         // Scrolls on its own so twenty formatted requests do not push the rest of the page away; focusable for the keyboard.
-        <ol tabIndex={0} aria-label="Lines of the file" className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
+        <ol
+          tabIndex={0}
+          aria-label="Lines of the file"
+          className="max-h-[36rem] divide-y divide-border overflow-y-auto rounded-b-xl focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset"
+        >
           {data.lines.map(({ line: number, text }) => (
             <li
               key={number}

@@ -122,8 +122,8 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
         </h2>
         <p className="mt-1 text-sm text-muted">
           A <code className="font-mono">.jsonl</code> file with one request per line, each with a <code className="font-mono">custom_id</code>,{' '}
-          <code className="font-mono">method</code>, <code className="font-mono">url</code> and <code className="font-mono">body</code>, as in
-          OpenAI&apos;s Batch API.
+          <code className="font-mono">method</code>, <code className="font-mono">url</code> and <code className="font-mono">body</code>, as in OpenAI&apos;s
+          Batch API.
         </p>
       </div>
       {check.status === 'idle' ? (
@@ -153,7 +153,13 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
             <>
               <CheckSummary report={check.report} />
               {check.report.ok ? (
-                <UploadPanel state={upload.state} bytes={check.file.size} onUpload={() => void uploadChecked()} onCancel={upload.cancel} onRetry={() => void upload.retry().then(keepUploaded)} />
+                <UploadPanel
+                  state={upload.state}
+                  bytes={check.file.size}
+                  onUpload={() => void uploadChecked()}
+                  onCancel={upload.cancel}
+                  onRetry={() => void upload.retry().then(keepUploaded)}
+                />
               ) : (
                 <ErrorBreakdown filename={check.file.name} report={check.report} />
               )}
@@ -168,7 +174,17 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
 }
 
 /** The card for a file being checked or checked: its name, and a drop target for the next one. */
-function CheckedFile({ check, onFiles, onBrowse, children }: { check: Exclude<FileCheck, { status: 'idle' }>; onFiles: (files: File[]) => void; onBrowse: () => void; children: ReactNode }) {
+function CheckedFile({
+  check,
+  onFiles,
+  onBrowse,
+  children,
+}: {
+  check: Exclude<FileCheck, { status: 'idle' }>
+  onFiles: (files: File[]) => void
+  onBrowse: () => void
+  children: ReactNode
+}) {
   const { dragging, dropHandlers } = useFileDrop(onFiles)
   return (
     <div {...dropHandlers} className={cn('rounded-xl border border-border bg-surface transition-colors', dragging && 'border-accent ring-2 ring-accent/30')}>

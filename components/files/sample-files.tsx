@@ -37,7 +37,14 @@ export function SampleFiles({ onFile }: { onFile: (file: File) => void }) {
         No file at hand? Try a sample:
       </span>
       {SAMPLE_FILES.map((sample) => (
-        <Button key={sample.name} variant="secondary" size="sm" title={sample.description} disabled={loading !== null} onClick={() => void trySample(sample.name)}>
+        <Button
+          key={sample.name}
+          variant="secondary"
+          size="sm"
+          title={sample.description}
+          disabled={loading !== null}
+          onClick={() => void trySample(sample.name)}
+        >
           {sample.label}
         </Button>
       ))}

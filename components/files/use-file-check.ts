@@ -36,7 +36,12 @@ export function useFileCheck() {
         head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer())
       } catch {
         // The browser lost access to the file: it was moved, deleted or is still being written.
-        if (latest.current === id) setCheck({ status: 'crashed', file, message: 'The browser could not read this file. Check that it still exists and is not open in another program, then choose it again.' })
+        if (latest.current === id)
+          setCheck({
+            status: 'crashed',
+            file,
+            message: 'The browser could not read this file. Check that it still exists and is not open in another program, then choose it again.',
+          })
         return
       }
       if (latest.current !== id) return
@@ -57,7 +62,11 @@ export function useFileCheck() {
           setCheck({ status: 'reading', file, bytes: message.bytes, lines: message.lines, bytesPerSecond: seconds > 0 ? message.bytes / seconds : null })
         } else {
           stop()
-          setCheck(message.type === 'done' ? { status: 'checked', file, report: message.report, sha256: message.sha256 } : { status: 'crashed', file, message: message.message })
+          setCheck(
+            message.type === 'done'
+              ? { status: 'checked', file, report: message.report, sha256: message.sha256 }
+              : { status: 'crashed', file, message: message.message },
+          )
         }
       })
       run.addEventListener('error', (event) => {

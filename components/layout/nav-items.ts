@@ -15,7 +15,9 @@ export const NAV_ITEMS: NavItem[] = [
 /** The nav item a path belongs to: the longest matching prefix, so /batches/new is not "Batches". */
 export function activeNavHref(pathname: string): string | undefined {
   const matches = NAV_ITEMS.filter(({ href }) =>
-    href === '/' ? pathname === '/' || (pathname.startsWith('/batches/') && !pathname.startsWith('/batches/new')) : pathname === href || pathname.startsWith(`${href}/`),
+    href === '/'
+      ? pathname === '/' || (pathname.startsWith('/batches/') && !pathname.startsWith('/batches/new'))
+      : pathname === href || pathname.startsWith(`${href}/`),
   )
   return matches.sort((a, b) => b.href.length - a.href.length)[0]?.href
 }

@@ -16,7 +16,11 @@ const subscribe = () => () => {}
 export function ThemeToggle() {
   const { theme, setTheme } = useTheme()
   // The stored theme is only known in the browser; render neutral on the server to avoid a mismatch.
-  const mounted = useSyncExternalStore(subscribe, () => true, () => false)
+  const mounted = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  )
   return (
     <div role="radiogroup" aria-label="Colour theme" className="flex rounded-lg border border-border bg-subtle p-0.5">
       {THEMES.map(({ value, label, icon: Icon }) => {

@@ -38,7 +38,11 @@ function JsonBlock({ title, text, empty }: { title: string; text: string | null;
         <h3 className="text-sm font-semibold">{title}</h3>
         {text ? <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} variant="ghost" /> : null}
       </div>
-      {text ? <pre className="max-h-72 overflow-auto rounded-md bg-subtle p-3 font-mono text-xs leading-5 whitespace-pre-wrap break-all">{text}</pre> : <p className="text-sm text-muted">{empty}</p>}
+      {text ? (
+        <pre className="max-h-72 overflow-auto rounded-md bg-subtle p-3 font-mono text-xs leading-5 whitespace-pre-wrap break-all">{text}</pre>
+      ) : (
+        <p className="text-sm text-muted">{empty}</p>
+      )}
     </section>
   )
 }
@@ -54,7 +58,9 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
       open={row !== null}
       onOpenChange={(open) => (open ? undefined : onClose())}
       title={row?.customId ?? ''}
-      description={row ? `Line ${row.line ?? '—'}${row.sourceBatchId && row.sourceBatchId !== batchId ? ` · result from retry ${row.sourceBatchId}` : ''}` : undefined}
+      description={
+        row ? `Line ${row.line ?? '—'}${row.sourceBatchId && row.sourceBatchId !== batchId ? ` · result from retry ${row.sourceBatchId}` : ''}` : undefined
+      }
       className="max-w-3xl"
     >
       {row ? (
@@ -101,7 +107,11 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
                 </section>
               ) : null}
               <JsonBlock title="Input line" text={pretty(data.inputLine)} empty="The input file is no longer in Batchboard." />
-              <JsonBlock title="Output line" text={pretty(data.resultLine)} empty={row.status === 'missing' ? 'No output or error line came back for this request.' : 'The result file is no longer in Batchboard.'} />
+              <JsonBlock
+                title="Output line"
+                text={pretty(data.resultLine)}
+                empty={row.status === 'missing' ? 'No output or error line came back for this request.' : 'The result file is no longer in Batchboard.'}
+              />
             </>
           )}
         </div>

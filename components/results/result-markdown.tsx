@@ -24,7 +24,13 @@ export function ResultMarkdown({ text }: { text: string }) {
         remarkPlugins={[htmlAsText]}
         disallowedElements={['img']}
         unwrapDisallowed
-        components={{ a: ({ href, children }) => <a href={href} target="_blank" rel="noopener noreferrer nofollow">{children}</a> }}
+        components={{
+          a: ({ href, children }) => (
+            <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+              {children}
+            </a>
+          ),
+        }}
       >
         {text}
       </ReactMarkdown>

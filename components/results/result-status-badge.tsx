@@ -11,7 +11,10 @@ const TONES: Record<ResultStatus, string> = {
 
 export function ResultStatusBadge({ status }: { status: ResultStatus }) {
   return (
-    <span data-status={status} className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', TONES[status])}>
+    <span
+      data-status={status}
+      className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', TONES[status])}
+    >
       {RESULT_STATUS_LABELS[status]}
     </span>
   )

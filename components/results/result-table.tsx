@@ -36,7 +36,12 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
     column.accessor('customId', {
       header: 'custom_id',
       cell: (info) => (
-        <button type="button" onClick={() => onOpen(info.row.index)} className="truncate text-left font-mono text-xs text-accent hover:underline" aria-label={`Open ${info.getValue()}`}>
+        <button
+          type="button"
+          onClick={() => onOpen(info.row.index)}
+          className="truncate text-left font-mono text-xs text-accent hover:underline"
+          aria-label={`Open ${info.getValue()}`}
+        >
           {info.getValue()}
         </button>
       ),
@@ -48,7 +53,14 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
           {Array.from({ length: Math.min(info.row.original.imageCount, 2) }, (_, n) => (
             // Thumbnails of the request's own images; plain <img> (next/image would proxy data the user owns).
             // eslint-disable-next-line @next/next/no-img-element
-            <img key={n} src={imageSrc(batchId, info.row.original.customId, n)} alt={`Image ${n + 1} of ${info.row.original.customId}`} referrerPolicy="no-referrer" loading="lazy" className="size-10 shrink-0 rounded border border-border object-cover" />
+            <img
+              key={n}
+              src={imageSrc(batchId, info.row.original.customId, n)}
+              alt={`Image ${n + 1} of ${info.row.original.customId}`}
+              referrerPolicy="no-referrer"
+              loading="lazy"
+              className="size-10 shrink-0 rounded border border-border object-cover"
+            />
           ))}
           <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">—</span>}</span>
         </div>
@@ -58,7 +70,12 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
       header: 'Response',
       cell: (info) => {
         const row = info.row.original
-        if (row.status !== 'succeeded') return <span className="line-clamp-2 text-danger">{row.errorMessage ?? row.errorCode ?? (row.status === 'missing' ? 'No result came back for this line.' : '—')}</span>
+        if (row.status !== 'succeeded')
+          return (
+            <span className="line-clamp-2 text-danger">
+              {row.errorMessage ?? row.errorCode ?? (row.status === 'missing' ? 'No result came back for this line.' : '—')}
+            </span>
+          )
         return <span className="line-clamp-2">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
       },
     }),
@@ -99,7 +116,12 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
                 const label = flexRender(header.column.columnDef.header, header.getContext())
                 const active = key === sort
                 return (
-                  <div role="columnheader" key={header.id} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined} className="font-medium">
+                  <div
+                    role="columnheader"
+                    key={header.id}
+                    aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                    className="font-medium"
+                  >
                     {key ? (
                       <button type="button" onClick={() => onSort(key)} className="inline-flex items-center gap-1 uppercase hover:text-foreground">
                         {label}
@@ -114,7 +136,11 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
             </div>
           ))}
         </div>
-        <div ref={scroller} tabIndex={0} className="max-h-[36rem] overflow-y-auto focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset">
+        <div
+          ref={scroller}
+          tabIndex={0}
+          className="max-h-[36rem] overflow-y-auto focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none focus-visible:ring-inset"
+        >
           <div role="rowgroup" className="relative" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const row = tableRows[item.index]

@@ -101,7 +101,13 @@ export function ResultsView({ batchId }: { batchId: string }) {
               {facets.data.statuses
                 .filter((s) => s.count > 0)
                 .map((s) => (
-                  <Chip key={s.status} label={RESULT_STATUS_LABELS[s.status]} count={s.count} pressed={view.status?.includes(s.status) ?? false} onClick={() => toggleStatus(s.status)} />
+                  <Chip
+                    key={s.status}
+                    label={RESULT_STATUS_LABELS[s.status]}
+                    count={s.count}
+                    pressed={view.status?.includes(s.status) ?? false}
+                    onClick={() => toggleStatus(s.status)}
+                  />
                 ))}
             </div>
             <div className="flex flex-wrap items-center gap-2">
@@ -122,7 +128,14 @@ export function ResultsView({ batchId }: { batchId: string }) {
               ) : null}
               <div className="relative">
                 <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted" />
-                <Input type="search" aria-label="Search results" placeholder="custom_id or words in prompt / response" value={search} onChange={(event) => setSearch(event.target.value)} className="w-72 pl-8" />
+                <Input
+                  type="search"
+                  aria-label="Search results"
+                  placeholder="custom_id or words in prompt / response"
+                  value={search}
+                  onChange={(event) => setSearch(event.target.value)}
+                  className="w-72 pl-8"
+                />
               </div>
             </div>
           </div>
@@ -136,7 +149,16 @@ export function ResultsView({ batchId }: { batchId: string }) {
               Clear the search or choose another status.
             </EmptyState>
           ) : (
-            <ResultTable batchId={batchId} rows={rows} sort={view.sort} order={view.order} onSort={onSort} onOpen={setOpenIndex} hasMore={hasNextPage} loadMore={loadMore} />
+            <ResultTable
+              batchId={batchId}
+              rows={rows}
+              sort={view.sort}
+              order={view.order}
+              onSort={onSort}
+              onOpen={setOpenIndex}
+              hasMore={hasNextPage}
+              loadMore={loadMore}
+            />
           )}
           <ResultDrawer
             batchId={batchId}
@@ -170,7 +192,8 @@ function Chip({ label, count, pressed, onClick }: { label: string; count: number
 
 function Actions({ batchId, facets, view }: { batchId: string; facets: ResultFacets; view: ResultView }) {
   const retryable = facets.statuses.filter((s) => RETRYABLE.includes(s.status)).reduce((sum, s) => sum + s.count, 0)
-  const exportHref = (format: 'csv' | 'jsonl', filtered: boolean) => withQuery(resultsPath(batchId, '/export'), { format, ...(filtered ? viewParams(view) : {}) })
+  const exportHref = (format: 'csv' | 'jsonl', filtered: boolean) =>
+    withQuery(resultsPath(batchId, '/export'), { format, ...(filtered ? viewParams(view) : {}) })
   const filtered = Boolean(view.status?.length || view.errorCode || view.q)
   const final = facets.retryCount > 0
   return (
@@ -221,14 +244,27 @@ function RetryButton({ batchId, count }: { batchId: string; count: number }) {
         <RotateCcw aria-hidden className="size-4" />
         {label}
       </Button>
-      <ConfirmDialog open={open} onOpenChange={setOpen} title={`${label}?`} confirmLabel={label} onConfirm={confirm} pending={retry.isPending} error={error} tone="primary">
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`${label}?`}
+        confirmLabel={label}
+        onConfirm={confirm}
+        pending={retry.isPending}
+        error={error}
+        tone="primary"
+      >
         <p>
-          A new input file is made of exactly the failed, expired, cancelled and missing lines, and a new batch runs it. This page then shows the
-          latest success of each line.
+          A new input file is made of exactly the failed, expired, cancelled and missing lines, and a new batch runs it. This page then shows the latest success
+          of each line.
         </p>
         <label className="mt-3 block text-sm text-foreground">
           <span className="mb-1 block text-xs text-muted">Run on</span>
-          <select value={connectionId} onChange={(event) => setConnectionId(event.target.value)} className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm">
+          <select
+            value={connectionId}
+            onChange={(event) => setConnectionId(event.target.value)}
+            className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm"
+          >
             <option value="">The same connection</option>
             {(connections.data ?? []).map((connection) => (
               <option key={connection.id} value={connection.id}>

@@ -16,19 +16,25 @@ import { createApiKeyInput } from '@/lib/validations/api-keys'
 
 function NewKeyDialog({ created, onClose }: { created: CreatedApiKey; onClose: () => void }) {
   return (
-    <Dialog open onOpenChange={(open) => (open ? undefined : onClose())} title={`API key “${created.name}” created`} description="Copy it now: this is the only time it is shown.">
+    <Dialog
+      open
+      onOpenChange={(open) => (open ? undefined : onClose())}
+      title={`API key “${created.name}” created`}
+      description="Copy it now: this is the only time it is shown."
+    >
       <div className="space-y-4">
         <div className="flex items-center gap-2">
-          <code aria-label="New API key" className="min-w-0 flex-1 rounded-md border border-border bg-background px-3 py-2 font-mono text-sm break-all select-all">
+          <code
+            aria-label="New API key"
+            className="min-w-0 flex-1 rounded-md border border-border bg-background px-3 py-2 font-mono text-sm break-all select-all"
+          >
             {created.key}
           </code>
           <CopyButton text={created.key} label="Copy key" variant="primary" />
         </div>
         <p className="flex items-start gap-2 rounded-lg border border-warning/50 bg-warning/10 p-3 text-sm">
           <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-warning" />
-          <span>
-            Batchboard keeps only a hash of this key, so it cannot show it again. If you lose it, revoke it and create another.
-          </span>
+          <span>Batchboard keeps only a hash of this key, so it cannot show it again. If you lose it, revoke it and create another.</span>
         </p>
         <div className="flex justify-end border-t border-border pt-4">
           <Button onClick={onClose}>Done</Button>

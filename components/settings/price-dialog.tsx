@@ -28,7 +28,10 @@ const LABELS: Record<RateField, { label: string; hint: string }> = {
 
 const initialState = (row: PriceListRow | null): FormState => ({
   model: row?.model ?? '',
-  ...(Object.fromEntries(RATE_FIELDS.map((field) => [field, row?.[field] === null || row?.[field] === undefined ? '' : String(row[field])])) as Record<RateField, string>),
+  ...(Object.fromEntries(RATE_FIELDS.map((field) => [field, row?.[field] === null || row?.[field] === undefined ? '' : String(row[field])])) as Record<
+    RateField,
+    string
+  >),
 })
 
 const toRate = (text: string) => (text.trim() === '' ? null : Number(text))
@@ -63,7 +66,15 @@ export function PriceDialog({ row, onClose }: { row: PriceListRow | null; onClos
 
 function PriceForm({ row, onDone }: { row: PriceListRow | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update: change } = useValidatedForm(() => initialState(row), FIELDS, (values) => zodFieldErrors(savePriceInput, toInput(values, row === null), FIELDS))
+  const {
+    form,
+    fields,
+    update: change,
+  } = useValidatedForm(
+    () => initialState(row),
+    FIELDS,
+    (values) => zodFieldErrors(savePriceInput, toInput(values, row === null), FIELDS),
+  )
   const save = useSavePrice()
   const input = toInput(form, row === null)
   const update = (field: Field, value: string) => change({ [field]: value }, field)

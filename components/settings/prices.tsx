@@ -34,7 +34,13 @@ function PriceRowView({ row, onEdit }: { row: PriceListRow; onEdit: () => void }
       <td className="px-3 py-2 text-right tabular-nums">
         <BatchRate stated={row.batchInput} derived={batch.input} />
       </td>
-      <td className="px-3 py-2 text-right tabular-nums">{row.output === null && row.batchOutput === null ? <span className="text-muted">—</span> : <BatchRate stated={row.batchOutput} derived={batch.output} />}</td>
+      <td className="px-3 py-2 text-right tabular-nums">
+        {row.output === null && row.batchOutput === null ? (
+          <span className="text-muted">—</span>
+        ) : (
+          <BatchRate stated={row.batchOutput} derived={batch.output} />
+        )}
+      </td>
       <td className="px-3 py-2 text-xs text-muted">{SOURCE_LABELS[row.source]}</td>
       <td className="px-5 py-2 text-right whitespace-nowrap">
         <Button variant="ghost" size="icon" aria-label={`Edit ${row.model}`} onClick={onEdit}>

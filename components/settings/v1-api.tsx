@@ -53,7 +53,11 @@ export function V1Api() {
         </div>
         {data ? (
           <p className="flex items-start gap-2 text-sm">
-            {data.envKeySet ? <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" /> : <Info aria-hidden className="mt-0.5 size-4 shrink-0 text-muted" />}
+            {data.envKeySet ? (
+              <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success" />
+            ) : (
+              <Info aria-hidden className="mt-0.5 size-4 shrink-0 text-muted" />
+            )}
             <span>
               {data.envKeySet
                 ? 'BATCHBOARD_API_KEY is set in the server’s environment and is accepted too.'

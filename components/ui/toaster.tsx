@@ -13,5 +13,12 @@ const TOKENS = {
 
 export function Toaster() {
   const { resolvedTheme } = useTheme()
-  return <Sonner theme={resolvedTheme === 'dark' ? 'dark' : 'light'} position="bottom-right" style={TOKENS} toastOptions={{ classNames: { description: 'text-muted!' } }} />
+  return (
+    <Sonner
+      theme={resolvedTheme === 'dark' ? 'dark' : 'light'}
+      position="bottom-right"
+      style={TOKENS}
+      toastOptions={{ classNames: { description: 'text-muted!' } }}
+    />
+  )
 }

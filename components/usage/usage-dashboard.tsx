@@ -39,7 +39,8 @@ function useRange() {
   const from = all ? undefined : (params.get('from') ?? daysBefore(today, 29))
   const to = all ? undefined : (params.get('to') ?? today)
   const set = (next: { from?: string; to?: string } | 'all') => {
-    const search = next === 'all' ? '?range=all' : `?${new URLSearchParams(Object.entries(next).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`
+    const search =
+      next === 'all' ? '?range=all' : `?${new URLSearchParams(Object.entries(next).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`
     router.replace(`${pathname}${search}`, { scroll: false })
   }
   return { from, to, today, all, set }
@@ -48,7 +49,11 @@ function useRange() {
 export function UsageDashboard() {
   const range = useRange()
   const { data, error, isPending, refetch } = useUsageReport(range.from, range.to)
-  const activePreset = range.all ? null : range.to === range.today ? PRESETS.find((preset) => preset.days !== null && range.from === daysBefore(range.today, preset.days - 1)) : undefined
+  const activePreset = range.all
+    ? null
+    : range.to === range.today
+      ? PRESETS.find((preset) => preset.days !== null && range.from === daysBefore(range.today, preset.days - 1))
+      : undefined
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end gap-3" role="group" aria-label="Date range">
@@ -61,7 +66,10 @@ export function UsageDashboard() {
                 type="button"
                 aria-pressed={active}
                 onClick={() => range.set(preset.days === null ? 'all' : { from: daysBefore(range.today, preset.days - 1), to: range.today })}
-                className={cn('rounded-md px-3 py-1.5 text-sm focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none', active ? 'bg-subtle font-medium' : 'text-muted hover:text-foreground')}
+                className={cn(
+                  'rounded-md px-3 py-1.5 text-sm focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none',
+                  active ? 'bg-subtle font-medium' : 'text-muted hover:text-foreground',
+                )}
               >
                 {preset.label}
               </button>
@@ -70,11 +78,23 @@ export function UsageDashboard() {
         </div>
         <label className="space-y-1 text-xs text-muted">
           <span className="block">From</span>
-          <Input type="date" className="w-40" value={range.from ?? ''} max={range.to} onChange={(event) => range.set({ from: event.target.value, to: range.to })} />
+          <Input
+            type="date"
+            className="w-40"
+            value={range.from ?? ''}
+            max={range.to}
+            onChange={(event) => range.set({ from: event.target.value, to: range.to })}
+          />
         </label>
         <label className="space-y-1 text-xs text-muted">
           <span className="block">To</span>
-          <Input type="date" className="w-40" value={range.to ?? ''} min={range.from} onChange={(event) => range.set({ from: range.from, to: event.target.value })} />
+          <Input
+            type="date"
+            className="w-40"
+            value={range.to ?? ''}
+            min={range.from}
+            onChange={(event) => range.set({ from: range.from, to: event.target.value })}
+          />
         </label>
         <p className="pb-2 text-xs text-muted">Days in UTC; a batch counts on the day it ended (or started, while it runs).</p>
       </div>
@@ -84,11 +104,27 @@ export function UsageDashboard() {
         <ErrorNotice title="Could not load usage" message={error.message} onRetry={() => void refetch()} />
       ) : data.totals.batches === 0 ? (
         !data.anyBatches ? (
-          <EmptyState icon={BarChart3} title="No usage yet" action={<ButtonLink href="/batches/new" variant="secondary">Run a batch</ButtonLink>}>
+          <EmptyState
+            icon={BarChart3}
+            title="No usage yet"
+            action={
+              <ButtonLink href="/batches/new" variant="secondary">
+                Run a batch
+              </ButtonLink>
+            }
+          >
             Token counts and cost appear here once a batch has run.
           </EmptyState>
         ) : (
-          <EmptyState icon={CalendarRange} title="No batches in this range" action={<Button variant="secondary" onClick={() => range.set('all')}>Show all time</Button>}>
+          <EmptyState
+            icon={CalendarRange}
+            title="No batches in this range"
+            action={
+              <Button variant="secondary" onClick={() => range.set('all')}>
+                Show all time
+              </Button>
+            }
+          >
             No batch ended (or started) between these days.
           </EmptyState>
         )
@@ -123,9 +159,17 @@ function Report({ report }: { report: UsageReport }) {
           label="Saved with batch prices"
           value={formatCost(saving)}
           tone={saving > 0 ? 'text-success' : undefined}
-          note={totals.standardCost > 0 ? `${formatCost(totals.standardCost)} as ordinary requests (${Math.round((saving / totals.standardCost) * 100)}% less)` : undefined}
+          note={
+            totals.standardCost > 0
+              ? `${formatCost(totals.standardCost)} as ordinary requests (${Math.round((saving / totals.standardCost) * 100)}% less)`
+              : undefined
+          }
         />
-        <Stat label="Tokens" value={formatCompact(totals.totalTokens)} note={`${formatCompact(totals.inputTokens)} in (${formatCompact(totals.cachedTokens)} cached) · ${formatCompact(totals.outputTokens)} out`} />
+        <Stat
+          label="Tokens"
+          value={formatCompact(totals.totalTokens)}
+          note={`${formatCompact(totals.inputTokens)} in (${formatCompact(totals.cachedTokens)} cached) · ${formatCompact(totals.outputTokens)} out`}
+        />
         <Stat label="Batches" value={formatNumber(totals.batches)} />
       </dl>
       {totals.unpricedTokens > 0 ? (
@@ -210,7 +254,9 @@ function GroupPanel({ title, groups }: { title: string; groups: UsageGroup[] }) 
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(group.batches)}</td>
                 <td className="px-3 py-1.5 text-right tabular-nums">{formatNumber(group.totalTokens)}</td>
                 <td className={cn('px-3 py-1.5 text-right whitespace-nowrap tabular-nums', cost.tone)}>{cost.text}</td>
-                <td className="px-3 py-1.5 text-right text-success tabular-nums">{group.standardCost > group.cost ? formatCost(group.standardCost - group.cost) : ''}</td>
+                <td className="px-3 py-1.5 text-right text-success tabular-nums">
+                  {group.standardCost > group.cost ? formatCost(group.standardCost - group.cost) : ''}
+                </td>
               </tr>
             )
           })}

@@ -18,9 +18,7 @@ type Params = { get(name: string): string | null }
 /** The batch list's filters from the page's query string: the same names as the API's, so a URL is shareable. */
 export function filtersFromParams(params: Params): BatchFilters {
   const text = (name: string) => params.get(name)?.trim() || undefined
-  const status = (params.get('status') ?? '')
-    .split(',')
-    .filter((value): value is BatchStatus => (BATCH_STATUSES as readonly string[]).includes(value))
+  const status = (params.get('status') ?? '').split(',').filter((value): value is BatchStatus => (BATCH_STATUSES as readonly string[]).includes(value))
   const sort = params.get('sort')
   const order = params.get('order')
   return {

@@ -17,7 +17,15 @@ export function progressParts(status: BatchStatus, counts: RequestCounts): Progr
   const { total, completed, failed } = counts
   const fraction = (value: number) => (total > 0 ? Math.min(1, Math.max(0, value / total)) : 0)
   const phase: ProgressParts['phase'] =
-    status === 'validating' ? 'waiting' : status === 'in_progress' ? 'running' : status === 'finalizing' ? 'finalizing' : status === 'cancelling' ? 'cancelling' : 'done'
+    status === 'validating'
+      ? 'waiting'
+      : status === 'in_progress'
+        ? 'running'
+        : status === 'finalizing'
+          ? 'finalizing'
+          : status === 'cancelling'
+            ? 'cancelling'
+            : 'done'
   return { completed: fraction(completed), failed: fraction(failed), remaining: fraction(Math.max(0, total - completed - failed)), phase }
 }
 

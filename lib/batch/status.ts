@@ -1,14 +1,5 @@
 // OpenAI's batch lifecycle (reference: openai-batch-api.md §2).
-export const BATCH_STATUSES = [
-  'validating',
-  'failed',
-  'in_progress',
-  'finalizing',
-  'completed',
-  'expired',
-  'cancelling',
-  'cancelled',
-] as const
+export const BATCH_STATUSES = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'] as const
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number]
 

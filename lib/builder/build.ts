@@ -77,7 +77,10 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
   for (const { label, text } of templates) {
     const compiled = compileTemplate(text)
     for (const unknown of unknownPlaceholders(compiled, columns)) {
-      problem('unknown_column', `The ${label} uses {{${unknown.name}}}, but the table has no column named “${unknown.name}”. Use one of: ${columns.join(', ')}.`)
+      problem(
+        'unknown_column',
+        `The ${label} uses {{${unknown.name}}}, but the table has no column named “${unknown.name}”. Use one of: ${columns.join(', ')}.`,
+      )
     }
     bound[label] = bindTemplate(compiled, columns)
   }
@@ -104,7 +107,10 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object')
       schema = parsed as JsonObject
     } catch {
-      problem('invalid_json_schema', 'The response schema is not a JSON object. Paste a JSON Schema such as {"type": "object", "properties": {"sentiment": {"type": "string"}}}.')
+      problem(
+        'invalid_json_schema',
+        'The response schema is not a JSON object. Paste a JSON Schema such as {"type": "object", "properties": {"sentiment": {"type": "string"}}}.',
+      )
     }
   }
   const properties = schema?.properties
@@ -120,7 +126,12 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
     if (customIdIndex !== undefined) {
       const value = row[customIdIndex] ?? ''
       if (value === '') {
-        issues.add({ severity: 'error', code: 'empty_custom_id', message: `Row ${rowNumber} has no value in “${config.customIdColumn}”, the custom_id column. Fill it in, or number the rows instead.`, row: rowNumber })
+        issues.add({
+          severity: 'error',
+          code: 'empty_custom_id',
+          message: `Row ${rowNumber} has no value in “${config.customIdColumn}”, the custom_id column. Fill it in, or number the rows instead.`,
+          row: rowNumber,
+        })
         ok = false
       } else {
         customId = value
@@ -128,7 +139,12 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
     }
     const twin = seen.get(customId)
     if (twin !== undefined && ok) {
-      issues.add({ severity: 'error', code: 'duplicate_custom_id', message: `Row ${rowNumber} has the custom_id “${customId}” of row ${twin}; each must be unique. Choose a column with unique values, or number the rows.`, row: rowNumber })
+      issues.add({
+        severity: 'error',
+        code: 'duplicate_custom_id',
+        message: `Row ${rowNumber} has the custom_id “${customId}” of row ${twin}; each must be unique. Choose a column with unique values, or number the rows.`,
+        row: rowNumber,
+      })
       ok = false
     } else if (ok) {
       seen.set(customId, rowNumber)
@@ -141,7 +157,12 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
       imageMissing = value === ''
       if (value !== '' && !IMAGE_URL.test(value)) {
         const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value
-        issues.add({ severity: 'error', code: 'invalid_image', message: `Row ${rowNumber}: “${shown}” in “${config.imageColumn}” is not an image URL. Use an http(s) URL or a data:image/…;base64 URL.`, row: rowNumber })
+        issues.add({
+          severity: 'error',
+          code: 'invalid_image',
+          message: `Row ${rowNumber}: “${shown}” in “${config.imageColumn}” is not an image URL. Use an http(s) URL or a data:image/…;base64 URL.`,
+          row: rowNumber,
+        })
         ok = false
       } else if (value !== '') image = value
     }
@@ -157,7 +178,12 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
     const userText = user.render(row)
     const systemText = system?.render(row) ?? ''
     if (userText.trim() === '' && image === null) {
-      issues.add({ severity: 'error', code: 'empty_request', message: `Row ${rowNumber} would send an empty prompt: its values for the template are all empty. Fill them in or remove the row.`, row: rowNumber })
+      issues.add({
+        severity: 'error',
+        code: 'empty_request',
+        message: `Row ${rowNumber} would send an empty prompt: its values for the template are all empty. Fill them in or remove the row.`,
+        row: rowNumber,
+      })
       ok = false
     }
     if (!ok) return null
@@ -179,10 +205,7 @@ function requestBody(config: BuildConfig, model: string, system: string, user: s
     case '/v1/chat/completions': {
       const messages: JsonObject[] = []
       if (system.trim() !== '') messages.push({ role: 'system', content: system })
-      const content =
-        image === null
-          ? user
-          : [...(user === '' ? [] : [{ type: 'text', text: user }]), { type: 'image_url', image_url: { url: image } }]
+      const content = image === null ? user : [...(user === '' ? [] : [{ type: 'text', text: user }]), { type: 'image_url', image_url: { url: image } }]
       messages.push({ role: 'user', content })
       // max_completion_tokens: OpenAI deprecated max_tokens for chat, and reasoning models refuse it.
       const body = withOptions({ model, messages }, 'max_completion_tokens')
@@ -205,7 +228,10 @@ function requestBody(config: BuildConfig, model: string, system: string, user: s
     case '/v1/embeddings':
       return { model, input: user }
     case '/v1/moderations':
-      return { model, input: image === null ? user : [...(user === '' ? [] : [{ type: 'text', text: user }]), { type: 'image_url', image_url: { url: image } }] }
+      return {
+        model,
+        input: image === null ? user : [...(user === '' ? [] : [{ type: 'text', text: user }]), { type: 'image_url', image_url: { url: image } }],
+      }
   }
 }
 
@@ -271,7 +297,10 @@ export class PartSplitter {
 
 /** "reviews.csv" → "reviews": the stem generated files are named after. */
 export function baseNameOf(filename: string): string {
-  const stem = filename.replace(/\.[^.]*$/, '').replace(/[/\\\0]/g, '_').trim()
+  const stem = filename
+    .replace(/\.[^.]*$/, '')
+    .replace(/[/\\\0]/g, '_')
+    .trim()
   return stem === '' ? 'batch' : stem.slice(0, 200)
 }
 

@@ -88,7 +88,8 @@ export function parseDelimitedText(text: string, format: Exclude<TableFormat, 'j
   const collector = new TableCollector()
   const result = Papa.parse<unknown[]>(text, papaConfig(format))
   const fatal = result.errors.find((error) => error.type === 'Quotes')
-  if (fatal) throw new TableError(`Row ${(fatal.row ?? 0) + 1} has a quote that is never closed. Check the quotes around that row's values.`, (fatal.row ?? 0) + 1)
+  if (fatal)
+    throw new TableError(`Row ${(fatal.row ?? 0) + 1} has a quote that is never closed. Check the quotes around that row's values.`, (fatal.row ?? 0) + 1)
   for (const row of result.data) collector.addRow(row)
   return { table: collector.finish(), longRows: collector.longRows }
 }

@@ -34,7 +34,7 @@ function chromiumPath(): string | undefined {
 async function ensureChromium(): Promise<boolean> {
   if (chromiumPath()) return true
   if (process.getuid?.() === 0) {
-    log('Chromium is missing; installing Debian\'s chromium package with apt-get…')
+    log("Chromium is missing; installing Debian's chromium package with apt-get…")
     const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     if ((await run('apt-get', ['update', '-qq'], { env: aptEnv })) === 0) await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: aptEnv })
     return chromiumPath() !== undefined
@@ -59,6 +59,8 @@ async function main() {
   const results: SuiteResult[] = []
   log('Lint')
   results.push(single('lint', (await run(bin('eslint'), ['--max-warnings=0', '.'], { env: testEnv })) === 0))
+  log('Formatting (npm run format fixes it)')
+  results.push(single('format', (await run(bin('prettier'), ['--check', '--log-level=warn', '.'], { env: testEnv })) === 0))
   log('Typecheck')
   results.push(single('typecheck', (await run(bin('tsc'), ['--noEmit'], { env: testEnv })) === 0))
   log('Unit and integration tests')
@@ -70,15 +72,20 @@ async function main() {
   results.push(built ? await playwright() : single('e2e', false, 'not run: the build failed'))
   rmSync(workDir, { recursive: true, force: true })
 
-  const total = results.reduce((sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed, skipped: sum.skipped + suite.skipped }), {
-    passed: 0,
-    failed: 0,
-    skipped: 0,
-  })
+  const total = results.reduce(
+    (sum, suite) => ({ passed: sum.passed + suite.passed, failed: sum.failed + suite.failed, skipped: sum.skipped + suite.skipped }),
+    {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+    },
+  )
   console.log('\nSummary')
   for (const suite of results) {
     const skipped = suite.skipped ? `, ${suite.skipped} skipped` : ''
-    console.log(`  ${suite.failed ? '✗' : '✓'} ${suite.name.padEnd(20)} ${suite.passed} passed, ${suite.failed} failed${skipped}${suite.note ? ` (${suite.note})` : ''}`)
+    console.log(
+      `  ${suite.failed ? '✗' : '✓'} ${suite.name.padEnd(20)} ${suite.passed} passed, ${suite.failed} failed${skipped}${suite.note ? ` (${suite.note})` : ''}`,
+    )
   }
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
   process.exit(total.failed > 0 ? 1 : 0)

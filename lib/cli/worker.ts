@@ -21,7 +21,9 @@ function needsMigration(env: Env): boolean {
   const sqlite = new Database(env.databasePath, { readonly: true })
   try {
     const applied = new Set(
-      (sqlite.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL').all() as { migration_name: string }[]).map((row) => row.migration_name),
+      (sqlite.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL').all() as { migration_name: string }[]).map(
+        (row) => row.migration_name,
+      ),
     )
     return committed.some((name) => !applied.has(name))
   } catch {

@@ -7,8 +7,7 @@ import { saveUpstreamInput } from '../validations/upstreams'
 // 'server-only'. Server code reads the parsed result from `@/lib/server/env`.
 
 /** An unset variable and `FOO=` in a .env file mean the same thing: use the default. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema)
 
 // BATCHBOARD_UPSTREAMS holds upstream API keys.
 const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN|UPSTREAMS/i
@@ -22,8 +21,7 @@ export const upstreamSeedSchema = saveUpstreamInput.omit({ id: true, keepHeaders
 
 export type UpstreamSeed = z.infer<typeof upstreamSeedSchema>
 
-const upstreamsMessage =
-  'must be a JSON array of upstreams, e.g. [{"name":"ollama","baseUrl":"http://localhost:11434/v1","models":["llama*"]}]'
+const upstreamsMessage = 'must be a JSON array of upstreams, e.g. [{"name":"ollama","baseUrl":"http://localhost:11434/v1","models":["llama*"]}]'
 
 const upstreams = optional(
   z
@@ -110,7 +108,10 @@ export class EnvError extends Error {
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  const host = hostname
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 

@@ -7,6 +7,7 @@ export const inertFormula = (value: string | null) => (value !== null && FORMULA
 
 /** One CSV cell (RFC 4180): quoted when it holds a quote, comma or line break; objects as JSON. */
 export function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value)
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

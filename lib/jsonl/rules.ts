@@ -67,12 +67,7 @@ function isAbsent(value: unknown): value is undefined | null {
 
 // Checks one parsed line against OpenAI's per-line rules, reporting every problem it finds, and returns the
 // body when there is one to take facts from.
-export function checkRequestLine(
-  value: unknown,
-  line: number,
-  state: FileState,
-  errors: ErrorCollector,
-): CheckedRequest | null {
+export function checkRequestLine(value: unknown, line: number, state: FileState, errors: ErrorCollector): CheckedRequest | null {
   if (!isJsonObject(value)) {
     errors.add(
       'invalid_json_line',
@@ -159,12 +154,7 @@ function checkMethod(method: unknown, line: number, errors: ErrorCollector): voi
     errors.add('missing_required_parameter', `Missing required parameter: 'method'. Add "method": "POST".`, 'method', line)
   } else if (method !== 'POST') {
     const got = typeof method === 'string' ? quote(method) : describeType(method)
-    errors.add(
-      'invalid_request',
-      `Invalid value for 'method': ${got}. The Batch API only accepts POST requests; set "method": "POST".`,
-      'method',
-      line,
-    )
+    errors.add('invalid_request', `Invalid value for 'method': ${got}. The Batch API only accepts POST requests; set "method": "POST".`, 'method', line)
   }
 }
 
@@ -176,12 +166,7 @@ function checkUrl(url: unknown, line: number, state: FileState, errors: ErrorCol
   }
   if (typeof url !== 'string' || !state.supportedEndpoints.has(url)) {
     const got = typeof url === 'string' ? `The URL ${quote(url)} is` : `A url of ${describeType(url)} is`
-    errors.add(
-      'invalid_url',
-      `${got} not a supported batch endpoint. Use one of: ${[...state.supportedEndpoints].join(', ')}.`,
-      'url',
-      line,
-    )
+    errors.add('invalid_url', `${got} not a supported batch endpoint. Use one of: ${[...state.supportedEndpoints].join(', ')}.`, 'url', line)
     return null
   }
   if (state.endpoint === null) {
@@ -199,13 +184,7 @@ function checkUrl(url: unknown, line: number, state: FileState, errors: ErrorCol
   return url
 }
 
-function checkModel(
-  model: unknown,
-  endpoint: string | null,
-  line: number,
-  state: FileState,
-  errors: ErrorCollector,
-): void {
+function checkModel(model: unknown, endpoint: string | null, line: number, state: FileState, errors: ErrorCollector): void {
   let name: string
   if (isAbsent(model) || model === '') {
     const fallback = endpoint === null ? undefined : DEFAULT_MODELS.get(endpoint)

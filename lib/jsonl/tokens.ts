@@ -35,10 +35,11 @@ const loaded = new Map<TokenEncoding, Promise<CountTokens>>()
 export function loadTokenCounter(encoding: TokenEncoding): Promise<CountTokens> {
   let counter = loaded.get(encoding)
   if (counter === undefined) {
-    counter = (encoding === 'cl100k_base'
-      ? import('gpt-tokenizer/encoding/cl100k_base')
-      : import('gpt-tokenizer/encoding/o200k_base')
-    ).then(({ countTokens }) => (text: string) => countTokens(text, PLAIN_TEXT))
+    counter = (encoding === 'cl100k_base' ? import('gpt-tokenizer/encoding/cl100k_base') : import('gpt-tokenizer/encoding/o200k_base')).then(
+      ({ countTokens }) =>
+        (text: string) =>
+          countTokens(text, PLAIN_TEXT),
+    )
     counter.catch(() => loaded.delete(encoding))
     loaded.set(encoding, counter)
   }

@@ -1,22 +1,9 @@
 import { ErrorCollector, type BatchFileError, type BatchFileErrorCode } from './errors'
-import {
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_EMBEDDING_INPUTS,
-  DEFAULT_MAX_ERRORS,
-  DEFAULT_MAX_REQUESTS,
-  OPENAI_BATCH_ENDPOINTS,
-} from './limits'
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, OPENAI_BATCH_ENDPOINTS } from './limits'
 import { LineSplitter, isBlank, startsWithUtf16ByteOrderMark, withoutByteOrderMark, withoutCarriageReturn } from './lines'
 import { describeRequest, outputTokenCap } from './request-facts'
 import { checkRequestLine, type FileState } from './rules'
-import {
-  TokenTally,
-  encodingForModel,
-  loadTokenCounter,
-  type CountTokens,
-  type TokenEncoding,
-  type TokenEstimateMode,
-} from './tokens'
+import { TokenTally, encodingForModel, loadTokenCounter, type CountTokens, type TokenEncoding, type TokenEstimateMode } from './tokens'
 
 export type ValidationProgress = { bytes: number; lines: number }
 

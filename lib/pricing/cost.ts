@@ -122,7 +122,10 @@ export function estimateCost(file: EstimateInput, prices: readonly PriceRow[]): 
   if (inputTokens === null) return { status: 'no_estimate' }
   const at = (basis: PriceBasis) => {
     const rates = ratesFor(match.row, basis)
-    return { input: (inputTokens * rates.input) / 1_000_000, output: file.outputTokenCapTotal === null ? null : (file.outputTokenCapTotal * rates.output) / 1_000_000 }
+    return {
+      input: (inputTokens * rates.input) / 1_000_000,
+      output: file.outputTokenCapTotal === null ? null : (file.outputTokenCapTotal * rates.output) / 1_000_000,
+    }
   }
   const chosen = at(file.basis)
   const standard = at('standard')

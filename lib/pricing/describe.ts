@@ -14,10 +14,18 @@ export function describeCost(cost: BatchCost): CostText {
   switch (cost.status) {
     case 'priced': {
       if (cost.basis === 'standard') {
-        return { label: formatCost(cost.cost), detail: `At ${cost.priceModel} standard prices: the built-in engine sends ordinary requests upstream.`, tone: 'default' }
+        return {
+          label: formatCost(cost.cost),
+          detail: `At ${cost.priceModel} standard prices: the built-in engine sends ordinary requests upstream.`,
+          tone: 'default',
+        }
       }
       const saving = cost.standardCost - cost.cost
-      return { label: formatCost(cost.cost), detail: `At ${cost.priceModel} batch prices; saved ${formatCost(saving)} against ${formatCost(cost.standardCost)} as ordinary requests.`, tone: 'default' }
+      return {
+        label: formatCost(cost.cost),
+        detail: `At ${cost.priceModel} batch prices; saved ${formatCost(saving)} against ${formatCost(cost.standardCost)} as ordinary requests.`,
+        tone: 'default',
+      }
     }
     case 'simulated':
       return { label: 'Free', detail: 'Answered by the built-in simulator: nothing was billed.', tone: 'muted' }

@@ -51,7 +51,8 @@ export const batchQueries = {
   facets: ({ status, connectionId, endpoint, model, q }: BatchFilters = {}) =>
     queryOptions({
       queryKey: batchKeys.facets({ status, connectionId, endpoint, model, q }),
-      queryFn: ({ signal }) => fetchJson<BatchFacets>(withQuery('/api/batches/facets', batchListParams({ status, connectionId, endpoint, model, q })), { signal }),
+      queryFn: ({ signal }) =>
+        fetchJson<BatchFacets>(withQuery('/api/batches/facets', batchListParams({ status, connectionId, endpoint, model, q })), { signal }),
       // The menus keep their last counts while the next filter's load, instead of emptying.
       placeholderData: keepPreviousData,
     }),

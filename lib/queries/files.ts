@@ -25,8 +25,7 @@ export type PreviewWindow = { from: number; lines: number }
 const filePath = (fileId: string) => `/api/files/${encodeURIComponent(fileId)}`
 
 // A file that is gone stays gone: asking again only delays the "not found" the user needs to see.
-const retryUnlessMissing = (failures: number, error: Error) =>
-  failures < 1 && !(error instanceof ApiError && (error.status === 404 || error.status === 400))
+const retryUnlessMissing = (failures: number, error: Error) => failures < 1 && !(error instanceof ApiError && (error.status === 404 || error.status === 400))
 
 export const fileQueries = {
   list: (filters: FileFilters = {}) =>
@@ -172,10 +171,7 @@ export function useUploadBatchFile() {
         settle({ status: 'uploading', sentBytes: current.offset, totalBytes: current.file.size, bytesPerSecond: null })
         let uploadId = current.uploadId
         if (uploadId === null) {
-          const started = await withRetries(
-            () => startFileUpload({ filename: current.file.name, bytes: current.file.size, sha256: current.sha256 }),
-            signal,
-          )
+          const started = await withRetries(() => startFileUpload({ filename: current.file.name, bytes: current.file.size, sha256: current.sha256 }), signal)
           if (started.kind === 'existing') {
             signal.throwIfAborted()
             const done = settle({ status: 'done', file: started.file, reused: 'existing' })
@@ -197,7 +193,12 @@ export function useUploadBatchFile() {
           signal.throwIfAborted()
           current.offset = received
           const seconds = (performance.now() - startedAt) / 1000
-          settle({ status: 'uploading', sentBytes: received, totalBytes: current.file.size, bytesPerSecond: seconds > 0 ? (received - resumedAt) / seconds : null })
+          settle({
+            status: 'uploading',
+            sentBytes: received,
+            totalBytes: current.file.size,
+            bytesPerSecond: seconds > 0 ? (received - resumedAt) / seconds : null,
+          })
         }
         settle({ status: 'finishing' })
         const { file, duplicate } = await withRetries(() => completeFileUpload({ uploadId }), signal)

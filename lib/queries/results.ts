@@ -36,7 +36,10 @@ export const resultQueries = {
     infiniteQueryOptions({
       queryKey: resultKeys.page(batchId, view),
       queryFn: ({ pageParam, signal }) =>
-        fetchJson<ResultPage>(withQuery(resultsPath(batchId), { ...viewParams(view), sort: view.sort, order: view.order, offset: pageParam, limit: PAGE_ROWS }), { signal }),
+        fetchJson<ResultPage>(
+          withQuery(resultsPath(batchId), { ...viewParams(view), sort: view.sort, order: view.order, offset: pageParam, limit: PAGE_ROWS }),
+          { signal },
+        ),
       initialPageParam: 0,
       getNextPageParam: (last) => last.nextOffset ?? undefined,
       refetchInterval: (query) => pollWhileIndexing(query.state.data?.pages[0]?.index.state),
@@ -56,7 +59,8 @@ export const resultQueries = {
 
 export const useResultPage = (batchId: string, view: ResultView) => useInfiniteQuery(resultQueries.page(batchId, view))
 export const useResultFacets = (batchId: string) => useQuery(resultQueries.facets(batchId))
-export const useResultRow = (batchId: string, customId: string | null) => useQuery({ ...resultQueries.row(batchId, customId ?? ''), enabled: customId !== null })
+export const useResultRow = (batchId: string, customId: string | null) =>
+  useQuery({ ...resultQueries.row(batchId, customId ?? ''), enabled: customId !== null })
 
 export function useRetryLines(batchId: string) {
   const queryClient = useQueryClient()

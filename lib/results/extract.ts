@@ -148,7 +148,8 @@ export function resultOf(line: unknown): ResultFacts {
   const inputTokens = int(usage.prompt_tokens ?? usage.input_tokens)
   const outputTokens = int(usage.completion_tokens ?? usage.output_tokens)
   const totalTokens = int(usage.total_tokens) ?? (inputTokens === null && outputTokens === null ? null : (inputTokens ?? 0) + (outputTokens ?? 0))
-  const errorCode = str(topError?.code) ?? str(bodyError?.code) ?? str(bodyError?.type) ?? (statusCode !== null && statusCode >= 400 ? `http_${statusCode}` : null)
+  const errorCode =
+    str(topError?.code) ?? str(bodyError?.code) ?? str(bodyError?.type) ?? (statusCode !== null && statusCode >= 400 ? `http_${statusCode}` : null)
   const errorMessage = str(topError?.message) ?? str(bodyError?.message)
   const ok = topError === null && bodyError === null && statusCode !== null && statusCode < 400
   const status = ok ? 'succeeded' : errorCode === 'batch_expired' ? 'expired' : errorCode === 'batch_cancelled' ? 'cancelled' : 'failed'

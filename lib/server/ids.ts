@@ -19,5 +19,4 @@ export const newFileId = () => `file-${base62(24)}`
 export const newBatchId = () => `batch_${randomBytes(16).toString('hex')}`
 export const newUploadId = () => `upl_${base62(24)}`
 
-
 export const newTemplateId = () => `tpl_${base62(24)}`

@@ -18,7 +18,12 @@ export const setupInput = z
   .refine((value) => value.password === value.confirm, { message: 'The two passwords differ. Type the same password twice.', path: ['confirm'] })
 
 export const loginInput = z
-  .object({ password: z.string({ error: 'Enter the password.' }).min(1, 'Enter the password.').max(PASSWORD_MAX_LENGTH, `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.`) })
+  .object({
+    password: z
+      .string({ error: 'Enter the password.' })
+      .min(1, 'Enter the password.')
+      .max(PASSWORD_MAX_LENGTH, `Passwords are at most ${PASSWORD_MAX_LENGTH} characters.`),
+  })
   .strict()
 
 export type SetupInput = z.infer<typeof setupInput>

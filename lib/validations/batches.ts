@@ -6,7 +6,14 @@ const statusList = z
   .string()
   .max(200)
   .transform((value, context) => {
-    const statuses = [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part !== ''))]
+    const statuses = [
+      ...new Set(
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      ),
+    ]
     const unknown = statuses.filter((status) => !(BATCH_STATUSES as readonly string[]).includes(status))
     if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a status; use ${BATCH_STATUSES.join(', ')}` })
     return statuses as BatchStatus[]

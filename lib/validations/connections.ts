@@ -6,7 +6,10 @@ export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
 
 /** An optional text field: blank (or only spaces) means "none". */
 const optionalText = (max: number, message: string) =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : typeof value === 'string' ? value.trim() : value), z.string().max(max, message).nullable().default(null))
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? null : typeof value === 'string' ? value.trim() : value),
+    z.string().max(max, message).nullable().default(null),
+  )
 
 export const saveConnectionInput = z.object({
   /** Present when editing. */

@@ -1,6 +1,10 @@
 import { z } from 'zod'
 
-const rate = z.number({ error: 'enter a price in USD per 1M tokens' }).finite('enter a number').min(0, 'a price cannot be negative').max(10_000, 'at most 10,000 USD per 1M tokens')
+const rate = z
+  .number({ error: 'enter a price in USD per 1M tokens' })
+  .finite('enter a number')
+  .min(0, 'a price cannot be negative')
+  .max(10_000, 'at most 10,000 USD per 1M tokens')
 
 /** Blank price fields mean "unless stated": cached = input, no output, batch = half. */
 export const savePriceInput = z.object({

@@ -7,7 +7,14 @@ const resultStatusList = z
   .string()
   .max(100)
   .transform((value, context) => {
-    const statuses = [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part !== ''))]
+    const statuses = [
+      ...new Set(
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      ),
+    ]
     const unknown = statuses.filter((status) => !(RESULT_STATUSES as readonly string[]).includes(status))
     if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a result status; use ${RESULT_STATUSES.join(', ')}` })
     return statuses as ResultStatus[]
@@ -41,7 +48,14 @@ export const resultImageQuery = resultRowQuery.extend({ n: z.coerce.number().int
 const fieldList = z
   .string()
   .max(500)
-  .transform((value) => [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part !== ''))])
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    ),
+  ])
   .refine((fields) => fields.every((field) => /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/.test(field)), 'list body fields such as prompt,model,temperature')
 
 export const resultExportQuery = z.object({

@@ -25,7 +25,9 @@ test('a wrong password is refused; logging out ends the session for good', async
   await page.goto('/')
   await expect(page).toHaveURL('/login')
   await logIn(page, 'not the password at all')
-  await expect(page.getByRole('form', { name: 'Log in' }).getByLabel('Password')).toHaveAccessibleDescription('That password is not right. Check it and try again.')
+  await expect(page.getByRole('form', { name: 'Log in' }).getByLabel('Password')).toHaveAccessibleDescription(
+    'That password is not right. Check it and try again.',
+  )
   await logIn(page, E2E_ADMIN_PASSWORD)
   await expect(page.getByRole('heading', { level: 1, name: 'Batches' })).toBeVisible()
 

@@ -83,7 +83,16 @@ test('a batch is created from the New batch page, runs, and its output downloads
 
 test('a completed batch whose every line failed is red on its page', async ({ page, db }) => {
   await db.batch.create({
-    data: { id: 'batch_e2e_detail_all_failed', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', description: 'All failed', requestCountTotal: 9, requestCountFailed: 9, completedAt: new Date() },
+    data: {
+      id: 'batch_e2e_detail_all_failed',
+      connectionId: 'builtin',
+      endpoint: '/v1/chat/completions',
+      status: 'completed',
+      description: 'All failed',
+      requestCountTotal: 9,
+      requestCountFailed: 9,
+      completedAt: new Date(),
+    },
   })
   await page.goto('/batches/batch_e2e_detail_all_failed')
   await expect(page.getByRole('heading', { level: 1, name: 'All failed' })).toBeVisible()
@@ -125,7 +134,15 @@ test('a running batch can be cancelled after a confirmation', async ({ page, db 
 
 test('refusals from the server are shown as they are', async ({ page, db }) => {
   await db.batch.create({
-    data: { id: 'batch_e2e_race', connectionId: 'builtin', remoteId: 'batch_e2e_race', endpoint: '/v1/chat/completions', status: 'in_progress', requestCountTotal: 3, inProgressAt: new Date() },
+    data: {
+      id: 'batch_e2e_race',
+      connectionId: 'builtin',
+      remoteId: 'batch_e2e_race',
+      endpoint: '/v1/chat/completions',
+      status: 'in_progress',
+      requestCountTotal: 3,
+      inProgressAt: new Date(),
+    },
   })
   await page.goto('/batches/batch_e2e_race')
   await page.getByRole('button', { name: 'Cancel batch' }).click()
@@ -138,7 +155,16 @@ test('refusals from the server are shown as they are', async ({ page, db }) => {
 
 test('deleting a finished batch removes the record and keeps its files', async ({ page, db }) => {
   await db.batch.create({
-    data: { id: 'batch_e2e_delete', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', description: 'Old run', requestCountTotal: 2, requestCountCompleted: 2, completedAt: new Date() },
+    data: {
+      id: 'batch_e2e_delete',
+      connectionId: 'builtin',
+      endpoint: '/v1/chat/completions',
+      status: 'completed',
+      description: 'Old run',
+      requestCountTotal: 2,
+      requestCountCompleted: 2,
+      completedAt: new Date(),
+    },
   })
   await page.goto('/batches/batch_e2e_delete')
   await page.getByRole('button', { name: 'Delete record' }).click()
@@ -157,14 +183,25 @@ test('deleting a finished batch removes the record and keeps its files', async (
 
 test('validation errors list their lines, each opening the input file at that line', async ({ page, db }) => {
   const lines = Array.from({ length: 400 }, (_, index) =>
-    index === 24 ? '{"custom_id": "broken", "method": "POST",' : index === 349 ? '{"custom_id": "deep", "method": "POST",' : JSON.stringify({ custom_id: `q-${index + 1}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [] } }),
+    index === 24
+      ? '{"custom_id": "broken", "method": "POST",'
+      : index === 349
+        ? '{"custom_id": "deep", "method": "POST",'
+        : JSON.stringify({ custom_id: `q-${index + 1}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [] } }),
   )
   const text = `${lines.join('\n')}\n`
   mkdirSync(path.join(e2eDataDir, 'files'), { recursive: true })
   const storagePath = `files/e2e-invalid-${Date.now()}.jsonl`
   writeFileSync(path.join(e2eDataDir, storagePath), text)
   const file = await db.file.create({
-    data: { id: `file-e2eInvalid${Date.now()}`, filename: 'invalid.jsonl', purpose: 'batch', bytes: BigInt(Buffer.byteLength(text)), storagePath, lineCount: 400 },
+    data: {
+      id: `file-e2eInvalid${Date.now()}`,
+      filename: 'invalid.jsonl',
+      purpose: 'batch',
+      bytes: BigInt(Buffer.byteLength(text)),
+      storagePath,
+      lineCount: 400,
+    },
   })
   await db.batch.create({
     data: {
@@ -210,7 +247,14 @@ test('the batch list filters by status and search, keeps its filters in the URL,
     data: [
       { ...base, id: 'batch_e2e_list_alpha', status: 'completed', requestCountCompleted: 4, completedAt: new Date(), description: 'Listing alpha' },
       { ...base, id: 'batch_e2e_list_beta', status: 'failed', failedAt: new Date(), description: 'Listing beta' },
-      { ...base, id: 'batch_e2e_list_gamma', status: 'cancelled', cancelledAt: new Date(), description: 'Listing gamma', metadata: { description: 'Listing gamma', team: 'ops' } },
+      {
+        ...base,
+        id: 'batch_e2e_list_gamma',
+        status: 'cancelled',
+        cancelledAt: new Date(),
+        description: 'Listing gamma',
+        metadata: { description: 'Listing gamma', team: 'ops' },
+      },
     ],
   })
   const row = (name: string) => page.getByRole('row', { name: new RegExp(name) })

@@ -3,7 +3,11 @@ import Papa from 'papaparse'
 import { expect, test } from './fixtures'
 
 // 200 products whose ids are not in sorted order, with commas and quotes in the names.
-const ROWS = Array.from({ length: 200 }, (_, index) => ({ id: `p-${(index * 37) % 200}`, name: `Item ${index + 1}, "deluxe"`, price: (index * 1.5).toFixed(2) }))
+const ROWS = Array.from({ length: 200 }, (_, index) => ({
+  id: `p-${(index * 37) % 200}`,
+  name: `Item ${index + 1}, "deluxe"`,
+  price: (index * 1.5).toFixed(2),
+}))
 const CSV = Papa.unparse(ROWS)
 const TEMPLATE = 'E2E product blurbs'
 

@@ -7,7 +7,9 @@ const KEY_NAME = 'e2e connection key'
 test('a connection to this server’s own /v1 is added, tested, edited, and deleted; the key is shown only as a hint', async ({ page, db, baseURL }) => {
   // A /v1 key, stored the way Settings → API keys stores one: only its sha256.
   const key = `bb-${randomBytes(24).toString('base64url')}`
-  await db.apiKey.create({ data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) } })
+  await db.apiKey.create({
+    data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) },
+  })
   try {
     await page.goto('/connections')
     await page.getByRole('region', { name: 'No OpenAI connections yet' }).getByRole('button', { name: 'Add connection' }).click()
@@ -68,7 +70,9 @@ test('a connection with a wrong key shows the server’s 401 message', async ({ 
     const card = page.getByRole('listitem', { name: 'e2e wrong key' })
     await card.getByRole('button', { name: 'Test e2e wrong key' }).click()
     await expect(card.getByRole('alert')).toContainText('Test failed after')
-    await expect(card.getByRole('alert')).toContainText("401: Incorrect API key provided: bb-***************9999. Check the key, or create a new one in Batchboard's settings.")
+    await expect(card.getByRole('alert')).toContainText(
+      "401: Incorrect API key provided: bb-***************9999. Check the key, or create a new one in Batchboard's settings.",
+    )
     expect(await page.content()).not.toContain('bb-not-a-real-key-9999')
   } finally {
     await db.connection.deleteMany({ where: { name: 'e2e wrong key' } })

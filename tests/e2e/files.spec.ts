@@ -55,7 +55,13 @@ function errorRow(page: Page, line: number | 'File') {
 test('a dropped file with errors lists them by line and code, filters by code and downloads as CSV', async ({ page }) => {
   // An empty ?file= (a hand-edited or cut address) is no file: step one, not a crash.
   await page.goto('/batches/new?file=')
-  const text = [chatLine('a'), '{"custom_id": "b", "method": "POST",', chatLine('a'), chatLine('d', { model: 'other-model' }), chatLine('e', { stream: true })].join('\n')
+  const text = [
+    chatLine('a'),
+    '{"custom_id": "b", "method": "POST",',
+    chatLine('a'),
+    chatLine('d', { model: 'other-model' }),
+    chatLine('e', { stream: true }),
+  ].join('\n')
   await dropFile(page, 'broken.jsonl', `${text}\n`)
 
   await expect(page.getByRole('heading', { name: '4 errors' })).toBeVisible()
@@ -269,10 +275,32 @@ test('a long report keeps the first 1,000 errors and says how many there are', a
 
 test('a file can be deleted from the library; one a running batch uses is refused with the reason', async ({ page, db }) => {
   const stamp = Date.now()
-  const unused = await db.file.create({ data: { id: `file-e2eunused${stamp}`, filename: 'old-questions.jsonl', purpose: 'batch', bytes: 1200n, lineCount: 12, endpoint: '/v1/chat/completions', model: 'sim-chat' } })
-  const used = await db.file.create({ data: { id: `file-e2einuse${stamp}`, filename: 'running-input.jsonl', purpose: 'batch', bytes: 800n, lineCount: 8, endpoint: '/v1/chat/completions', model: 'sim-chat' } })
+  const unused = await db.file.create({
+    data: {
+      id: `file-e2eunused${stamp}`,
+      filename: 'old-questions.jsonl',
+      purpose: 'batch',
+      bytes: 1200n,
+      lineCount: 12,
+      endpoint: '/v1/chat/completions',
+      model: 'sim-chat',
+    },
+  })
+  const used = await db.file.create({
+    data: {
+      id: `file-e2einuse${stamp}`,
+      filename: 'running-input.jsonl',
+      purpose: 'batch',
+      bytes: 800n,
+      lineCount: 8,
+      endpoint: '/v1/chat/completions',
+      model: 'sim-chat',
+    },
+  })
   // On a remote connection, so the built-in engine does not pick the batch up and finish it.
-  const connection = await db.connection.create({ data: { id: `conn_e2e_${stamp}`, kind: 'openai', name: `E2E remote ${stamp}`, baseUrl: 'http://127.0.0.1:9/v1' } })
+  const connection = await db.connection.create({
+    data: { id: `conn_e2e_${stamp}`, kind: 'openai', name: `E2E remote ${stamp}`, baseUrl: 'http://127.0.0.1:9/v1' },
+  })
   try {
     const batchId = `batch_e2e_in_use_${stamp}`
     await db.batch.create({ data: { id: batchId, connectionId: connection.id, endpoint: '/v1/chat/completions', status: 'in_progress', inputFileId: used.id } })

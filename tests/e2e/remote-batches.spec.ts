@@ -7,11 +7,18 @@ const NAME = 'e2e remote Batchboard'
 const KEY_NAME = 'e2e remote key'
 const sample = readFileSync(path.join(__dirname, '../../public/samples/chat-completions.jsonl'))
 
-test('a batch on an openai connection (this server’s own /v1) is created from New batch, syncs to completed, and its local output downloads', async ({ page, db, baseURL, request }) => {
+test('a batch on an openai connection (this server’s own /v1) is created from New batch, syncs to completed, and its local output downloads', async ({
+  page,
+  db,
+  baseURL,
+  request,
+}) => {
   test.setTimeout(90_000)
   // A /v1 key stored the way Settings → API keys stores one (its sha256), and a connection that uses it.
   const key = `bb-${randomBytes(24).toString('base64url')}`
-  await db.apiKey.create({ data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) } })
+  await db.apiKey.create({
+    data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) },
+  })
   try {
     await page.goto('/connections')
     await page.getByRole('button', { name: 'Add connection' }).first().click()

@@ -50,7 +50,9 @@ test('results: filter to failed, open a row, export CSV, retry the failed lines,
   await page.keyboard.press('Escape')
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export shown rows (CSV)' }).click()])
-  const csv = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n')
+  const csv = readFileSync((await download.path())!, 'utf8')
+    .trimEnd()
+    .split('\r\n')
   expect(csv[0]).toMatch(/^custom_id,line,status,prompt,input\.model,output_text/)
   expect(csv.slice(1).map((row) => row.split(',').slice(0, 3).join(','))).toEqual(['q-2,2,failed', 'q-4,4,failed'])
 

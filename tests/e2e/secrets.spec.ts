@@ -50,13 +50,30 @@ function filesHolding(dir: string, secrets: string[], skip: (file: string) => bo
 }
 
 const PAGES = ['/', '/batches/new', '/files', '/connections', '/connections/builtin', '/usage', '/settings']
-const ROUTES = ['/api/connections', '/api/engine/upstreams', '/api/engine/routing?model=planted-x', '/api/system', '/api/api-keys', '/api/batches', '/api/batches/facets', '/api/files', '/api/health']
+const ROUTES = [
+  '/api/connections',
+  '/api/engine/upstreams',
+  '/api/engine/routing?model=planted-x',
+  '/api/system',
+  '/api/api-keys',
+  '/api/batches',
+  '/api/batches/facets',
+  '/api/files',
+  '/api/health',
+]
 
 test('planted connection and upstream keys appear in no response, page, bundle, log line or database byte', async ({ page, request, db }) => {
   test.setTimeout(120_000)
   const provider = await startEchoingServer()
   const answers: string[] = []
-  page.on('response', (response) => void response.text().then((text) => answers.push(`${response.url()}\n${text}`), () => {}))
+  page.on(
+    'response',
+    (response) =>
+      void response.text().then(
+        (text) => answers.push(`${response.url()}\n${text}`),
+        () => {},
+      ),
+  )
   try {
     await page.goto('/connections')
     await page.getByRole('button', { name: 'Add connection' }).first().click()

@@ -29,7 +29,11 @@ test('a built-in batch answered by the simulator is free: estimated, on its page
 })
 
 test('an OpenAI batch is costed at batch price, and a price edited in Settings changes its cost', async ({ page, db }) => {
-  await db.connection.upsert({ where: { id: 'conn_e2e_usage' }, create: { id: 'conn_e2e_usage', kind: 'openai', name: 'E2E OpenAI', baseUrl: 'http://127.0.0.1:9/v1' }, update: {} })
+  await db.connection.upsert({
+    where: { id: 'conn_e2e_usage' },
+    create: { id: 'conn_e2e_usage', kind: 'openai', name: 'E2E OpenAI', baseUrl: 'http://127.0.0.1:9/v1' },
+    update: {},
+  })
   try {
     const done = new Date()
     await db.batch.create({
@@ -51,7 +55,17 @@ test('an OpenAI batch is costed at batch price, and a price edited in Settings c
       },
     })
     await db.batch.create({
-      data: { id: 'batch_e2e_unpriced', connectionId: 'conn_e2e_usage', endpoint: '/v1/chat/completions', model: 'mystery-model', status: 'completed', completedAt: done, usageInputTokens: 10, usageOutputTokens: 5, usageTotalTokens: 15 },
+      data: {
+        id: 'batch_e2e_unpriced',
+        connectionId: 'conn_e2e_usage',
+        endpoint: '/v1/chat/completions',
+        model: 'mystery-model',
+        status: 'completed',
+        completedAt: done,
+        usageInputTokens: 10,
+        usageOutputTokens: 5,
+        usageTotalTokens: 15,
+      },
     })
 
     // gpt-4o-mini at batch prices: 1M input at $0.075 + 1M output at $0.30; $0.75 as ordinary requests.
@@ -73,11 +87,21 @@ test('an OpenAI batch is costed at batch price, and a price edited in Settings c
     await dialog.getByLabel('Input', { exact: true }).fill('0.35')
     await dialog.getByRole('button', { name: 'Save price' }).click()
     await expect(page.getByText('Saved the price of gpt-4o-mini')).toBeVisible()
-    await expect(page.getByRole('table', { name: 'Prices' }).getByRole('row', { name: /^gpt-4o-mini\b/ }).first()).toContainText('Edited')
+    await expect(
+      page
+        .getByRole('table', { name: 'Prices' })
+        .getByRole('row', { name: /^gpt-4o-mini\b/ })
+        .first(),
+    ).toContainText('Edited')
 
     // Now 1M input at $0.175 (half of $0.35) + 1M output at $0.30.
     await page.goto('/')
-    await expect(page.getByRole('row', { name: /E2E costed/ }).getByRole('cell').last()).toContainText('$0.475')
+    await expect(
+      page
+        .getByRole('row', { name: /E2E costed/ })
+        .getByRole('cell')
+        .last(),
+    ).toContainText('$0.475')
     await page.goto('/usage?range=all')
     await expect(page.getByRole('table', { name: 'Usage per connection' }).getByRole('row', { name: /E2E OpenAI/ })).toContainText('$0.475')
 

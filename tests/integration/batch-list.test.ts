@@ -25,12 +25,42 @@ async function allPages(query: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await db.connection.create({ data: { id: 'conn_oa', kind: 'openai', name: 'Team OpenAI', baseUrl: 'https://api.openai.com/v1', apiKeyEncrypted: 'x', apiKeyHint: 'abcd' } })
+  await db.connection.create({
+    data: { id: 'conn_oa', kind: 'openai', name: 'Team OpenAI', baseUrl: 'https://api.openai.com/v1', apiKeyEncrypted: 'x', apiKeyHint: 'abcd' },
+  })
   await db.file.create({ data: { id: 'file-invoices', filename: 'invoices-2026.jsonl', purpose: 'batch', bytes: 10n, storagePath: 'files/x.jsonl' } })
   const rows = [
-    { id: 'batch_a1', status: 'completed', connectionId: 'builtin', model: 'llama3', endpoint: '/v1/chat/completions', total: 10, description: 'Nightly summaries', metadata: { team: 'support' } },
-    { id: 'batch_a2', status: 'failed', connectionId: 'builtin', model: 'llama3', endpoint: '/v1/embeddings', total: 500, description: null, metadata: { project: 'Zephyr 100%' } },
-    { id: 'batch_b3', status: 'in_progress', connectionId: 'conn_oa', model: 'gpt-4o-mini', endpoint: '/v1/chat/completions', total: 42, description: 'Invoice extraction', inputFileId: 'file-invoices', remoteId: 'batch_remote77' },
+    {
+      id: 'batch_a1',
+      status: 'completed',
+      connectionId: 'builtin',
+      model: 'llama3',
+      endpoint: '/v1/chat/completions',
+      total: 10,
+      description: 'Nightly summaries',
+      metadata: { team: 'support' },
+    },
+    {
+      id: 'batch_a2',
+      status: 'failed',
+      connectionId: 'builtin',
+      model: 'llama3',
+      endpoint: '/v1/embeddings',
+      total: 500,
+      description: null,
+      metadata: { project: 'Zephyr 100%' },
+    },
+    {
+      id: 'batch_b3',
+      status: 'in_progress',
+      connectionId: 'conn_oa',
+      model: 'gpt-4o-mini',
+      endpoint: '/v1/chat/completions',
+      total: 42,
+      description: 'Invoice extraction',
+      inputFileId: 'file-invoices',
+      remoteId: 'batch_remote77',
+    },
     { id: 'batch_b4', status: 'completed', connectionId: 'conn_oa', model: 'gpt-4o-mini', endpoint: '/v1/chat/completions', total: 7, description: 'Tagging' },
     { id: 'batch_b5', status: 'cancelled', connectionId: 'conn_oa', model: null, endpoint: '/v1/embeddings', total: 42, description: 'team meeting notes' },
   ]
@@ -90,7 +120,14 @@ describe('GET /api/batches sort and paging', () => {
   })
 
   it('pages through every sort with cursors, each batch once, in the same order as one page', async () => {
-    for (const query of ['sort=created&order=desc', 'sort=created&order=asc', 'sort=requests&order=desc', 'sort=requests&order=asc', 'sort=status&order=asc', 'status=completed,cancelled,in_progress&sort=status&order=desc']) {
+    for (const query of [
+      'sort=created&order=desc',
+      'sort=created&order=asc',
+      'sort=requests&order=desc',
+      'sort=requests&order=asc',
+      'sort=status&order=asc',
+      'status=completed,cancelled,in_progress&sort=status&order=desc',
+    ]) {
       expect(await allPages(`${query}&limit=2`)).toEqual(await ids(query))
     }
   })
@@ -121,7 +158,10 @@ describe('GET /api/batches/facets', () => {
       { value: '/v1/chat/completions', label: '/v1/chat/completions', count: 3 },
       { value: '/v1/embeddings', label: '/v1/embeddings', count: 2 },
     ])
-    expect(facets.models.map((model) => [model.value, model.count])).toEqual([['gpt-4o-mini', 2], ['llama3', 2]])
+    expect(facets.models.map((model) => [model.value, model.count])).toEqual([
+      ['gpt-4o-mini', 2],
+      ['llama3', 2],
+    ])
     expect(facets.statuses).toContainEqual({ value: 'completed', label: 'Completed', count: 2 })
   })
 

@@ -30,7 +30,10 @@ describe('createBatch (server action)', () => {
     const file = await storeFile(2)
     const before = await db.batch.count()
     const tooLong = await createBatch({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', metadata: [{ key: 'k'.repeat(65), value: 'v' }] })
-    expect(tooLong).toEqual({ ok: false, error: expect.objectContaining({ code: 'invalid_request', param: 'metadata.0.key', message: expect.stringContaining('at most 64 characters') }) })
+    expect(tooLong).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'invalid_request', param: 'metadata.0.key', message: expect.stringContaining('at most 64 characters') }),
+    })
     const repeated = await createBatch({
       fileId: file.id,
       connectionId: 'builtin',
@@ -74,14 +77,24 @@ describe('createBatch (server action)', () => {
     await db.connection.create({ data: { id: 'conn_openai', kind: 'openai', name: 'My OpenAI', baseUrl: 'http://127.0.0.1:9/v1' } })
     expect(await createBatch({ fileId: file.id, connectionId: 'conn_openai', completionWindow: '24h' })).toMatchObject({
       ok: false,
-      error: { code: 'provider_error', param: 'connectionId', message: expect.stringMatching(/^My OpenAI could not take the input file: Could not reach the server/) },
+      error: {
+        code: 'provider_error',
+        param: 'connectionId',
+        message: expect.stringMatching(/^My OpenAI could not take the input file: Could not reach the server/),
+      },
     })
     expect(await db.batch.count({ where: { connectionId: 'conn_openai' } })).toBe(0)
   })
 
   it('creates a builtin batch with the file endpoint, window, description and metadata', async () => {
     const file = await storeFile(3)
-    const result = await createBatch({ fileId: file.id, connectionId: 'builtin', completionWindow: '1h', description: '  Nightly  ', metadata: [{ key: 'team', value: 'support' }] })
+    const result = await createBatch({
+      fileId: file.id,
+      connectionId: 'builtin',
+      completionWindow: '1h',
+      description: '  Nightly  ',
+      metadata: [{ key: 'team', value: 'support' }],
+    })
     expect(result.ok).toBe(true)
     const row = await db.batch.findUniqueOrThrow({ where: { id: result.ok ? result.data.id : '' } })
     expect(row).toMatchObject({
@@ -129,23 +142,31 @@ describe('a batch from create to delete, on the real engine and simulator', () =
     })
     expect(batch.usage?.totalTokens).toBeGreaterThan(0)
     expect(batch.usage?.totalTokens).toBe(batch.usage!.inputTokens + batch.usage!.outputTokens)
-    for (const key of ['createdAt', 'inProgressAt', 'finalizingAt', 'completedAt', 'expiresAt'] as const) expect(batch.timeline[key]).toEqual(expect.any(String))
+    for (const key of ['createdAt', 'inProgressAt', 'finalizingAt', 'completedAt', 'expiresAt'] as const)
+      expect(batch.timeline[key]).toEqual(expect.any(String))
     expect(batch.timeline.failedAt).toBeNull()
     expect(batch.outputFile).toMatchObject({ id: expect.stringMatching(/^file-/), filename: expect.stringContaining('output'), bytes: expect.any(Number) })
 
     const output = await db.file.findUniqueOrThrow({ where: { id: batch.outputFile!.id! } })
-    expect(parseResultLines(readFileSync(fromStoragePath(output.storagePath!), 'utf8')).map((line) => line.custom_id).sort()).toEqual(
-      ['request-1', 'request-2', 'request-3', 'request-4', 'request-5'],
-    )
+    expect(
+      parseResultLines(readFileSync(fromStoragePath(output.storagePath!), 'utf8'))
+        .map((line) => line.custom_id)
+        .sort(),
+    ).toEqual(['request-1', 'request-2', 'request-3', 'request-4', 'request-5'])
 
     const list = await callRoute(getBatchesRoute, '/api/batches')
-    expect((list.body as { data: { id: string; endedAt: string | null; inProgressAt: string | null }[] }).data.find((row) => row.id === batch.id)).toMatchObject({
+    expect(
+      (list.body as { data: { id: string; endedAt: string | null; inProgressAt: string | null }[] }).data.find((row) => row.id === batch.id),
+    ).toMatchObject({
       endedAt: batch.timeline.completedAt,
       inProgressAt: batch.timeline.inProgressAt,
     })
 
     // Finished: cancel is refused as OpenAI refuses it, and the record can go while its files stay.
-    expect(await cancelBatch({ batchId: batch.id })).toEqual({ ok: false, error: { code: 'conflict', message: "Cannot cancel a batch with status 'completed'." } })
+    expect(await cancelBatch({ batchId: batch.id })).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: "Cannot cancel a batch with status 'completed'." },
+    })
     expect(await deleteBatch({ batchId: batch.id })).toEqual({ ok: true, data: { id: batch.id, remoteFilesDeleted: 0, remoteFilesPending: 0 } })
     expect(await readBatch(batch.id)).toMatchObject({ status: 404 })
     expect(await db.engineRun.count({ where: { batchId: batch.id } })).toBe(0)
@@ -158,9 +179,21 @@ describe('cancel and delete on a batch that is still running', () => {
     const file = await storeFile(2)
     // No scheduler here: the batch stays where it is put.
     await db.batch.create({
-      data: { id: 'batch_running', connectionId: 'builtin', remoteId: 'batch_running', endpoint: '/v1/chat/completions', status: 'in_progress', inputFileId: file.id, requestCountTotal: 2, engineRun: { create: {} } },
+      data: {
+        id: 'batch_running',
+        connectionId: 'builtin',
+        remoteId: 'batch_running',
+        endpoint: '/v1/chat/completions',
+        status: 'in_progress',
+        inputFileId: file.id,
+        requestCountTotal: 2,
+        engineRun: { create: {} },
+      },
     })
-    expect(await deleteBatch({ batchId: 'batch_running' })).toMatchObject({ ok: false, error: { code: 'batch_active', message: expect.stringContaining('Cancel it') } })
+    expect(await deleteBatch({ batchId: 'batch_running' })).toMatchObject({
+      ok: false,
+      error: { code: 'batch_active', message: expect.stringContaining('Cancel it') },
+    })
     expect(await cancelBatch({ batchId: 'batch_running' })).toEqual({ ok: true, data: { id: 'batch_running', status: 'cancelling' } })
     const { batch } = await readBatch('batch_running')
     expect(batch).toMatchObject({ status: 'cancelling', timeline: { cancellingAt: expect.any(String) } })
@@ -178,6 +211,9 @@ describe('cancel and delete on a batch that is still running', () => {
     })
     expect((await readBatch('batch_invalid')).batch.errors).toEqual([{ code: 'invalid_json_line', message: 'Line 2 is not valid JSON.', param: null, line: 2 }])
     expect(await callRoute(getBatchRoute, '/api/batches/nope', { batchId: 'nope' })).toMatchObject({ status: 400 })
-    expect(await callRoute(getBatchRoute, '/api/batches/batch_missing', { batchId: 'batch_missing' })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } })
+    expect(await callRoute(getBatchRoute, '/api/batches/batch_missing', { batchId: 'batch_missing' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    })
   })
 })

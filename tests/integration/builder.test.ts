@@ -40,7 +40,9 @@ async function putSource(fileId: string, body: string) {
 }
 
 async function exportCsv(batchId: string) {
-  const response = await enrichedRoute(new NextRequest(new URL(`/api/batches/${batchId}/enriched.csv`, 'http://127.0.0.1')), { params: Promise.resolve({ batchId }) })
+  const response = await enrichedRoute(new NextRequest(new URL(`/api/batches/${batchId}/enriched.csv`, 'http://127.0.0.1')), {
+    params: Promise.resolve({ batchId }),
+  })
   return { response, text: await response.text() }
 }
 
@@ -78,7 +80,10 @@ describe('back to the table', () => {
     const created = await createBatch({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h' })
     if (!created.ok) throw new Error(created.error.message)
     const batchId = created.data.id
-    await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: batchId } }), (batch) => batch.status === 'completed')
+    await waitFor(
+      () => db.batch.findUniqueOrThrow({ where: { id: batchId } }),
+      (batch) => batch.status === 'completed',
+    )
 
     const { response, text } = await exportCsv(batchId)
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
@@ -102,7 +107,10 @@ describe('back to the table', () => {
     const { parts, answerFields } = buildBatchFile(table, structured, { filename: 'products.csv' })
     const file = await storePart(parts[0]!)
     const header = { filename: 'products.csv', columns: table.columns, firstRow: 0, answerFields }
-    const body = [JSON.stringify(header), ...parts[0]!.customIds.map((customId, index) => JSON.stringify({ custom_id: customId, values: table.rows[index] }))].join('\n')
+    const body = [
+      JSON.stringify(header),
+      ...parts[0]!.customIds.map((customId, index) => JSON.stringify({ custom_id: customId, values: table.rows[index] })),
+    ].join('\n')
     expect((await putSource(file.id, body)).status).toBe(200)
 
     // Result files as the engine writes them: z-9 answered (with a formula and a negative number), a-1 failed.
@@ -110,13 +118,27 @@ describe('back to the table', () => {
     const write = async (name: string, lines: unknown[]) => {
       const absolute = path.join(storageDirs.files, `${name}-${Date.now()}.jsonl`)
       writeFileSync(absolute, lines.map((line) => JSON.stringify(line)).join('\n') + '\n')
-      return db.file.create({ data: { id: `file-${name}${Date.now()}`, filename: `${name}.jsonl`, purpose: 'batch_output', bytes: 1n, storagePath: toStoragePath(absolute) } })
+      return db.file.create({
+        data: { id: `file-${name}${Date.now()}`, filename: `${name}.jsonl`, purpose: 'batch_output', bytes: 1n, storagePath: toStoragePath(absolute) },
+      })
     }
     const answer = JSON.stringify({ sentiment: '=HYPERLINK("http://x")', score: -0.5 })
-    const output = await write('out', [{ id: 'r1', custom_id: 'z-9', response: { status_code: 200, body: { choices: [{ message: { content: answer } }] } }, error: null }])
-    const errors = await write('err', [{ id: 'r2', custom_id: 'a-1', response: { status_code: 400, body: { error: { message: 'Bad image', code: 'invalid_value' } } }, error: null }])
+    const output = await write('out', [
+      { id: 'r1', custom_id: 'z-9', response: { status_code: 200, body: { choices: [{ message: { content: answer } }] } }, error: null },
+    ])
+    const errors = await write('err', [
+      { id: 'r2', custom_id: 'a-1', response: { status_code: 400, body: { error: { message: 'Bad image', code: 'invalid_value' } } }, error: null },
+    ])
     const batch = await db.batch.create({
-      data: { id: `batch_t${Date.now()}`, connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'completed', inputFileId: file.id, outputFileId: output.id, errorFileId: errors.id },
+      data: {
+        id: `batch_t${Date.now()}`,
+        connectionId: 'builtin',
+        endpoint: '/v1/chat/completions',
+        status: 'completed',
+        inputFileId: file.id,
+        outputFileId: output.id,
+        errorFileId: errors.id,
+      },
     })
 
     const rows = Papa.parse<string[]>((await exportCsv(batch.id)).text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data

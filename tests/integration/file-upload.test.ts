@@ -23,7 +23,14 @@ describe('chunked upload', () => {
     const { result } = await upload('questions.jsonl', text)
     const { file, duplicate } = unwrap(result)
     expect(duplicate).toBe(false)
-    expect(file).toMatchObject({ filename: 'questions.jsonl', purpose: 'batch', bytes: Buffer.byteLength(text), lineCount: 25, endpoint: '/v1/chat/completions', model: 'gpt-4o-mini' })
+    expect(file).toMatchObject({
+      filename: 'questions.jsonl',
+      purpose: 'batch',
+      bytes: Buffer.byteLength(text),
+      lineCount: 25,
+      endpoint: '/v1/chat/completions',
+      model: 'gpt-4o-mini',
+    })
 
     const row = await db.file.findUniqueOrThrow({ where: { id: file.id } })
     expect(row.sha256).toBe(createHash('sha256').update(text).digest('hex'))
@@ -37,13 +44,25 @@ describe('chunked upload', () => {
     expect(await download.text()).toBe(text)
 
     const preview = await callRoute(getFilePreview, `/api/files/${file.id}/preview?lines=2`, { fileId: file.id })
-    expect(preview.body).toEqual({ lines: [{ line: 1, text: chatLine({ customId: 'request-1' }) }, { line: 2, text: chatLine({ customId: 'request-2' }) }], truncated: true })
+    expect(preview.body).toEqual({
+      lines: [
+        { line: 1, text: chatLine({ customId: 'request-1' }) },
+        { line: 2, text: chatLine({ customId: 'request-2' }) },
+      ],
+      truncated: true,
+    })
 
     const whole = await callRoute(getFilePreview, `/api/files/${file.id}/preview?lines=25`, { fileId: file.id })
     expect(whole.body).toMatchObject({ truncated: false, lines: { length: 25 } })
 
     const tail = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=24&lines=5`, { fileId: file.id })
-    expect(tail.body).toEqual({ lines: [{ line: 24, text: chatLine({ customId: 'request-24' }) }, { line: 25, text: chatLine({ customId: 'request-25' }) }], truncated: false })
+    expect(tail.body).toEqual({
+      lines: [
+        { line: 24, text: chatLine({ customId: 'request-24' }) },
+        { line: 25, text: chatLine({ customId: 'request-25' }) },
+      ],
+      truncated: false,
+    })
 
     const detail = await callRoute(getFileDetail, `/api/files/${file.id}`, { fileId: file.id })
     expect(detail.body).toMatchObject({ id: file.id, stored: true, batches: [], estimatedInputTokens: expect.any(Number) })
@@ -59,7 +78,10 @@ describe('chunked upload', () => {
       truncated: true,
     })
     const last = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=11999&lines=5`, { fileId: file.id })
-    expect(last.body).toMatchObject({ lines: [{ line: 11_999 }, { line: 12_000, text: chatLine({ customId: 'request-12000', content: 'x'.repeat(100) }) }], truncated: false })
+    expect(last.body).toMatchObject({
+      lines: [{ line: 11_999 }, { line: 12_000, text: chatLine({ customId: 'request-12000', content: 'x'.repeat(100) }) }],
+      truncated: false,
+    })
     const beyond = await callRoute(getFilePreview, `/api/files/${file.id}/preview?from=20000`, { fileId: file.id })
     expect(beyond.body).toEqual({ lines: [], truncated: false })
   })
@@ -82,7 +104,12 @@ describe('chunked upload', () => {
     const { result } = await upload('bad.jsonl', text)
     expect(result).toEqual({
       ok: false,
-      error: { code: 'invalid_file', message: expect.stringMatching(/^The file has 2 errors \(first, line 2: .*duplicate.*\)\. Fix them and upload it again\.$/), line: 2, param: 'custom_id' },
+      error: {
+        code: 'invalid_file',
+        message: expect.stringMatching(/^The file has 2 errors \(first, line 2: .*duplicate.*\)\. Fix them and upload it again\.$/),
+        line: 2,
+        param: 'custom_id',
+      },
     })
     expect(await db.file.count()).toBe(before)
     expect(uploadsLeft()).toEqual([])
@@ -98,7 +125,10 @@ describe('chunked upload', () => {
     unwrap(await uploadFileChunk(uploadId, 0, bytes.subarray(0, 100)))
     expect(await uploadFileChunk(uploadId, 300, bytes.subarray(300, 400))).toMatchObject({ ok: false, error: { code: 'chunk_out_of_order', param: 'offset' } })
     expect(await uploadFileChunk(uploadId, 100, new Uint8Array(bytes.length).fill(65))).toMatchObject({ ok: false, error: { code: 'chunk_too_large' } })
-    expect(await completeFileUpload({ uploadId })).toMatchObject({ ok: false, error: { code: 'upload_incomplete', message: expect.stringContaining(`100 of ${bytes.length} bytes`) } })
+    expect(await completeFileUpload({ uploadId })).toMatchObject({
+      ok: false,
+      error: { code: 'upload_incomplete', message: expect.stringContaining(`100 of ${bytes.length} bytes`) },
+    })
     unwrap(await uploadFileChunk(uploadId, 100, bytes.subarray(100)))
     const { file } = unwrap(await completeFileUpload({ uploadId }))
     expect(file.bytes).toBe(bytes.length)
@@ -125,7 +155,10 @@ describe('chunked upload', () => {
   })
 
   it('rejects bad input before touching the disk', async () => {
-    expect(await startFileUpload({ filename: 'data.csv', bytes: 10 })).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'filename', message: expect.stringContaining('.jsonl') } })
+    expect(await startFileUpload({ filename: 'data.csv', bytes: 10 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', param: 'filename', message: expect.stringContaining('.jsonl') },
+    })
     expect(await startFileUpload({ filename: '../../etc/x.jsonl', bytes: 10 })).toMatchObject({ ok: false, error: { param: 'filename' } })
     expect(await startFileUpload({ filename: 'huge.jsonl', bytes: 300_000_000 })).toMatchObject({ ok: false, error: { code: 'file_too_large' } })
     expect(await uploadFileChunk('upl_../../../etc/passwd', 0, new Uint8Array(1))).toMatchObject({ ok: false, error: { param: 'uploadId' } })
@@ -137,10 +170,15 @@ describe('chunked upload', () => {
 describe('deleting a file', () => {
   it('is refused while an unfinished batch uses it, and removes the bytes otherwise', async () => {
     const { file } = unwrap((await upload('in-use.jsonl', chatFile(2, { content: 'in use' }))).result)
-    await db.batch.create({ data: { id: 'batch_uses_file', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'in_progress', inputFileId: file.id } })
+    await db.batch.create({
+      data: { id: 'batch_uses_file', connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'in_progress', inputFileId: file.id },
+    })
     const listed = await callRoute(getFiles, '/api/files')
     expect((listed.body as { data: { id: string; batchCount: number }[] }).data.find((row) => row.id === file.id)).toMatchObject({ batchCount: 1 })
-    expect(await deleteFile({ fileId: file.id })).toMatchObject({ ok: false, error: { code: 'file_in_use', message: expect.stringContaining('batch_uses_file') } })
+    expect(await deleteFile({ fileId: file.id })).toMatchObject({
+      ok: false,
+      error: { code: 'file_in_use', message: expect.stringContaining('batch_uses_file') },
+    })
 
     await db.batch.update({ where: { id: 'batch_uses_file' }, data: { status: 'completed' } })
     const row = await db.file.findUniqueOrThrow({ where: { id: file.id } })

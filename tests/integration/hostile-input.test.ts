@@ -38,7 +38,16 @@ const V1_AUTH = { authorization: 'Bearer hostile-input-test-key' }
 
 /** Everything a request could write: the rows of every table and the files under DATA_DIR. */
 async function snapshot() {
-  const counts = await Promise.all([db.connection.count(), db.file.count(), db.batch.count(), db.engineRun.count(), db.upstream.count(), db.apiKey.count(), db.session.count(), db.adminAccount.count()])
+  const counts = await Promise.all([
+    db.connection.count(),
+    db.file.count(),
+    db.batch.count(),
+    db.engineRun.count(),
+    db.upstream.count(),
+    db.apiKey.count(),
+    db.session.count(),
+    db.adminAccount.count(),
+  ])
   const files: string[] = []
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -78,29 +87,111 @@ const ROUTES: RouteCase[] = [
   { name: 'routing: no model', route: apiRouting.GET, url: '/api/engine/routing' },
   { name: 'routing: huge model', route: apiRouting.GET, url: `/api/engine/routing?model=${'m'.repeat(5000)}` },
   { name: 'upload chunk: id with ../', route: apiUpload.PUT, url: '/api/uploads/x?offset=0', params: { uploadId: `upl_${TRAVERSAL}` }, init: put('data') },
-  { name: 'upload chunk: unknown upload', route: apiUpload.PUT, url: '/api/uploads/x?offset=0', params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' }, init: put('data') },
-  { name: 'upload chunk: offset is text', route: apiUpload.PUT, url: '/api/uploads/x?offset=abc', params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' }, init: put('data') },
-  { name: 'upload chunk: negative offset', route: apiUpload.PUT, url: '/api/uploads/x?offset=-1', params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' }, init: put('data') },
+  {
+    name: 'upload chunk: unknown upload',
+    route: apiUpload.PUT,
+    url: '/api/uploads/x?offset=0',
+    params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' },
+    init: put('data'),
+  },
+  {
+    name: 'upload chunk: offset is text',
+    route: apiUpload.PUT,
+    url: '/api/uploads/x?offset=abc',
+    params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' },
+    init: put('data'),
+  },
+  {
+    name: 'upload chunk: negative offset',
+    route: apiUpload.PUT,
+    url: '/api/uploads/x?offset=-1',
+    params: { uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' },
+    init: put('data'),
+  },
   { name: 'v1 batch id with ../', route: v1Batch.GET, url: '/v1/batches/x', params: { batchId: TRAVERSAL }, init: { headers: V1_AUTH }, v1: true },
   { name: 'v1 batch id with NUL', route: v1Batch.GET, url: '/v1/batches/x', params: { batchId: NUL }, init: { headers: V1_AUTH }, v1: true },
-  { name: 'v1 cancel: id with ../', route: v1BatchCancel.POST, url: '/v1/batches/x/cancel', params: { batchId: TRAVERSAL }, init: { method: 'POST', headers: V1_AUTH }, v1: true },
+  {
+    name: 'v1 cancel: id with ../',
+    route: v1BatchCancel.POST,
+    url: '/v1/batches/x/cancel',
+    params: { batchId: TRAVERSAL },
+    init: { method: 'POST', headers: V1_AUTH },
+    v1: true,
+  },
   { name: 'v1 batch list: limit is text', route: v1Batches.GET, url: '/v1/batches?limit=lots', init: { headers: V1_AUTH }, v1: true },
   { name: 'v1 create: not JSON', route: v1Batches.POST, url: '/v1/batches', init: postJson('{"input_file_id":'), v1: true },
-  { name: 'v1 create: wrong types', route: v1Batches.POST, url: '/v1/batches', init: postJson(JSON.stringify({ input_file_id: 42, endpoint: ['/v1/chat/completions'], completion_window: 24 })), v1: true },
-  { name: 'v1 create: 17 metadata pairs', route: v1Batches.POST, url: '/v1/batches', init: postJson(JSON.stringify({ input_file_id: 'file-abc', endpoint: '/v1/chat/completions', completion_window: '24h', metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) })), v1: true },
-  { name: 'v1 create: a metadata value of 100k', route: v1Batches.POST, url: '/v1/batches', init: postJson(JSON.stringify({ input_file_id: 'file-abc', endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { note: HUGE } })), v1: true },
-  { name: 'v1 create: a 5 MB body', route: v1Batches.POST, url: '/v1/batches', init: postJson(JSON.stringify({ input_file_id: 'file-abc', endpoint: '/v1/chat/completions', completion_window: '24h', padding: 'p'.repeat(5_000_000) })), v1: true },
+  {
+    name: 'v1 create: wrong types',
+    route: v1Batches.POST,
+    url: '/v1/batches',
+    init: postJson(JSON.stringify({ input_file_id: 42, endpoint: ['/v1/chat/completions'], completion_window: 24 })),
+    v1: true,
+  },
+  {
+    name: 'v1 create: 17 metadata pairs',
+    route: v1Batches.POST,
+    url: '/v1/batches',
+    init: postJson(
+      JSON.stringify({
+        input_file_id: 'file-abc',
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+        metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])),
+      }),
+    ),
+    v1: true,
+  },
+  {
+    name: 'v1 create: a metadata value of 100k',
+    route: v1Batches.POST,
+    url: '/v1/batches',
+    init: postJson(JSON.stringify({ input_file_id: 'file-abc', endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { note: HUGE } })),
+    v1: true,
+  },
+  {
+    name: 'v1 create: a 5 MB body',
+    route: v1Batches.POST,
+    url: '/v1/batches',
+    init: postJson(JSON.stringify({ input_file_id: 'file-abc', endpoint: '/v1/chat/completions', completion_window: '24h', padding: 'p'.repeat(5_000_000) })),
+    v1: true,
+  },
   { name: 'v1 file id with ../', route: v1File.GET, url: '/v1/files/x', params: { fileId: TRAVERSAL }, init: { headers: V1_AUTH }, v1: true },
-  { name: 'v1 delete file: NUL id', route: v1File.DELETE, url: '/v1/files/x', params: { fileId: 'file-\0' }, init: { method: 'DELETE', headers: V1_AUTH }, v1: true },
-  { name: 'v1 file content: path to the key', route: v1FileContent.GET, url: '/v1/files/x/content', params: { fileId: '../secret.key' }, init: { headers: V1_AUTH }, v1: true },
+  {
+    name: 'v1 delete file: NUL id',
+    route: v1File.DELETE,
+    url: '/v1/files/x',
+    params: { fileId: 'file-\0' },
+    init: { method: 'DELETE', headers: V1_AUTH },
+    v1: true,
+  },
+  {
+    name: 'v1 file content: path to the key',
+    route: v1FileContent.GET,
+    url: '/v1/files/x/content',
+    params: { fileId: '../secret.key' },
+    init: { headers: V1_AUTH },
+    v1: true,
+  },
   { name: 'v1 upload: not multipart', route: v1Files.POST, url: '/v1/files', init: postJson('{"purpose":"batch"}'), v1: true },
 ]
 
 const ACTIONS: { name: string; call: () => Promise<{ ok: boolean; error?: { code: string; message: string } }> }[] = [
   { name: 'createBatch: file id with ../', call: () => createBatch({ fileId: `file-${TRAVERSAL}`, connectionId: 'builtin', completionWindow: '24h' }) },
   { name: 'createBatch: wrong types', call: () => createBatch({ fileId: 5, connectionId: null, completionWindow: 24 } as never) },
-  { name: 'createBatch: 17 metadata pairs', call: () => createBatch({ fileId: 'file-abc', connectionId: 'builtin', completionWindow: '24h', metadata: Array.from({ length: 17 }, (_, i) => ({ key: `k${i}`, value: 'v' })) }) },
-  { name: 'createBatch: a metadata value of 100k', call: () => createBatch({ fileId: 'file-abc', connectionId: 'builtin', completionWindow: '24h', metadata: [{ key: 'note', value: HUGE }] }) },
+  {
+    name: 'createBatch: 17 metadata pairs',
+    call: () =>
+      createBatch({
+        fileId: 'file-abc',
+        connectionId: 'builtin',
+        completionWindow: '24h',
+        metadata: Array.from({ length: 17 }, (_, i) => ({ key: `k${i}`, value: 'v' })),
+      }),
+  },
+  {
+    name: 'createBatch: a metadata value of 100k',
+    call: () => createBatch({ fileId: 'file-abc', connectionId: 'builtin', completionWindow: '24h', metadata: [{ key: 'note', value: HUGE }] }),
+  },
   { name: 'createBatch: unknown file', call: () => createBatch({ fileId: 'file-doesnotexist', connectionId: 'builtin', completionWindow: '24h' }) },
   { name: 'cancelBatch: id with ../', call: () => cancelBatch({ batchId: `batch_${TRAVERSAL}` }) },
   { name: 'deleteBatch: id with NUL', call: () => deleteBatch({ batchId: NUL }) },
@@ -119,7 +210,10 @@ const ACTIONS: { name: string; call: () => Promise<{ ok: boolean; error?: { code
   { name: 'testConnection: id with ../', call: () => testConnection({ id: TRAVERSAL }) },
   { name: 'saveUpstream: file: URL', call: () => saveUpstream({ name: 'x', baseUrl: 'file:///etc/passwd' }) },
   { name: 'saveUpstream: models as a string', call: () => saveUpstream({ name: 'x', baseUrl: 'http://127.0.0.1:1/v1', models: '*' } as never) },
-  { name: 'saveUpstream: header name with a newline', call: () => saveUpstream({ name: 'x', baseUrl: 'http://127.0.0.1:1/v1', headers: { 'x-a\r\nx-b': 'v' } }) },
+  {
+    name: 'saveUpstream: header name with a newline',
+    call: () => saveUpstream({ name: 'x', baseUrl: 'http://127.0.0.1:1/v1', headers: { 'x-a\r\nx-b': 'v' } }),
+  },
   { name: 'deleteUpstream: id with ../', call: () => deleteUpstream({ id: TRAVERSAL }) },
   { name: 'testUpstream: id with NUL', call: () => testUpstream({ id: '\0' }) },
   { name: 'createApiKey: name of 100k', call: () => createApiKey({ name: HUGE }) },
@@ -140,7 +234,15 @@ describe('hostile input to route handlers', () => {
     const { status, body } = await callRoute(route, url, params, init)
     expect(status).toBeGreaterThanOrEqual(400)
     expect(status).toBeLessThan(500)
-    if (v1) expect(body).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: expect.toBeOneOf([expect.any(String), null]), code: expect.toBeOneOf([expect.any(String), null]) } })
+    if (v1)
+      expect(body).toEqual({
+        error: {
+          message: expect.any(String),
+          type: 'invalid_request_error',
+          param: expect.toBeOneOf([expect.any(String), null]),
+          code: expect.toBeOneOf([expect.any(String), null]),
+        },
+      })
     else expect(body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) })
     expect(JSON.stringify(body).length).toBeLessThan(2_000)
     expect(await snapshot()).toEqual(before)

@@ -17,7 +17,9 @@ describe('GET /api/health', () => {
 
 describe('GET /api/connections', () => {
   it('always lists the built-in engine first', async () => {
-    await db.connection.create({ data: { id: 'conn_a', kind: 'openai', name: 'A OpenAI', baseUrl: 'https://api.openai.com/v1', apiKeyEncrypted: 'ciphertext', apiKeyHint: 'wxyz' } })
+    await db.connection.create({
+      data: { id: 'conn_a', kind: 'openai', name: 'A OpenAI', baseUrl: 'https://api.openai.com/v1', apiKeyEncrypted: 'ciphertext', apiKeyHint: 'wxyz' },
+    })
     const { status, body } = await callRoute(getConnections, '/api/connections')
     expect(status).toBe(200)
     expect(body).toEqual([

@@ -13,14 +13,20 @@ import { callRoute } from '@/tests/support/routes'
 
 const at = (day: string) => new Date(`${day}T12:00:00Z`)
 
-async function seedBatch(id: string, data: { connectionId: string; model: string; day: string; input?: number; cached?: number; output?: number; upstream?: string }) {
-  const tokens = data.input === undefined ? {} : {
-    usageInputTokens: data.input,
-    usageCachedTokens: data.cached ?? 0,
-    usageOutputTokens: data.output ?? 0,
-    usageReasoningTokens: 0,
-    usageTotalTokens: data.input + (data.output ?? 0),
-  }
+async function seedBatch(
+  id: string,
+  data: { connectionId: string; model: string; day: string; input?: number; cached?: number; output?: number; upstream?: string },
+) {
+  const tokens =
+    data.input === undefined
+      ? {}
+      : {
+          usageInputTokens: data.input,
+          usageCachedTokens: data.cached ?? 0,
+          usageOutputTokens: data.output ?? 0,
+          usageReasoningTokens: 0,
+          usageTotalTokens: data.input + (data.output ?? 0),
+        }
   await db.batch.create({
     data: {
       id,
@@ -45,7 +51,14 @@ const usage = async (query: string) => {
 beforeAll(async () => {
   await db.connection.create({ data: { id: 'conn_openai', kind: 'openai', name: 'OpenAI', baseUrl: 'https://api.openai.com/v1' } })
   // 800k fresh input at $0.075, 200k cached at $0.0375, 500k output at $0.30 per 1M (gpt-4o-mini batch prices)
-  await seedBatch('batch_mini', { connectionId: 'conn_openai', model: 'gpt-4o-mini-2024-07-18', day: '2026-11-20', input: 1_000_000, cached: 200_000, output: 500_000 })
+  await seedBatch('batch_mini', {
+    connectionId: 'conn_openai',
+    model: 'gpt-4o-mini-2024-07-18',
+    day: '2026-11-20',
+    input: 1_000_000,
+    cached: 200_000,
+    output: 500_000,
+  })
   await seedBatch('batch_sim', { connectionId: 'builtin', model: 'gpt-4o-mini', day: '2026-11-21', input: 600, output: 400, upstream: 'simulator' })
   await seedBatch('batch_mystery', { connectionId: 'conn_openai', model: 'mystery-model', day: '2026-11-21', input: 1500, output: 500 })
   await seedBatch('batch_local', { connectionId: 'builtin', model: 'llama3.1:8b', day: '2026-11-22', input: 3000, output: 1000, upstream: 'ollama' })
@@ -103,7 +116,15 @@ describe('GET /api/usage', () => {
 
 describe('prices in Settings', () => {
   it('an edited price changes the cost shown everywhere, and Reset brings the shipped one back', async () => {
-    const saved = await savePrice({ model: 'gpt-4o-mini', input: 1, cachedInput: null, output: 0.6, batchInput: null, batchCachedInput: null, batchOutput: null })
+    const saved = await savePrice({
+      model: 'gpt-4o-mini',
+      input: 1,
+      cachedInput: null,
+      output: 0.6,
+      batchInput: null,
+      batchCachedInput: null,
+      batchOutput: null,
+    })
     expect(saved).toMatchObject({ ok: true, data: { model: 'gpt-4o-mini', source: 'edited' } })
     // batch: 1M input (cached billed as input now) at $0.50 + 500k output at $0.30
     expect((await usage('?from=2026-11-20&to=2026-11-20')).totals.cost).toBeCloseTo(0.65, 10)
@@ -117,7 +138,10 @@ describe('prices in Settings', () => {
   it('adding a price for a local model costs its batches; adding one twice is refused', async () => {
     const price = { model: 'llama*', isNew: true, input: 0, cachedInput: null, output: 0, batchInput: null, batchCachedInput: null, batchOutput: null }
     expect(await savePrice(price)).toMatchObject({ ok: true, data: { source: 'added' } })
-    expect(await savePrice(price)).toEqual({ ok: false, error: { code: 'price_exists', message: 'llama* already has a price. Edit its row instead.', param: 'model' } })
+    expect(await savePrice(price)).toEqual({
+      ok: false,
+      error: { code: 'price_exists', message: 'llama* already has a price. Edit its row instead.', param: 'model' },
+    })
     const list = (await callRoute(getBatches, '/api/batches?limit=10')).body as BatchListPage
     expect(list.data.find((batch) => batch.id === 'batch_local')?.cost).toMatchObject({ status: 'priced', basis: 'standard', cost: 0 })
     expect(list.data.find((batch) => batch.id === 'batch_sim')?.cost).toEqual({ status: 'simulated' })
@@ -131,9 +155,19 @@ describe('prices in Settings', () => {
     let table = (await callRoute(getPrices, '/api/prices')).body as PriceTable
     expect(table.hidden).toEqual(['gpt-4o'])
     expect(table.rows.some((row) => row.model === 'gpt-4o')).toBe(false)
-    expect((await callRoute(getBatch, '/api/batches/batch_old', { batchId: 'batch_old' })).body).toMatchObject({ cost: { status: 'no_price', model: 'gpt-4o' } })
+    expect((await callRoute(getBatch, '/api/batches/batch_old', { batchId: 'batch_old' })).body).toMatchObject({
+      cost: { status: 'no_price', model: 'gpt-4o' },
+    })
 
-    const negative = await savePrice({ model: 'gpt-4o', input: -1, cachedInput: null, output: null, batchInput: null, batchCachedInput: null, batchOutput: null })
+    const negative = await savePrice({
+      model: 'gpt-4o',
+      input: -1,
+      cachedInput: null,
+      output: null,
+      batchInput: null,
+      batchCachedInput: null,
+      batchOutput: null,
+    })
     expect(negative).toMatchObject({ ok: false, error: { param: 'input', message: expect.stringContaining('cannot be negative') } })
 
     await resetPrices({})
@@ -151,14 +185,30 @@ describe('usage from output lines', () => {
     await writeFile(
       outputPath,
       [
-        line({ usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 10 } } }),
+        line({
+          usage: {
+            prompt_tokens: 100,
+            completion_tokens: 50,
+            total_tokens: 150,
+            prompt_tokens_details: { cached_tokens: 20 },
+            completion_tokens_details: { reasoning_tokens: 10 },
+          },
+        }),
         line({ usage: { input_tokens: 30, output_tokens: 5, total_tokens: 35 } }),
         '',
       ].join('\n'),
     )
     await db.file.create({ data: { id: 'file-out-usage', filename: 'out.jsonl', purpose: 'batch_output', bytes: 1n, storagePath: toStoragePath(outputPath) } })
     await db.batch.create({
-      data: { id: 'batch_nousage', connectionId: 'conn_openai', endpoint: '/v1/chat/completions', model: 'gpt-4o-mini', status: 'completed', outputFileId: 'file-out-usage', completedAt: at('2026-09-01') },
+      data: {
+        id: 'batch_nousage',
+        connectionId: 'conn_openai',
+        endpoint: '/v1/chat/completions',
+        model: 'gpt-4o-mini',
+        status: 'completed',
+        outputFileId: 'file-out-usage',
+        completedAt: at('2026-09-01'),
+      },
     })
     const detail = (await callRoute(getBatch, '/api/batches/batch_nousage', { batchId: 'batch_nousage' })).body as BatchDetail
     expect(detail.usage).toEqual({ inputTokens: 130, cachedTokens: 20, outputTokens: 55, reasoningTokens: 10, totalTokens: 185 })

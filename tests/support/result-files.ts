@@ -33,7 +33,14 @@ function inputLine(line: number): string {
     custom_id: customIdOf(line),
     method: 'POST',
     url: '/v1/chat/completions',
-    body: { model: 'gpt-4o-mini', temperature: 0.2, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: promptOf(line) }] },
+    body: {
+      model: 'gpt-4o-mini',
+      temperature: 0.2,
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: promptOf(line) },
+      ],
+    },
   })
 }
 
@@ -52,8 +59,14 @@ function resultLine(line: number): { file: 'output' | 'error'; text: string } | 
     case 'context_length_exceeded':
     case 'server_error': {
       const status = outcome === 'server_error' ? 500 : 400
-      const error = outcome === 'server_error' ? { message: 'The server had an error.', type: 'server_error', param: null, code: null } : { message: 'Too long.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' }
-      return { file: 'error', text: JSON.stringify({ id, custom_id: customId, response: { status_code: status, request_id: `req_${line}`, body: { error } }, error: null }) }
+      const error =
+        outcome === 'server_error'
+          ? { message: 'The server had an error.', type: 'server_error', param: null, code: null }
+          : { message: 'Too long.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' }
+      return {
+        file: 'error',
+        text: JSON.stringify({ id, custom_id: customId, response: { status_code: status, request_id: `req_${line}`, body: { error } }, error: null }),
+      }
     }
     case 'succeeded': {
       const completion = 10 + (line % 90)

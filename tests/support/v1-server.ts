@@ -33,7 +33,9 @@ export async function startV1Server(): Promise<{ baseURL: string; close(): Promi
       const route = ROUTES.find((candidate) => candidate.pattern.test(url.pathname))
       const handler = route?.module[req.method as 'GET' | 'POST' | 'DELETE']
       if (!route || !handler) {
-        res.writeHead(route ? 405 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Not found', type: 'invalid_request_error', param: null, code: null } }))
+        res
+          .writeHead(route ? 405 : 404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'Not found', type: 'invalid_request_error', param: null, code: null } }))
         return
       }
       const match = route.pattern.exec(url.pathname)!

@@ -20,7 +20,10 @@ describe('BATCHBOARD_AUTH', () => {
     }
     expect(error).toBeInstanceOf(EnvError)
     // Reported with the other bad variables, not after them.
-    expect((error as EnvError).problems).toEqual([expect.stringMatching(/^PORT:/), expect.stringContaining('BATCHBOARD_AUTH: off is allowed only when HOSTNAME is a loopback address')])
+    expect((error as EnvError).problems).toEqual([
+      expect.stringMatching(/^PORT:/),
+      expect.stringContaining('BATCHBOARD_AUTH: off is allowed only when HOSTNAME is a loopback address'),
+    ])
     expect((error as EnvError).problems[1]).toContain('Remove BATCHBOARD_AUTH=off')
   })
 
@@ -33,7 +36,8 @@ describe('BATCHBOARD_AUTH', () => {
 describe('safeNextPath', () => {
   it('keeps paths on this site and drops anything else', () => {
     expect(safeNextPath('/files?purpose=batch')).toBe('/files?purpose=batch')
-    for (const next of [undefined, '', 'https://evil.example', '//evil.example/x', '/\\evil.example', '/login', '/setup?x=1']) expect(safeNextPath(next), String(next)).toBe('/')
+    for (const next of [undefined, '', 'https://evil.example', '//evil.example/x', '/\\evil.example', '/login', '/setup?x=1'])
+      expect(safeNextPath(next), String(next)).toBe('/')
   })
 })
 

@@ -10,14 +10,22 @@ describe('metadata as the user types it', () => {
   })
 
   it('marks the exact field that is too long', () => {
-    const errors = metadataErrors('', [{ key: 'ok', value: 'fine' }, { key: 'k'.repeat(65), value: 'v'.repeat(513) }])
+    const errors = metadataErrors('', [
+      { key: 'ok', value: 'fine' },
+      { key: 'k'.repeat(65), value: 'v'.repeat(513) },
+    ])
     expect(Object.keys(errors).sort()).toEqual(['1.key', '1.value'])
     expect(errors['1.key']).toMatch(/at most 64 characters/)
     expect(errors['1.value']).toMatch(/at most 512 characters/)
   })
 
   it('flags an empty key, a repeated key (on the second use) and the reserved description key', () => {
-    const errors = metadataErrors('', [{ key: 'team', value: 'a' }, { key: 'team', value: 'b' }, { key: '', value: 'c' }, { key: 'description', value: 'd' }])
+    const errors = metadataErrors('', [
+      { key: 'team', value: 'a' },
+      { key: 'team', value: 'b' },
+      { key: '', value: 'c' },
+      { key: 'description', value: 'd' },
+    ])
     expect(errors).toEqual({
       '1.key': "the key 'team' is already used",
       '2.key': 'give the key a name',

@@ -3,7 +3,15 @@ import { filtersFromParams, filtersToSearch, isFiltered } from '@/lib/batch/list
 
 describe('batch list filters in the URL', () => {
   it('round-trips every filter and the sort', () => {
-    const filters = { status: ['completed' as const, 'failed' as const], connectionId: 'builtin', endpoint: '/v1/embeddings', model: 'llama3', q: 'nightly run', sort: 'requests' as const, order: 'asc' as const }
+    const filters = {
+      status: ['completed' as const, 'failed' as const],
+      connectionId: 'builtin',
+      endpoint: '/v1/embeddings',
+      model: 'llama3',
+      q: 'nightly run',
+      sort: 'requests' as const,
+      order: 'asc' as const,
+    }
     expect(filtersFromParams(new URLSearchParams(filtersToSearch(filters)))).toEqual(filters)
   })
 

@@ -3,12 +3,21 @@ import { buildBatchFile, compileTemplate, parseDelimitedText, parseRecordsText, 
 import { validateBatchFile } from '@/lib/jsonl'
 import { DEFAULT_BUILD_CONFIG, type BuildConfig } from '@/lib/validations/builder'
 
-const chat = (overrides: Partial<BuildConfig> = {}): BuildConfig => ({ ...DEFAULT_BUILD_CONFIG, model: 'gpt-4o-mini', userPrompt: 'Classify: {{review}}', ...overrides })
+const chat = (overrides: Partial<BuildConfig> = {}): BuildConfig => ({
+  ...DEFAULT_BUILD_CONFIG,
+  model: 'gpt-4o-mini',
+  userPrompt: 'Classify: {{review}}',
+  ...overrides,
+})
 
 const table = (columns: string[], rows: (string | null)[][]): Table => ({ columns, rows })
 
 type Line = { custom_id: string; method: string; url: string; body: Record<string, unknown> }
-const linesOf = (text: string): Line[] => text.trimEnd().split('\n').map((line) => JSON.parse(line) as Line)
+const linesOf = (text: string): Line[] =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line)
 
 async function validate(text: string) {
   return validateBatchFile(new Blob([text]).stream(), { tokenEstimate: 'off' })
@@ -66,7 +75,13 @@ describe('the template engine', () => {
 
   it('keeps unicode (accents, CJK, emoji, right-to-left) exactly', () => {
     const values = ['Crème brûlée', '日本語のレビュー', 'great 👍🏽', 'مرحبا']
-    const { parts } = buildBatchFile(table(['review'], values.map((value) => [value])), chat({ userPrompt: '{{review}}' }))
+    const { parts } = buildBatchFile(
+      table(
+        ['review'],
+        values.map((value) => [value]),
+      ),
+      chat({ userPrompt: '{{review}}' }),
+    )
     expect(linesOf(partText(parts[0]!)).map((line) => (line.body.messages as { content: string }[])[0]!.content)).toEqual(values)
     expect(parts[0]!.bytes).toBe(new TextEncoder().encode(partText(parts[0]!)).length)
   })
@@ -81,7 +96,17 @@ describe('the template engine', () => {
   })
 
   it('renders a missing or empty value as nothing and warns with the row and column', () => {
-    const result = buildBatchFile(table(['review', 'lang'], [['ok', 'en'], ['fine', null], ['good', '']]), chat({ userPrompt: '{{review}} ({{lang}})' }))
+    const result = buildBatchFile(
+      table(
+        ['review', 'lang'],
+        [
+          ['ok', 'en'],
+          ['fine', null],
+          ['good', ''],
+        ],
+      ),
+      chat({ userPrompt: '{{review}} ({{lang}})' }),
+    )
     expect(result.issues.errorCount).toBe(0)
     expect(result.issues.warningCount).toBe(2)
     expect(result.issues.listed.map((issue) => issue.message)).toEqual(['Row 2 has no value for “lang”.', 'Row 3 has no value for “lang”.'])
@@ -103,11 +128,30 @@ describe('custom_id', () => {
   })
 
   it('takes a column, and refuses duplicates and empty values naming both rows', async () => {
-    const good = buildBatchFile(table(['sku', 'review'], [['A-1', 'x'], ['B-2', 'y']]), chat({ customIdColumn: 'sku' }))
+    const good = buildBatchFile(
+      table(
+        ['sku', 'review'],
+        [
+          ['A-1', 'x'],
+          ['B-2', 'y'],
+        ],
+      ),
+      chat({ customIdColumn: 'sku' }),
+    )
     expect(good.parts[0]!.customIds).toEqual(['A-1', 'B-2'])
     expect((await validate(partText(good.parts[0]!))).ok).toBe(true)
 
-    const bad = buildBatchFile(table(['sku', 'review'], [['A-1', 'x'], ['A-1', 'y'], ['', 'z']]), chat({ customIdColumn: 'sku' }))
+    const bad = buildBatchFile(
+      table(
+        ['sku', 'review'],
+        [
+          ['A-1', 'x'],
+          ['A-1', 'y'],
+          ['', 'z'],
+        ],
+      ),
+      chat({ customIdColumn: 'sku' }),
+    )
     expect(bad.parts).toEqual([])
     expect(bad.issues.listed.map((issue) => [issue.code, issue.row])).toEqual([
       ['duplicate_custom_id', 2],
@@ -119,13 +163,22 @@ describe('custom_id', () => {
 
 describe('image columns', () => {
   const png = 'data:image/png;base64,iVBORw0KGgo='
-  const rows = [['https://example.com/a.jpg', 'red shoe'], [png, 'blue hat']]
+  const rows = [
+    ['https://example.com/a.jpg', 'red shoe'],
+    [png, 'blue hat'],
+  ]
 
   it('turns URLs and data URLs into image parts for chat, responses and moderations', async () => {
     const source = table(['image', 'name'], rows)
     const chatFile = partText(buildBatchFile(source, chat({ userPrompt: 'Caption {{name}}', imageColumn: 'image' })).parts[0]!)
     expect(linesOf(chatFile)[1]!.body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'Caption blue hat' }, { type: 'image_url', image_url: { url: png } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Caption blue hat' },
+          { type: 'image_url', image_url: { url: png } },
+        ],
+      },
     ])
     const report = await validateBatchFile(new Blob([chatFile]).stream())
     expect(report.ok).toBe(true)
@@ -133,15 +186,35 @@ describe('image columns', () => {
 
     const responses = partText(buildBatchFile(source, chat({ endpoint: '/v1/responses', userPrompt: 'Caption {{name}}', imageColumn: 'image' })).parts[0]!)
     expect(linesOf(responses)[0]!.body.input).toEqual([
-      { role: 'user', content: [{ type: 'input_text', text: 'Caption red shoe' }, { type: 'input_image', image_url: 'https://example.com/a.jpg' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'Caption red shoe' },
+          { type: 'input_image', image_url: 'https://example.com/a.jpg' },
+        ],
+      },
     ])
-    const moderation = partText(buildBatchFile(source, chat({ endpoint: '/v1/moderations', model: 'omni-moderation-latest', userPrompt: '{{name}}', imageColumn: 'image' })).parts[0]!)
-    expect(linesOf(moderation)[0]!.body.input).toEqual([{ type: 'text', text: 'red shoe' }, { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } }])
+    const moderation = partText(
+      buildBatchFile(source, chat({ endpoint: '/v1/moderations', model: 'omni-moderation-latest', userPrompt: '{{name}}', imageColumn: 'image' })).parts[0]!,
+    )
+    expect(linesOf(moderation)[0]!.body.input).toEqual([
+      { type: 'text', text: 'red shoe' },
+      { type: 'image_url', image_url: { url: 'https://example.com/a.jpg' } },
+    ])
     expect((await validate(moderation)).ok).toBe(true)
   })
 
   it('refuses a value that is not an image URL, and sends text only when the cell is empty', () => {
-    const result = buildBatchFile(table(['image', 'name'], [['C:\\photos\\a.jpg', 'x'], ['', 'y']]), chat({ userPrompt: '{{name}}', imageColumn: 'image' }))
+    const result = buildBatchFile(
+      table(
+        ['image', 'name'],
+        [
+          ['C:\\photos\\a.jpg', 'x'],
+          ['', 'y'],
+        ],
+      ),
+      chat({ userPrompt: '{{name}}', imageColumn: 'image' }),
+    )
     expect(result.issues.listed.map((issue) => [issue.severity, issue.code, issue.row])).toEqual([
       ['error', 'invalid_image', 1],
       ['warning', 'missing_value', 2],
@@ -154,7 +227,19 @@ describe('every endpoint', () => {
   const schema = { type: 'object', properties: { label: { type: 'string' } }, required: ['label'], additionalProperties: false }
   const format = { type: 'json_schema', name: 'answer', schema, strict: true }
   const cases: [BuildConfig['endpoint'], string, Record<string, unknown>][] = [
-    ['/v1/chat/completions', 'gpt-4o-mini', { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }], temperature: 0, max_completion_tokens: 20, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } } }],
+    [
+      '/v1/chat/completions',
+      'gpt-4o-mini',
+      {
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+        temperature: 0,
+        max_completion_tokens: 20,
+        response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+      },
+    ],
     ['/v1/responses', 'gpt-4.1-mini', { input: 'Say hello', instructions: 'Be brief.', temperature: 0, max_output_tokens: 20, text: { format } }],
     ['/v1/completions', 'gpt-3.5-turbo-instruct', { prompt: 'Be brief.\n\nSay hello', temperature: 0, max_tokens: 20 }],
     ['/v1/embeddings', 'text-embedding-3-small', { input: 'Say hello' }],
@@ -162,7 +247,16 @@ describe('every endpoint', () => {
   ]
 
   it.each(cases)('%s: the body it needs, and the validator passes it', async (endpoint, model, body) => {
-    const result = buildBatchFile(source, { ...DEFAULT_BUILD_CONFIG, endpoint, model, systemPrompt: 'Be brief.', userPrompt: 'Say {{text}}', temperature: 0, maxTokens: 20, jsonSchema: JSON.stringify(schema) })
+    const result = buildBatchFile(source, {
+      ...DEFAULT_BUILD_CONFIG,
+      endpoint,
+      model,
+      systemPrompt: 'Be brief.',
+      userPrompt: 'Say {{text}}',
+      temperature: 0,
+      maxTokens: 20,
+      jsonSchema: JSON.stringify(schema),
+    })
     const text = partText(result.parts[0]!)
     const report = await validate(text)
     expect(report.errors).toEqual([])
@@ -174,7 +268,10 @@ describe('every endpoint', () => {
     const schema = '{"type":"object","properties":{"sentiment":{"type":"string"},"score":{"type":"number"}}}'
     const result = buildBatchFile(source, chat({ userPrompt: '{{text}}', jsonSchema: schema }))
     expect(result.answerFields).toEqual(['sentiment', 'score'])
-    expect(linesOf(partText(result.parts[0]!))[0]!.body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema: JSON.parse(schema), strict: true } })
+    expect(linesOf(partText(result.parts[0]!))[0]!.body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema: JSON.parse(schema), strict: true },
+    })
     expect(buildBatchFile(source, chat({ userPrompt: '{{text}}', jsonSchema: '{"type": object}' })).problems[0]!.code).toBe('invalid_json_schema')
   })
 })

@@ -78,7 +78,13 @@ describe('costOfUsage and ratesFor', () => {
 describe('batchCost', () => {
   it('prices a batch API batch at batch price, with the standard cost for the saving', () => {
     const cost = batchCost({ model: 'gpt-4o-mini-2024-07-18', usage: usage(1_000_000, 0, 1_000_000), basis: 'batch', simulated: false }, SHIPPED_PRICES)
-    expect(cost).toEqual({ status: 'priced', basis: 'batch', cost: expect.closeTo(0.375, 10), standardCost: expect.closeTo(0.75, 10), priceModel: 'gpt-4o-mini' })
+    expect(cost).toEqual({
+      status: 'priced',
+      basis: 'batch',
+      cost: expect.closeTo(0.375, 10),
+      standardCost: expect.closeTo(0.75, 10),
+      priceModel: 'gpt-4o-mini',
+    })
   })
 
   it('prices the built-in engine at the standard price: it sends ordinary requests upstream', () => {
@@ -91,7 +97,10 @@ describe('batchCost', () => {
       status: 'no_price',
       model: 'llama3.1:8b',
     })
-    expect(batchCost({ model: null, usage: usage(1000, 0, 1000), basis: 'batch', simulated: false }, SHIPPED_PRICES)).toEqual({ status: 'no_price', model: null })
+    expect(batchCost({ model: null, usage: usage(1000, 0, 1000), basis: 'batch', simulated: false }, SHIPPED_PRICES)).toEqual({
+      status: 'no_price',
+      model: null,
+    })
   })
 
   it('says when usage is missing', () => {
@@ -104,7 +113,10 @@ describe('batchCost', () => {
 
   it('costs a local model once the user gives it a price, even a price of zero', () => {
     const prices = [...SHIPPED_PRICES, row('llama*', 0, null, 0)]
-    expect(batchCost({ model: 'llama3.1:8b', usage: usage(1000, 0, 1000), basis: 'standard', simulated: false }, prices)).toMatchObject({ status: 'priced', cost: 0 })
+    expect(batchCost({ model: 'llama3.1:8b', usage: usage(1000, 0, 1000), basis: 'standard', simulated: false }, prices)).toMatchObject({
+      status: 'priced',
+      cost: 0,
+    })
   })
 })
 

@@ -74,15 +74,18 @@ export function BatchBuilder() {
           <h2 id="table-heading" className="text-base font-semibold">
             1. Start from a table
           </h2>
-          <p className="mt-1 text-sm text-muted">A CSV or TSV with a header row, or a JSONL file of records (one JSON object per line). It is read in your browser; nothing is sent until you create the batch.</p>
+          <p className="mt-1 text-sm text-muted">
+            A CSV or TSV with a header row, or a JSONL file of records (one JSON object per line). It is read in your browser; nothing is sent until you create
+            the batch.
+          </p>
         </div>
         <DropZone
           onFiles={([file]) => file && load(file)}
           onBrowse={() => input.current?.click()}
           label={
             <>
-              Drop a <code className="font-mono">.csv</code>, <code className="font-mono">.tsv</code> or <code className="font-mono">.jsonl</code> table here, or{' '}
-              <span className="text-accent">choose one</span>
+              Drop a <code className="font-mono">.csv</code>, <code className="font-mono">.tsv</code> or <code className="font-mono">.jsonl</code> table here,
+              or <span className="text-accent">choose one</span>
             </>
           }
           hint="Each row becomes one request; the columns fill the {{placeholders}} of your prompt."
@@ -199,7 +202,11 @@ function TablePreview({ table, onChooseAnother, onClear }: { table: LoadedTable;
           </tbody>
         </table>
       </div>
-      {table.rowCount > SHOWN_ROWS ? <p className="mt-2 text-xs text-muted">The first {SHOWN_ROWS} of {formatNumber(table.rowCount)} rows.</p> : null}
+      {table.rowCount > SHOWN_ROWS ? (
+        <p className="mt-2 text-xs text-muted">
+          The first {SHOWN_ROWS} of {formatNumber(table.rowCount)} rows.
+        </p>
+      ) : null}
     </Section>
   )
 }
@@ -278,7 +285,13 @@ function SavedTemplates({ config, onApply }: { config: BuildConfig; onApply: (co
             Save these settings as
           </label>
           <div className="flex gap-2">
-            <Input id="template-name" value={name} placeholder="e.g. Review sentiment" onChange={(event) => setName(event.target.value)} aria-invalid={error ? true : undefined} />
+            <Input
+              id="template-name"
+              value={name}
+              placeholder="e.g. Review sentiment"
+              onChange={(event) => setName(event.target.value)}
+              aria-invalid={error ? true : undefined}
+            />
             <Button type="submit" variant="secondary" disabled={save.isPending || name.trim() === ''}>
               <Save aria-hidden className="size-4" />
               Save template
@@ -372,7 +385,16 @@ function RequestSettings({ config, columns, onChange }: { config: BuildConfig; c
         {features.temperature || features.maxTokens ? (
           <div className="grid gap-4 md:grid-cols-2">
             {features.temperature ? (
-              <NumberField id={`${id}-temperature`} label="Temperature" step="0.1" min={0} max={2} value={config.temperature} onChange={(temperature) => onChange({ temperature })} hint="0 to 2; empty uses the model's default." />
+              <NumberField
+                id={`${id}-temperature`}
+                label="Temperature"
+                step="0.1"
+                min={0}
+                max={2}
+                value={config.temperature}
+                onChange={(temperature) => onChange({ temperature })}
+                hint="0 to 2; empty uses the model's default."
+              />
             ) : null}
             {features.maxTokens ? (
               <NumberField
@@ -409,13 +431,26 @@ function RequestSettings({ config, columns, onChange }: { config: BuildConfig; c
   )
 }
 
-function ColumnSelect(props: { id: string; label: string; value: string | null; columns: string[]; none: string; hint: string; onChange: (value: string | null) => void }) {
+function ColumnSelect(props: {
+  id: string
+  label: string
+  value: string | null
+  columns: string[]
+  none: string
+  hint: string
+  onChange: (value: string | null) => void
+}) {
   return (
     <div className="space-y-1.5">
       <label htmlFor={props.id} className="block text-sm font-medium">
         {props.label}
       </label>
-      <select id={props.id} value={props.value ?? ''} className={selectClass} onChange={(event) => props.onChange(event.target.value === '' ? null : event.target.value)}>
+      <select
+        id={props.id}
+        value={props.value ?? ''}
+        className={selectClass}
+        onChange={(event) => props.onChange(event.target.value === '' ? null : event.target.value)}
+      >
         <option value="">{props.none}</option>
         {props.columns.map((column) => (
           <option key={column} value={column}>
@@ -429,7 +464,16 @@ function ColumnSelect(props: { id: string; label: string; value: string | null; 
   )
 }
 
-function NumberField(props: { id: string; label: string; value: number | null; step: string; min: number; max?: number; hint: string; onChange: (value: number | null) => void }) {
+function NumberField(props: {
+  id: string
+  label: string
+  value: number | null
+  step: string
+  min: number
+  max?: number
+  hint: string
+  onChange: (value: number | null) => void
+}) {
   // The text is kept as typed ("0." on the way to "0.5"); the number follows whenever it parses.
   const [text, setText] = useState(props.value === null ? '' : String(props.value))
   const [last, setLast] = useState(props.value)
@@ -473,7 +517,17 @@ function IssueList({ issues, total, title, tone }: { issues: BuildIssue[]; total
 
 type ExportParts = ReturnType<typeof useTableBuild>['exportParts']
 
-function BuildReport({ state, filename, rowCount, onExport }: { state: ReturnType<typeof useTableBuild>['build']; filename: string; rowCount: number; onExport: ExportParts }) {
+function BuildReport({
+  state,
+  filename,
+  rowCount,
+  onExport,
+}: {
+  state: ReturnType<typeof useTableBuild>['build']
+  filename: string
+  rowCount: number
+  onExport: ExportParts
+}) {
   return (
     <Section title="3. Check and create" id="check-heading">
       {state.status === 'crashed' ? (
@@ -484,7 +538,11 @@ function BuildReport({ state, filename, rowCount, onExport }: { state: ReturnTyp
         <BuiltFile outcome={state.outcome} filename={filename} onExport={onExport} />
       ) : (
         <div className="space-y-2" role="status">
-          <p className="text-sm text-muted">{state.status === 'building' && state.rows > 0 ? `Building… ${formatNumber(state.rows)} of ${formatNumber(rowCount)} rows` : 'Building the requests…'}</p>
+          <p className="text-sm text-muted">
+            {state.status === 'building' && state.rows > 0
+              ? `Building… ${formatNumber(state.rows)} of ${formatNumber(rowCount)} rows`
+              : 'Building the requests…'}
+          </p>
           <ProgressBar value={state.status === 'building' && rowCount > 0 ? state.rows / rowCount : null} label="Building the batch file" />
         </div>
       )}
@@ -505,12 +563,20 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
 
   return (
     <div className="space-y-4">
-      <IssueList issues={errors} total={outcome.problems.length + outcome.errorCount} tone="danger" title={outcome.problems.length > 0 ? 'Fix the template' : 'Some rows cannot become requests'} />
+      <IssueList
+        issues={errors}
+        total={outcome.problems.length + outcome.errorCount}
+        tone="danger"
+        title={outcome.problems.length > 0 ? 'Fix the template' : 'Some rows cannot become requests'}
+      />
       <IssueList issues={warnings} total={outcome.warningCount} tone="warning" title={`${formatNumber(outcome.warningCount)} rows have empty values`} />
       {outcome.preview.length > 0 ? (
         <div>
           <h3 className="text-sm font-semibold">Preview of the first requests</h3>
-          <pre aria-label="Preview of the generated lines" className="mt-2 max-h-72 overflow-auto rounded-lg bg-subtle/60 p-3 font-mono text-xs whitespace-pre-wrap break-all">
+          <pre
+            aria-label="Preview of the generated lines"
+            className="mt-2 max-h-72 overflow-auto rounded-lg bg-subtle/60 p-3 font-mono text-xs whitespace-pre-wrap break-all"
+          >
             {outcome.preview.join('\n')}
           </pre>
         </div>
@@ -526,7 +592,8 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
           {cost ? <p className="text-sm text-muted">{cost}</p> : null}
           {several ? (
             <Notice tone="warning" title={`This makes ${outcome.parts.length} files`}>
-              A batch holds at most 50,000 requests and 200 MB, so the rows are cut into {outcome.parts.map((part) => part.name).join(', ')}: each runs as its own batch.
+              A batch holds at most 50,000 requests and 200 MB, so the rows are cut into {outcome.parts.map((part) => part.name).join(', ')}: each runs as its
+              own batch.
               <label className="mt-2 flex items-center gap-2 text-foreground">
                 <input type="checkbox" checked={consented} onChange={(event) => setConsented(event.target.checked)} />
                 Split into {outcome.parts.length} files
@@ -539,7 +606,11 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
                 <p className="px-4 pt-3 font-mono text-xs text-muted">
                   {part.name} · rows {formatNumber(part.firstRow + 1)}–{formatNumber(part.firstRow + part.requests)}
                 </p>
-                <CheckSummary report={part.report} readyTitle="Valid batch file" fixHint="The validator found problems in the generated file; change the template or the table." />
+                <CheckSummary
+                  report={part.report}
+                  readyTitle="Valid batch file"
+                  fixHint="The validator found problems in the generated file; change the template or the table."
+                />
                 {part.report.ok ? null : <ErrorBreakdown filename={part.name} report={part.report} />}
               </div>
             ))}
@@ -641,7 +712,9 @@ function FileActions({ ready, filename, outcomeId, onExport }: { ready: boolean;
         </Button>
         <p className="text-xs text-muted">Create batch uploads the file and the table (so answers can be joined back to it), then opens New batch.</p>
       </div>
-      {busy ? <ProgressBar value={uploading && uploading.totalBytes > 0 ? uploading.sentBytes / uploading.totalBytes : null} label="Uploading the batch file" /> : null}
+      {busy ? (
+        <ProgressBar value={uploading && uploading.totalBytes > 0 ? uploading.sentBytes / uploading.totalBytes : null} label="Uploading the batch file" />
+      ) : null}
       {error ? (
         <Notice tone="danger" title="The batch file was not uploaded">
           {error}

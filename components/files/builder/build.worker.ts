@@ -182,7 +182,10 @@ function exportParts(id: number) {
       firstRow: part.firstRow,
       requests: part.lines.length,
       // Pieces rather than one joined string: a 200 MB part would be a 200 MB string first.
-      file: new Blob(part.lines.flatMap((line) => [line, '\n']), { type: 'application/jsonl' }),
+      file: new Blob(
+        part.lines.flatMap((line) => [line, '\n']),
+        { type: 'application/jsonl' },
+      ),
       table: new Blob([`${header}\n${tableLines.join('\n')}\n`], { type: 'application/jsonl' }),
     }
   })

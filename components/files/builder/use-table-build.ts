@@ -5,16 +5,10 @@ import type { BuildConfig } from '@/lib/validations/builder'
 import type { BuildMessage, BuildOutcome, BuildRequest, ExportedPart, LoadedTable } from './build-messages'
 
 export type TableState =
-  | { status: 'empty' }
-  | { status: 'reading'; file: File }
-  | { status: 'refused'; file: File; message: string }
-  | { status: 'loaded'; table: LoadedTable }
+  { status: 'empty' } | { status: 'reading'; file: File } | { status: 'refused'; file: File; message: string } | { status: 'loaded'; table: LoadedTable }
 
 export type BuildState =
-  | { status: 'idle' }
-  | { status: 'building'; id: number; rows: number }
-  | { status: 'built'; outcome: BuildOutcome }
-  | { status: 'crashed'; message: string }
+  { status: 'idle' } | { status: 'building'; id: number; rows: number } | { status: 'built'; outcome: BuildOutcome } | { status: 'crashed'; message: string }
 
 // Long enough that typing a word is one build, short enough that the preview feels live.
 const BUILD_DELAY_MS = 250
@@ -38,9 +32,11 @@ export function useTableBuild(config: BuildConfig) {
     run.addEventListener('message', (event: MessageEvent<BuildMessage>) => {
       const message = event.data
       if (message.type === 'loaded') setTable({ status: 'loaded', table: message.table })
-      else if (message.type === 'load-failed') setTable((now) => (now.status === 'reading' ? { status: 'refused', file: now.file, message: message.message } : now))
+      else if (message.type === 'load-failed')
+        setTable((now) => (now.status === 'reading' ? { status: 'refused', file: now.file, message: message.message } : now))
       else if (message.type === 'progress') setBuild((now) => (now.status === 'building' && now.id === message.id ? { ...now, rows: message.rows } : now))
-      else if (message.type === 'built') setBuild((now) => (now.status === 'building' && now.id === message.outcome.id ? { status: 'built', outcome: message.outcome } : now))
+      else if (message.type === 'built')
+        setBuild((now) => (now.status === 'building' && now.id === message.outcome.id ? { status: 'built', outcome: message.outcome } : now))
       else if (message.type === 'exported') {
         if (pendingExport.current?.id === message.id) pendingExport.current.resolve(message.parts)
         pendingExport.current = null

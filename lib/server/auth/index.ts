@@ -11,8 +11,7 @@ import { createSession, deleteSession, isValidSession, SESSION_TTL_MS } from './
 
 const ADMIN_ID = 'admin'
 
-const unauthenticated = () =>
-  new AppError(401, 'unauthenticated', 'You are not logged in, or your session has expired. Log in again and retry.')
+const unauthenticated = () => new AppError(401, 'unauthenticated', 'You are not logged in, or your session has expired. Log in again and retry.')
 
 /** The session cookie of a request, read from the Cookie header (route handlers get a plain Request in tests). */
 function sessionToken(request: Request): string | undefined {

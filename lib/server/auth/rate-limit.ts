@@ -23,7 +23,10 @@ export class LoginRateLimiter {
 
   /** Counts an attempt; returns the seconds to wait instead when the client (or everyone together) is over the limit. */
   take(client: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    for (const [key, limit] of [[`client:${client}`, this.perClient], ['all', this.overall]] as const) {
+    for (const [key, limit] of [
+      [`client:${client}`, this.perClient],
+      ['all', this.overall],
+    ] as const) {
       const times = this.recent(key, now)
       if (times.length >= limit) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((times[0]! + this.windowMs - now) / 1000)) }
     }

@@ -91,7 +91,11 @@ function fileRef(file: FileRow | null, remoteId: string | null): BatchFileRef | 
 
 function toErrors(value: unknown): BatchError[] {
   // Stored as OpenAI's `errors.data` array; older rows may hold the whole `{ object, data }` list.
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data) ? (value as { data: unknown[] }).data : []
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { data?: unknown }).data)
+      ? (value as { data: unknown[] }).data
+      : []
   return list.map((item) => {
     const error = (item ?? {}) as Record<string, unknown>
     return {
@@ -175,8 +179,12 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
   const connection = await findConnection(input.connectionId)
   const file = await db.file.findUnique({ where: { id: input.fileId }, select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true } })
   if (!file) throw new AppError(404, 'not_found', `No file with id '${input.fileId}'. It may have been deleted; choose another file.`, { param: 'fileId' })
-  if (file.purpose !== 'batch') throw new AppError(400, 'invalid_file', `${file.filename} is a batch output file, not an input file; choose an input file.`, { param: 'fileId' })
-  if (!file.endpoint) throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, { param: 'fileId' })
+  if (file.purpose !== 'batch')
+    throw new AppError(400, 'invalid_file', `${file.filename} is a batch output file, not an input file; choose an input file.`, { param: 'fileId' })
+  if (!file.endpoint)
+    throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, {
+      param: 'fileId',
+    })
   const metadata = toBatchMetadata(input.description, input.metadata)
   if (connection.kind !== 'builtin') {
     return createRemoteBatch({
@@ -208,7 +216,8 @@ async function findBatch(batchId: string) {
 /** Asks the provider for a remote batch's state now (the Refresh button); joins a refresh already under way. */
 export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind === 'builtin') throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
+  if (batch.connection.kind === 'builtin')
+    throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
   await syncBatchNow(batchId)
   return getBatch(batchId)
 }
@@ -226,7 +235,10 @@ export async function cancelBatch(batchId: string): Promise<{ id: string; status
  * Files. A remote batch stays on its provider unless `remote` is set: then its input, output and error files are
  * deleted there first (OpenAI cannot delete a batch object itself).
  */
-export async function deleteBatchRecord(batchId: string, options: { remote?: boolean } = {}): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
+export async function deleteBatchRecord(
+  batchId: string,
+  options: { remote?: boolean } = {},
+): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
   const batch = await findBatch(batchId)
   if (!isTerminal(batch.status as BatchStatus)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
@@ -235,7 +247,8 @@ export async function deleteBatchRecord(batchId: string, options: { remote?: boo
   }
   let remote = { deleted: 0, pending: 0 }
   if (options.remote) {
-    if (batch.connection.kind === 'builtin') throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
+    if (batch.connection.kind === 'builtin')
+      throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
     remote = await deleteRemoteBatchFiles(batchId)
   }
   // deleteMany: a second click racing the first finds nothing to delete rather than failing.

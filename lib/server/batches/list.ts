@@ -22,7 +22,9 @@ type KeyRow = { id: string; createdAt: string; status: string; requestCountTotal
 const badCursor = () => new AppError(400, 'invalid_request', "The 'cursor' does not belong to this list. Reload the list and try again.", { param: 'cursor' })
 
 function encodeCursor(sort: BatchSort, row: KeyRow): string {
-  const values = SORT_COLUMNS[sort].map((column) => (column === 'requestCountTotal' ? Number(row.requestCountTotal) : row[column as 'id' | 'createdAt' | 'status']))
+  const values = SORT_COLUMNS[sort].map((column) =>
+    column === 'requestCountTotal' ? Number(row.requestCountTotal) : row[column as 'id' | 'createdAt' | 'status'],
+  )
   return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url')
 }
 
@@ -86,7 +88,9 @@ export async function listBatchPage(query: BatchListQuery): Promise<{ ids: strin
     // Counted on the first page only; the list keeps the first page's total while it loads more.
     query.cursor
       ? Promise.resolve(null)
-      : db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(filterConditions(query))}`).then((rows) => Number(rows[0]?.n ?? 0)),
+      : db
+          .$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(filterConditions(query))}`)
+          .then((rows) => Number(rows[0]?.n ?? 0)),
   ])
   const page = keys.slice(0, query.limit)
   const last = page.at(-1)

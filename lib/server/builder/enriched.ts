@@ -91,7 +91,11 @@ function answerColumns(endpoint: string, answerFields: string[] | null): AnswerC
       cells: (outcome) => {
         const [first] = Array.isArray(outcome?.body?.results) ? outcome.body.results : []
         if (!isObject(first)) return { values: [null, null], error: null }
-        const categories = isObject(first.categories) ? Object.entries(first.categories).filter(([, on]) => on === true).map(([name]) => name) : []
+        const categories = isObject(first.categories)
+          ? Object.entries(first.categories)
+              .filter(([, on]) => on === true)
+              .map(([name]) => name)
+          : []
         return { values: [typeof first.flagged === 'boolean' ? String(first.flagged) : null, categories.join(', ')], error: null }
       },
     }
@@ -156,13 +160,20 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
   if (!batch) throw notFound('batch', batchId)
   const source = batch.inputFile?.sourceTable
   if (!source) {
-    throw new AppError(404, 'no_source_table', "This batch's input file was not built from a table in Batchboard, so there is no table to add answers to. Download its output file instead.", {
-      param: 'batchId',
-    })
+    throw new AppError(
+      404,
+      'no_source_table',
+      "This batch's input file was not built from a table in Batchboard, so there is no table to add answers to. Download its output file instead.",
+      {
+        param: 'batchId',
+      },
+    )
   }
   const notLocal = (batch.remoteOutputFileId && !batch.outputFile?.storagePath) || (batch.remoteErrorFileId && !batch.errorFile?.storagePath)
   if (notLocal) {
-    throw new AppError(409, 'results_not_local', "The batch's results are not in Batchboard yet. Try again once its output file shows on the batch page.", { param: 'batchId' })
+    throw new AppError(409, 'results_not_local', "The batch's results are not in Batchboard yet. Try again once its output file shows on the batch page.", {
+      param: 'batchId',
+    })
   }
 
   const outcomes = await readOutcomes(batch.endpoint, [batch.outputFile?.storagePath, batch.errorFile?.storagePath])

@@ -44,7 +44,8 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
     let line = 0
     const lines = textLines(body as unknown as AsyncIterable<Uint8Array>, {
       maxBytes: SOURCE_TABLE_MAX_BYTES,
-      tooLarge: () => new AppError(413, 'source_table_too_large', `The table is larger than ${SOURCE_TABLE_MAX_BYTES / 1024 / 1024} MB. Build from a smaller table.`),
+      tooLarge: () =>
+        new AppError(413, 'source_table_too_large', `The table is larger than ${SOURCE_TABLE_MAX_BYTES / 1024 / 1024} MB. Build from a smaller table.`),
     })
     for await (const text of lines) {
       line++
@@ -107,7 +108,10 @@ async function checkSameOrder(batchFilePath: string, customIds: string[]): Promi
     if (text.trim() === '') continue
     const customId = (JSON.parse(text) as { custom_id?: unknown }).custom_id
     if (customId !== customIds[index]) {
-      throw invalid(`Row ${index + 1} of the table has custom_id “${customIds[index] ?? ''}” but request ${index + 1} of the file has “${String(customId)}”. Send the rows in the file's order.`, index + 2)
+      throw invalid(
+        `Row ${index + 1} of the table has custom_id “${customIds[index] ?? ''}” but request ${index + 1} of the file has “${String(customId)}”. Send the rows in the file's order.`,
+        index + 2,
+      )
     }
     index++
   }

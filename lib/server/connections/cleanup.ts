@@ -48,6 +48,11 @@ export async function deleteNotedFile(id: string): Promise<boolean> {
 
 /** Deletes the noted files that are due, a few at a time. */
 export async function sweepRemoteFiles(limit = 10): Promise<void> {
-  const due = await db.remoteFileCleanup.findMany({ where: { nextAttemptAt: { lte: new Date() } }, orderBy: { nextAttemptAt: 'asc' }, take: limit, select: { id: true } })
+  const due = await db.remoteFileCleanup.findMany({
+    where: { nextAttemptAt: { lte: new Date() } },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: limit,
+    select: { id: true },
+  })
   for (const { id } of due) await deleteNotedFile(id)
 }

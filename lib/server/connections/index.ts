@@ -83,7 +83,10 @@ export async function getRemoteConnection(id: string): Promise<BatchConnection> 
 
 /** The webhook secrets to try for an incoming event: each connection's, then OPENAI_WEBHOOK_SECRET. */
 export async function listWebhookSecrets(): Promise<{ connectionId: string | null; secret: string }[]> {
-  const rows = await db.connection.findMany({ where: { kind: 'openai', webhookSecretEncrypted: { not: null } }, select: { id: true, webhookSecretEncrypted: true } })
+  const rows = await db.connection.findMany({
+    where: { kind: 'openai', webhookSecretEncrypted: { not: null } },
+    select: { id: true, webhookSecretEncrypted: true },
+  })
   const secrets = rows.map((row) => ({ connectionId: row.id as string | null, secret: decryptSecret(row.webhookSecretEncrypted!) }))
   if (env.openaiWebhookSecret) secrets.push({ connectionId: null, secret: env.openaiWebhookSecret })
   return secrets
@@ -107,7 +110,9 @@ async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user',
     ...(input.apiKey === undefined || input.apiKey === ''
       ? {}
       : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
-    ...(input.webhookSecret === undefined || input.webhookSecret === '' ? {} : { webhookSecretEncrypted: input.webhookSecret ? encryptSecret(input.webhookSecret) : null }),
+    ...(input.webhookSecret === undefined || input.webhookSecret === ''
+      ? {}
+      : { webhookSecretEncrypted: input.webhookSecret ? encryptSecret(input.webhookSecret) : null }),
   }
   const row = existing
     ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })
@@ -146,7 +151,12 @@ export async function testConnection(id: string): Promise<ConnectionTestResult> 
     const page = await client.batches.list({ limit: 1 })
     const latencyMs = elapsed()
     if (!Array.isArray(page.data)) {
-      return { ok: false, latencyMs, status: 200, message: 'The server answered, but not with a list of batches ({"data":[…]}). Check that the base URL ends in /v1.' }
+      return {
+        ok: false,
+        latencyMs,
+        status: 200,
+        message: 'The server answered, but not with a list of batches ({"data":[…]}). Check that the base URL ends in /v1.',
+      }
     }
     return { ok: true, latencyMs, batchesSeen: page.data.length, hasMore: page.has_more }
   } catch (error) {

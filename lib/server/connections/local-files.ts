@@ -42,7 +42,14 @@ export async function copyRemoteFile(connection: BatchConnection, remoteFileId: 
     }
   }
   await rename(partPath, finalPath)
-  const data = { filename, purpose: 'batch_output', bytes: BigInt(stored.bytes), sha256: stored.sha256, lineCount: stored.lines, storagePath: toStoragePath(finalPath) }
+  const data = {
+    filename,
+    purpose: 'batch_output',
+    bytes: BigInt(stored.bytes),
+    sha256: stored.sha256,
+    lineCount: stored.lines,
+    storagePath: toStoragePath(finalPath),
+  }
   if (existing) await db.file.update({ where: { id }, data })
   else await db.file.create({ data: { id, connectionId: connection.id, remoteId: remoteFileId, ...data } })
   return id
@@ -89,6 +96,10 @@ async function download(connection: BatchConnection, remoteFileId: string, partP
  * the files are safe, and the results page retries an index that is missing.
  */
 export async function onBatchFilesLocal(batchId: string): Promise<void> {
-  await fillUsageFromOutput(batchId).catch((error: unknown) => console.error(`Summing the usage of ${batchId} failed:`, error instanceof Error ? error.message : error))
-  await indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error instanceof Error ? error.message : error))
+  await fillUsageFromOutput(batchId).catch((error: unknown) =>
+    console.error(`Summing the usage of ${batchId} failed:`, error instanceof Error ? error.message : error),
+  )
+  await indexBatchResults(batchId).catch((error: unknown) =>
+    console.error(`Indexing the results of ${batchId} failed:`, error instanceof Error ? error.message : error),
+  )
 }

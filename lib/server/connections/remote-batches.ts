@@ -54,7 +54,8 @@ export type CreateRemoteBatchInput = {
  */
 export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<{ id: string }> {
   const connection = await getRemoteConnection(input.connectionId)
-  if (!input.file.storagePath) throw new AppError(409, 'file_not_local', `${input.file.filename} has no local copy to upload; choose another file.`, { param: 'fileId' })
+  if (!input.file.storagePath)
+    throw new AppError(409, 'file_not_local', `${input.file.filename} has no local copy to upload; choose another file.`, { param: 'fileId' })
   const path = fromStoragePath(input.file.storagePath)
   const filename = input.file.filename.toLowerCase().endsWith('.jsonl') ? input.file.filename : `${input.file.filename.replace(/\.[^.]*$/, '')}.jsonl`
 
@@ -157,7 +158,9 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
 export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted: number; pending: number }> {
   const { batch, connection } = await findRemoteBatch(batchId)
   if (!isTerminal(batch.status as BatchStatus)) {
-    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, { param: 'batchId' })
+    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
+      param: 'batchId',
+    })
   }
   let deleted = 0
   let pending = 0
@@ -208,12 +211,26 @@ export async function importRemoteBatches(connectionId: string): Promise<ImportR
       known.add(remote.id)
       const columns = rowFromRemote(remote)
       await db.batch.create({
-        data: { status: 'validating', endpoint: '', ...columns, id: newBatchId(), connectionId, remoteId: remote.id, recordedAt: new Date(), nextSyncAt: scheduleNew(columns) },
+        data: {
+          status: 'validating',
+          endpoint: '',
+          ...columns,
+          id: newBatchId(),
+          connectionId,
+          remoteId: remote.id,
+          recordedAt: new Date(),
+          nextSyncAt: scheduleNew(columns),
+        },
       })
       imported++
     }
   } catch (error) {
-    throw providerError(connection, 'list its batches', error, imported > 0 ? ` ${imported} batches were imported before the failure; run Import again for the rest.` : '')
+    throw providerError(
+      connection,
+      'list its batches',
+      error,
+      imported > 0 ? ` ${imported} batches were imported before the failure; run Import again for the rest.` : '',
+    )
   }
   return { seen, imported }
 }

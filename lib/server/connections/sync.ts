@@ -36,7 +36,8 @@ export const needsSync = (row: Pick<Batch, 'status' | 'remoteOutputFileId' | 'ou
 
 type JsonColumn = Prisma.InputJsonValue | typeof Prisma.DbNull
 
-const jsonColumn = (value: unknown): JsonColumn | undefined => (value === undefined ? undefined : value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue))
+const jsonColumn = (value: unknown): JsonColumn | undefined =>
+  value === undefined ? undefined : value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue)
 
 /** Columns a fresh provider answer writes, for the create, cancel and import paths as well as the sync. */
 export function rowFromRemote(remote: RemoteBatch | unknown): Omit<MappedBatch, 'metadata' | 'errors'> & {
@@ -65,10 +66,19 @@ export const scheduleNew = (mapped: MappedBatch | ReturnType<typeof rowFromRemot
   )
 
 /** When a batch whose state just came from the provider should be asked again (null: never). */
-export function scheduleAfter(row: Pick<Batch, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>, changed: boolean): Date | null {
+export function scheduleAfter(
+  row: Pick<Batch, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>,
+  changed: boolean,
+): Date | null {
   if (!needsSync(row)) return null
   const delay = nextSyncDelayMs(
-    { ageMs: Date.now() - row.createdAt.getTime(), changed: changed || isTerminal(row.status as BatchStatus), finalizing: row.status === 'finalizing', failures: 0, retryAfterMs: null },
+    {
+      ageMs: Date.now() - row.createdAt.getTime(),
+      changed: changed || isTerminal(row.status as BatchStatus),
+      finalizing: row.status === 'finalizing',
+      failures: 0,
+      retryAfterMs: null,
+    },
     intervals(),
   )
   return new Date(Date.now() + delay)
@@ -102,13 +112,17 @@ async function syncOnce(batchId: string): Promise<void> {
       batch = await copyFiles(connection, batch)
       if (!needsFiles(batch)) await onBatchFilesLocal(batch.id)
     }
-    const changed = batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
+    const changed =
+      batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
     if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
       const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
-      await db.batch.updateMany({ where: { id: batchId }, data: { nextSyncAt: null, syncError: `The provider no longer has this batch's files (${message}); only their ids are kept.` } })
+      await db.batch.updateMany({
+        where: { id: batchId },
+        data: { nextSyncAt: null, syncError: `The provider no longer has this batch's files (${message}); only their ids are kept.` },
+      })
       return
     }
     const failures = before.syncFailures + 1
@@ -170,7 +184,10 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
     })
     const claimed: string[] = []
     for (const batch of due) {
-      const { count } = await db.batch.updateMany({ where: { id: batch.id, nextSyncAt: batch.nextSyncAt }, data: { nextSyncAt: new Date(now.getTime() + CLAIM_MS) } })
+      const { count } = await db.batch.updateMany({
+        where: { id: batch.id, nextSyncAt: batch.nextSyncAt },
+        data: { nextSyncAt: new Date(now.getTime() + CLAIM_MS) },
+      })
       if (count === 1) claimed.push(batch.id)
     }
     for (let i = 0; i < claimed.length && !stopped; i += concurrency) {

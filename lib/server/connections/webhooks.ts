@@ -18,7 +18,11 @@ export type WebhookOutcome = { received: string; batches: number }
 export async function receiveOpenAIWebhook(payload: string, headers: Headers): Promise<WebhookOutcome> {
   const secrets = await listWebhookSecrets()
   if (secrets.length === 0) {
-    throw new AppError(400, 'webhook_not_configured', 'No webhook secret is configured: add the signing secret (whsec_…) to the connection, or set OPENAI_WEBHOOK_SECRET.')
+    throw new AppError(
+      400,
+      'webhook_not_configured',
+      'No webhook secret is configured: add the signing secret (whsec_…) to the connection, or set OPENAI_WEBHOOK_SECRET.',
+    )
   }
   type Event = { type?: unknown; data?: { id?: unknown } }
   let event: Event | null = null

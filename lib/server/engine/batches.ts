@@ -22,7 +22,8 @@ export type CreateEngineBatchInput = {
  */
 export async function createEngineBatch(input: CreateEngineBatchInput) {
   const seconds = parseCompletionWindow(input.completionWindow)
-  if (seconds === null) throw new AppError(400, 'invalid_value', `Invalid value for 'completion_window': '${input.completionWindow}'.`, { param: 'completion_window' })
+  if (seconds === null)
+    throw new AppError(400, 'invalid_value', `Invalid value for 'completion_window': '${input.completionWindow}'.`, { param: 'completion_window' })
   const file = await db.file.findUnique({ where: { id: input.inputFileId }, select: { id: true } })
   const id = newBatchId()
   const createdAt = new Date()

@@ -94,7 +94,16 @@ async function executeLine(
       try {
         parsed = JSON.parse(response.text)
       } catch {
-        return { ok: false, latencyMs, line: resultLine(customId, 502, requestId, errorBodyJson('The upstream answered with something that is not JSON.', 'server_error', 'bad_upstream_response')) }
+        return {
+          ok: false,
+          latencyMs,
+          line: resultLine(
+            customId,
+            502,
+            requestId,
+            errorBodyJson('The upstream answered with something that is not JSON.', 'server_error', 'bad_upstream_response'),
+          ),
+        }
       }
       limiter.onSuccess()
       // Compact JSON can be embedded as is; anything with a newline would break the JSONL file.
@@ -111,7 +120,15 @@ async function executeLine(
     const timeout = lastFailure instanceof UpstreamTimeoutError
     // Synthesised like a gateway would, so every HTTP failure in the error file reads response.body.error.
     const message = timeout || lastFailure instanceof UpstreamNetworkError ? lastFailure.message : 'The request to the upstream failed.'
-    return { ok: false, line: resultLine(customId, timeout ? 504 : 502, newRequestId(), errorBodyJson(message, 'server_error', timeout ? 'upstream_timeout' : 'upstream_unreachable')) }
+    return {
+      ok: false,
+      line: resultLine(
+        customId,
+        timeout ? 504 : 502,
+        newRequestId(),
+        errorBodyJson(message, 'server_error', timeout ? 'upstream_timeout' : 'upstream_unreachable'),
+      ),
+    }
   }
   const failed = lastFailure!
   const requestId = (failed.headers['x-request-id'] as string | undefined) ?? newRequestId()
@@ -120,7 +137,11 @@ async function executeLine(
     const parsed = JSON.parse(failed.text) as unknown
     json = parsed && typeof parsed === 'object' && 'error' in parsed ? JSON.stringify(parsed) : errorBodyJson(failed.text.slice(0, 2000), 'server_error', null)
   } catch {
-    json = errorBodyJson(failed.text.slice(0, 2000) || `The upstream answered HTTP ${failed.status}.`, failed.status >= 500 ? 'server_error' : 'invalid_request_error', null)
+    json = errorBodyJson(
+      failed.text.slice(0, 2000) || `The upstream answered HTTP ${failed.status}.`,
+      failed.status >= 500 ? 'server_error' : 'invalid_request_error',
+      null,
+    )
   }
   return { ok: false, latencyMs, line: resultLine(customId, failed.status, requestId, json) }
 }
@@ -168,7 +189,11 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     await failValidation(batch.id, [{ code: 'invalid_request', message: DEFAULT_FILE_LOOKUP_MESSAGE(id), param: 'file_id', line: null }])
     return
   }
-  const report = await validateBatchFile(readStoredFile(file.storagePath), { endpoint: batch.endpoint, supportedEndpoints: ENGINE_ENDPOINTS, tokenEstimate: 'off' })
+  const report = await validateBatchFile(readStoredFile(file.storagePath), {
+    endpoint: batch.endpoint,
+    supportedEndpoints: ENGINE_ENDPOINTS,
+    tokenEstimate: 'off',
+  })
   if (!report.ok) {
     await failValidation(batch.id, report.errors)
     return
@@ -177,7 +202,12 @@ async function validateBatch(batch: BatchRow): Promise<void> {
   const target = await resolveUpstream(model)
   if (!target) {
     await failValidation(batch.id, [
-      { code: 'model_not_found', message: `The provided model '${model}' is not supported by the Batch API. No upstream serves it; add one whose models match it.`, param: 'body.model', line: 1 },
+      {
+        code: 'model_not_found',
+        message: `The provided model '${model}' is not supported by the Batch API. No upstream serves it; add one whose models match it.`,
+        param: 'body.model',
+        line: 1,
+      },
     ])
     return
   }
@@ -199,7 +229,12 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     }),
     db.engineRun.update({
       where: { batchId: batch.id },
-      data: { doneLines: new Uint8Array(Math.ceil(total / 8)), outputBytes: 0, errorBytes: 0, upstreamName: target.simulated ? SIMULATOR_UPSTREAM_NAME : target.name },
+      data: {
+        doneLines: new Uint8Array(Math.ceil(total / 8)),
+        outputBytes: 0,
+        errorBytes: 0,
+        upstreamName: target.simulated ? SIMULATOR_UPSTREAM_NAME : target.name,
+      },
     }),
   ])
 }
@@ -304,10 +339,12 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
   }
 
   const flush = (force = false) => {
-    flushing = flushing.then(() => (flushError ? undefined : commit(force))).catch((error: unknown) => {
-      flushError = error
-      stop(error instanceof LeaseLostError ? 'lease' : 'error')
-    })
+    flushing = flushing
+      .then(() => (flushError ? undefined : commit(force)))
+      .catch((error: unknown) => {
+        flushError = error
+        stop(error instanceof LeaseLostError ? 'lease' : 'error')
+      })
     return flushing
   }
 
@@ -361,7 +398,15 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
         if (!targets.has(cacheKey)) targets.set(cacheKey, await resolveUpstream(model))
         const target = targets.get(cacheKey)
         if (!target) {
-          record(line.index, { ok: false, line: resultLine(request.custom_id, 404, newRequestId(), errorBodyJson(`The model '${model}' is not served by any upstream.`, 'invalid_request_error', 'model_not_found')) })
+          record(line.index, {
+            ok: false,
+            line: resultLine(
+              request.custom_id,
+              404,
+              newRequestId(),
+              errorBodyJson(`The model '${model}' is not served by any upstream.`, 'invalid_request_error', 'model_not_found'),
+            ),
+          })
           continue
         }
         const limiter = limiterFor(target)

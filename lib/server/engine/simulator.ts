@@ -58,7 +58,11 @@ function replyFor(prompt: string, cap: number | undefined): { text: string; toke
   const seed = seedOf(prompt)
   const words = 5 + (seed % 40)
   const limit = cap === undefined ? words : Math.min(words, cap)
-  const text = `Simulated answer (${seed.toString(16)}): ${'lorem ipsum dolor sit amet '.repeat(Math.ceil(limit / 5)).split(' ').slice(0, limit).join(' ')}`
+  const text = `Simulated answer (${seed.toString(16)}): ${'lorem ipsum dolor sit amet '
+    .repeat(Math.ceil(limit / 5))
+    .split(' ')
+    .slice(0, limit)
+    .join(' ')}`
   return { text, tokens: limit }
 }
 
@@ -170,7 +174,9 @@ function response(body: Json): Json {
     created_at: now(),
     status: 'completed',
     model,
-    output: [{ id: `msg_${hex(16)}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] }],
+    output: [
+      { id: `msg_${hex(16)}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] },
+    ],
     error: null,
     incomplete_details: null,
     usage: {
@@ -201,7 +207,21 @@ function embeddings(body: Json): Json {
   }
 }
 
-const MODERATION_CATEGORIES = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/instructions', 'self-harm/intent', 'sexual', 'sexual/minors', 'violence', 'violence/graphic']
+const MODERATION_CATEGORIES = [
+  'harassment',
+  'harassment/threatening',
+  'hate',
+  'hate/threatening',
+  'illicit',
+  'illicit/violent',
+  'self-harm',
+  'self-harm/instructions',
+  'self-harm/intent',
+  'sexual',
+  'sexual/minors',
+  'violence',
+  'violence/graphic',
+]
 
 function moderation(body: Json): Json {
   const inputs = Array.isArray(body.input) ? body.input : [body.input]
@@ -307,7 +327,10 @@ export async function startSimulator(initial: SimulatorOptions = {}): Promise<Si
           if (!failedOnce.has(key)) {
             failedOnce.add(key)
             stats.badRequests++
-            send(400, errorBody('Refused once on purpose ([sim:fail-once]); the same request succeeds next time.', 'invalid_request_error', null, 'simulated_failure'))
+            send(
+              400,
+              errorBody('Refused once on purpose ([sim:fail-once]); the same request succeeds next time.', 'invalid_request_error', null, 'simulated_failure'),
+            )
             return
           }
         }

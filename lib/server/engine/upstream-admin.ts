@@ -48,7 +48,8 @@ function redact(text: string, secrets: string[]): string {
 function messageOf(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown }
-    if (body.error && typeof body.error === 'object' && typeof (body.error as { message?: unknown }).message === 'string') return (body.error as { message: string }).message
+    if (body.error && typeof body.error === 'object' && typeof (body.error as { message?: unknown }).message === 'string')
+      return (body.error as { message: string }).message
     for (const value of [body.error, body.message, body.detail]) if (typeof value === 'string') return value
   } catch {
     // Not JSON: the raw text is the message.
@@ -92,7 +93,9 @@ export async function testUpstream(id: string): Promise<UpstreamTestResult> {
   try {
     const body = JSON.parse(text) as { data?: unknown }
     if (Array.isArray(body.data)) {
-      const models = body.data.flatMap((model: unknown) => (model && typeof model === 'object' && typeof (model as { id?: unknown }).id === 'string' ? [(model as { id: string }).id] : []))
+      const models = body.data.flatMap((model: unknown) =>
+        model && typeof model === 'object' && typeof (model as { id?: unknown }).id === 'string' ? [(model as { id: string }).id] : [],
+      )
       return { ok: true, latencyMs, status: response.status, models: models.map((model) => redact(model, secrets)) }
     }
   } catch {

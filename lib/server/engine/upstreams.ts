@@ -31,7 +31,8 @@ export const isSimulatorModel = (model: string) => model.startsWith('sim-')
 type UpstreamRow = Awaited<ReturnType<typeof db.upstream.findMany>>[number]
 
 const modelsOf = (row: UpstreamRow) => (Array.isArray(row.models) ? (row.models as unknown[]).filter((m): m is string => typeof m === 'string') : [])
-const headersOf = (row: UpstreamRow): Record<string, string> => (row.headersEncrypted ? (JSON.parse(decryptSecret(row.headersEncrypted)) as Record<string, string>) : {})
+const headersOf = (row: UpstreamRow): Record<string, string> =>
+  row.headersEncrypted ? (JSON.parse(decryptSecret(row.headersEncrypted)) as Record<string, string>) : {}
 
 function toSummary(row: UpstreamRow): UpstreamSummary {
   return {
@@ -83,7 +84,9 @@ export async function saveUpstream(raw: SaveUpstreamInput, source: 'env' | 'user
     timeoutMs: input.timeoutMs,
     headersEncrypted: Object.keys(headers).length > 0 ? encryptSecret(JSON.stringify(headers)) : null,
     source,
-    ...(input.apiKey === undefined ? {} : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
+    ...(input.apiKey === undefined
+      ? {}
+      : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
   }
   const row = existing
     ? await db.upstream.update({ where: { id: existing.id }, data })

@@ -52,7 +52,12 @@ export async function getFile(fileId: string): Promise<FileDetail> {
     outputTokenCapTotal: file.outputTokenCapTotal === null ? null : Number(file.outputTokenCapTotal),
     outputTokenCapMissing: file.outputTokenCapMissing,
     stored: file.storagePath !== null,
-    batches: batches.map((batch) => ({ id: batch.id, status: batch.status as BatchStatus, description: batch.description, createdAt: batch.createdAt.toISOString() })),
+    batches: batches.map((batch) => ({
+      id: batch.id,
+      status: batch.status as BatchStatus,
+      description: batch.description,
+      createdAt: batch.createdAt.toISOString(),
+    })),
   }
 }
 

@@ -29,9 +29,14 @@ async function readMeta(uploadId: string): Promise<UploadMeta> {
   try {
     return JSON.parse(await readFile(path.join(uploadDir(uploadId), 'meta.json'), 'utf8')) as UploadMeta
   } catch {
-    throw new AppError(404, 'upload_not_found', 'This upload no longer exists (it was cancelled, finished, or abandoned for over an hour). Start the upload again.', {
-      param: 'uploadId',
-    })
+    throw new AppError(
+      404,
+      'upload_not_found',
+      'This upload no longer exists (it was cancelled, finished, or abandoned for over an hour). Start the upload again.',
+      {
+        param: 'uploadId',
+      },
+    )
   }
 }
 
@@ -39,9 +44,14 @@ export type UploadStart = { kind: 'existing'; file: FileSummary } | { kind: 'sta
 
 export async function startUpload(input: UploadStartInput): Promise<UploadStart> {
   if (input.bytes > DEFAULT_MAX_BYTES) {
-    throw new AppError(413, 'file_too_large', `This file is ${formatBytes(input.bytes)}; a batch file may be at most ${formatBytes(DEFAULT_MAX_BYTES)}. Split it into several files.`, {
-      param: 'bytes',
-    })
+    throw new AppError(
+      413,
+      'file_too_large',
+      `This file is ${formatBytes(input.bytes)}; a batch file may be at most ${formatBytes(DEFAULT_MAX_BYTES)}. Split it into several files.`,
+      {
+        param: 'bytes',
+      },
+    )
   }
   // The browser hashed the file while validating it: an identical earlier upload needs no bytes sent.
   if (input.sha256) {
@@ -74,7 +84,11 @@ export async function writeUploadChunk(uploadId: string, offset: number, body: R
     transform(chunk: Buffer, _encoding, done) {
       written += chunk.length
       if (written > room) {
-        done(new AppError(400, 'chunk_too_large', `This chunk goes past the ${meta.bytes} bytes announced for the file. Start the upload again.`, { param: 'offset' }))
+        done(
+          new AppError(400, 'chunk_too_large', `This chunk goes past the ${meta.bytes} bytes announced for the file. Start the upload again.`, {
+            param: 'offset',
+          }),
+        )
       } else done(null, chunk)
     },
   })

@@ -1,6 +1,15 @@
 import 'server-only'
 import type { z } from 'zod'
-import { SHIPPED_PRICES, SHIPPED_PRICES_SOURCE, SHIPPED_PRICES_TAKEN_AT, batchCost, type BatchCost, type PriceBasis, type PriceRow, type TokenUsage } from '@/lib/pricing'
+import {
+  SHIPPED_PRICES,
+  SHIPPED_PRICES_SOURCE,
+  SHIPPED_PRICES_TAKEN_AT,
+  batchCost,
+  type BatchCost,
+  type PriceBasis,
+  type PriceRow,
+  type TokenUsage,
+} from '@/lib/pricing'
 import type { PriceListRow, PriceTable } from '@/lib/types'
 import type { savePriceInput } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'
@@ -94,6 +103,9 @@ export function usageFromColumns(row: UsageColumns): TokenUsage | null {
 }
 
 /** The cost of a Batch row (with its connection's kind and whether the simulator answered it). */
-export function costOfBatchRow(row: UsageColumns & { model: string | null; connectionKind: string; simulated: boolean }, prices: readonly PriceRow[]): BatchCost {
+export function costOfBatchRow(
+  row: UsageColumns & { model: string | null; connectionKind: string; simulated: boolean },
+  prices: readonly PriceRow[],
+): BatchCost {
   return batchCost({ model: row.model, usage: usageFromColumns(row), basis: priceBasisOf(row.connectionKind), simulated: row.simulated }, prices)
 }

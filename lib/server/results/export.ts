@@ -46,7 +46,21 @@ type Format = ResultExportQuery['format']
 
 function header(format: Format, fields: string[]): string {
   if (format === 'jsonl') return ''
-  const columns = ['custom_id', 'line', 'status', ...fields.map((field) => (field === 'prompt' ? 'prompt' : `input.${field}`)), 'output_text', 'status_code', 'error_code', 'error_message', 'finish_reason', 'input_tokens', 'output_tokens', 'total_tokens', 'source_batch_id']
+  const columns = [
+    'custom_id',
+    'line',
+    'status',
+    ...fields.map((field) => (field === 'prompt' ? 'prompt' : `input.${field}`)),
+    'output_text',
+    'status_code',
+    'error_code',
+    'error_message',
+    'finish_reason',
+    'input_tokens',
+    'output_tokens',
+    'total_tokens',
+    'source_batch_id',
+  ]
   return `${columns.join(',')}\r\n`
 }
 
@@ -55,7 +69,11 @@ function record(format: Format, fields: string[], row: RawRow, inputText: string
   const result = parse(resultText)
   const facts = result === null ? null : resultOf(result)
   const body = input && typeof input === 'object' ? (input as { body?: unknown }).body : undefined
-  const tokens = { input: row.inputTokens === null ? null : Number(row.inputTokens), output: row.outputTokens === null ? null : Number(row.outputTokens), total: row.totalTokens === null ? null : Number(row.totalTokens) }
+  const tokens = {
+    input: row.inputTokens === null ? null : Number(row.inputTokens),
+    output: row.outputTokens === null ? null : Number(row.outputTokens),
+    total: row.totalTokens === null ? null : Number(row.totalTokens),
+  }
   if (format === 'jsonl') {
     const response = result && typeof result === 'object' ? (result as { response?: { body?: unknown } | null }).response : null
     return `${JSON.stringify({
@@ -95,10 +113,17 @@ function record(format: Format, fields: string[], row: RawRow, inputText: string
 export async function exportResults(batchId: string, query: ResultExportQuery): Promise<Response> {
   const batch = await db.batch.findUnique({ where: { id: batchId }, select: { id: true, resultIndex: { select: { state: true } } } })
   if (!batch) throw notFound('batch', batchId)
-  if (batch.resultIndex?.state !== 'ready') throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
+  if (batch.resultIndex?.state !== 'ready')
+    throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
   const where = filterSql(batchId, query)
-  const resultFileIds = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT DISTINCT "resultFileId" AS "id" FROM "ResultRow" WHERE "batchId" = ? AND "resultFileId" IS NOT NULL`, batchId)
-  const paths = await filePaths(batchId, resultFileIds.map((row) => row.id))
+  const resultFileIds = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT DISTINCT "resultFileId" AS "id" FROM "ResultRow" WHERE "batchId" = ? AND "resultFileId" IS NOT NULL`,
+    batchId,
+  )
+  const paths = await filePaths(
+    batchId,
+    resultFileIds.map((row) => row.id),
+  )
   const reader = new OffsetReader()
   const encoder = new TextEncoder()
   // Rows with a line number in line order (keyset on line), then results whose custom_id was not in the input.

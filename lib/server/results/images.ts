@@ -11,7 +11,8 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp
 export async function getResultImage(batchId: string, customId: string, n: number): Promise<Response> {
   const row = await findResultRow(batchId, customId)
   const paths = await filePaths(batchId, [])
-  if (!paths.input || row.inputOffset === null || row.inputLength === null) throw new AppError(404, 'not_found', 'The input file is no longer in Batchboard.', { param: 'customId' })
+  if (!paths.input || row.inputOffset === null || row.inputLength === null)
+    throw new AppError(404, 'not_found', 'The input file is no longer in Batchboard.', { param: 'customId' })
   const text = await readLineAt(paths.input, Number(row.inputOffset), Number(row.inputLength))
   const url = promptOf(JSON.parse(text) as unknown).images[n]
   if (!url) throw new AppError(404, 'not_found', `Request '${customId}' has no image ${n + 1}.`, { param: 'n' })
@@ -19,7 +20,8 @@ export async function getResultImage(batchId: string, customId: string, n: numbe
   const security = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'", 'cache-control': 'private, max-age=3600' }
   if (data) {
     const type = data[1]!.toLowerCase()
-    if (!IMAGE_TYPES.has(type)) throw new AppError(415, 'unsupported_image', `Thumbnails are shown for PNG, JPEG, GIF and WebP images, not ${type}.`, { param: 'n' })
+    if (!IMAGE_TYPES.has(type))
+      throw new AppError(415, 'unsupported_image', `Thumbnails are shown for PNG, JPEG, GIF and WebP images, not ${type}.`, { param: 'n' })
     return new Response(Buffer.from(data[2]!, 'base64'), { headers: { 'content-type': type, ...security } })
   }
   if (/^https?:\/\//i.test(url)) return new Response(null, { status: 302, headers: { location: url, ...security } })

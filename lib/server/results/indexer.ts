@@ -108,7 +108,17 @@ async function indexInput(sqlite: Database.Database, key: string, batch: BatchFo
     const prompt = promptOf(parse(line.text))
     // A line without a custom_id cannot be joined to a result; a validated file has none.
     const customId = prompt.customId ?? `line-${line.index + 1}`
-    await writer.add([key, line.index + 1, customId, 'missing', line.offset, line.length, attemptAt, cut(prompt.text, PROMPT_PREVIEW_CHARS), prompt.images.length])
+    await writer.add([
+      key,
+      line.index + 1,
+      customId,
+      'missing',
+      line.offset,
+      line.length,
+      attemptAt,
+      cut(prompt.text, PROMPT_PREVIEW_CHARS),
+      prompt.images.length,
+    ])
   }
   await writer.flush()
 }
@@ -183,9 +193,15 @@ async function mergeRetry(targetKey: string, childId: string, searchable: boolea
   // Rows already in the full-text index leave it with their old text and come back with the new, in one transaction.
   if (!searchable) return void (await update)
   await db.$transaction([
-    db.$executeRawUnsafe(`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response") SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`, ids),
+    db.$executeRawUnsafe(
+      `INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response") SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`,
+      ids,
+    ),
     update,
-    db.$executeRawUnsafe(`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`, ids),
+    db.$executeRawUnsafe(
+      `INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`,
+      ids,
+    ),
   ])
 }
 
@@ -204,7 +220,10 @@ async function propagateUp(batchId: string, parentId: string | null) {
   let currentParent = parentId
   while (currentParent && !seen.has(currentParent)) {
     seen.add(currentParent)
-    const parent = await db.batch.findUnique({ where: { id: currentParent }, select: { id: true, parentBatchId: true, resultIndex: { select: { state: true } } } })
+    const parent = await db.batch.findUnique({
+      where: { id: currentParent },
+      select: { id: true, parentBatchId: true, resultIndex: { select: { state: true } } },
+    })
     if (!parent || parent.resultIndex?.state !== 'ready') return
     await mergeRetry(parent.id, childId, true)
     childId = parent.id
@@ -226,9 +245,12 @@ async function build(batchId: string): Promise<IndexOutcome> {
   })
   if (!batch) throw notFound('batch', batchId)
   if (!isTerminal(batch.status as BatchStatus)) {
-    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, { param: 'batchId' })
+    throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, {
+      param: 'batchId',
+    })
   }
-  if (!batch.inputFile?.storagePath) return fail(batchId, 'The input file is not in Batchboard (deleted, or only on the provider), so results cannot be joined to their prompts.')
+  if (!batch.inputFile?.storagePath)
+    return fail(batchId, 'The input file is not in Batchboard (deleted, or only on the provider), so results cannot be joined to their prompts.')
   const pending = [
     [batch.remoteOutputFileId, batch.outputFile],
     [batch.remoteErrorFileId, batch.errorFile],

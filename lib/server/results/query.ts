@@ -122,7 +122,8 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
   if (!isTerminal(batch.status as BatchStatus)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
   // Another process (a worker's engine) may be building it: give that build a while before starting one here.
   const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
-  if (!isIndexing(batchId) && !busyElsewhere) void indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error))
+  if (!isIndexing(batchId) && !busyElsewhere)
+    void indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error))
   return { state: 'indexing', message: null, rowCount: 0 }
 }
 
@@ -131,7 +132,12 @@ export async function listResultPage(batchId: string, query: ResultPageQuery): P
   if (info.state !== 'ready') return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
   const where = filterSql(batchId, query)
   const [rows, counted] = await Promise.all([
-    db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} ${orderSql(query.sort, query.order)} LIMIT ? OFFSET ?`, ...where.values, query.limit, query.offset),
+    db.$queryRawUnsafe<RawRow[]>(
+      `SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} ${orderSql(query.sort, query.order)} LIMIT ? OFFSET ?`,
+      ...where.values,
+      query.limit,
+      query.offset,
+    ),
     db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS "n" FROM "ResultRow" AS r ${where.sql}`, ...where.values),
   ])
   const total = Number(counted[0]?.n ?? 0)
@@ -168,7 +174,10 @@ export async function getResultFacets(batchId: string): Promise<ResultFacets> {
 
 export async function findResultRow(batchId: string, customId: string): Promise<RawRow> {
   const [row] = await db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r WHERE r."batchId" = ? AND r."customId" = ?`, batchId, customId)
-  if (!row) throw new AppError(404, 'not_found', `No result with custom_id '${customId}' in batch ${batchId}. The index may have been rebuilt; reload the page.`, { param: 'customId' })
+  if (!row)
+    throw new AppError(404, 'not_found', `No result with custom_id '${customId}' in batch ${batchId}. The index may have been rebuilt; reload the page.`, {
+      param: 'customId',
+    })
   return row
 }
 
@@ -176,7 +185,10 @@ export async function findResultRow(batchId: string, customId: string): Promise<
 export async function filePaths(batchId: string, fileIds: Iterable<string>): Promise<{ input: string | null; results: Map<string, string> }> {
   const index = await db.resultIndex.findUnique({ where: { batchId }, select: { inputFileId: true } })
   const ids = [...new Set(fileIds)]
-  const files = await db.file.findMany({ where: { id: { in: [...ids, ...(index?.inputFileId ? [index.inputFileId] : [])] } }, select: { id: true, storagePath: true } })
+  const files = await db.file.findMany({
+    where: { id: { in: [...ids, ...(index?.inputFileId ? [index.inputFileId] : [])] } },
+    select: { id: true, storagePath: true },
+  })
   const path = new Map(files.flatMap((file) => (file.storagePath ? [[file.id, fromStoragePath(file.storagePath)] as const] : [])))
   return { input: index?.inputFileId ? (path.get(index.inputFileId) ?? null) : null, results: path }
 }

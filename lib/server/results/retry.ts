@@ -33,10 +33,13 @@ async function linesToRetry(batchId: string): Promise<number[]> {
 export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedBatch & { lineCount: number }> {
   const batch = await db.batch.findUnique({ where: { id: input.batchId }, include: { resultIndex: true, inputFile: true } })
   if (!batch) throw notFound('batch', input.batchId)
-  if (!isTerminal(batch.status as BatchStatus)) throw new AppError(409, 'batch_active', 'This batch is still running; retry its failed lines when it ends.', { param: 'batchId' })
-  if (batch.resultIndex?.state !== 'ready') throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Wait for the results table to load, then retry.', { param: 'batchId' })
+  if (!isTerminal(batch.status as BatchStatus))
+    throw new AppError(409, 'batch_active', 'This batch is still running; retry its failed lines when it ends.', { param: 'batchId' })
+  if (batch.resultIndex?.state !== 'ready')
+    throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Wait for the results table to load, then retry.', { param: 'batchId' })
   const inputFile = await db.file.findUnique({ where: { id: batch.resultIndex.inputFileId ?? '' } })
-  if (!inputFile?.storagePath) throw new AppError(409, 'file_not_local', 'The input file is no longer in Batchboard, so its lines cannot be sent again.', { param: 'batchId' })
+  if (!inputFile?.storagePath)
+    throw new AppError(409, 'file_not_local', 'The input file is no longer in Batchboard, so its lines cannot be sent again.', { param: 'batchId' })
   const lines = new Set(await linesToRetry(batch.id))
   if (lines.size === 0) throw new AppError(409, 'nothing_to_retry', 'Every line of this batch succeeded; there is nothing to retry.', { param: 'batchId' })
 

@@ -83,7 +83,16 @@ const DAY = Prisma.sql`substr(COALESCE(b."completedAt", b."failedAt", b."expired
 
 const n = (value: number | bigint | null) => Number(value ?? 0)
 
-const emptyGroup = (key: string, label: string): UsageGroup => ({ key, label, cost: 0, standardCost: 0, totalTokens: 0, batches: 0, unpricedTokens: 0, simulatedTokens: 0 })
+const emptyGroup = (key: string, label: string): UsageGroup => ({
+  key,
+  label,
+  cost: 0,
+  standardCost: 0,
+  totalTokens: 0,
+  batches: 0,
+  unpricedTokens: 0,
+  simulatedTokens: 0,
+})
 
 /** Each UTC day from `from` to `to`, both included; empty when the span is unreasonably long for a chart. */
 function daysBetween(from: string, to: string): string[] {
@@ -136,7 +145,13 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
     const usage: TokenUsage | null =
       n(group.withUsage) === 0
         ? null
-        : { inputTokens: n(group.inputTokens), cachedTokens: n(group.cachedTokens), outputTokens: n(group.outputTokens), reasoningTokens: n(group.reasoningTokens), totalTokens: n(group.totalTokens) }
+        : {
+            inputTokens: n(group.inputTokens),
+            cachedTokens: n(group.cachedTokens),
+            outputTokens: n(group.outputTokens),
+            reasoningTokens: n(group.reasoningTokens),
+            totalTokens: n(group.totalTokens),
+          }
     const cost = batchCost({ model: group.model, usage, basis: priceBasisOf(group.connectionKind), simulated: n(group.simulated) === 1 }, prices)
     const tokens = usage?.totalTokens ?? 0
     const billed = cost.status === 'priced' ? cost.cost : 0

@@ -15,6 +15,8 @@ export async function authenticateV1(request: Request): Promise<void> {
   if (!match) throw new V1Error(401, MISSING)
   const key = match[1]!.trim()
   if (!(await verifyApiKey(key))) {
-    throw new V1Error(401, `Incorrect API key provided: ${redact(key)}. Check the key, or create a new one in Batchboard's settings.`, { code: 'invalid_api_key' })
+    throw new V1Error(401, `Incorrect API key provided: ${redact(key)}. Check the key, or create a new one in Batchboard's settings.`, {
+      code: 'invalid_api_key',
+    })
   }
 }

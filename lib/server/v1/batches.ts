@@ -20,9 +20,7 @@ const MAX_CREATE_BODY_BYTES = 64 * 1024
 export const batchIdParams = z.object({ batchId: z.string().min(1).max(200) })
 
 // OpenAI's `Metadata`: up to 16 pairs, keys ≤ 64 characters, string values ≤ 512.
-const metadataSchema = z
-  .record(z.string().max(64), z.string().max(512))
-  .refine((value) => Object.keys(value).length <= 16, 'metadata may have at most 16 keys')
+const metadataSchema = z.record(z.string().max(64), z.string().max(512)).refine((value) => Object.keys(value).length <= 16, 'metadata may have at most 16 keys')
 
 export const createBatchBody = z.object({
   input_file_id: z.string().min(1).max(200),
@@ -40,7 +38,8 @@ function toV1Error(error: z.ZodError, body: unknown): V1Error {
   const issue = error.issues[0]!
   const param = issue.path.map(String).join('.')
   const value = valueAt(body, issue.path)
-  if (issue.code === 'invalid_type' && value === undefined) return new V1Error(400, `Missing required parameter: '${param}'.`, { param, code: 'missing_required_parameter' })
+  if (issue.code === 'invalid_type' && value === undefined)
+    return new V1Error(400, `Missing required parameter: '${param}'.`, { param, code: 'missing_required_parameter' })
   if (issue.code === 'invalid_type') {
     const expected = issue.expected === 'record' ? 'an object' : `a ${issue.expected}`
     return new V1Error(400, `Invalid type for '${param}': expected ${expected}, but got ${describeType(value)} instead.`, { param, code: 'invalid_type' })
@@ -54,7 +53,10 @@ export async function createV1Batch(request: Request) {
     body = await readJsonBody(request, MAX_CREATE_BODY_BYTES)
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_json') {
-      throw new V1Error(400, 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload.)')
+      throw new V1Error(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+      )
     }
     throw error
   }

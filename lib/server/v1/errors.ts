@@ -31,7 +31,14 @@ export function toOpenAIError(error: unknown): { status: number; body: OpenAIErr
   console.error(error)
   return {
     status: 500,
-    body: { error: { message: 'The server had an error while processing your request. The details are in the server log.', type: 'server_error', param: null, code: null } },
+    body: {
+      error: {
+        message: 'The server had an error while processing your request. The details are in the server log.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      },
+    },
   }
 }
 

@@ -76,7 +76,10 @@ export async function uploadV1File(request: Request) {
       row = await db.file.create({ data: { id, filename, purpose, bytes: BigInt(file.bytes), storagePath: toStoragePath(storedFilePath(id)) } })
     }
     if (expiresAfter !== null) {
-      row = await db.file.update({ where: { id: row.id }, data: { expiresAt: new Date(Math.floor(row.createdAt.getTime() / 1000) * 1000 + expiresAfter * 1000) } })
+      row = await db.file.update({
+        where: { id: row.id },
+        data: { expiresAt: new Date(Math.floor(row.createdAt.getTime() / 1000) * 1000 + expiresAfter * 1000) },
+      })
     }
     return toOpenAIFile(row)
   } finally {

@@ -39,13 +39,20 @@ describe('first-run setup', () => {
 
     const token = request().jar.get('batchboard_session')!
     expect(token).toMatch(/^[\w-]{43}$/)
-    expect(request().cookieStore.set).toHaveBeenCalledWith('batchboard_session', token, expect.objectContaining({ httpOnly: true, sameSite: 'lax', secure: false, path: '/' }))
+    expect(request().cookieStore.set).toHaveBeenCalledWith(
+      'batchboard_session',
+      token,
+      expect.objectContaining({ httpOnly: true, sameSite: 'lax', secure: false, path: '/' }),
+    )
     const sessions = await db.session.findMany()
     expect(sessions).toHaveLength(1)
     expect(sessions[0]!.id).not.toContain(token)
 
     request().reset()
-    expect(await setUpAdmin({ password: 'someone else entirely', confirm: 'someone else entirely' })).toMatchObject({ ok: false, error: { code: 'already_set_up' } })
+    expect(await setUpAdmin({ password: 'someone else entirely', confirm: 'someone else entirely' })).toMatchObject({
+      ok: false,
+      error: { code: 'already_set_up' },
+    })
     expect((await db.adminAccount.findUniqueOrThrow({ where: { id: 'admin' } })).passwordHash).toBe(admin.passwordHash)
     expect(request().jar.size).toBe(0)
   })
@@ -53,7 +60,10 @@ describe('first-run setup', () => {
 
 describe('sessions guard routes and actions', () => {
   it('answers 401 in the one error shape without a session, and 200 with one', async () => {
-    expect(await callRoute(getBatches, '/api/batches')).toEqual({ status: 401, body: { error: { code: 'unauthenticated', message: expect.stringContaining('Log in') } } })
+    expect(await callRoute(getBatches, '/api/batches')).toEqual({
+      status: 401,
+      body: { error: { code: 'unauthenticated', message: expect.stringContaining('Log in') } },
+    })
     // Authorisation comes before parsing: a caller without a session learns nothing about valid input.
     expect((await callRoute(getBatches, '/api/batches?limit=abc')).status).toBe(401)
     expect((await callRoute(getHealth, '/api/health')).status).toBe(200)
@@ -108,7 +118,10 @@ describe('login rate limit', () => {
       })
     }
     const limited = await logIn({ password: PASSWORD })
-    expect(limited).toEqual({ ok: false, error: { code: 'rate_limited', param: 'password', message: expect.stringMatching(/^Too many login attempts\. Try again in \d+ s\.$/) } })
+    expect(limited).toEqual({
+      ok: false,
+      error: { code: 'rate_limited', param: 'password', message: expect.stringMatching(/^Too many login attempts\. Try again in \d+ s\.$/) },
+    })
     const seconds = Number(/in (\d+) s/.exec(limited.ok ? '' : limited.error.message)![1])
     expect(seconds).toBeGreaterThanOrEqual(1)
     expect(seconds).toBeLessThanOrEqual(60)

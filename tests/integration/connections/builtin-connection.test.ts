@@ -28,15 +28,29 @@ describe('the built-in engine through the connection registry', () => {
     // The caller's file is left where it was; a second upload of the same bytes reuses the stored copy.
     expect((await connection.uploadFile({ path: source, filename: 'three.jsonl' })).id).toBe(file.id)
 
-    const created = await connection.createBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: { purpose: 'registry' } })
+    const created = await connection.createBatch({
+      inputFileId: file.id,
+      endpoint: '/v1/chat/completions',
+      completionWindow: '24h',
+      metadata: { purpose: 'registry' },
+    })
     expect(created).toMatchObject({ object: 'batch', input_file_id: file.id, metadata: { purpose: 'registry' } })
-    const done = await waitFor(() => connection.retrieveBatch(created.id), (batch) => batch.status === 'completed')
+    const done = await waitFor(
+      () => connection.retrieveBatch(created.id),
+      (batch) => batch.status === 'completed',
+    )
     expect(done.request_counts).toEqual({ total: 3, completed: 3, failed: 0 })
 
     const page = await connection.listBatches({ limit: 1 })
     expect(page.data.map((batch) => batch.id)).toEqual([created.id])
     const output = await (await connection.fileContent(done.output_file_id!)).text()
-    expect(output.trim().split('\n').map((line) => (JSON.parse(line) as { custom_id: string }).custom_id).sort()).toEqual(['request-1', 'request-2', 'request-3'])
+    expect(
+      output
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)
+        .sort(),
+    ).toEqual(['request-1', 'request-2', 'request-3'])
 
     const refused = await connection.cancelBatch(created.id).catch((error: unknown) => connection.describeError(error))
     expect(refused).toEqual({ status: 409, message: expect.stringContaining('completed') })

@@ -79,8 +79,14 @@ const list = async () => keep(await callRoute(getConnections, '/api/connections'
 
 describe('saving a connection', () => {
   it('names the field that is wrong', async () => {
-    expect(keep(await saveConnection({ name: '  ', apiKey: KEY }))).toMatchObject({ ok: false, error: { code: 'invalid_request', param: 'name', message: expect.stringContaining('give the connection a name') } })
-    expect(keep(await saveConnection({ name: 'x', baseUrl: 'ftp://example.test' }))).toMatchObject({ ok: false, error: { param: 'baseUrl', message: expect.stringContaining('http:// or https://') } })
+    expect(keep(await saveConnection({ name: '  ', apiKey: KEY }))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', param: 'name', message: expect.stringContaining('give the connection a name') },
+    })
+    expect(keep(await saveConnection({ name: 'x', baseUrl: 'ftp://example.test' }))).toMatchObject({
+      ok: false,
+      error: { param: 'baseUrl', message: expect.stringContaining('http:// or https://') },
+    })
     expect(keep(await saveConnection({ name: 'x', apiKey: 'sk-two words' }))).toMatchObject({ ok: false, error: { param: 'apiKey' } })
     expect(keep(await saveConnection({ name: 'x', project: 'p'.repeat(201) }))).toMatchObject({ ok: false, error: { param: 'project' } })
     expect(keep(await saveConnection({ id: 'conn_nope', name: 'x' }))).toMatchObject({ ok: false, error: { code: 'not_found', param: 'id' } })
@@ -89,9 +95,20 @@ describe('saving a connection', () => {
 
   it('stores the key encrypted, shows only its last 4 characters, and defaults the base URL to OpenAI', async () => {
     const connection = await saved({ name: 'OpenAI prod', apiKey: KEY, organization: 'org-123', project: ' proj_456 ' })
-    expect(connection).toMatchObject({ kind: 'openai', name: 'OpenAI prod', baseUrl: 'https://api.openai.com/v1', apiKeyHint: 'c1f0', organization: 'org-123', project: 'proj_456', source: 'user', batchCount: 0 })
+    expect(connection).toMatchObject({
+      kind: 'openai',
+      name: 'OpenAI prod',
+      baseUrl: 'https://api.openai.com/v1',
+      apiKeyHint: 'c1f0',
+      organization: 'org-123',
+      project: 'proj_456',
+      source: 'user',
+      batchCount: 0,
+    })
 
-    const [row] = await db.$queryRaw<{ apiKeyEncrypted: string; apiKeyHint: string }[]>`SELECT apiKeyEncrypted, apiKeyHint FROM Connection WHERE id = ${connection.id}`
+    const [row] = await db.$queryRaw<
+      { apiKeyEncrypted: string; apiKeyHint: string }[]
+    >`SELECT apiKeyEncrypted, apiKeyHint FROM Connection WHERE id = ${connection.id}`
     expect(row!.apiKeyEncrypted).toMatch(/^v1\./)
     expect(row!.apiKeyEncrypted).not.toContain(KEY)
     expect(decryptSecret(row!.apiKeyEncrypted)).toBe(KEY)
@@ -128,8 +145,13 @@ describe('saving a connection', () => {
 
   it('deletes a connection, but not one with batch records', async () => {
     const connection = await saved({ name: 'Short-lived', apiKey: KEY })
-    await db.batch.create({ data: { id: 'batch_remote_1', connectionId: connection.id, endpoint: '/v1/chat/completions', status: 'completed', completionWindow: '24h' } })
-    expect(keep(await deleteConnection({ id: connection.id }))).toMatchObject({ ok: false, error: { code: 'has_batches', message: expect.stringContaining('1 batch') } })
+    await db.batch.create({
+      data: { id: 'batch_remote_1', connectionId: connection.id, endpoint: '/v1/chat/completions', status: 'completed', completionWindow: '24h' },
+    })
+    expect(keep(await deleteConnection({ id: connection.id }))).toMatchObject({
+      ok: false,
+      error: { code: 'has_batches', message: expect.stringContaining('1 batch') },
+    })
     await db.batch.delete({ where: { id: 'batch_remote_1' } })
     expect(keep(await deleteConnection({ id: connection.id }))).toEqual({ ok: true, data: { id: connection.id } })
     expect((await list()).map((c) => c.name)).not.toContain('Short-lived')

@@ -37,7 +37,18 @@ describe('OPENAI_API_KEY', () => {
     const { body } = await callRoute(getConnections, '/api/connections')
     const remote = (body as ConnectionSummary[]).filter((c) => c.kind === 'openai')
     expect(remote).toEqual([
-      { id: expect.any(String), kind: 'openai', name: 'OpenAI', baseUrl: 'https://proxy.example.test/v1', apiKeyHint: '77aa', organization: 'org-env', project: 'proj_env', source: 'env', batchCount: 0, webhookSecretSet: false },
+      {
+        id: expect.any(String),
+        kind: 'openai',
+        name: 'OpenAI',
+        baseUrl: 'https://proxy.example.test/v1',
+        apiKeyHint: '77aa',
+        organization: 'org-env',
+        project: 'proj_env',
+        source: 'env',
+        batchCount: 0,
+        webhookSecretSet: false,
+      },
     ])
     expect(JSON.stringify(body)).not.toContain(KEY)
     const row = await db.connection.findUniqueOrThrow({ where: { id: remote[0]!.id } })
@@ -72,7 +83,9 @@ describe('OPENAI_API_KEY', () => {
       env.openai = saved
       await seedConnectionsFromEnv()
       const row = await db.connection.findFirstOrThrow({ where: { source: 'env' } })
-      await db.batch.create({ data: { id: 'batch_env_1', connectionId: row.id, endpoint: '/v1/chat/completions', status: 'completed', completionWindow: '24h' } })
+      await db.batch.create({
+        data: { id: 'batch_env_1', connectionId: row.id, endpoint: '/v1/chat/completions', status: 'completed', completionWindow: '24h' },
+      })
       env.openai = null
       await seedConnectionsFromEnv()
       expect(await db.connection.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ source: 'user', apiKeyHint: '77aa' })

@@ -68,7 +68,10 @@ it('never puts a connection key into a route’s answer or an action’s result,
   const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
   keep(created)
   if (!created.ok) expect.fail(created.error.message)
-  const done = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }), (batch) => batch.status === 'completed' && batch.nextSyncAt === null)
+  const done = await waitFor(
+    () => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }),
+    (batch) => batch.status === 'completed' && batch.nextSyncAt === null,
+  )
 
   // A provider that repeats the refused key in its error: create, cancel, refresh, import and Test all report it.
   const echo = { status: 401, message: 'Incorrect API key provided', echoAuthorization: true }

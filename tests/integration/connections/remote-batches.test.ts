@@ -80,7 +80,8 @@ async function created(input: { fileId: string; description?: string; outputExpi
 }
 
 /** Input files the provider holds (the /v1 server is the provider here, so they are rows on the builtin connection). */
-const providerFiles = async () => new Set((await db.file.findMany({ where: { connectionId: 'builtin', purpose: 'batch' }, select: { id: true } })).map((file) => file.id))
+const providerFiles = async () =>
+  new Set((await db.file.findMany({ where: { connectionId: 'builtin', purpose: 'batch' }, select: { id: true } })).map((file) => file.id))
 
 /** Runs `act` and answers which provider files it added, besides the local input file(s) it made. */
 async function addedFiles(act: () => Promise<{ localIds: string[] }>): Promise<string[]> {
@@ -98,13 +99,26 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
       return { localIds: [file.id] }
     })
     const first = await row(id)
-    expect(first).toMatchObject({ connectionId, inputFileId: file.id, remoteId: expect.stringMatching(/^batch_/), remoteInputFileId: expect.stringMatching(/^file-/), description: 'remote run' })
+    expect(first).toMatchObject({
+      connectionId,
+      inputFileId: file.id,
+      remoteId: expect.stringMatching(/^batch_/),
+      remoteInputFileId: expect.stringMatching(/^file-/),
+      description: 'remote run',
+    })
     // The uploaded copy went up with its .jsonl name.
     expect((await client.files.retrieve(first.remoteInputFileId!)).filename).toBe('questions.jsonl')
     expect(added).toEqual([first.remoteInputFileId])
 
     const done = await settled(id)
-    expect(done).toMatchObject({ status: 'completed', requestCountTotal: 6, requestCountCompleted: 6, requestCountFailed: 0, syncError: null, model: 'sim-chat' })
+    expect(done).toMatchObject({
+      status: 'completed',
+      requestCountTotal: 6,
+      requestCountCompleted: 6,
+      requestCountFailed: 0,
+      syncError: null,
+      model: 'sim-chat',
+    })
     expect(done.syncedAt).not.toBeNull()
     expect(done.completedAt).not.toBeNull()
     expect(done.usageTotalTokens).toBeGreaterThan(0n)
@@ -119,7 +133,10 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
     expect(await db.remoteFileCleanup.count()).toBe(0)
 
     // Once the files are local, the results are indexed: each request joined to its answer.
-    await waitFor(() => db.resultIndex.findUnique({ where: { batchId: id } }), (index) => index?.state === 'ready')
+    await waitFor(
+      () => db.resultIndex.findUnique({ where: { batchId: id } }),
+      (index) => index?.state === 'ready',
+    )
     const rows = await db.resultRow.findMany({ where: { batchId: id }, orderBy: { line: 'asc' } })
     expect(rows.map((r) => [r.line, r.status])).toEqual([1, 2, 3, 4, 5, 6].map((line) => [line, 'succeeded']))
   })
@@ -136,7 +153,10 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
   it('cancels on the provider, and answers the provider’s 409 word for word once the batch has finished', async () => {
     const file = await inputFile(30, 'slow-chat')
     const id = await created({ fileId: file.id })
-    await waitFor(() => row(id), (batch) => batch.status === 'in_progress')
+    await waitFor(
+      () => row(id),
+      (batch) => batch.status === 'in_progress',
+    )
     const result = await cancelBatch({ batchId: id })
     expect(result).toMatchObject({ ok: true, data: { status: expect.stringMatching(/^cancell(ing|ed)$/) } })
     const done = await settled(id)
@@ -146,16 +166,35 @@ describe('a batch on an openai connection (pointed at this Batchboard’s /v1)',
 
     const finished = await settled(await created({ fileId: (await inputFile(1)).id }))
     const refused = await cancelBatch({ batchId: finished.id })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'provider_error', message: "Other Batchboard could not cancel the batch: 409: Cannot cancel a batch with status 'completed'." } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'provider_error', message: "Other Batchboard could not cancel the batch: 409: Cannot cancel a batch with status 'completed'." },
+    })
   })
 
   it('imports every batch made elsewhere through /v1 (all pages), once, and copies their results', async () => {
     const made: string[] = []
     for (let i = 0; i < 3; i++) {
-      const upload = await client.files.create({ file: await toFile(Buffer.from(chatFile(2, { model: 'sim-chat', content: `import ${i} ${Math.random()}` })), 'script.jsonl'), purpose: 'batch' })
-      made.push((await client.batches.create({ input_file_id: upload.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { source: 'notebook' } })).id)
+      const upload = await client.files.create({
+        file: await toFile(Buffer.from(chatFile(2, { model: 'sim-chat', content: `import ${i} ${Math.random()}` })), 'script.jsonl'),
+        purpose: 'batch',
+      })
+      made.push(
+        (
+          await client.batches.create({
+            input_file_id: upload.id,
+            endpoint: '/v1/chat/completions',
+            completion_window: '24h',
+            metadata: { source: 'notebook' },
+          })
+        ).id,
+      )
     }
-    for (const batchId of made) await waitFor(() => client.batches.retrieve(batchId), (batch) => batch.status === 'completed')
+    for (const batchId of made)
+      await waitFor(
+        () => client.batches.retrieve(batchId),
+        (batch) => batch.status === 'completed',
+      )
 
     const first = await importBatches({ id: connectionId })
     expect(first).toMatchObject({ ok: true, data: { imported: expect.any(Number), seen: expect.any(Number) } })
@@ -212,7 +251,11 @@ describe('faults on provider calls', () => {
     })
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'provider_error', message: 'Other Batchboard could not create the batch: 500: The server had an error while processing your request. The uploaded input file was deleted again; nothing was started.' },
+      error: {
+        code: 'provider_error',
+        message:
+          'Other Batchboard could not create the batch: 500: The server had an error while processing your request. The uploaded input file was deleted again; nothing was started.',
+      },
     })
     expect(proxy.count('POST', /^\/v1\/batches$/)).toBe(1)
     expect(proxy.count('DELETE', /^\/v1\/files\//)).toBe(1)
@@ -241,13 +284,20 @@ describe('faults on provider calls', () => {
     const file = await inputFile(1)
     const before = await providerFiles()
     const result = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
-    expect(result).toMatchObject({ ok: false, error: { message: expect.stringContaining("400: Invalid value for 'completion_window'. The uploaded input file will be deleted") } })
+    expect(result).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining("400: Invalid value for 'completion_window'. The uploaded input file will be deleted") },
+    })
     const [note] = await db.remoteFileCleanup.findMany()
     expect(note).toMatchObject({ attempts: 1, lastError: '503: busy' })
     await db.remoteFileCleanup.update({ where: { id: note!.id }, data: { nextAttemptAt: new Date() } })
     expect(await db.file.count({ where: { id: note!.remoteFileId } })).toBe(1)
     expect(before.has(note!.remoteFileId)).toBe(false)
-    await waitFor(() => db.remoteFileCleanup.count(), (count) => count === 0, 10_000)
+    await waitFor(
+      () => db.remoteFileCleanup.count(),
+      (count) => count === 0,
+      10_000,
+    )
     expect(await db.file.count({ where: { id: note!.remoteFileId } })).toBe(0)
   })
 
@@ -255,7 +305,13 @@ describe('faults on provider calls', () => {
     const saved = await saveConnection({ name: 'Nobody home', baseUrl: `http://127.0.0.1:${await closedPort()}/v1`, apiKey: 'sk-nothing-here' })
     if (!saved.ok) expect.fail(saved.error.message)
     const result = await createBatch({ connectionId: saved.data.id, fileId: (await inputFile(1)).id, completionWindow: '24h', metadata: [] })
-    expect(result).toMatchObject({ ok: false, error: { code: 'provider_error', message: expect.stringMatching(/^Nobody home could not take the input file: Could not reach the server: .*ECONNREFUSED.* Nothing was started\.$/) } })
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'provider_error',
+        message: expect.stringMatching(/^Nobody home could not take the input file: Could not reach the server: .*ECONNREFUSED.* Nothing was started\.$/),
+      },
+    })
     expect(await db.batch.count({ where: { connectionId: saved.data.id } })).toBe(0)
     expect(await db.remoteFileCleanup.count()).toBe(0)
   })
@@ -264,11 +320,17 @@ describe('faults on provider calls', () => {
     const file = await inputFile(20, 'slow-chat')
     proxy.fail('GET', /^\/v1\/batches\/[^/]+$/, { status: 429, headers: { 'retry-after': '2' }, message: 'Rate limit reached' })
     const id = await created({ fileId: file.id })
-    const limited = await waitFor(() => row(id), (batch) => batch.syncError !== null)
+    const limited = await waitFor(
+      () => row(id),
+      (batch) => batch.syncError !== null,
+    )
     expect(limited.syncError).toBe('429: Rate limit reached')
     expect(limited.nextSyncAt!.getTime() - limited.updatedAt.getTime()).toBeGreaterThanOrEqual(1900)
     proxy.fail('GET', /^\/v1\/batches\/[^/]+$/, { status: 500, message: 'Internal' })
-    const failed = await waitFor(() => row(id), (batch) => batch.syncError === '500: Internal')
+    const failed = await waitFor(
+      () => row(id),
+      (batch) => batch.syncError === '500: Internal',
+    )
     expect(failed.syncFailures).toBeGreaterThanOrEqual(1)
     const done = await settled(id)
     expect(done).toMatchObject({ status: 'completed', syncError: null, syncFailures: 0, requestCountCompleted: 20 })
@@ -285,7 +347,10 @@ describe('faults on provider calls', () => {
   it('stops asking for result files the provider has deleted, and says so', async () => {
     proxy.fail('GET', /^\/v1\/files\/[^/]+\/content$/, { status: 404, message: 'No such File object' }, 100)
     const id = await created({ fileId: (await inputFile(1)).id })
-    const gone = await waitFor(() => row(id), (batch) => batch.status === 'completed' && batch.nextSyncAt === null)
+    const gone = await waitFor(
+      () => row(id),
+      (batch) => batch.status === 'completed' && batch.nextSyncAt === null,
+    )
     expect(gone.outputFileId).toBeNull()
     expect(gone.remoteOutputFileId).not.toBeNull()
     expect(gone.syncError).toBe("The provider no longer has this batch's files (404: No such File object); only their ids are kept.")
@@ -299,24 +364,36 @@ describe('webhooks and refresh', () => {
     const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')
     return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${signature}`, 'content-type': 'application/json' }
   }
-  const post = (body: string, headers: Record<string, string>) => webhook(new Request('http://localhost/api/webhooks/openai', { method: 'POST', body, headers }))
+  const post = (body: string, headers: Record<string, string>) =>
+    webhook(new Request('http://localhost/api/webhooks/openai', { method: 'POST', body, headers }))
 
   it('refuses a bad signature with 400 and a message that says what to check', async () => {
     const body = JSON.stringify({ id: 'evt_1', object: 'event', created_at: 1, type: 'batch.completed', data: { id: 'batch_x' } })
     const response = await post(body, sign(body, `whsec_${randomBytes(24).toString('base64')}`))
     expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({ error: { code: 'invalid_signature', message: expect.stringContaining('Check the signing secret on the connection') } })
+    expect(await response.json()).toEqual({
+      error: { code: 'invalid_signature', message: expect.stringContaining('Check the signing secret on the connection') },
+    })
   })
 
   it('syncs the batch named by a signed event at once, without waiting for the poll', async () => {
     const done = await settled(await created({ fileId: (await inputFile(1)).id }))
     // Pretend the last poll was long ago and the next is far off: only the webhook can bring it up to date.
     await db.batch.update({ where: { id: done.id }, data: { status: 'in_progress', completedAt: null, nextSyncAt: new Date(Date.now() + 3_600_000) } })
-    const body = JSON.stringify({ id: 'evt_2', object: 'event', created_at: Math.floor(Date.now() / 1000), type: 'batch.completed', data: { id: done.remoteId } })
+    const body = JSON.stringify({
+      id: 'evt_2',
+      object: 'event',
+      created_at: Math.floor(Date.now() / 1000),
+      type: 'batch.completed',
+      data: { id: done.remoteId },
+    })
     const response = await post(body, sign(body, WEBHOOK_SECRET))
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ received: 'batch.completed', batches: 1 })
-    const synced = await waitFor(() => row(done.id), (batch) => batch.status === 'completed')
+    const synced = await waitFor(
+      () => row(done.id),
+      (batch) => batch.status === 'completed',
+    )
     expect(synced.completedAt).not.toBeNull()
   })
 

@@ -21,18 +21,31 @@ type Seen = { method: string; url: string; authorization: string | undefined; pr
 async function startModelsServer() {
   const seen: Seen[] = []
   const server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, project: req.headers['openai-project'] as string | undefined })
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      project: req.headers['openai-project'] as string | undefined,
+    })
     if (req.url !== '/v1/models') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Not found' } }))
       return
     }
     if (req.headers.authorization !== `Bearer ${KEY}`) {
       const message = `Incorrect API key provided: ${req.headers.authorization ?? 'none'}. You can find your API key at https://example.test/keys.`
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: 'invalid_api_key' } }))
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: 'invalid_api_key' } }))
       return
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ object: 'list', data: [{ id: 'llama3.1:8b', object: 'model' }, { id: 'qwen2.5:7b', object: 'model' }] }),
+      JSON.stringify({
+        object: 'list',
+        data: [
+          { id: 'llama3.1:8b', object: 'model' },
+          { id: 'qwen2.5:7b', object: 'model' },
+        ],
+      }),
     )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -132,7 +145,14 @@ describe('saving an upstream from Connections → Built-in engine', () => {
 
   it('keeps the key and header values it is not sent, and removes the key on request', async () => {
     const [current] = (await db.upstream.findMany({ where: { name: 'ollama' } })).map((row) => row.id)
-    const edited = await saved({ ...validInput(), id: current, apiKey: undefined, headers: { 'X-Extra': 'abc' }, keepHeaders: ['OpenAI-Project'], maxConcurrency: 16 })
+    const edited = await saved({
+      ...validInput(),
+      id: current,
+      apiKey: undefined,
+      headers: { 'X-Extra': 'abc' },
+      keepHeaders: ['OpenAI-Project'],
+      maxConcurrency: 16,
+    })
     expect(edited).toMatchObject({ apiKeyHint: KEY.slice(-4), headerNames: ['OpenAI-Project', 'X-Extra'], maxConcurrency: 16 })
     const target = await resolveUpstream('llama3.1:8b')
     expect(target?.headers).toEqual({ 'OpenAI-Project': HEADER_VALUE, 'X-Extra': 'abc', authorization: `Bearer ${KEY}` })
@@ -181,14 +201,20 @@ describe('testing an upstream', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()))
     const down = await saved({ ...validInput(), name: 'down', baseUrl: `http://127.0.0.1:${port}/v1`, models: ['down-*'] })
     const result = keep(await testUpstream({ id: down.id }))
-    expect(result).toEqual({ ok: true, data: { ok: false, latencyMs: expect.any(Number), status: null, message: `Could not reach the server: connect ECONNREFUSED 127.0.0.1:${port}` } })
+    expect(result).toEqual({
+      ok: true,
+      data: { ok: false, latencyMs: expect.any(Number), status: null, message: `Could not reach the server: connect ECONNREFUSED 127.0.0.1:${port}` },
+    })
   })
 })
 
 describe('upstreams from BATCHBOARD_UPSTREAMS', () => {
   it('are read-only in the app', async () => {
     const seeded = await db.upstream.create({ data: { id: 'ups_env', name: 'from-env', baseUrl: 'http://127.0.0.1:9/v1', models: ['env-*'], source: 'env' } })
-    const refusal = { ok: false, error: { code: 'read_only', message: "'from-env' is set by BATCHBOARD_UPSTREAMS; change it there and restart Batchboard.", param: 'id' } }
+    const refusal = {
+      ok: false,
+      error: { code: 'read_only', message: "'from-env' is set by BATCHBOARD_UPSTREAMS; change it there and restart Batchboard.", param: 'id' },
+    }
     expect(keep(await saveUpstream({ ...validInput(), id: seeded.id, name: 'from-env' }))).toEqual(refusal)
     expect(keep(await deleteUpstream({ id: seeded.id }))).toEqual(refusal)
     await db.upstream.delete({ where: { id: seeded.id } })

@@ -53,7 +53,8 @@ describe('a worker killed with SIGKILL mid-batch', () => {
     second.kill('SIGTERM')
     await exited(second)
 
-    const lines = async (fileId: string | null) => (fileId ? parseResultLines(readFileSync(fromStoragePath((await db.file.findUniqueOrThrow({ where: { id: fileId } })).storagePath!), 'utf8')) : [])
+    const lines = async (fileId: string | null) =>
+      fileId ? parseResultLines(readFileSync(fromStoragePath((await db.file.findUniqueOrThrow({ where: { id: fileId } })).storagePath!), 'utf8')) : []
     const output = await lines(batch.outputFileId)
     const errors = await lines(batch.errorFileId)
     expect(errors.length).toBeGreaterThan(0)

@@ -46,8 +46,13 @@ async function runBatch(lines: number, model = 'flaky-model') {
   writeFileSync(temp, chatFile(lines, { model }))
   const { file } = await ingestFile(temp, { filename: 'faults.jsonl', rejectInvalid: true, reuseDuplicate: false })
   const created = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
-  const batch = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.id } }), (b) => b.status === 'completed', 30_000)
-  const read = async (id: string | null) => (id ? parseResultLines(readFileSync(fromStoragePath((await db.file.findUniqueOrThrow({ where: { id } })).storagePath!), 'utf8')) : [])
+  const batch = await waitFor(
+    () => db.batch.findUniqueOrThrow({ where: { id: created.id } }),
+    (b) => b.status === 'completed',
+    30_000,
+  )
+  const read = async (id: string | null) =>
+    id ? parseResultLines(readFileSync(fromStoragePath((await db.file.findUniqueOrThrow({ where: { id } })).storagePath!), 'utf8')) : []
   return { batch, output: await read(batch.outputFileId), errors: await read(batch.errorFileId) }
 }
 
@@ -100,23 +105,33 @@ describe('the engine against a faulty upstream', () => {
     const { batch, errors } = await runBatch(1, 'slow-model')
     expect(batch).toMatchObject({ requestCountCompleted: 0, requestCountFailed: 1 })
     expect(errors.map((l) => l.response?.status_code)).toEqual([504])
-    expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ code: 'upstream_timeout', message: 'The upstream did not answer within 1 s.' }) })
+    expect(errors[0]!.response!.body).toEqual({
+      error: expect.objectContaining({ code: 'upstream_timeout', message: 'The upstream did not answer within 1 s.' }),
+    })
   })
 
   it('writes a 502 upstream_unreachable line, naming the cause, when the upstream refuses connections', async () => {
     const { batch, errors } = await runBatch(3, 'gone-model')
     expect(batch).toMatchObject({ requestCountCompleted: 0, requestCountFailed: 3 })
     expect(errors.map((l) => l.response?.status_code)).toEqual([502, 502, 502])
-    expect(errors[0]!.response!.body).toEqual({ error: expect.objectContaining({ code: 'upstream_unreachable', message: expect.stringContaining('ECONNREFUSED') }) })
+    expect(errors[0]!.response!.body).toEqual({
+      error: expect.objectContaining({ code: 'upstream_unreachable', message: expect.stringContaining('ECONNREFUSED') }),
+    })
   })
 
   it('does not retry a 400: the line goes to the error file after one request', async () => {
     const start = before()
     const temp = path.join(os.tmpdir(), `bad-${Date.now()}.jsonl`)
-    writeFileSync(temp, `${JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: 'flaky-model', messages: [{ role: 'user', content: 'x' }], max_tokens: -5 } })}\n`)
+    writeFileSync(
+      temp,
+      `${JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: 'flaky-model', messages: [{ role: 'user', content: 'x' }], max_tokens: -5 } })}\n`,
+    )
     const { file } = await ingestFile(temp, { filename: 'bad.jsonl', rejectInvalid: true, reuseDuplicate: false })
     const created = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
-    const batch = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.id } }), (b) => b.status === 'completed')
+    const batch = await waitFor(
+      () => db.batch.findUniqueOrThrow({ where: { id: created.id } }),
+      (b) => b.status === 'completed',
+    )
     expect(simulator.stats.requests - start.requests).toBe(1)
     expect(batch).toMatchObject({ requestCountFailed: 1, requestCountCompleted: 0 })
   })
@@ -126,7 +141,12 @@ describe('the engine against a faulty upstream', () => {
     writeFileSync(temp, chatFile(2, { model: 'gpt-unserved' }))
     const { file } = await ingestFile(temp, { filename: 'nomodel.jsonl', rejectInvalid: true, reuseDuplicate: false })
     const created = await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
-    const batch = await waitFor(() => db.batch.findUniqueOrThrow({ where: { id: created.id } }), (b) => b.status === 'failed')
-    expect(batch.errors).toEqual([{ code: 'model_not_found', param: 'body.model', line: 1, message: expect.stringContaining("'gpt-unserved' is not supported") }])
+    const batch = await waitFor(
+      () => db.batch.findUniqueOrThrow({ where: { id: created.id } }),
+      (b) => b.status === 'failed',
+    )
+    expect(batch.errors).toEqual([
+      { code: 'model_not_found', param: 'body.model', line: 1, message: expect.stringContaining("'gpt-unserved' is not supported") },
+    ])
   })
 })

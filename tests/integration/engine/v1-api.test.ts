@@ -36,7 +36,11 @@ afterAll(async () => {
 })
 
 const upload = async (text: string, name = 'batch.jsonl') => client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'batch' })
-const settle = (id: string) => waitFor(() => client.batches.retrieve(id), (batch) => TERMINAL.includes(batch.status))
+const settle = (id: string) =>
+  waitFor(
+    () => client.batches.retrieve(id),
+    (batch) => TERMINAL.includes(batch.status),
+  )
 const contentOf = async (fileId: string) => (await client.files.content(fileId)).text()
 
 async function expectApiError(promise: Promise<unknown>, status: number, error: Record<string, unknown>) {
@@ -54,13 +58,54 @@ async function expectApiError(promise: Promise<unknown>, status: number, error: 
 describe('the /v1 API with the official SDK', () => {
   it('runs a batch on the simulator and returns every line exactly once in the output and error files', async () => {
     const good = chatFile(40, { model: 'sim-chat' })
-    const bad = JSON.stringify({ custom_id: 'bad-cap', method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: -1 } })
+    const bad = JSON.stringify({
+      custom_id: 'bad-cap',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'sim-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: -1 },
+    })
     const file = await upload(`${good}${bad}\n`)
-    expect(file).toEqual({ id: expect.stringMatching(/^file-/), object: 'file', bytes: Buffer.byteLength(`${good}${bad}\n`), created_at: expect.any(Number), expires_at: file.created_at + 30 * 86_400, filename: 'batch.jsonl', purpose: 'batch', status: 'processed', status_details: null })
+    expect(file).toEqual({
+      id: expect.stringMatching(/^file-/),
+      object: 'file',
+      bytes: Buffer.byteLength(`${good}${bad}\n`),
+      created_at: expect.any(Number),
+      expires_at: file.created_at + 30 * 86_400,
+      filename: 'batch.jsonl',
+      purpose: 'batch',
+      status: 'processed',
+      status_details: null,
+    })
 
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { project: 'tests' } })
-    expect(created).toMatchObject({ object: 'batch', status: 'validating', input_file_id: file.id, completion_window: '24h', expires_at: created.created_at + 86_400, metadata: { project: 'tests' }, request_counts: { total: 0, completed: 0, failed: 0 } })
-    for (const key of ['errors', 'output_file_id', 'error_file_id', 'in_progress_at', 'finalizing_at', 'completed_at', 'failed_at', 'expired_at', 'cancelling_at', 'cancelled_at', 'model', 'usage']) {
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+      metadata: { project: 'tests' },
+    })
+    expect(created).toMatchObject({
+      object: 'batch',
+      status: 'validating',
+      input_file_id: file.id,
+      completion_window: '24h',
+      expires_at: created.created_at + 86_400,
+      metadata: { project: 'tests' },
+      request_counts: { total: 0, completed: 0, failed: 0 },
+    })
+    for (const key of [
+      'errors',
+      'output_file_id',
+      'error_file_id',
+      'in_progress_at',
+      'finalizing_at',
+      'completed_at',
+      'failed_at',
+      'expired_at',
+      'cancelling_at',
+      'cancelled_at',
+      'model',
+      'usage',
+    ]) {
       expect(created).toHaveProperty(key, null)
     }
 
@@ -75,11 +120,30 @@ describe('the /v1 API with the official SDK', () => {
     const errors = parseResultLines(await contentOf(batch.error_file_id!))
     const ids = [...output, ...errors].map((line) => line.custom_id).sort()
     expect(ids).toEqual([...Array.from({ length: 40 }, (_, i) => `request-${i + 1}`), 'bad-cap'].sort())
-    expect(output[0]).toMatchObject({ id: expect.stringMatching(/^batch_req_/), response: { status_code: 200, request_id: expect.stringMatching(/^req_/), body: { object: 'chat.completion', system_fingerprint: 'batchboard-simulator', simulated: true } }, error: null })
+    expect(output[0]).toMatchObject({
+      id: expect.stringMatching(/^batch_req_/),
+      response: {
+        status_code: 200,
+        request_id: expect.stringMatching(/^req_/),
+        body: { object: 'chat.completion', system_fingerprint: 'batchboard-simulator', simulated: true },
+      },
+      error: null,
+    })
     expect(errors).toEqual([
-      { id: expect.any(String), custom_id: 'bad-cap', error: null, response: { status_code: 400, request_id: expect.any(String), body: { error: expect.objectContaining({ type: 'invalid_request_error', param: 'max_tokens', message: expect.stringContaining("Invalid 'max_tokens'") }) } } },
+      {
+        id: expect.any(String),
+        custom_id: 'bad-cap',
+        error: null,
+        response: {
+          status_code: 400,
+          request_id: expect.any(String),
+          body: {
+            error: expect.objectContaining({ type: 'invalid_request_error', param: 'max_tokens', message: expect.stringContaining("Invalid 'max_tokens'") }),
+          },
+        },
+      },
     ])
-    const usage = output.reduce((sum, line) => sum + ((line.response!.body.usage as { total_tokens: number }).total_tokens), 0)
+    const usage = output.reduce((sum, line) => sum + (line.response!.body.usage as { total_tokens: number }).total_tokens, 0)
     expect(batch.usage!.total_tokens).toBe(usage)
 
     const outputFile = await client.files.retrieve(batch.output_file_id!)
@@ -87,10 +151,22 @@ describe('the /v1 API with the official SDK', () => {
   })
 
   it('leaves output_file_id null when no line succeeded, and the batch is still completed', async () => {
-    const lines = [1, 2].map((n) => JSON.stringify({ custom_id: `neg-${n}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'sim-chat', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 } }))
+    const lines = [1, 2].map((n) =>
+      JSON.stringify({
+        custom_id: `neg-${n}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'sim-chat', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 },
+      }),
+    )
     const file = await upload(`${lines.join('\n')}\n`)
     const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id)
-    expect(batch).toMatchObject({ status: 'completed', output_file_id: null, error_file_id: expect.stringMatching(/^file-/), request_counts: { total: 2, completed: 0, failed: 2 } })
+    expect(batch).toMatchObject({
+      status: 'completed',
+      output_file_id: null,
+      error_file_id: expect.stringMatching(/^file-/),
+      request_counts: { total: 2, completed: 0, failed: 2 },
+    })
   })
 
   it('runs embeddings with deterministic vectors', async () => {
@@ -107,7 +183,14 @@ describe('the /v1 API with the official SDK', () => {
     const text = `${chatLine({ customId: 'a', model: 'sim-chat' })}\n{not json\n${chatLine({ customId: 'a', model: 'sim-chat' })}\n`
     const file = await upload(text)
     const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id)
-    expect(batch).toMatchObject({ status: 'failed', failed_at: expect.any(Number), in_progress_at: null, output_file_id: null, error_file_id: null, request_counts: { total: 0, completed: 0, failed: 0 } })
+    expect(batch).toMatchObject({
+      status: 'failed',
+      failed_at: expect.any(Number),
+      in_progress_at: null,
+      output_file_id: null,
+      error_file_id: null,
+      request_counts: { total: 0, completed: 0, failed: 0 },
+    })
     expect(batch.errors!.data!.map((e) => [e.code, e.line, e.param])).toEqual([
       ['invalid_json_line', 2, null],
       ['duplicate_custom_id', 3, 'custom_id'],
@@ -120,12 +203,23 @@ describe('the /v1 API with the official SDK', () => {
     const batch = await settle(created.id)
     expect(batch.status).toBe('failed')
     expect(batch.input_file_id).toBe('file-nope')
-    expect(batch.errors).toEqual({ object: 'list', data: [{ code: 'invalid_request', param: 'file_id', line: null, message: expect.stringMatching(/^Cannot find file file-nope, or organization .* does not have access to it\.$/) }] })
+    expect(batch.errors).toEqual({
+      object: 'list',
+      data: [
+        {
+          code: 'invalid_request',
+          param: 'file_id',
+          line: null,
+          message: expect.stringMatching(/^Cannot find file file-nope, or organization .* does not have access to it\.$/),
+        },
+      ],
+    })
   })
 
   it('pages through batches newest first with has_more and after', async () => {
     const ids: string[] = []
-    for (let i = 0; i < 3; i++) ids.push((await client.batches.create({ input_file_id: `file-page${i}`, endpoint: '/v1/chat/completions', completion_window: '24h' })).id)
+    for (let i = 0; i < 3; i++)
+      ids.push((await client.batches.create({ input_file_id: `file-page${i}`, endpoint: '/v1/chat/completions', completion_window: '24h' })).id)
     const first = await client.batches.list({ limit: 2 })
     expect(first.data.map((b) => b.id)).toEqual([ids[2], ids[1]])
     expect(first.has_more).toBe(true)
@@ -158,7 +252,10 @@ describe('the /v1 API with the official SDK', () => {
   it('cancels a running batch, keeping partial results and marking the rest batch_cancelled', async () => {
     const file = await upload(chatFile(30, { model: 'slow-model' }))
     const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })
-    await waitFor(() => client.batches.retrieve(created.id), (b) => b.request_counts!.completed >= 2)
+    await waitFor(
+      () => client.batches.retrieve(created.id),
+      (b) => b.request_counts!.completed >= 2,
+    )
     const cancelling = await client.batches.cancel(created.id)
     expect(['cancelling', 'cancelled']).toContain(cancelling.status)
     expect(cancelling.cancelling_at).toEqual(expect.any(Number))
@@ -181,7 +278,10 @@ describe('the /v1 API with the official SDK', () => {
     const file = await upload(chatFile(30, { model: 'slow-model' }))
     const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '10s' as '24h' })
     expect(created.expires_at).toBe(created.created_at + 10)
-    await waitFor(() => client.batches.retrieve(created.id), (b) => b.request_counts!.completed >= 2)
+    await waitFor(
+      () => client.batches.retrieve(created.id),
+      (b) => b.request_counts!.completed >= 2,
+    )
     // Time travel instead of waiting out the window: the runner reads expires_at from the database.
     await db.batch.update({ where: { id: created.id }, data: { expiresAt: new Date(Date.now() - 1000) } })
     const batch = await settle(created.id)
@@ -189,7 +289,10 @@ describe('the /v1 API with the official SDK', () => {
     const output = parseResultLines(await contentOf(batch.output_file_id!))
     const errors = parseResultLines(await contentOf(batch.error_file_id!))
     expect(errors.length).toBe(30 - output.length)
-    expect(errors[0]).toMatchObject({ response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } })
+    expect(errors[0]).toMatchObject({
+      response: null,
+      error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' },
+    })
     expect(new Set([...output, ...errors].map((l) => l.custom_id)).size).toBe(30)
   })
 
@@ -201,11 +304,25 @@ describe('the /v1 API with the official SDK', () => {
       param: 'endpoint',
       code: 'invalid_value',
     })
-    await expectApiError(client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '48x' as '24h' }), 400, expect.objectContaining({ param: 'completion_window', code: 'invalid_value' }))
     await expectApiError(
-      client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { tags: ['a'] as unknown as string } }),
+      client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '48x' as '24h' }),
       400,
-      { message: "Invalid type for 'metadata.tags': expected a string, but got an array instead.", type: 'invalid_request_error', param: 'metadata.tags', code: 'invalid_type' },
+      expect.objectContaining({ param: 'completion_window', code: 'invalid_value' }),
+    )
+    await expectApiError(
+      client.batches.create({
+        input_file_id: file.id,
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+        metadata: { tags: ['a'] as unknown as string },
+      }),
+      400,
+      {
+        message: "Invalid type for 'metadata.tags': expected a string, but got an array instead.",
+        type: 'invalid_request_error',
+        param: 'metadata.tags',
+        code: 'invalid_type',
+      },
     )
     await expectApiError(client.batches.create({ endpoint: '/v1/chat/completions', completion_window: '24h' } as never), 400, {
       message: "Missing required parameter: 'input_file_id'.",
@@ -224,17 +341,29 @@ describe('the /v1 API with the official SDK', () => {
 
     const done = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id)
     expect(done.status).toBe('completed')
-    await expectApiError(client.batches.cancel(done.id), 409, { message: "Cannot cancel a batch with status 'completed'.", type: 'invalid_request_error', param: null, code: null })
+    await expectApiError(client.batches.cancel(done.id), 409, {
+      message: "Cannot cancel a batch with status 'completed'.",
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    })
   })
 
   it('refuses requests without a valid key, and accepts BATCHBOARD_API_KEY and unrevoked app keys', async () => {
     const noKey = await fetch(`${server.baseURL}/batches`)
     expect(noKey.status).toBe(401)
     expect(noKey.headers.get('x-request-id')).toMatch(/^req_/)
-    expect(await noKey.json()).toEqual({ error: { message: expect.stringContaining("You didn't provide an API key"), type: 'invalid_request_error', param: null, code: null } })
+    expect(await noKey.json()).toEqual({
+      error: { message: expect.stringContaining("You didn't provide an API key"), type: 'invalid_request_error', param: null, code: null },
+    })
 
     const wrong = new OpenAI({ baseURL: server.baseURL, apiKey: 'sk-wrong-key-abcdef', maxRetries: 0 })
-    await expectApiError(wrong.batches.list(), 401, { message: expect.stringMatching(/^Incorrect API key provided: sk-\*+cdef\./), type: 'invalid_request_error', param: null, code: 'invalid_api_key' })
+    await expectApiError(wrong.batches.list(), 401, {
+      message: expect.stringMatching(/^Incorrect API key provided: sk-\*+cdef\./),
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    })
 
     const fromEnv = new OpenAI({ baseURL: server.baseURL, apiKey: 'test-env-key-123', maxRetries: 0 })
     expect((await fromEnv.batches.list()).data).toEqual(expect.any(Array))

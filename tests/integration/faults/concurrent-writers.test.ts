@@ -40,9 +40,12 @@ describe('SQLite under concurrent writers', () => {
     const failures: string[] = []
     const note = (what: string) => (error: unknown) => void failures.push(`${what}: ${error instanceof Error ? error.message : JSON.stringify(error)}`)
     const uploads = Array.from({ length: 20 }, (_, index) =>
-      upload(`writer-${index}.jsonl`, chatFile(200, { content: `upload ${index}` }), 4_000).then(({ result }) => {
-        if (!result.ok) note(`upload ${index}`)(result.error)
-      }, note(`upload ${index}`)),
+      upload(`writer-${index}.jsonl`, chatFile(200, { content: `upload ${index}` }), 4_000).then(
+        ({ result }) => {
+          if (!result.ok) note(`upload ${index}`)(result.error)
+        },
+        note(`upload ${index}`),
+      ),
     )
     const keys = Array.from({ length: 30 }, async (_, index) => {
       const created = await createApiKey({ name: `writer key ${index}` })

@@ -38,9 +38,15 @@ describe('a server killed with SIGKILL during an upload', () => {
 
     // What instrumentation.ts runs when the server starts.
     startBackgroundWork()
-    await waitFor(async () => (existsSync(storageDirs.uploads) ? readdirSync(storageDirs.uploads) : []), (entries) => entries.length === 0)
+    await waitFor(
+      async () => (existsSync(storageDirs.uploads) ? readdirSync(storageDirs.uploads) : []),
+      (entries) => entries.length === 0,
+    )
     // The browser's next step hears that the upload is gone and must start again; still no File row.
-    expect(await completeFileUpload({ uploadId })).toEqual({ ok: false, error: expect.objectContaining({ code: 'upload_not_found', message: expect.stringContaining('Start the upload again') }) })
+    expect(await completeFileUpload({ uploadId })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'upload_not_found', message: expect.stringContaining('Start the upload again') }),
+    })
     expect(await db.file.count()).toBe(0)
   })
 })

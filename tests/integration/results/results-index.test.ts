@@ -115,22 +115,38 @@ describe('a 50,000-line batch with mixed outcomes, indexed', () => {
   })
 
   it('exports the filtered rows as CSV, streamed, with chosen input fields', async () => {
-    const response = await getExport(new NextRequest(new URL(`http://127.0.0.1/api/batches/${BATCH}/results/export?format=csv&status=failed&fields=prompt,temperature`)), {
-      params: Promise.resolve({ batchId: BATCH }),
-    })
+    const response = await getExport(
+      new NextRequest(new URL(`http://127.0.0.1/api/batches/${BATCH}/results/export?format=csv&status=failed&fields=prompt,temperature`)),
+      {
+        params: Promise.resolve({ batchId: BATCH }),
+      },
+    )
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('text/csv')
     const lines = (await response.text()).trimEnd().split('\r\n')
-    expect(lines[0]).toBe('custom_id,line,status,prompt,input.temperature,output_text,status_code,error_code,error_message,finish_reason,input_tokens,output_tokens,total_tokens,source_batch_id')
+    expect(lines[0]).toBe(
+      'custom_id,line,status,prompt,input.temperature,output_text,status_code,error_code,error_message,finish_reason,input_tokens,output_tokens,total_tokens,source_batch_id',
+    )
     expect(lines).toHaveLength(1 + expected.context_length_exceeded + expected.server_error)
     expect(lines[1]).toBe(`req-1,1,failed,${promptOf(1)},0.2,,400,context_length_exceeded,Too long.,,,,,${BATCH}`)
   })
 
   it('exports all 50,000 rows as JSONL with inputs, outputs and errors', async () => {
-    const response = await getExport(new NextRequest(new URL(`http://127.0.0.1/api/batches/${BATCH}/results/export?format=jsonl`)), { params: Promise.resolve({ batchId: BATCH }) })
-    const records = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string; output_text: string | null; input: { temperature: number } })
+    const response = await getExport(new NextRequest(new URL(`http://127.0.0.1/api/batches/${BATCH}/results/export?format=jsonl`)), {
+      params: Promise.resolve({ batchId: BATCH }),
+    })
+    const records = (await response.text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string; output_text: string | null; input: { temperature: number } })
     expect(records).toHaveLength(LINES)
-    expect(records[49_998]).toMatchObject({ custom_id: 'req-49999', line: 49_999, status: 'succeeded', output_text: answerOf(49_999), input: { temperature: 0.2 } })
+    expect(records[49_998]).toMatchObject({
+      custom_id: 'req-49999',
+      line: 49_999,
+      status: 'succeeded',
+      output_text: answerOf(49_999),
+      input: { temperature: 0.2 },
+    })
   })
 
   it('re-indexes idempotently: the same rows, the same search hits', async () => {

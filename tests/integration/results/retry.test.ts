@@ -66,7 +66,10 @@ describe('retrying the lines that failed', () => {
     await runToEnd(child.id)
     const childFacets = await facetsOf(child.id)
     expect(countOf(childFacets, 'succeeded')).toBe(3)
-    const merged = await waitFor(() => facetsOf(parent.id), (f) => countOf(f, 'succeeded') === 6)
+    const merged = await waitFor(
+      () => facetsOf(parent.id),
+      (f) => countOf(f, 'succeeded') === 6,
+    )
     expect(countOf(merged, 'failed')).toBe(0)
     expect(merged.retryCount).toBe(1)
     const rows = await rowsOf(parent.id)

@@ -70,13 +70,25 @@ describe('mapRemoteBatch', () => {
     const mapped = mapRemoteBatch(raw)
     expect(mapped.remoteInputFileId).toBe(raw.input_file_id)
     expect((mapped.remoteInputFileId ?? '').length).toBeGreaterThan(100)
-    expect(mapped).toMatchObject({ status: 'in_progress', requestCountTotal: 1000, requestCountCompleted: 412, requestCountFailed: 3, metadata: { team: 'search' } })
+    expect(mapped).toMatchObject({
+      status: 'in_progress',
+      requestCountTotal: 1000,
+      requestCountCompleted: 412,
+      requestCountFailed: 3,
+      metadata: { team: 'search' },
+    })
     expect(mapped).not.toHaveProperty('usageTotalTokens')
     expect(Object.keys(mapped)).not.toContain('future_field')
   })
 
   it('skips malformed values instead of failing the sync', () => {
-    const mapped = mapRemoteBatch({ status: 'paused_by_provider', created_at: 'soon', request_counts: { total: -1, completed: 'x', failed: 2 }, usage: { input_tokens: 5, output_tokens: 7 }, completed_at: '2026-03-01T10:00:00Z' })
+    const mapped = mapRemoteBatch({
+      status: 'paused_by_provider',
+      created_at: 'soon',
+      request_counts: { total: -1, completed: 'x', failed: 2 },
+      usage: { input_tokens: 5, output_tokens: 7 },
+      completed_at: '2026-03-01T10:00:00Z',
+    })
     expect(mapped).toEqual({
       requestCountFailed: 2,
       usageInputTokens: 5n,

@@ -53,8 +53,28 @@ describe('model patterns', () => {
 
 describe('usage', () => {
   it('reads chat and responses usage alike', () => {
-    expect(usageOf({ usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 2 } } })).toEqual({ input: 10, output: 5, total: 15, cached: 4, reasoning: 2 })
-    expect(usageOf({ usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10, input_tokens_details: { cached_tokens: 1 }, output_tokens_details: { reasoning_tokens: 0 } } })).toEqual({ input: 7, output: 3, total: 10, cached: 1, reasoning: 0 })
+    expect(
+      usageOf({
+        usage: {
+          prompt_tokens: 10,
+          completion_tokens: 5,
+          total_tokens: 15,
+          prompt_tokens_details: { cached_tokens: 4 },
+          completion_tokens_details: { reasoning_tokens: 2 },
+        },
+      }),
+    ).toEqual({ input: 10, output: 5, total: 15, cached: 4, reasoning: 2 })
+    expect(
+      usageOf({
+        usage: {
+          input_tokens: 7,
+          output_tokens: 3,
+          total_tokens: 10,
+          input_tokens_details: { cached_tokens: 1 },
+          output_tokens_details: { reasoning_tokens: 0 },
+        },
+      }),
+    ).toEqual({ input: 7, output: 3, total: 10, cached: 1, reasoning: 0 })
     expect(usageOf({ usage: { prompt_tokens: 8, total_tokens: 8 } })).toEqual({ input: 8, output: 0, total: 8, cached: 0, reasoning: 0 })
     expect(usageOf({})).toEqual({ input: 0, output: 0, total: 0, cached: 0, reasoning: 0 })
   })

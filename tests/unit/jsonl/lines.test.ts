@@ -99,10 +99,17 @@ describe('chunk boundaries', () => {
   })
 
   it('finds invalid UTF-8 on the right line wherever the stream is cut', async () => {
-    const broken = concatBytes(encoder.encode(chatRequest('a') + '\n{"custom_id": "'), new Uint8Array([0xf0, 0x9f, 0x99]), encoder.encode('"}\n' + chatRequest('c')))
+    const broken = concatBytes(
+      encoder.encode(chatRequest('a') + '\n{"custom_id": "'),
+      new Uint8Array([0xf0, 0x9f, 0x99]),
+      encoder.encode('"}\n' + chatRequest('c')),
+    )
     for (let offset = 1; offset < broken.length; offset++) {
       const report = await validateBatchFile(atOffsets(broken, [offset]))
-      expect(report.errors.map((error) => [error.code, error.line]), `cut at byte ${offset}`).toEqual([['invalid_utf8', 2]])
+      expect(
+        report.errors.map((error) => [error.code, error.line]),
+        `cut at byte ${offset}`,
+      ).toEqual([['invalid_utf8', 2]])
     }
   })
 })

@@ -41,7 +41,18 @@ describe('estimated input tokens', () => {
   it('lands in a sane range for a known paragraph', async () => {
     const paragraph =
       'The Batch API lets you send asynchronous groups of requests at half the cost, with a separate pool of higher rate limits and a clear 24-hour turnaround time. It suits jobs that do not need an immediate answer, such as running evaluations, classifying large datasets or embedding content repositories.'
-    const report = await validate(chatRequest('a', {}, { messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: paragraph }] }))
+    const report = await validate(
+      chatRequest(
+        'a',
+        {},
+        {
+          messages: [
+            { role: 'system', content: 'You are terse.' },
+            { role: 'user', content: paragraph },
+          ],
+        },
+      ),
+    )
     // about four characters per token for English
     expect(report.facts.estimatedInputTokens).toBeGreaterThan(60)
     expect(report.facts.estimatedInputTokens).toBeLessThan(90)
@@ -81,7 +92,13 @@ describe('estimated input tokens', () => {
   it('takes token-array inputs at their length', async () => {
     const report = await validate(
       lines(
-        request('/v1/embeddings', 'a', { model: 'text-embedding-3-small', input: [[1, 2, 3], [4, 5]] }),
+        request('/v1/embeddings', 'a', {
+          model: 'text-embedding-3-small',
+          input: [
+            [1, 2, 3],
+            [4, 5],
+          ],
+        }),
         request('/v1/embeddings', 'b', { model: 'text-embedding-3-small', input: [7, 8, 9, 10] }),
       ),
     )

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  BATCH_FILE_ERROR_CODES,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_ERRORS,
-  DEFAULT_MAX_REQUESTS,
-  createBatchFileValidator,
-  validateBatchFile,
-} from '@/lib/jsonl'
+import { BATCH_FILE_ERROR_CODES, DEFAULT_MAX_BYTES, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, createBatchFileValidator, validateBatchFile } from '@/lib/jsonl'
 import { chatRequest, concatBytes, encoder, request, validate, where } from './helpers'
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n'
@@ -220,9 +213,7 @@ describe('line errors', () => {
   })
 
   it('rejects a url that differs from the first line', async () => {
-    const report = await validate(
-      lines(chatRequest('a'), request('/v1/embeddings', 'b', { model: 'gpt-4o-mini', input: 'x' }), chatRequest('c')),
-    )
+    const report = await validate(lines(chatRequest('a'), request('/v1/embeddings', 'b', { model: 'gpt-4o-mini', input: 'x' }), chatRequest('c')))
     expect(where(report)).toEqual([['invalid_url', 2, 'url']])
     expect(report.errors[0]?.message).toMatch(/^The URL provided for this request does not match the batch endpoint/)
     expect(report.errors[0]?.message).toContain('line 1')
@@ -268,12 +259,7 @@ describe('line errors', () => {
 
   it('gives every code a message that says what to do', async () => {
     const report = await validate(
-      lines(
-        '{oops',
-        '{}',
-        chatRequest('a', { method: 'GET', url: '/v1/nope' }, { stream: true }),
-        chatRequest('a', {}, { model: 'other' }),
-      ),
+      lines('{oops', '{}', chatRequest('a', { method: 'GET', url: '/v1/nope' }, { stream: true }), chatRequest('a', {}, { model: 'other' })),
       { maxRequests: 1, maxBytes: 200 },
     )
     const seen = new Set(report.errors.map((error) => error.code))
@@ -387,10 +373,7 @@ describe('error cap', () => {
 
 describe('settings', () => {
   it('accepts endpoints added to the supported list', async () => {
-    const content = lines(
-      request('/v1/rerank', 'a', { model: 'bge-reranker', query: 'q', documents: ['d'] }),
-      chatRequest('b', {}, { model: 'bge-reranker' }),
-    )
+    const content = lines(request('/v1/rerank', 'a', { model: 'bge-reranker', query: 'q', documents: ['d'] }), chatRequest('b', {}, { model: 'bge-reranker' }))
     const report = await validate(content, { supportedEndpoints: ['/v1/rerank'] })
     expect(where(report)).toEqual([['invalid_url', 2, 'url']])
     expect(report.errors[0]?.message).toContain('Use one of: /v1/rerank.')
@@ -401,29 +384,46 @@ describe('settings', () => {
 describe('facts', () => {
   it('counts image inputs in chat, Responses and moderations content', async () => {
     const chat = await validate(
-      chatRequest('a', {}, {
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'text', text: 'Compare these' },
-              { type: 'image_url', image_url: { url: 'https://example.com/1.png' } },
-              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
-            ],
-          },
-        ],
-      }),
+      chatRequest(
+        'a',
+        {},
+        {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Compare these' },
+                { type: 'image_url', image_url: { url: 'https://example.com/1.png' } },
+                { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+              ],
+            },
+          ],
+        },
+      ),
     )
     expect(chat.facts.imageInputCount).toBe(2)
     const responses = await validate(
       request('/v1/responses', 'a', {
         model: 'gpt-4.1',
-        input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'https://example.com/a.png' }] }],
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'What is this?' },
+              { type: 'input_image', image_url: 'https://example.com/a.png' },
+            ],
+          },
+        ],
       }),
     )
     expect(responses.facts.imageInputCount).toBe(1)
     const moderations = await validate(
-      request('/v1/moderations', 'a', { input: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }),
+      request('/v1/moderations', 'a', {
+        input: [
+          { type: 'text', text: 'hi' },
+          { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+        ],
+      }),
     )
     expect(moderations.facts.imageInputCount).toBe(1)
   })

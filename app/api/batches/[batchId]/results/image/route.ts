@@ -3,4 +3,6 @@ import { getResultImage } from '@/lib/server/results'
 import { batchIdInput } from '@/lib/validations/batches'
 import { resultImageQuery } from '@/lib/validations/results'
 
-export const GET = defineRoute({ params: batchIdInput, query: resultImageQuery }, ({ params, query }) => getResultImage(params.batchId, query.customId, query.n))
+export const GET = defineRoute({ params: batchIdInput, query: resultImageQuery }, ({ params, query }) =>
+  getResultImage(params.batchId, query.customId, query.n),
+)
