@@ -3,7 +3,7 @@ import busboy from 'busboy'
 import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable } from 'node:stream'
+import { Readable, type Writable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { pipeline } from 'node:stream/promises'
 import { V1Error } from './errors'
@@ -80,7 +80,7 @@ export async function parseMultipart(
   const fields = new Map<string, string>()
   let file: MultipartFile | null = null
   const writes: Promise<void>[] = []
-  const fileStreams = new Set<Readable>()
+  const fileStreams = new Set<Readable | Writable>()
   // The first refusal wins; later errors (a destroyed file stream, the parser giving up) follow from it.
   const failures: unknown[] = []
   let settle: () => void = () => {}
@@ -91,6 +91,7 @@ export async function parseMultipart(
     if (failures.length > 1) return
     source.unpipe(parser)
     source.resume()
+    // Both ends: a part that busboy has ended may not have reached the disk yet, and its pipe would wait forever.
     for (const stream of fileStreams) stream.destroy()
     settle()
   }
@@ -103,9 +104,9 @@ export async function parseMultipart(
       if (problem) fail(new V1Error(400, problem, { param: name || null }))
       return
     }
-    fileStreams.add(stream)
     const part: MultipartFile = { field: name, filename, path: path.join(dir, 'file'), bytes: 0 }
     const out = createWriteStream(part.path, { flags: 'wx' })
+    fileStreams.add(stream).add(out)
     stream.once('limit', () => {
       fail(new V1Error(413, `The file is larger than the ${Math.round(limits.maxFileBytes / 2 ** 20)} MB a file may be.`, { param: 'file' }))
     })
