@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -11,10 +11,10 @@ vi.hoisted(() => {
 })
 
 import { db } from '@/lib/server/db'
-import { env } from '@/lib/server/env'
 import { V1Error } from '@/lib/server/v1/errors'
 import { parseMultipart } from '@/lib/server/v1/multipart'
 import { chatFile } from '@/tests/support/batch-files'
+import { listDataFiles } from '@/tests/support/data-dir'
 import { waitFor } from '@/tests/support/engine'
 import { startV1Server } from '@/tests/support/v1-server'
 
@@ -72,19 +72,8 @@ const refusal = (status: number, message: RegExp, param: string | null = null, c
   body: { error: { message: expect.stringMatching(message), type: 'invalid_request_error', param, code } },
 })
 
-/** Every file under DATA_DIR (but the database) and the File rows: what a refused upload must leave as it was. */
-async function snapshot() {
-  const files: string[] = []
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else if (!/batchboard\.db(-wal|-shm|-journal)?$/.test(entry.name)) files.push(path.relative(env.dataDir, full))
-    }
-  }
-  walk(env.dataDir)
-  return { rows: await db.file.count(), files: files.sort() }
-}
+/** The files under DATA_DIR and the File rows: what a refused upload must leave as it was. */
+const snapshot = async () => ({ rows: await db.file.count(), files: listDataFiles() })
 
 async function expectRefused(answer: Promise<Answer>, expected: ReturnType<typeof refusal>) {
   const before = await snapshot()
