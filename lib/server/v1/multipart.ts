@@ -36,13 +36,14 @@ function toParseError(error: unknown): V1Error {
 const unescapeFilename = (filename: string) => filename.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n')
 
 function filenameProblem(filename: string): string | null {
-  const index = [...filename].findIndex((character) => isControlCharacter(character.codePointAt(0)!))
+  const codes = Array.from(filename, (character) => character.codePointAt(0)!)
+  const index = codes.findIndex(isControlCharacter)
   if (index !== -1) {
-    const code = [...filename][index]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    const code = codes[index]!.toString(16).toUpperCase().padStart(4, '0')
     return `The filename holds a control character (U+${code}) at position ${index + 1}; rename the file without control characters and send it again.`
   }
   if (filename.includes(REPLACEMENT_CHARACTER)) {
-    return 'The filename is not valid UTF-8 (check the percent-encoding and charset of filename* in its Content-Disposition header).'
+    return 'The filename is not valid UTF-8; send it as UTF-8 bytes in filename="…", or percent-encoded UTF-8 in filename*=UTF-8\'\'….'
   }
   return null
 }
@@ -80,7 +81,7 @@ export async function parseMultipart(
   const fields = new Map<string, string>()
   let file: MultipartFile | null = null
   const writes: Promise<void>[] = []
-  const fileStreams = new Set<Readable | Writable>()
+  const partStreams = new Set<Readable | Writable>()
   // The first refusal wins; later errors (a destroyed file stream, the parser giving up) follow from it.
   const failures: unknown[] = []
   let settle: () => void = () => {}
@@ -92,7 +93,7 @@ export async function parseMultipart(
     source.unpipe(parser)
     source.resume()
     // Both ends: a part that busboy has ended may not have reached the disk yet, and its pipe would wait forever.
-    for (const stream of fileStreams) stream.destroy()
+    for (const stream of partStreams) stream.destroy()
     settle()
   }
 
@@ -106,7 +107,7 @@ export async function parseMultipart(
     }
     const part: MultipartFile = { field: name, filename, path: path.join(dir, 'file'), bytes: 0 }
     const out = createWriteStream(part.path, { flags: 'wx' })
-    fileStreams.add(stream).add(out)
+    partStreams.add(stream).add(out)
     stream.once('limit', () => {
       fail(new V1Error(413, `The file is larger than the ${Math.round(limits.maxFileBytes / 2 ** 20)} MB a file may be.`, { param: 'file' }))
     })
