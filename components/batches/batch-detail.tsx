@@ -1,5 +1,6 @@
 'use client'
 
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { ArrowLeft, Download, TableProperties } from 'lucide-react'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
@@ -78,7 +79,7 @@ function Header({ batch }: { batch: BatchDetail }) {
             <span>·</span>
             <span>window {batch.completionWindow}</span>
           </p>
-          {batch.connectionKind === 'builtin' ? null : <SyncStatus batch={batch} />}
+          {batch.connectionKind === BUILTIN_CONNECTION_KIND ? null : <SyncStatus batch={batch} />}
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
           {isTerminal(batch.status) && batch.requestCounts.total > 0 ? (
@@ -357,7 +358,7 @@ function Files({ batch }: { batch: BatchDetail }) {
                     </Link>
                   ) : (
                     <span className="text-muted">
-                      {batch.connectionKind === 'builtin'
+                      {batch.connectionKind === BUILTIN_CONNECTION_KIND
                         ? 'Deleted from Batchboard'
                         : isTerminal(batch.status) && label !== 'Input' && batch.nextSyncAt !== null
                           ? 'Being copied from the provider…'
@@ -409,7 +410,7 @@ function Ids({ batch }: { batch: BatchDetail }) {
     { label: 'Remote id', value: batch.remoteId },
     { label: 'Connection', value: batch.connectionId },
     // The provider's own file ids: what its dashboard and API know them by.
-    ...(batch.connectionKind === 'builtin'
+    ...(batch.connectionKind === BUILTIN_CONNECTION_KIND
       ? []
       : [
           { label: 'Remote input file', value: batch.inputFile.remoteId },

@@ -1,5 +1,6 @@
 'use client'
 
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { ArrowDown, ArrowUp, Layers, SearchX } from 'lucide-react'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
@@ -140,7 +141,7 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
                 <div className="text-xs text-muted">
                   {batch.connectionName}
                   {batch.model ? ` · ${batch.model}` : ''}
-                  {batch.syncedAt && batch.connectionId !== 'builtin' ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
+                  {batch.syncedAt && batch.connectionId !== BUILTIN_CONNECTION_ID ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
                 </div>
               </td>
               <td className="px-4 py-3">

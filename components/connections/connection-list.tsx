@@ -1,5 +1,6 @@
 'use client'
 
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { ChevronRight, Cpu, Plug, Plus } from 'lucide-react'
 import Link from 'next/link'
 import { useState } from 'react'
@@ -21,8 +22,8 @@ export function ConnectionList() {
 
   if (isPending) return <ListSkeleton rows={2} label="Loading connections" />
   if (error) return <ErrorNotice title="Could not load connections" message={error.message} onRetry={() => void refetch()} />
-  const builtin = data.filter((connection) => connection.kind === 'builtin')
-  const remote = data.filter((connection) => connection.kind !== 'builtin')
+  const builtin = data.filter((connection) => connection.kind === BUILTIN_CONNECTION_KIND)
+  const remote = data.filter((connection) => connection.kind !== BUILTIN_CONNECTION_KIND)
   const addButton = (
     <Button onClick={() => open(null)}>
       <Plus aria-hidden className="size-4" />

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/app/files/actions'
+import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/lib/actions/files'
 import { isErrorBody, type ActionResult, type ErrorDetail } from '@/lib/errors'
 import { ActionError, unwrap } from './actions'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'

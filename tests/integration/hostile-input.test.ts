@@ -7,12 +7,12 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_API_KEY = 'hostile-input-test-key'
 })
 
-const { createBatch, cancelBatch, deleteBatch } = await import('@/app/batches/actions')
-const { saveConnection, deleteConnection, testConnection } = await import('@/app/connections/actions')
-const { saveUpstream, deleteUpstream, testUpstream } = await import('@/app/connections/builtin/actions')
-const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/app/files/actions')
-const { createApiKey, revokeApiKey } = await import('@/app/settings/actions')
-const { logIn, setUpAdmin } = await import('@/app/login/actions')
+const { createBatch, cancelBatch, deleteBatch } = await import('@/lib/actions/batches')
+const { saveConnection, deleteConnection, testConnection } = await import('@/lib/actions/connections')
+const { saveUpstream, deleteUpstream, testUpstream } = await import('@/lib/actions/upstreams')
+const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/lib/actions/files')
+const { createApiKey, revokeApiKey } = await import('@/lib/actions/api-keys')
+const { logIn, setUpAdmin } = await import('@/lib/actions/auth')
 const apiBatch = await import('@/app/api/batches/[batchId]/route')
 const apiBatches = await import('@/app/api/batches/route')
 const apiFile = await import('@/app/api/files/[fileId]/route')

@@ -1,4 +1,5 @@
 import 'server-only'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, ConnectionKind, CreatedBatch } from '@/lib/types'
@@ -125,7 +126,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
   })
   if (!row) throw notFound('batch', batchId)
   const counts = { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed }
-  const engine = row.connection.kind === 'builtin' ? await getEngineProgress(row.id).catch(() => null) : null
+  const engine = row.connection.kind === BUILTIN_CONNECTION_KIND ? await getEngineProgress(row.id).catch(() => null) : null
   const summary = toSummary(row)
   return {
     ...summary,
@@ -186,7 +187,7 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
       param: 'fileId',
     })
   const metadata = toBatchMetadata(input.description, input.metadata)
-  if (connection.kind !== 'builtin') {
+  if (connection.kind !== BUILTIN_CONNECTION_KIND) {
     return createRemoteBatch({
       connectionId: connection.id,
       file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
@@ -216,7 +217,7 @@ async function findBatch(batchId: string) {
 /** Asks the provider for a remote batch's state now (the Refresh button); joins a refresh already under way. */
 export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind === 'builtin')
+  if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
     throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
   await syncBatchNow(batchId)
   return getBatch(batchId)
@@ -225,7 +226,7 @@ export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> 
 /** Asks the batch's connection to cancel it; OpenAI's rules (409 on completed, failed or expired) apply. */
 export async function cancelBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind !== 'builtin') return cancelRemoteBatch(batchId)
+  if (batch.connection.kind !== BUILTIN_CONNECTION_KIND) return cancelRemoteBatch(batchId)
   const cancelled = await cancelEngineBatch(batchId)
   return { id: cancelled.id, status: cancelled.status as BatchStatus }
 }
@@ -247,7 +248,7 @@ export async function deleteBatchRecord(
   }
   let remote = { deleted: 0, pending: 0 }
   if (options.remote) {
-    if (batch.connection.kind === 'builtin')
+    if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
       throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
     remote = await deleteRemoteBatchFiles(batchId)
   }

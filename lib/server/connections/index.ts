@@ -1,4 +1,5 @@
 import 'server-only'
+import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { randomBytes } from 'node:crypto'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
@@ -14,7 +15,6 @@ import type { BatchConnection } from './types'
 
 export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
 
-export const BUILTIN_CONNECTION_ID = 'builtin'
 /** The name OPENAI_API_KEY's connection gets (unless a connection made in the app has it already). */
 export const ENV_CONNECTION_NAME = 'OpenAI'
 
@@ -71,7 +71,7 @@ async function findRemote(id: string): Promise<Connection> {
 export async function getConnection(id: string): Promise<BatchConnection> {
   const row = await db.connection.findUnique({ where: { id } })
   if (!row) throw notFound('connection', id)
-  if (row.kind === 'builtin') return builtinConnection(row)
+  if (row.kind === BUILTIN_CONNECTION_KIND) return builtinConnection(row)
   return openaiConnection(targetOf(row), { timeout: env.providerTimeoutMs, maxRetries: 0 })
 }
 

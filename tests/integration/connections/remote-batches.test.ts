@@ -10,8 +10,8 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_PROVIDER_TIMEOUT_MS = '1500'
 })
 
-import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/app/batches/actions'
-import { importBatches, saveConnection } from '@/app/connections/actions'
+import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/lib/actions/batches'
+import { importBatches, saveConnection } from '@/lib/actions/connections'
 import { POST as webhook } from '@/app/api/webhooks/openai/route'
 import { createApiKey } from '@/lib/server/api-keys'
 import { startSync } from '@/lib/server/connections/sync'

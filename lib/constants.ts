@@ -1,0 +1,7 @@
+// Constants shared by server and browser code. This module imports nothing, so anything may import it without a cycle.
+
+/** The built-in engine's connection: made by the first migration, always present, the default. */
+export const BUILTIN_CONNECTION_ID = 'builtin'
+
+/** The `kind` of the built-in engine's connection (the same word as its id, but a different question). */
+export const BUILTIN_CONNECTION_KIND = 'builtin'
