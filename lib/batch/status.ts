@@ -1,4 +1,4 @@
-// OpenAI's batch lifecycle (reference: openai-batch-api.md §2).
+// OpenAI's batch lifecycle (https://platform.openai.com/docs/guides/batch, "Check the status of a batch").
 export const BATCH_STATUSES = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'] as const
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number]

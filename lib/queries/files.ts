@@ -128,7 +128,7 @@ async function withRetries<T>(call: () => Promise<ActionResult<T>>, signal: Abor
 
 /**
  * One chunk as the raw body of `PUT /api/uploads/{uploadId}?offset=N`: a route, not an action, so the server
- * streams it to disk (README, decision 10). Answers like an action, so retries treat both alike.
+ * streams it to disk (docs/decisions/010-upload-chunks-go-to-a-route.md). Answers like an action, so retries treat both alike.
  */
 async function sendChunk(uploadId: string, offset: number, chunk: Blob, signal: AbortSignal): Promise<ActionResult<{ received: number }>> {
   const response = await fetch(`/api/uploads/${encodeURIComponent(uploadId)}?offset=${offset}`, {

@@ -67,7 +67,7 @@ const put = (body: BodyInit) => ({ method: 'PUT', body, duplex: 'half' }) as Rou
 const postJson = (body: string) => ({ method: 'POST', body, headers: { ...V1_AUTH, 'content-type': 'application/json' } })
 
 // Not here: POST /v1/batches with an unknown input_file_id answers 200 and the batch fails at validation, as
-// OpenAI's does (reference §errors); the id is only ever a database key, never a path.
+// OpenAI's does (https://platform.openai.com/docs/guides/error-codes); the id is only ever a database key, never a path.
 const ROUTES: RouteCase[] = [
   { name: 'batch id with ../', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: `batch_${TRAVERSAL}` } },
   { name: 'batch id with NUL', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: NUL } },
