@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BATCH_STATUSES, type BatchStatus } from '@/lib/batch/status'
+import { BATCH_STATUSES, isBatchStatus } from '@/lib/batch/status'
 
 /** `status=completed,failed`: one or several statuses, comma-separated (one parameter keeps URLs short and shareable). */
 const statusList = z
@@ -14,9 +14,9 @@ const statusList = z
           .filter((part) => part !== ''),
       ),
     ]
-    const unknown = statuses.filter((status) => !(BATCH_STATUSES as readonly string[]).includes(status))
+    const unknown = statuses.filter((status) => !isBatchStatus(status))
     if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a status; use ${BATCH_STATUSES.join(', ')}` })
-    return statuses as BatchStatus[]
+    return statuses.filter(isBatchStatus)
   })
 
 export const BATCH_SORTS = ['created', 'status', 'requests'] as const

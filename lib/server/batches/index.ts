@@ -26,7 +26,7 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     remoteId: row.remoteId,
     endpoint: row.endpoint,
     model: row.model,
-    status: row.status as BatchStatus,
+    status: row.status,
     description: row.description,
     metadata: row.metadata as Record<string, string> | null,
     requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
@@ -228,7 +228,7 @@ export async function cancelBatch(batchId: string): Promise<{ id: string; status
   const batch = await findBatch(batchId)
   if (batch.connection.kind !== BUILTIN_CONNECTION_KIND) return cancelRemoteBatch(batchId)
   const cancelled = await cancelEngineBatch(batchId)
-  return { id: cancelled.id, status: cancelled.status as BatchStatus }
+  return { id: cancelled.id, status: cancelled.status }
 }
 
 /**
@@ -241,7 +241,7 @@ export async function deleteBatchRecord(
   options: { remote?: boolean } = {},
 ): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
   const batch = await findBatch(batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })

@@ -244,7 +244,7 @@ async function build(batchId: string): Promise<IndexOutcome> {
     include: { inputFile: true, outputFile: true, errorFile: true },
   })
   if (!batch) throw notFound('batch', batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, {
       param: 'batchId',
     })

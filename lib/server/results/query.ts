@@ -119,7 +119,7 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
   if (!batch) throw notFound('batch', batchId)
   const index = batch.resultIndex
   if (index?.state === 'ready' || index?.state === 'failed') return { state: index.state, message: index.message, rowCount: index.rowCount }
-  if (!isTerminal(batch.status as BatchStatus)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
+  if (!isTerminal(batch.status)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
   // Another process (a worker's engine) may be building it: give that build a while before starting one here.
   const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
   if (!isIndexing(batchId) && !busyElsewhere)
