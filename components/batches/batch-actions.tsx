@@ -1,6 +1,5 @@
 'use client'
 
-import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { Ban, Copy, Trash2 } from 'lucide-react'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
@@ -9,6 +8,7 @@ import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { isTerminal } from '@/lib/batch'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { useCancelBatch, useDeleteBatch } from '@/lib/queries/batches'
 import type { BatchDetail } from '@/lib/types'
 

@@ -1,8 +1,8 @@
 'use client'
 
-import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatCompact, formatCost } from '@/lib/format'
 import { estimateCost } from '@/lib/pricing'
 import { usePriceTable } from '@/lib/queries/prices'

@@ -1,4 +1,6 @@
-export type ConnectionKind = 'builtin' | 'openai'
+import type { CONNECTION_KINDS } from '@/lib/constants'
+
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number]
 
 export type ConnectionSummary = {
   id: string

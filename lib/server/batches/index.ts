@@ -1,8 +1,8 @@
 import 'server-only'
-import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, ConnectionKind, CreatedBatch } from '@/lib/types'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
+import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
@@ -10,6 +10,7 @@ import { resultPaths } from '@/lib/server/engine/results'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
+import { parseConnectionKind } from '@/lib/server/connections/kinds'
 import { cancelRemoteBatch, createRemoteBatch, deleteRemoteBatchFiles } from '@/lib/server/connections/remote-batches'
 import { syncBatchNow } from '@/lib/server/connections/sync'
 import { listBatchPage } from './list'
@@ -131,7 +132,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
   return {
     ...summary,
     cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, await listEffectivePrices()),
-    connectionKind: row.connection.kind as ConnectionKind,
+    connectionKind: parseConnectionKind(row.connection.kind),
     completionWindow: row.completionWindow,
     errors: toErrors(row.errors),
     usage: usageFromColumns(row),

@@ -1,14 +1,15 @@
 import 'server-only'
-import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { randomBytes } from 'node:crypto'
+import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import type { ConnectionKind, ConnectionSummary, ConnectionTestResult } from '@/lib/types'
+import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { builtinConnection } from './builtin'
+import { parseConnectionKind } from './kinds'
 import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
 import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
@@ -21,7 +22,7 @@ export const ENV_CONNECTION_NAME = 'OpenAI'
 function toSummary(row: Connection & { _count: { batches: number } }): ConnectionSummary {
   return {
     id: row.id,
-    kind: row.kind as ConnectionKind,
+    kind: parseConnectionKind(row.kind),
     name: row.name,
     baseUrl: row.baseUrl,
     apiKeyHint: row.apiKeyHint,

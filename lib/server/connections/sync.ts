@@ -1,5 +1,5 @@
 import 'server-only'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { db, type BatchRow } from '@/lib/server/db'
 import { env } from '@/lib/server/env'

@@ -1,7 +1,7 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
 import type { FileListQuery } from '@/lib/validations/files'
 import { db } from '@/lib/server/db'

@@ -1,5 +1,4 @@
 import 'server-only'
-import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { z } from 'zod'
 import {
   SHIPPED_PRICES,
@@ -11,6 +10,7 @@ import {
   type PriceRow,
   type TokenUsage,
 } from '@/lib/pricing'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { PriceListRow, PriceTable } from '@/lib/types'
 import type { savePriceInput } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'

@@ -1,7 +1,7 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'

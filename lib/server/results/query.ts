@@ -1,6 +1,6 @@
 import 'server-only'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
+import { isTerminal } from '@/lib/batch'
+import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
 import type { ResultFilters, ResultPageQuery, ResultSort } from '@/lib/validations/results'
 import { db } from '@/lib/server/db'
@@ -45,7 +45,7 @@ export function toRowSummary(row: RawRow): ResultRowSummary {
   return {
     line: n(row.line),
     customId: row.customId,
-    status: row.status as ResultStatus,
+    status: parseResultStatus(row.status),
     statusCode: n(row.statusCode),
     errorCode: row.errorCode,
     errorMessage: row.errorMessage,

@@ -1,7 +1,7 @@
 import 'server-only'
 import { z } from 'zod'
-import { describeType } from '@/lib/jsonl/errors'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
+import { describeType } from '@/lib/jsonl/errors'
 import { db } from '@/lib/server/db'
 import { cancelEngineBatch, createEngineBatch, ENGINE_ENDPOINTS, getEngineBatch, parseCompletionWindow } from '@/lib/server/engine'
 import { readJsonBody } from '@/lib/server/http/body'
