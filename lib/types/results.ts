@@ -1,19 +1,15 @@
-import type { ResultStatus } from '@/lib/results/extract'
+import type { ResultFacts, ResultStatus } from '@/lib/results/extract'
 
 export type ResultIndexState = 'indexing' | 'ready' | 'failed' | 'not_indexed'
 
 /** One row of a batch's results: a request joined to its result (or, with retries, the latest success). */
-export type ResultRowSummary = {
+export type ResultRowSummary = Pick<
+  ResultFacts,
+  'statusCode' | 'errorCode' | 'errorMessage' | 'finishReason' | 'inputTokens' | 'outputTokens' | 'totalTokens'
+> & {
   line: number | null
   customId: string
   status: ResultStatus
-  statusCode: number | null
-  errorCode: string | null
-  errorMessage: string | null
-  finishReason: string | null
-  inputTokens: number | null
-  outputTokens: number | null
-  totalTokens: number | null
   /** How long the upstream took to answer the final attempt (built-in engine only). */
   latencyMs: number | null
   prompt: string | null
