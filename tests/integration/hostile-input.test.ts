@@ -5,12 +5,12 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_API_KEY = 'hostile-input-test-key'
 })
 
-const { createBatch, cancelBatch, deleteBatch } = await import('@/app/batches/actions')
-const { saveConnection, deleteConnection, testConnection } = await import('@/app/connections/actions')
-const { saveUpstream, deleteUpstream, testUpstream } = await import('@/app/connections/builtin/actions')
-const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/app/files/actions')
-const { createApiKey, revokeApiKey } = await import('@/app/settings/actions')
-const { logIn, setUpAdmin } = await import('@/app/login/actions')
+const { createBatch, cancelBatch, deleteBatch } = await import('@/lib/actions/batches')
+const { saveConnection, deleteConnection, testConnection } = await import('@/lib/actions/connections')
+const { saveUpstream, deleteUpstream, testUpstream } = await import('@/lib/actions/upstreams')
+const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/lib/actions/files')
+const { createApiKey, revokeApiKey } = await import('@/lib/actions/api-keys')
+const { logIn, setUpAdmin } = await import('@/lib/actions/auth')
 const apiBatch = await import('@/app/api/batches/[batchId]/route')
 const apiBatches = await import('@/app/api/batches/route')
 const apiFile = await import('@/app/api/files/[fileId]/route')
@@ -56,7 +56,7 @@ const put = (body: BodyInit) => ({ method: 'PUT', body, duplex: 'half' }) as Rou
 const postJson = (body: string) => ({ method: 'POST', body, headers: { ...V1_AUTH, 'content-type': 'application/json' } })
 
 // Not here: POST /v1/batches with an unknown input_file_id answers 200 and the batch fails at validation, as
-// OpenAI's does (reference §errors); the id is only ever a database key, never a path.
+// OpenAI's does (https://platform.openai.com/docs/guides/error-codes); the id is only ever a database key, never a path.
 const ROUTES: RouteCase[] = [
   { name: 'batch id with ../', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: `batch_${TRAVERSAL}` } },
   { name: 'batch id with NUL', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: NUL } },

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto'
 import { rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { deleteFile, downloadFile } from '@/lib/server/files'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { newFileId } from '@/lib/server/ids'
+import { BATCH_FILE_RETENTION_SECONDS, EXPIRES_AFTER_MAX_SECONDS, EXPIRES_AFTER_MIN_SECONDS } from '@/lib/validations/batches'
 import { ensureStorageDirs, storageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import { V1Error, noSuchFile } from './errors'
 import { parseMultipart } from './multipart'
@@ -17,7 +18,6 @@ import { toOpenAIFile, toOpenAIList } from './serializers'
 const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const
 const UPLOAD_FIELDS = new Set(['file', 'purpose', 'expires_after[anchor]', 'expires_after[seconds]'])
 const MAX_FILE_BYTES = 512 * 1024 * 1024
-const BATCH_FILE_RETENTION_SECONDS = 30 * 86_400
 
 export const fileListQuery = z.object({
   purpose: z.string().max(100).optional(),
@@ -31,7 +31,7 @@ export const fileIdParams = z.object({ fileId: z.string().min(1).max(200) })
 const uploadFields = z.object({
   purpose: z.enum(UPLOAD_PURPOSES),
   'expires_after[anchor]': z.literal('created_at').optional(),
-  'expires_after[seconds]': z.coerce.number().int().min(3600).max(2_592_000).optional(),
+  'expires_after[seconds]': z.coerce.number().int().min(EXPIRES_AFTER_MIN_SECONDS).max(EXPIRES_AFTER_MAX_SECONDS).optional(),
 })
 
 function missing(name: string) {
