@@ -1,17 +1,16 @@
 import 'server-only'
 import { setMaxListeners } from 'node:events'
 import { open, stat, type FileHandle } from 'node:fs/promises'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MODELS, validateBatchFile } from '@/lib/jsonl'
+import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db } from '@/lib/server/db'
-import { newFileId } from '@/lib/server/ids'
-import { indexBatchResults } from '@/lib/server/results/indexer'
-import { ensureStorageDirs, fromStoragePath, readStoredFile, toStoragePath } from '@/lib/server/storage'
+import { newFileId, newRequestId } from '@/lib/server/ids'
+import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
+import { ensureStorageDirs, fromStoragePath, readStoredFile, resultPaths, toStoragePath } from '@/lib/server/storage'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
-import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
+import { emptyUsage, errorBodyJson, notRunLine, resultLine, usageOf, type Usage } from './results'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
-import { backoffMs, isRetryableStatus, retryAfterMs } from './retry'
 import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
 
 export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
@@ -74,6 +73,7 @@ async function executeLine(
   options: EngineOptions,
   signal: AbortSignal,
 ): Promise<LineOutcome | null> {
+  const backoff = { baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs }
   let lastFailure: UpstreamResponse | Error | null = null
   let latencyMs: number | undefined
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
@@ -85,7 +85,7 @@ async function executeLine(
     } catch (error) {
       if (signal.aborted) return null
       lastFailure = error as Error
-      if (attempt < options.maxAttempts && !(await pause(backoffMs(attempt, options), signal))) return null
+      if (attempt < options.maxAttempts && !(await pause(backoffMs(attempt, backoff), signal))) return null
       continue
     }
     const requestId = (response.headers['x-request-id'] as string | undefined) ?? newRequestId()
@@ -113,7 +113,7 @@ async function executeLine(
     if (response.status === 429 || response.status === 503) limiter.onOverload()
     lastFailure = response
     if (!isRetryableStatus(response.status) || attempt === options.maxAttempts) break
-    const wait = retryAfterMs(response.headers, options.backoffMaxMs) ?? backoffMs(attempt, options)
+    const wait = retryAfterMs(response.headers, options.backoffMaxMs) ?? backoffMs(attempt, backoff)
     if (!(await pause(wait, signal))) return null
   }
   if (lastFailure instanceof Error) {
@@ -144,15 +144,6 @@ async function executeLine(
     )
   }
   return { ok: false, latencyMs, line: resultLine(customId, failed.status, requestId, json) }
-}
-
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal })
-    return true
-  } catch {
-    return false
-  }
 }
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof loadBatch>>>
@@ -505,7 +496,5 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
     })
     await tx.engineRun.updateMany({ where: { batchId: batch.id, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
   })
-  // The results page would index on first open; doing it now makes that open instant. A failure is not the batch's:
-  // the page shows it and indexes again.
-  await indexBatchResults(batch.id).catch((error: unknown) => console.error(`Indexing the results of ${batch.id} failed:`, error))
+  await onBatchTerminal(batch.id)
 }

@@ -1,5 +1,4 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
@@ -12,6 +11,7 @@ import { ensureStorageDirs, storageDirs, storedFilePath, toStoragePath } from '@
 import { V1Error, noSuchFile } from './errors'
 import { boundaryOf, parseMultipart } from './multipart'
 import { toOpenAIFile, toOpenAIList } from './serializers'
+import { newTempName } from '@/lib/server/ids'
 
 // OpenAI's upload purposes (spec `CreateFileRequest`).
 const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const
@@ -45,7 +45,7 @@ export async function uploadV1File(request: Request) {
     throw new V1Error(400, `Invalid Content-Type header (${request.headers.get('content-type') ?? 'none'}), expected multipart/form-data with a boundary.`)
   }
   await ensureStorageDirs()
-  const dir = path.join(storageDirs.uploads, `v1-${randomBytes(8).toString('hex')}`)
+  const dir = path.join(storageDirs.uploads, newTempName('v1'))
   await mkdir(dir, { recursive: true })
   try {
     const { fields, files } = await parseMultipart(request.body, boundary, dir, { maxFileBytes: MAX_FILE_BYTES, maxFieldBytes: 64 * 1024, maxParts: 10 })
