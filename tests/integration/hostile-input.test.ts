@@ -1,5 +1,3 @@
-import { readdirSync } from 'node:fs'
-import path from 'node:path'
 import type { NextRequest } from 'next/server'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 
@@ -28,8 +26,8 @@ const v1File = await import('@/app/v1/files/[fileId]/route')
 const v1FileContent = await import('@/app/v1/files/[fileId]/content/route')
 const v1Files = await import('@/app/v1/files/route')
 const { db } = await import('@/lib/server/db')
-const { env } = await import('@/lib/server/env')
 const { callRoute } = await import('@/tests/support/routes')
+const { listDataFiles } = await import('@/tests/support/data-dir')
 
 const TRAVERSAL = '../../secret.key'
 const NUL = 'batch_abc\0def'
@@ -48,16 +46,7 @@ async function snapshot() {
     db.session.count(),
     db.adminAccount.count(),
   ])
-  const files: string[] = []
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else if (!/batchboard\.db(-wal|-shm|-journal)?$/.test(entry.name)) files.push(path.relative(env.dataDir, full))
-    }
-  }
-  walk(env.dataDir)
-  return { counts, files: files.sort() }
+  return { counts, files: listDataFiles() }
 }
 
 type Route = (request: NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
