@@ -32,6 +32,8 @@ export type CommitLogStart = {
 }
 
 export type CommitLogOptions = {
+  /** Recording this many uncommitted lines starts a commit at once. */
+  flushLines: number
   /** Makes a commit count (the database write); if it throws, the log stops committing and reports it. */
   persist: (commit: CommittedLines) => Promise<void>
   /** Called once with the first failed commit's error. */
@@ -121,6 +123,7 @@ export class CommitLog {
       pending.err.push(outcome.line)
       pending.failed++
     }
+    if (pending.indexes.length >= this.options.flushLines) void this.flush()
   }
 
   /** Commits what is pending after any commit under way; `force` persists even with no new lines (to renew a lease). */

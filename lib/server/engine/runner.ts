@@ -281,10 +281,6 @@ async function dispatchLines(batch: BatchRow, input: string, context: RunContext
   const targets = new Map<string, UpstreamTarget | null>()
   const inFlight = new Set<Promise<void>>()
   const path = batch.endpoint.replace(/^\/v1(?=\/)/, '')
-  const record = (index: number, outcome: LineOutcome, customId?: string) => {
-    log.record(index, outcome, customId)
-    if (log.pendingLines >= context.options.flushLines) void log.flush()
-  }
   for await (const line of readInputLines(input)) {
     if (stops.reason) break
     if (log.isDone(line.index)) continue
@@ -294,7 +290,7 @@ async function dispatchLines(batch: BatchRow, input: string, context: RunContext
     if (!targets.has(cacheKey)) targets.set(cacheKey, await resolveUpstream(model))
     const target = targets.get(cacheKey)
     if (!target) {
-      record(line.index, {
+      log.record(line.index, {
         ok: false,
         line: resultLine(
           request.custom_id,
@@ -314,7 +310,7 @@ async function dispatchLines(batch: BatchRow, input: string, context: RunContext
     const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), context.options, stops.signal)
       .then((outcome) => {
         // null: stopped before it finished; it stays not-done and is run again (or written as not run).
-        if (outcome) record(line.index, outcome, request.custom_id)
+        if (outcome) log.record(line.index, outcome, request.custom_id)
       })
       .finally(() => {
         limiter.release()
@@ -342,6 +338,7 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
       resultPaths(batch.id),
       { outputBytes: Number(run.outputBytes), errorBytes: Number(run.errorBytes), doneLines: run.doneLines, totalLines: batch.requestCountTotal },
       {
+        flushLines: options.flushLines,
         persist: persistTo(batch.id, context, { linesPerSecond: run.linesPerSecond, tokensPerSecond: run.tokensPerSecond }),
         onError: (error) => stops.stop(error instanceof LeaseLostError ? 'lease' : 'error'),
       },
@@ -374,7 +371,6 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
           if (log.isDone(line.index)) continue
           const request = JSON.parse(line.text) as { custom_id: string }
           log.record(line.index, { ok: false, line: notRunLine(request.custom_id, reason === 'cancel' ? 'batch_cancelled' : 'batch_expired') })
-          if (log.pendingLines >= options.flushLines) void log.flush()
         }
       }
       await flushAll()

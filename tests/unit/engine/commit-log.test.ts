@@ -23,6 +23,7 @@ async function openLog(start: Partial<Parameters<typeof CommitLog.open>[1]> = {}
     files,
     { outputBytes: 0, errorBytes: 0, doneLines: null, totalLines: 20, ...start },
     {
+      flushLines: 1_000,
       persist:
         persist ??
         (async (commit) => {
@@ -51,6 +52,26 @@ describe('CommitLog', () => {
     expect(log.isDone(0) && log.isDone(9)).toBe(true)
     expect(log.isDone(1)).toBe(false)
     expect(log.pendingLines).toBe(0)
+  })
+
+  it('commits on its own once flushLines are waiting', async () => {
+    const commits: number[] = []
+    const log = await CommitLog.open(
+      files,
+      { outputBytes: 0, errorBytes: 0, doneLines: null, totalLines: 8 },
+      { flushLines: 3, persist: async (commit) => void commits.push(commit.lines), onError: () => {} },
+    )
+    log.record(0, { ok: false, line: 'a\n' })
+    log.record(1, { ok: false, line: 'b\n' })
+    await log.flush()
+    log.record(2, { ok: false, line: 'c\n' })
+    log.record(3, { ok: false, line: 'd\n' })
+    log.record(4, { ok: false, line: 'e\n' })
+    // No flush() here: the third line started the commit.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(commits).toEqual([2, 3])
+    expect(log.pendingLines).toBe(0)
+    await log.close()
   })
 
   it('persists nothing without new lines unless forced (a lease renewal)', async () => {
@@ -106,6 +127,7 @@ describe('CommitLog', () => {
       files,
       { outputBytes: 0, errorBytes: 0, doneLines: null, totalLines: 4 },
       {
+        flushLines: 1_000,
         persist: async () => {
           calls++
           throw new Error('lease lost')
