@@ -68,7 +68,7 @@ describe('CommitLog', () => {
     log.record(3, { ok: false, line: 'd\n' })
     log.record(4, { ok: false, line: 'e\n' })
     // No flush() here: the third line started the commit.
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    for (let waited = 0; commits.length < 2 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10))
     expect(commits).toEqual([2, 3])
     expect(log.pendingLines).toBe(0)
     await log.close()
