@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { cn } from '@/components/ui/cn'
+import { Select } from '@/components/ui/select'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from '@/lib/jsonl'
 import { formatBytes, formatNumber } from '@/lib/format'
 import { useFiles, useUploadBatchFile, type UploadState } from '@/lib/queries/files'
@@ -226,13 +227,13 @@ function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
       <label htmlFor="stored-file" className="text-sm font-medium">
         Or use a file you uploaded before
       </label>
-      <select
+      <Select
         id="stored-file"
         defaultValue=""
         onChange={(event) => {
           if (event.target.value) onPick(event.target.value)
         }}
-        className="h-9 min-w-0 flex-1 rounded-md border border-border bg-surface px-2.5 text-sm"
+        className="min-w-0 flex-1"
       >
         <option value="" disabled>
           Choose from {formatNumber(files.length)} stored {files.length === 1 ? 'file' : 'files'}…
@@ -242,7 +243,7 @@ function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
             {file.filename} · {formatNumber(file.lineCount ?? 0)} requests · {formatBytes(file.bytes)}
           </option>
         ))}
-      </select>
+      </Select>
     </div>
   )
 }
