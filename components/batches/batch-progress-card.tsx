@@ -1,4 +1,5 @@
-import { Card } from '@/components/ui/card'
+import { Card, PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { STATUS_LABELS } from '@/lib/batch'
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
 import type { BatchDetail, BatchTimeline } from '@/lib/types'
@@ -33,7 +34,7 @@ export function ProgressCard({ batch }: { batch: BatchDetail }) {
   const ended = batch.timeline.completedAt ?? batch.timeline.failedAt ?? batch.timeline.expiredAt ?? batch.timeline.cancelledAt
   const took = started && ended ? (new Date(ended).getTime() - new Date(started).getTime()) / 1000 : null
   return (
-    <section aria-labelledby="progress-heading" className="space-y-3 rounded-xl border border-border bg-surface px-4 py-4">
+    <section aria-labelledby="progress-heading" className={cn(PANEL, 'space-y-3 px-4 py-4')}>
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h2 id="progress-heading" className="text-sm font-semibold">
           Progress · <span className="font-normal text-muted">{STATUS_LABELS[batch.status]}</span>

@@ -5,8 +5,9 @@ import { useRouter, useSearchParams } from 'next/navigation'
 import { useId, type ReactNode } from 'react'
 import { useWatch } from 'react-hook-form'
 import { toast } from 'sonner'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
-import { Card, Panel } from '@/components/ui/card'
+import { PANEL, Card, Panel } from '@/components/ui/card'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Field } from '@/components/ui/field'
 import { Input } from '@/components/ui/input'
@@ -104,7 +105,7 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
 
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4">
-      <section aria-labelledby="run-heading" className="space-y-5 rounded-xl border border-border bg-surface px-4 py-4">
+      <section aria-labelledby="run-heading" className={cn(PANEL, 'space-y-5 px-4 py-4')}>
         <div>
           <h2 id="run-heading" className="text-base font-semibold">
             Next: choose where it runs

@@ -4,6 +4,7 @@ import { CircleAlert, FileText } from 'lucide-react'
 import { useSearchParams } from 'next/navigation'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { toast } from 'sonner'
+import { PANEL } from '@/components/ui/card'
 import { Button } from '@/components/ui/button'
 import { cn } from '@/components/ui/cn'
 import { Select } from '@/components/ui/select'
@@ -188,7 +189,7 @@ function CheckedFile({
 }) {
   const { dragging, dropHandlers } = useFileDrop(onFiles)
   return (
-    <div {...dropHandlers} className={cn('rounded-xl border border-border bg-surface transition-colors', dragging && 'border-accent ring-2 ring-accent/30')}>
+    <div {...dropHandlers} className={cn(PANEL, 'transition-colors', dragging && 'border-accent ring-2 ring-accent/30')}>
       <div className="flex items-center gap-3 border-b border-border px-4 py-3">
         <FileText aria-hidden className="size-4 shrink-0 text-muted" />
         <div className="min-w-0 flex-1">
@@ -223,7 +224,7 @@ function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
   const files = data?.data.filter((file) => file.endpoint !== null) ?? []
   if (files.length === 0) return null
   return (
-    <div className="flex flex-wrap items-center gap-3 rounded-xl border border-border bg-surface px-4 py-3">
+    <div className={cn(PANEL, 'flex flex-wrap items-center gap-3 px-4 py-3')}>
       <label htmlFor="stored-file" className="text-sm font-medium">
         Or use a file you uploaded before
       </label>

@@ -2,6 +2,7 @@
 
 import { KeyRound, TriangleAlert } from 'lucide-react'
 import { useId, useState } from 'react'
+import { PANEL } from '@/components/ui/card'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { CopyButton } from '@/components/ui/copy-button'
@@ -118,7 +119,7 @@ function KeyRow({ apiKey }: { apiKey: ApiKeySummary }) {
 export function ApiKeys() {
   const { data, error, isPending, refetch } = useApiKeys()
   return (
-    <section aria-labelledby="api-keys-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="api-keys-heading" className={PANEL}>
       <div className="border-b border-border px-5 py-3">
         <h2 id="api-keys-heading" className="text-sm font-semibold">
           API keys

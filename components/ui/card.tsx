@@ -1,9 +1,12 @@
 import type { ComponentProps, ReactNode } from 'react'
 import { cn } from './cn'
 
+/** The card look, for an element that is not a Panel or Card (a list item, a table wrapper with its own role). */
+export const PANEL = 'rounded-xl border border-border bg-surface'
+
 /** The app's raised surface: a bordered, rounded box on the page background. */
 export function Panel({ className, ...props }: ComponentProps<'div'>) {
-  return <div className={cn('rounded-xl border border-border bg-surface', className)} {...props} />
+  return <div className={cn(PANEL, className)} {...props} />
 }
 
 type CardProps = {
@@ -22,7 +25,7 @@ type CardProps = {
 /** A titled section of a page: heading row (with optional actions) above its body. */
 export function Card({ title, id, actions, description, padded = true, className, children }: CardProps) {
   return (
-    <section aria-labelledby={id} className={cn('rounded-xl border border-border bg-surface', className)}>
+    <section aria-labelledby={id} className={cn(PANEL, className)}>
       <div className="flex flex-wrap items-center justify-between gap-3 border-b border-border px-4 py-3">
         <div className="min-w-0">
           <h2 id={id} className="text-sm font-semibold">
