@@ -20,3 +20,7 @@ export const newBatchId = () => `batch_${randomBytes(16).toString('hex')}`
 export const newUploadId = () => `upl_${base62(24)}`
 
 export const newTemplateId = () => `tpl_${base62(24)}`
+export const newJobId = () => `job_${base62(24)}`
+export const newJobPartId = () => `jpart_${base62(24)}`
+/** The key a job part's batch carries in its metadata, so a create whose answer was lost can be found. */
+export const newSubmitKey = () => base62(24)

@@ -1,31 +1,13 @@
 import 'server-only'
-import { open, type FileHandle } from 'node:fs/promises'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import type { ResultExportQuery } from '@/lib/validations/results'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import { OffsetReader } from './lines'
 import { ROW_COLUMNS, filePaths, filterSql, type RawRow } from './query'
 import { csvCell, inertFormula } from '@/lib/format/csv'
 
 const PAGE_ROWS = 1_000
-
-/** Lines read by offset from a few files, each opened once for the whole export. */
-class OffsetReader {
-  private handles = new Map<string, Promise<FileHandle>>()
-
-  async read(path: string | null | undefined, offset: number | bigint | null, length: number | bigint | null): Promise<string | null> {
-    if (!path || offset === null || length === null) return null
-    let handle = this.handles.get(path)
-    if (!handle) this.handles.set(path, (handle = open(path, 'r')))
-    const buffer = Buffer.alloc(Number(length))
-    const { bytesRead } = await (await handle).read(buffer, 0, buffer.length, Number(offset))
-    return buffer.toString('utf8', 0, bytesRead)
-  }
-
-  async close() {
-    await Promise.allSettled([...this.handles.values()].map(async (handle) => (await handle).close()))
-  }
-}
 
 const parse = (text: string | null): unknown => {
   if (text === null) return null
