@@ -10,8 +10,6 @@ import { fromStoragePath } from '@/lib/server/storage'
 import { chatLine } from '@/tests/support/batch-files'
 import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 
-useEngineWithSimulator()
-
 /** A stored input of `count` lines; lines whose number is in `failOnce` are refused once by the simulator. */
 async function storeInput(count: number, failOnce: ReadonlySet<number> = new Set()) {
   const text = Array.from({ length: count }, (_, index) => {
@@ -45,6 +43,8 @@ const readJsonl = (fileId: string) =>
   db.file.findUniqueOrThrow({ where: { id: fileId } }).then((file) => parseResultLines(readFileSync(fromStoragePath(file.storagePath!), 'utf8')))
 
 describe('jobs on the built-in engine', () => {
+  useEngineWithSimulator()
+
   it('splits to the connection limit, retries lines that fail once, and ends with one output line per input line in order', async () => {
     await limitBuiltin(100)
     const failOnce = new Set([7, 150, 333])
