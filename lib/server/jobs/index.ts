@@ -187,10 +187,10 @@ export const cancelJob = (jobId: string) =>
   moveJob(jobId, ['splitting', 'running', 'paused'], 'cancelling', (status) => `This job is ${status}; it can no longer be cancelled.`)
 
 /** Sends parts waiting out a backoff now (the "Retry now" button). */
-export async function retryJobNow(jobId: string): Promise<{ id: string; parts: number }> {
+export async function retryJobNow(jobId: string): Promise<{ id: string; status: JobStatus }> {
   const job = await findJob(jobId)
   if (job.status !== 'running') throw new AppError(409, 'job_state', `This job is ${job.status}; resume it first.`, { param: 'jobId' })
-  const { count } = await db.jobPart.updateMany({ where: { jobId, status: 'queued' }, data: { nextAttemptAt: new Date() } })
+  await db.jobPart.updateMany({ where: { jobId, status: 'queued' }, data: { nextAttemptAt: new Date() } })
   await requestJobTick(jobId)
-  return { id: jobId, parts: count }
+  return { id: jobId, status: 'running' }
 }
