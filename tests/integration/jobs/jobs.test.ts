@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { NextRequest } from 'next/server'
 import { describe, expect, it } from 'vitest'
+import { GET as exportJobResults } from '@/app/api/jobs/[jobId]/results/export/route'
 import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { ingestFile } from '@/lib/server/files/ingest'
@@ -64,6 +66,16 @@ describe('jobs on the built-in engine', () => {
     expect(job.errorFileId).toBeNull()
     const retried = await db.resultRow.findMany({ where: { batchId: id, customId: { in: ['q-7', 'q-150', 'q-333'] } } })
     expect(retried.map((row) => row.attempts)).toEqual([2, 2, 2])
+    // Its results export (the results explorer's own) holds each custom_id once, in input order.
+    const exported = await exportJobResults(new NextRequest(new URL(`http://127.0.0.1/api/jobs/${id}/results/export?format=jsonl`)), {
+      params: Promise.resolve({ jobId: id }),
+    })
+    expect(exported.status).toBe(200)
+    const exportedIds = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)
+    expect(exportedIds).toEqual(Array.from({ length: 450 }, (_, index) => `q-${index + 1}`))
     // The job's batches are ordinary batches that know their job.
     expect(await db.batch.count({ where: { jobId: id } })).toBe(job.parts.length)
   })
