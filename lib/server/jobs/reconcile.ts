@@ -65,6 +65,12 @@ export async function reconcileEndedParts(job: Job): Promise<number> {
     await endPart(job, part, batch)
     ended++
   }
+  // A part ending frees queue room: parts the provider refused for a full queue go again now, not after their backoff.
+  if (ended > 0)
+    await db.jobPart.updateMany({
+      where: { status: 'queued', queueAttempts: { gt: 0 }, job: { connectionId: job.connectionId, model: job.model } },
+      data: { nextAttemptAt: new Date() },
+    })
   return ended
 }
 
