@@ -10,7 +10,7 @@ import { chatLine } from '@/tests/support/batch-files'
 import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { exited, startWorker } from '@/tests/support/worker'
 
-const LINES = 6_000
+const LINES = 2_000
 
 async function storeInput() {
   const text = Array.from({ length: LINES }, (_, index) => chatLine({ customId: `q-${index + 1}`, model: 'sim-chat', content: `question ${index + 1}` })).join(
@@ -25,14 +25,14 @@ describe('a process killed with SIGKILL while it splits a job', () => {
   useEngineWithSimulator()
 
   it('loses no line and makes no part twice: another process resumes the split where the last committed part ended', { timeout: 180_000 }, async () => {
-    await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 300 } })
+    await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 25 } })
     const file = await storeInput()
     // The worker's engine is off: only its job loop (splitting) is under test; this process runs the batches.
     const worker = await startWorker({ BATCHBOARD_ENGINE: 'off' })
     const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
     await waitFor(
       () => db.job.findUniqueOrThrow({ where: { id } }),
-      (job) => job.splitLines >= 600,
+      (job) => job.splitLines >= 250,
       60_000,
       5,
     )
@@ -53,11 +53,11 @@ describe('a process killed with SIGKILL while it splits a job', () => {
     )
     expect(job.lines).toMatchObject({ total: LINES, succeeded: LINES, failed: 0 })
     const seqs = job.parts.map((part) => part.seq)
-    expect(seqs).toEqual(Array.from({ length: LINES / 300 }, (_, index) => index + 1))
-    expect(job.parts.every((part) => part.lineCount === 300)).toBe(true)
+    expect(seqs).toEqual(Array.from({ length: LINES / 25 }, (_, index) => index + 1))
+    expect(job.parts.every((part) => part.lineCount === 25)).toBe(true)
     // One file per part (no leftover half-written part), plus the job's output file.
     const files = readdirSync(path.join(storageDirs.jobs, id)).sort()
-    expect(files.filter((name) => name.startsWith('part-'))).toHaveLength(LINES / 300)
+    expect(files.filter((name) => name.startsWith('part-'))).toHaveLength(LINES / 25)
     expect(files.some((name) => name.endsWith('.part'))).toBe(false)
     const output = await db.file.findUniqueOrThrow({ where: { id: job.outputFileId! } })
     const ids = parseResultLines(readFileSync(fromStoragePath(output.storagePath!), 'utf8')).map((line) => line.custom_id)
