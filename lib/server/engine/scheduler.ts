@@ -1,7 +1,7 @@
 import 'server-only'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { DEFAULT_ENGINE_OPTIONS, runBatch, type EngineOptions } from './runner'
