@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { cancelJob, createJob, pauseJob, resumeJob, retryJob } from '@/app/jobs/actions'
+import { cancelJob, createJob, pauseJob, resumeJob, retryJob } from '@/lib/actions/jobs'
 import type { JobDetail, JobSummary } from '@/lib/jobs/types'
 import type { CreateJobInput, JobStatus } from '@/lib/validations/jobs'
 import { unwrap } from './actions'
