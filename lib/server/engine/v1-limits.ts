@@ -1,4 +1,5 @@
 import 'server-only'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
@@ -50,7 +51,7 @@ export async function checkV1Limits(batch: {
       inputOf: {
         some: {
           id: { not: batch.id },
-          connectionId: 'builtin',
+          connectionId: BUILTIN_CONNECTION_ID,
           OR: [{ status: { in: ['in_progress', 'finalizing'] } }, { status: 'validating', createdAt: { lt: batch.createdAt } }],
         },
       },

@@ -1,6 +1,7 @@
 import 'server-only'
 import type { Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
+import { startPoller, type Poller } from '@/lib/server/poller'
 import { cancelBatch } from '@/lib/server/batches'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { CLAIM_MS, splitJobInput } from './parts'
@@ -104,8 +105,7 @@ async function settle(jobId: string): Promise<void> {
   })
 }
 
-type JobLoop = { wake(): void; stop(): Promise<void> }
-const globalForJobs = globalThis as unknown as { batchboardJobs?: JobLoop }
+const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller }
 
 /** Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). */
 export async function requestJobTick(jobId: string): Promise<void> {
@@ -113,54 +113,29 @@ export async function requestJobTick(jobId: string): Promise<void> {
   globalForJobs.batchboardJobs?.wake()
 }
 
-/** The job loop: one per process (server or worker); claims keep processes off each other's jobs. */
-export function startJobs(options: { pollMs?: number } = {}): JobLoop {
-  if (globalForJobs.batchboardJobs) return globalForJobs.batchboardJobs
-  let stopped = false
-  let timer: NodeJS.Timeout | null = null
-  let running: Promise<void> | null = null
-  let again = false
+/** Ticks every due job it can claim, one at a time; a job that fails to move on is looked at again later. */
+async function tickDueJobs(signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const job = await claimDueJob(new Date())
+    if (!job) return
+    try {
+      await tickJob(job.id)
+    } catch (error) {
+      console.error(`Job ${job.id} could not move on:`, error instanceof Error ? error.message : error)
+      await db.job.updateMany({ where: { id: job.id }, data: { nextTickAt: new Date(Date.now() + TICK_MS) } }).catch(() => {})
+    }
+  }
+}
 
-  const run = async () => {
-    for (;;) {
-      const job = await claimDueJob(new Date())
-      if (!job || stopped) return
-      try {
-        await tickJob(job.id)
-      } catch (error) {
-        console.error(`Job ${job.id} could not move on:`, error instanceof Error ? error.message : error)
-        await db.job.updateMany({ where: { id: job.id }, data: { nextTickAt: new Date(Date.now() + TICK_MS) } }).catch(() => {})
-      }
-    }
-  }
-  const tick = () => {
-    if (stopped) return
-    if (running) {
-      again = true
-      return
-    }
-    running = run()
-      .catch((error: unknown) => console.error('The job loop failed:', error instanceof Error ? error.message : error))
-      .finally(() => {
-        running = null
-        if (again && !stopped) {
-          again = false
-          tick()
-        }
-      })
-  }
-  timer = setInterval(tick, options.pollMs ?? POLL_MS)
-  timer.unref()
-  const loop: JobLoop = {
-    wake: tick,
-    async stop() {
-      stopped = true
-      if (timer) clearInterval(timer)
-      await running
-      globalForJobs.batchboardJobs = undefined
-    },
-  }
-  globalForJobs.batchboardJobs = loop
-  tick()
-  return loop
+/** The job loop: one per process (server or worker); claims keep processes off each other's jobs. */
+export function startJobs(options: { pollMs?: number } = {}): Poller {
+  const running = globalForJobs.batchboardJobs
+  if (running && !running.stopped) return running
+  const poller = startPoller({
+    intervalMs: options.pollMs ?? POLL_MS,
+    tick: tickDueJobs,
+    onError: (error) => console.error('The job loop failed:', error instanceof Error ? error.message : error),
+  })
+  globalForJobs.batchboardJobs = poller
+  return poller
 }

@@ -5,7 +5,8 @@ import { db } from '@/lib/server/db'
 import { indexBatchResults } from '@/lib/server/results'
 import { foldPartIntoJob } from '@/lib/server/results/indexer'
 import { splitRetryLines } from './parts'
-import { queueBackoffMs } from './submit'
+import { backoffMs } from '@/lib/server/retry'
+import { QUEUE_BACKOFF } from './submit'
 
 /** A provider's "your queue is full": the part waits and goes again; its lines lose no attempt. */
 const QUEUE_FULL_CODES = new Set(['token_limit_exceeded', 'rate_limit_exceeded'])
@@ -76,7 +77,7 @@ export async function reconcileEndedParts(job: Job): Promise<number> {
 
 async function requeuePart(part: JobPart, reason: string): Promise<void> {
   const attempts = part.queueAttempts + 1
-  const at = new Date(Date.now() + queueBackoffMs(attempts))
+  const at = new Date(Date.now() + backoffMs(attempts, QUEUE_BACKOFF))
   await db.jobPart.update({
     where: { id: part.id },
     data: {

@@ -1,4 +1,5 @@
 import 'server-only'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
 import { JOB_METADATA_KEY, PART_METADATA_KEY } from '@/lib/validations/jobs'
 import type { Job, JobPart } from '@/lib/server/db/generated/client'
@@ -7,15 +8,15 @@ import { getConnection } from '@/lib/server/connections'
 import { importRemoteBatches } from '@/lib/server/connections/remote-batches'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
+import type { BackoffPolicy } from '@/lib/server/retry'
 
 /** Statuses in which a batch's tokens count against the provider's enqueued-token limit. */
 export const ENQUEUED_STATUSES = ['validating', 'in_progress', 'finalizing'] as const
 
 // Backoff for a part the provider's queue refused: 30 s, doubling, at most 10 minutes. The queue frees up as other
-// batches end, which takes minutes, so asking every few seconds only earns more refusals.
-const QUEUE_BACKOFF_MS = 30_000
-const QUEUE_BACKOFF_MAX_MS = 10 * 60_000
-export const queueBackoffMs = (attempts: number) => Math.min(QUEUE_BACKOFF_MAX_MS, QUEUE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1))
+// batches end, which takes minutes, so asking every few seconds only earns more refusals; a part of the same model
+// ending wakes the refused parts at once (reconcile.ts).
+export const QUEUE_BACKOFF: BackoffPolicy = { baseMs: 30_000, maxMs: 10 * 60_000 }
 
 type JobWithConnection = Job & { connection: { id: string; kind: string; name: string; enqueuedTokenLimits: unknown } }
 
@@ -125,7 +126,7 @@ export async function recoverSubmittingParts(job: JobWithConnection, now = Date.
       await recordSubmitted(part, local.id)
       continue
     }
-    if (job.connection.kind !== 'builtin') {
+    if (job.connection.kind !== BUILTIN_CONNECTION_KIND) {
       const remoteId = await findRemoteBatchByKey(job.connectionId, part.submitKey, part.submittedAt)
       if (remoteId) {
         await importRemoteBatches(job.connectionId)
