@@ -47,7 +47,7 @@ const readJsonl = (fileId: string) =>
 describe('jobs on the built-in engine', () => {
   useEngineWithSimulator()
 
-  it('splits to the connection limit, retries lines that fail once, and ends with one output line per input line in order', async () => {
+  it('splits to the connection limit, retries lines that fail once, and ends with one output line per input line in order', { timeout: 120_000 }, async () => {
     await limitBuiltin(100)
     const failOnce = new Set([7, 150, 333])
     const file = await storeInput(450, failOnce)
@@ -80,7 +80,7 @@ describe('jobs on the built-in engine', () => {
     expect(await db.batch.count({ where: { jobId: id } })).toBe(job.parts.length)
   })
 
-  it('gives up on a line after its attempts, and keeps its last error in the error file', async () => {
+  it('gives up on a line after its attempts, and keeps its last error in the error file', { timeout: 120_000 }, async () => {
     await limitBuiltin(10)
     const file = await storeInput(20, new Set([5]))
     const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 1 })
@@ -92,7 +92,7 @@ describe('jobs on the built-in engine', () => {
     expect(errors[0]!.response?.status_code).toBe(400)
   })
 
-  it('holds parts back while the enqueued-token limit has no room for them', async () => {
+  it('holds parts back while the enqueued-token limit has no room for them', { timeout: 120_000 }, async () => {
     const file = await storeInput(40)
     const tokensPerPart = Number(file.estimatedInputTokens) / 4
     // Room for about two parts at a time.
@@ -106,7 +106,7 @@ describe('jobs on the built-in engine', () => {
     expect(job.lines.succeeded).toBe(40)
   })
 
-  it('cancels: running parts are cancelled, unsent lines end cancelled, every line is accounted for', async () => {
+  it('cancels: running parts are cancelled, unsent lines end cancelled, every line is accounted for', { timeout: 120_000 }, async () => {
     const file = await storeInput(30)
     // Room for one part at a time, so most of the job is still queued when it is cancelled.
     await limitBuiltin(10, { 'sim-*': Math.ceil((Number(file.estimatedInputTokens) / 3) * 1.2) })
