@@ -70,7 +70,7 @@ describe('BATCHBOARD_V1_LIMITS', () => {
     expect((await settled(await start(file.id))).status).toBe('in_progress')
   })
 
-  it("a job whose parts meet token_limit_exceeded puts them back in the queue, without spending their lines' attempts", async () => {
+  it("a job whose parts meet token_limit_exceeded puts them back in the queue, without spending their lines' attempts", { timeout: 120_000 }, async () => {
     await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 20 } })
     const file = await storeFile(80)
     const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 1 })
