@@ -1,0 +1,181 @@
+import 'server-only'
+import { createWriteStream } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { once } from 'node:events'
+import { ApiError, GoogleGenAI, type BatchJob, type HttpOptions } from '@google/genai'
+import { GEMINI_BATCH_LIMITS, translateGeminiLine, type GeminiBatchKind, type GeminiBatchLine } from '@/lib/providers/gemini/translate'
+import { isObject } from '@/lib/providers/openai-line'
+import { redact } from '@/lib/server/connections/provider-errors'
+import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
+
+export type GeminiConnectionConfig = {
+  apiKey: string
+  /** null: Google's own (https://generativelanguage.googleapis.com). */
+  baseURL?: string | null
+  timeoutMs?: number
+  /** SDK retries (p-retry with exponential backoff and jitter) of reads, cancel and delete on 408/429/5xx. */
+  maxRetries?: number
+  /** First retry delay; the SDK doubles it per attempt, up to 60 s. */
+  retryInitialDelayMs?: number
+}
+
+export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
+
+export type GeminiCreateOutcome =
+  | { ok: true; batch: BatchJob; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string }
+  | Extract<TranslatedFile<GeminiBatchLine>, { ok: false }>
+
+const DEFAULT_TIMEOUT_MS = 60_000
+const READ_RETRY_STATUSES = [408, 429, 500, 502, 503, 504]
+
+/**
+ * Gemini Batch Mode through the official SDK (ai.google.dev/gemini-api/docs/batch-mode): the translated requests go up
+ * as a JSONL file (Files API, resumable upload in 8 MB chunks), then `batches.create` / `batches.createEmbeddings`.
+ */
+export function createGeminiBatchClient(config: GeminiConnectionConfig) {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const retryOptions = (httpStatusCodes: number[]) => ({
+    attempts: (config.maxRetries ?? 2) + 1,
+    initialDelay: (config.retryInitialDelayMs ?? 1000) / 1000,
+    httpStatusCodes,
+  })
+  const httpOptions: HttpOptions = {
+    timeout: timeoutMs,
+    retryOptions: retryOptions(READ_RETRY_STATUSES),
+    ...(config.baseURL ? { baseUrl: config.baseURL } : {}),
+  }
+  const ai = new GoogleGenAI({ apiKey: config.apiKey, httpOptions })
+
+  return {
+    /**
+     * Translates a local OpenAI-format file line by line into a Gemini input file beside it (`workPath`, removed after
+     * the upload), uploads it and creates the batch. Nothing is sent when a line does not translate. The create call
+     * is repeated on 429 only: a 5xx may have created the batch already.
+     */
+    async createBatch(input: { path: string; workPath: string; displayName: string; model?: string }): Promise<GeminiCreateOutcome> {
+      let kind: GeminiBatchKind | null = null
+      let model: string | null = input.model ?? null
+      const translated = await translateFile(
+        input.path,
+        (value, line) => {
+          const result = translateGeminiLine(value, line)
+          if (!result.ok) return result
+          kind ??= result.request.kind
+          model ??= result.request.model
+          if (result.request.kind !== kind)
+            return {
+              ok: false,
+              error: { line, param: 'url', message: 'Gemini runs chat and embedding requests as separate batches: put them in separate files.' },
+            }
+          if (result.request.model !== null && result.request.model !== model)
+            return {
+              ok: false,
+              error: {
+                line,
+                param: 'body.model',
+                message: `A Gemini batch runs one model: this line asks for ${result.request.model}, the file for ${model}.`,
+              },
+            }
+          return result
+        },
+        { ...GEMINI_BATCH_LIMITS, provider: 'Gemini' },
+      )
+      if (!translated.ok) return translated
+      if (model === null || kind === null)
+        return { ok: false, errorCount: 1, errors: [{ line: null, param: 'model', message: 'Name the Gemini model: the lines give none.' }] }
+      try {
+        await writeLines(input.workPath, translated.requests)
+        const uploaded = await ai.files.upload({ file: input.workPath, config: { mimeType: 'jsonl', displayName: input.displayName } })
+        if (!uploaded.name) throw new Error('Gemini accepted the input file but returned no file name.')
+        const createOptions = { displayName: input.displayName, httpOptions: { retryOptions: retryOptions([429]) } }
+        const batch =
+          kind === 'embed'
+            ? await ai.batches.createEmbeddings({ model, src: { fileName: uploaded.name }, config: createOptions })
+            : await ai.batches.create({ model, src: uploaded.name, config: createOptions })
+        return { ok: true, batch, requests: translated.requests.length, kind, model, uploadedFile: uploaded.name }
+      } finally {
+        await rm(input.workPath, { force: true })
+      }
+    },
+
+    retrieveBatch: (name: string) => ai.batches.get({ name }),
+
+    async cancelBatch(name: string): Promise<BatchJob> {
+      await ai.batches.cancel({ name })
+      return ai.batches.get({ name })
+    },
+
+    async deleteBatch(name: string): Promise<{ id: string; deleted: true }> {
+      await ai.batches.delete({ name })
+      return { id: name, deleted: true }
+    },
+
+    /** Removes an uploaded input file (Gemini keeps files 48 hours otherwise). */
+    deleteFile: (name: string) => ai.files.delete({ name }),
+
+    /** One page; `after` is Gemini's page token (what `lastId` returns), not a batch id. */
+    async listBatches(page: { after?: string; limit?: number } = {}): Promise<BatchListPage<BatchJob>> {
+      const pager = await ai.batches.list({ config: { pageSize: page.limit ?? 20, ...(page.after ? { pageToken: page.after } : {}) } })
+      const next = pager.params.config?.pageToken
+      return { data: pager.page, hasMore: Boolean(next), lastId: next ?? null }
+    },
+
+    /**
+     * Downloads the batch's responses file to `destination` as a stream: the raw file, kept for download and converted
+     * by convertGeminiResults. Fails when the job has no responses file (not ended, or inline results).
+     */
+    async downloadResults(name: string, destination: string): Promise<BatchJob> {
+      const batch = await ai.batches.get({ name })
+      const file = batch.dest?.fileName
+      if (!file) throw new Error(`Gemini has no responses file for batch ${name} yet (state: ${batch.state ?? 'unknown'}).`)
+      const partPath = `${destination}.part`
+      try {
+        await ai.files.download({ file, downloadPath: partPath })
+        await rename(partPath, destination)
+      } finally {
+        await rm(partPath, { force: true })
+      }
+      return batch
+    },
+
+    describeError: (error: unknown) => describeGeminiError(error, config.apiKey, timeoutMs),
+  }
+}
+
+export type GeminiBatchClient = ReturnType<typeof createGeminiBatchClient>
+
+async function writeLines(path: string, lines: GeminiBatchLine[]) {
+  const out = createWriteStream(path)
+  for (const { line } of lines) if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
+  out.end()
+  await once(out, 'close')
+}
+
+/** A failed call in Gemini's words: "status STATUS: message" from its {error: {code, message, status}}, with the key cut out. */
+export function describeGeminiError(error: unknown, apiKey: string, timeoutMs: number): { status: number | null; message: string } {
+  const described = describe(error, timeoutMs)
+  return { status: described.status, message: redact(described.message, [apiKey]) }
+}
+
+function describe(error: unknown, timeoutMs: number): { status: number | null; message: string } {
+  if (error instanceof ApiError) {
+    // The SDK puts the response body, JSON-encoded, in `message`.
+    let body: unknown = null
+    try {
+      body = JSON.parse(error.message)
+    } catch {
+      body = null
+    }
+    const inner = isObject(body) && isObject(body.error) ? body.error : null
+    const message = inner && typeof inner.message === 'string' ? inner.message : error.message
+    const status = inner && typeof inner.status === 'string' ? ` ${inner.status}` : ''
+    return { status: error.status, message: `${error.status}${status}: ${message}` }
+  }
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+    return { status: null, message: `No answer from Gemini within ${Math.round(timeoutMs / 1000)} s.` }
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    const cause = error.cause instanceof Error ? error.cause.message : 'network error'
+    return { status: null, message: `Could not reach Gemini: ${cause}` }
+  }
+  return { status: null, message: error instanceof Error ? error.message : String(error) }
+}
