@@ -1,6 +1,6 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import { randomBytes } from 'node:crypto'
+import { startFakeProviderServer, type FakeProviderServer } from '@/tests/support/fake-provider-server'
 
 // A loopback server that speaks Anthropic's Message Batches API as documented, for driving the official SDK offline:
 // - create/retrieve/list/cancel/delete/results: platform.claude.com/docs/en/api/messages/batches (and the TypeScript
@@ -23,17 +23,10 @@ type StoredBatch = {
 
 export type AnthropicFault = { status: number; type?: string; message?: string; headers?: Record<string, string> }
 
-export type FakeAnthropic = {
-  baseURL: string
+export type FakeAnthropic = FakeProviderServer<AnthropicFault> & {
   apiKey: string
-  /** Every request, as "METHOD /path". */
-  calls: string[]
   /** The requests of each created batch, as the server received them. */
   received: Map<string, { custom_id: string; params: Json }[]>
-  count(method: string, path: RegExp): number
-  /** The next `times` requests matching method and path get this error instead. */
-  fail(method: string, path: RegExp, fault: AnthropicFault, times?: number): void
-  close(): Promise<void>
 }
 
 export type FakeAnthropicOptions = {
@@ -50,8 +43,6 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const apiKey = `sk-ant-api03-${randomBytes(24).toString('hex')}`
   const batches = new Map<string, StoredBatch>()
   const received = new Map<string, { custom_id: string; params: Json }[]>()
-  const calls: string[] = []
-  const faults: { method: string; path: RegExp; fault: AnthropicFault; times: number }[] = []
   const pollsToEnd = options.pollsToEnd ?? 1
   const outcomeOf = options.outcome ?? ((id: string) => (id.includes('errored') ? 'errored' : id.includes('expired') ? 'expired' : 'succeeded'))
   let baseURL = ''
@@ -148,96 +139,75 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     return null
   }
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const path = url.pathname
-    calls.push(`${req.method} ${path}`)
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const fault = faults.find((rule) => rule.method === req.method && rule.path.test(path) && rule.times > 0)
-      if (fault) {
-        fault.times--
-        const type = fault.fault.type ?? (fault.fault.status === 429 ? 'rate_limit_error' : fault.fault.status >= 500 ? 'api_error' : 'invalid_request_error')
-        return error(res, fault.fault.status, type, fault.fault.message ?? `Injected ${fault.fault.status}`, fault.fault.headers)
-      }
-      const auth = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '')
-      if (auth !== apiKey) return error(res, 401, 'authentication_error', 'invalid x-api-key')
-      if (!req.headers['anthropic-version']) return error(res, 400, 'invalid_request_error', 'anthropic-version: header is required')
-
-      if (req.method === 'POST' && path === '/v1/messages/batches') {
-        let body: unknown
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-        } catch {
-          return error(res, 400, 'invalid_request_error', 'The request body is not valid JSON.')
-        }
-        const invalid = validateCreate(body)
-        if (invalid) return error(res, 400, 'invalid_request_error', invalid)
-        const requests = (body as { requests: { custom_id: string; params: Json }[] }).requests
-        const batch: StoredBatch = {
-          id: `msgbatch_${randomBytes(12).toString('hex')}`,
-          created: Date.now(),
-          requests,
-          polls: 0,
-          cancelAsked: null,
-          ended: null,
-          outcomes: new Map(),
-        }
-        batches.set(batch.id, batch)
-        received.set(batch.id, requests)
-        return send(res, 200, view(batch))
-      }
-      if (req.method === 'GET' && path === '/v1/messages/batches') {
-        const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 20))
-        const all = [...batches.values()].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
-        const after = url.searchParams.get('after_id')
-        const start = after ? all.findIndex((batch) => batch.id === after) + 1 : 0
-        const page = all.slice(start, start + limit)
-        return send(res, 200, { data: page.map(view), has_more: start + limit < all.length, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null })
-      }
-      const match = /^\/v1\/messages\/batches\/([^/]+)(\/cancel|\/results)?$/.exec(path)
-      const batch = match ? batches.get(match[1]!) : undefined
-      if (!match || !batch) return error(res, 404, 'not_found_error', `${match ? `No batch found with id ${match[1]}` : 'Not found'}`)
-      const action = match[2] ?? ''
-      if (req.method === 'GET' && action === '') {
-        batch.polls++
-        if (batch.ended === null && (batch.cancelAsked !== null || batch.polls > pollsToEnd)) end(batch)
-        return send(res, 200, view(batch))
-      }
-      if (req.method === 'POST' && action === '/cancel') {
-        if (batch.ended === null && batch.cancelAsked === null) batch.cancelAsked = Date.now()
-        return send(res, 200, view(batch))
-      }
-      if (req.method === 'DELETE' && action === '') {
-        if (batch.ended === null)
-          return error(
-            res,
-            400,
-            'invalid_request_error',
-            `Batch ${batch.id} cannot be deleted while it is in progress. Cancel it and wait for it to end first.`,
-          )
-        batches.delete(batch.id)
-        return send(res, 200, { id: batch.id, type: 'message_batch_deleted' })
-      }
-      if (req.method === 'GET' && action === '/results') {
-        if (batch.ended === null) return error(res, 400, 'invalid_request_error', `Batch ${batch.id} has not ended; its results are not available yet.`)
-        res.writeHead(200, { 'content-type': 'application/x-jsonl' })
-        for (const request of batch.requests) res.write(`${JSON.stringify(resultLine(batch, request))}\n`)
-        return res.end()
-      }
-      return error(res, 404, 'not_found_error', 'Not found')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    baseURL,
-    apiKey,
-    calls,
-    received,
-    count: (method, path) => calls.filter((call) => call.startsWith(`${method} `) && path.test(call.slice(method.length + 1))).length,
-    fail: (method, path, fault, times = 1) => faults.push({ method, path, fault, times }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  const answerFault = (res: http.ServerResponse, fault: AnthropicFault) => {
+    const type = fault.type ?? (fault.status === 429 ? 'rate_limit_error' : fault.status >= 500 ? 'api_error' : 'invalid_request_error')
+    error(res, fault.status, type, fault.message ?? `Injected ${fault.status}`, fault.headers)
   }
+
+  const fake = await startFakeProviderServer<AnthropicFault>((req, res, base) => {
+    baseURL = base
+    const { path, url } = req
+    const auth = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '')
+    if (auth !== apiKey) return error(res, 401, 'authentication_error', 'invalid x-api-key')
+    if (!req.headers['anthropic-version']) return error(res, 400, 'invalid_request_error', 'anthropic-version: header is required')
+
+    if (req.method === 'POST' && path === '/v1/messages/batches') {
+      let body: unknown
+      try {
+        body = JSON.parse(req.body.toString('utf8'))
+      } catch {
+        return error(res, 400, 'invalid_request_error', 'The request body is not valid JSON.')
+      }
+      const invalid = validateCreate(body)
+      if (invalid) return error(res, 400, 'invalid_request_error', invalid)
+      const requests = (body as { requests: { custom_id: string; params: Json }[] }).requests
+      const batch: StoredBatch = {
+        id: `msgbatch_${randomBytes(12).toString('hex')}`,
+        created: Date.now(),
+        requests,
+        polls: 0,
+        cancelAsked: null,
+        ended: null,
+        outcomes: new Map(),
+      }
+      batches.set(batch.id, batch)
+      received.set(batch.id, requests)
+      return send(res, 200, view(batch))
+    }
+    if (req.method === 'GET' && path === '/v1/messages/batches') {
+      const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 20))
+      const all = [...batches.values()].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1))
+      const after = url.searchParams.get('after_id')
+      const start = after ? all.findIndex((batch) => batch.id === after) + 1 : 0
+      const page = all.slice(start, start + limit)
+      return send(res, 200, { data: page.map(view), has_more: start + limit < all.length, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null })
+    }
+    const match = /^\/v1\/messages\/batches\/([^/]+)(\/cancel|\/results)?$/.exec(path)
+    const batch = match ? batches.get(match[1]!) : undefined
+    if (!match || !batch) return error(res, 404, 'not_found_error', `${match ? `No batch found with id ${match[1]}` : 'Not found'}`)
+    const action = match[2] ?? ''
+    if (req.method === 'GET' && action === '') {
+      batch.polls++
+      if (batch.ended === null && (batch.cancelAsked !== null || batch.polls > pollsToEnd)) end(batch)
+      return send(res, 200, view(batch))
+    }
+    if (req.method === 'POST' && action === '/cancel') {
+      if (batch.ended === null && batch.cancelAsked === null) batch.cancelAsked = Date.now()
+      return send(res, 200, view(batch))
+    }
+    if (req.method === 'DELETE' && action === '') {
+      if (batch.ended === null)
+        return error(res, 400, 'invalid_request_error', `Batch ${batch.id} cannot be deleted while it is in progress. Cancel it and wait for it to end first.`)
+      batches.delete(batch.id)
+      return send(res, 200, { id: batch.id, type: 'message_batch_deleted' })
+    }
+    if (req.method === 'GET' && action === '/results') {
+      if (batch.ended === null) return error(res, 400, 'invalid_request_error', `Batch ${batch.id} has not ended; its results are not available yet.`)
+      res.writeHead(200, { 'content-type': 'application/x-jsonl' })
+      for (const request of batch.requests) res.write(`${JSON.stringify(resultLine(batch, request))}\n`)
+      return res.end()
+    }
+    return error(res, 404, 'not_found_error', 'Not found')
+  }, answerFault)
+  return { ...fake, apiKey, received }
 }

@@ -1,6 +1,6 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
 import { randomBytes } from 'node:crypto'
+import { startFakeProviderServer, type FakeProviderServer } from '@/tests/support/fake-provider-server'
 
 // A loopback server that speaks the Gemini API's Batch Mode and Files API as documented, for driving the official
 // @google/genai SDK offline:
@@ -31,15 +31,10 @@ type StoredBatch = {
 
 export type GeminiFault = { status: number; rpcStatus?: string; message?: string; headers?: Record<string, string> }
 
-export type FakeGemini = {
-  baseURL: string
+export type FakeGemini = FakeProviderServer<GeminiFault> & {
   apiKey: string
-  calls: string[]
   /** Each uploaded file's lines, by file name. */
   uploads: Map<string, Json[]>
-  count(method: string, path: RegExp): number
-  fail(method: string, path: RegExp, fault: GeminiFault, times?: number): void
-  close(): Promise<void>
 }
 
 export type FakeGeminiOptions = { pollsToEnd?: number }
@@ -60,8 +55,6 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const pending = new Map<string, { displayName: string; mimeType: string; chunks: Buffer[] }>()
   const batches = new Map<string, StoredBatch>()
   const uploads = new Map<string, Json[]>()
-  const calls: string[] = []
-  const faults: { method: string; path: RegExp; fault: GeminiFault; times: number }[] = []
   let baseURL = ''
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -136,136 +129,118 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     batch.responsesFile = name
   }
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const path = url.pathname
-    calls.push(`${req.method} ${path}`)
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const fault = faults.find((rule) => rule.method === req.method && rule.path.test(path) && rule.times > 0)
-      if (fault) {
-        fault.times--
-        const { status, rpcStatus, message, headers } = fault.fault
-        return error(res, status, rpcStatus ?? RPC_FOR_STATUS[status] ?? 'UNKNOWN', message ?? `Injected ${status}`, headers)
-      }
-      const uploadId = url.searchParams.get('upload_id')
-      if (req.headers['x-goog-api-key'] !== apiKey && !uploadId) return error(res, 400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.')
-      const raw = Buffer.concat(chunks)
-      const json = (): Json => {
-        try {
-          return JSON.parse(raw.toString('utf8')) as Json
-        } catch {
-          return {}
-        }
-      }
+  const answerFault = (res: http.ServerResponse, { status, rpcStatus, message, headers }: GeminiFault) =>
+    error(res, status, rpcStatus ?? RPC_FOR_STATUS[status] ?? 'UNKNOWN', message ?? `Injected ${status}`, headers)
 
-      if (req.method === 'POST' && path === '/upload/v1beta/files' && !uploadId) {
-        if (req.headers['x-goog-upload-protocol'] !== 'resumable' || req.headers['x-goog-upload-command'] !== 'start')
-          return error(res, 400, 'INVALID_ARGUMENT', 'Expected a resumable upload start.')
-        const file = (json().file ?? {}) as Json
-        const id = randomBytes(8).toString('hex')
-        pending.set(id, {
-          displayName: String(file.displayName ?? ''),
-          mimeType: String(req.headers['x-goog-upload-header-content-type'] ?? file.mimeType ?? ''),
-          chunks: [],
-        })
-        return send(
-          res,
-          200,
-          {},
-          { 'x-goog-upload-url': `${baseURL}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`, 'x-goog-upload-status': 'active' },
-        )
+  const fake = await startFakeProviderServer<GeminiFault>((req, res, base) => {
+    baseURL = base
+    const { path, url } = req
+    const uploadId = url.searchParams.get('upload_id')
+    if (req.headers['x-goog-api-key'] !== apiKey && !uploadId) return error(res, 400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.')
+    const raw = req.body
+    const json = (): Json => {
+      try {
+        return JSON.parse(raw.toString('utf8')) as Json
+      } catch {
+        return {}
       }
-      if (req.method === 'POST' && path === '/upload/v1beta/files' && uploadId) {
-        const upload = pending.get(uploadId)
-        if (!upload) return error(res, 404, 'NOT_FOUND', 'No such upload.')
-        upload.chunks.push(raw)
-        if (!String(req.headers['x-goog-upload-command']).includes('finalize')) return send(res, 200, {}, { 'x-goog-upload-status': 'active' })
-        pending.delete(uploadId)
-        const name = `files/${randomBytes(6).toString('hex')}`
-        const file: StoredFile = { name, displayName: upload.displayName, mimeType: upload.mimeType, bytes: Buffer.concat(upload.chunks), created: Date.now() }
-        files.set(name, file)
-        uploads.set(
-          name,
-          file.bytes
-            .toString('utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as Json),
-        )
-        return send(res, 200, { file: fileView(file) }, { 'x-goog-upload-status': 'final' })
+    }
+
+    if (req.method === 'POST' && path === '/upload/v1beta/files' && !uploadId) {
+      if (req.headers['x-goog-upload-protocol'] !== 'resumable' || req.headers['x-goog-upload-command'] !== 'start')
+        return error(res, 400, 'INVALID_ARGUMENT', 'Expected a resumable upload start.')
+      const file = (json().file ?? {}) as Json
+      const id = randomBytes(8).toString('hex')
+      pending.set(id, {
+        displayName: String(file.displayName ?? ''),
+        mimeType: String(req.headers['x-goog-upload-header-content-type'] ?? file.mimeType ?? ''),
+        chunks: [],
+      })
+      return send(
+        res,
+        200,
+        {},
+        { 'x-goog-upload-url': `${baseURL}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`, 'x-goog-upload-status': 'active' },
+      )
+    }
+    if (req.method === 'POST' && path === '/upload/v1beta/files' && uploadId) {
+      const upload = pending.get(uploadId)
+      if (!upload) return error(res, 404, 'NOT_FOUND', 'No such upload.')
+      upload.chunks.push(raw)
+      if (!String(req.headers['x-goog-upload-command']).includes('finalize')) return send(res, 200, {}, { 'x-goog-upload-status': 'active' })
+      pending.delete(uploadId)
+      const name = `files/${randomBytes(6).toString('hex')}`
+      const file: StoredFile = { name, displayName: upload.displayName, mimeType: upload.mimeType, bytes: Buffer.concat(upload.chunks), created: Date.now() }
+      files.set(name, file)
+      uploads.set(
+        name,
+        file.bytes
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Json),
+      )
+      return send(res, 200, { file: fileView(file) }, { 'x-goog-upload-status': 'final' })
+    }
+    const download = /^\/v1beta\/files\/([^/:]+):download$/.exec(path)
+    if (req.method === 'GET' && download) {
+      const file = files.get(`files/${download[1]}`)
+      if (!file) return error(res, 404, 'NOT_FOUND', `File files/${download[1]} does not exist.`)
+      return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.bytes)
+    }
+    const fileMatch = /^\/v1beta\/files\/([^/:]+)$/.exec(path)
+    if (fileMatch && req.method === 'DELETE') {
+      if (!files.delete(`files/${fileMatch[1]}`)) return error(res, 404, 'NOT_FOUND', `File files/${fileMatch[1]} does not exist.`)
+      return send(res, 200, {})
+    }
+    const create = /^\/v1beta\/(models\/[^/:]+):(batchGenerateContent|asyncBatchEmbedContent)$/.exec(path)
+    if (req.method === 'POST' && create) {
+      const batch = (json().batch ?? {}) as Json
+      // Proto3 JSON accepts both spellings; the SDK sends file_name for embedding batches.
+      const inputConfig = (batch.inputConfig ?? {}) as Json
+      const inputFile = String(inputConfig.fileName ?? inputConfig.file_name ?? '')
+      if (!files.has(inputFile)) return error(res, 400, 'INVALID_ARGUMENT', `Input file ${inputFile} does not exist.`)
+      const stored: StoredBatch = {
+        name: `batches/${randomBytes(8).toString('hex')}`,
+        model: create[1]!,
+        displayName: String(batch.displayName ?? ''),
+        kind: create[2] === 'asyncBatchEmbedContent' ? 'embed' : 'generate',
+        inputFile,
+        created: Date.now(),
+        polls: 0,
+        state: 'BATCH_STATE_PENDING',
+        ended: null,
+        responsesFile: null,
       }
-      const download = /^\/v1beta\/files\/([^/:]+):download$/.exec(path)
-      if (req.method === 'GET' && download) {
-        const file = files.get(`files/${download[1]}`)
-        if (!file) return error(res, 404, 'NOT_FOUND', `File files/${download[1]} does not exist.`)
-        return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.bytes)
-      }
-      const fileMatch = /^\/v1beta\/files\/([^/:]+)$/.exec(path)
-      if (fileMatch && req.method === 'DELETE') {
-        if (!files.delete(`files/${fileMatch[1]}`)) return error(res, 404, 'NOT_FOUND', `File files/${fileMatch[1]} does not exist.`)
-        return send(res, 200, {})
-      }
-      const create = /^\/v1beta\/(models\/[^/:]+):(batchGenerateContent|asyncBatchEmbedContent)$/.exec(path)
-      if (req.method === 'POST' && create) {
-        const batch = (json().batch ?? {}) as Json
-        // Proto3 JSON accepts both spellings; the SDK sends file_name for embedding batches.
-        const inputConfig = (batch.inputConfig ?? {}) as Json
-        const inputFile = String(inputConfig.fileName ?? inputConfig.file_name ?? '')
-        if (!files.has(inputFile)) return error(res, 400, 'INVALID_ARGUMENT', `Input file ${inputFile} does not exist.`)
-        const stored: StoredBatch = {
-          name: `batches/${randomBytes(8).toString('hex')}`,
-          model: create[1]!,
-          displayName: String(batch.displayName ?? ''),
-          kind: create[2] === 'asyncBatchEmbedContent' ? 'embed' : 'generate',
-          inputFile,
-          created: Date.now(),
-          polls: 0,
-          state: 'BATCH_STATE_PENDING',
-          ended: null,
-          responsesFile: null,
-        }
-        batches.set(stored.name, stored)
-        return send(res, 200, operation(stored))
-      }
-      if (req.method === 'GET' && path === '/v1beta/batches') {
-        const all = [...batches.values()].sort((a, b) => b.created - a.created || (a.name < b.name ? 1 : -1))
-        const size = Number(url.searchParams.get('pageSize') ?? 50)
-        const start = Number(url.searchParams.get('pageToken') ?? 0)
-        const page = all.slice(start, start + size)
-        return send(res, 200, { operations: page.map(operation), ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) })
-      }
-      const batchMatch = /^\/v1beta\/(batches\/[^/:]+)(:cancel)?$/.exec(path)
-      const batch = batchMatch ? batches.get(batchMatch[1]!) : undefined
-      if (!batchMatch || !batch) return error(res, 404, 'NOT_FOUND', batchMatch ? `Batch ${batchMatch[1]} not found.` : 'Not found.')
-      if (req.method === 'GET' && !batchMatch[2]) {
-        batch.polls++
-        if (batch.ended === null && batch.polls > pollsToEnd) end(batch, 'BATCH_STATE_SUCCEEDED')
-        else if (batch.ended === null) batch.state = 'BATCH_STATE_RUNNING'
-        return send(res, 200, operation(batch))
-      }
-      if (req.method === 'POST' && batchMatch[2]) {
-        if (batch.ended !== null) return error(res, 400, 'FAILED_PRECONDITION', `Batch ${batch.name} has already ended.`)
-        end(batch, 'BATCH_STATE_CANCELLED')
-        return send(res, 200, {})
-      }
-      if (req.method === 'DELETE' && !batchMatch[2]) {
-        batches.delete(batch.name)
-        return send(res, 200, {})
-      }
-      return error(res, 404, 'NOT_FOUND', 'Not found.')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    baseURL,
-    apiKey,
-    calls,
-    uploads,
-    count: (method, path) => calls.filter((call) => call.startsWith(`${method} `) && path.test(call.slice(method.length + 1))).length,
-    fail: (method, path, fault, times = 1) => faults.push({ method, path, fault, times }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
+      batches.set(stored.name, stored)
+      return send(res, 200, operation(stored))
+    }
+    if (req.method === 'GET' && path === '/v1beta/batches') {
+      const all = [...batches.values()].sort((a, b) => b.created - a.created || (a.name < b.name ? 1 : -1))
+      const size = Number(url.searchParams.get('pageSize') ?? 50)
+      const start = Number(url.searchParams.get('pageToken') ?? 0)
+      const page = all.slice(start, start + size)
+      return send(res, 200, { operations: page.map(operation), ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) })
+    }
+    const batchMatch = /^\/v1beta\/(batches\/[^/:]+)(:cancel)?$/.exec(path)
+    const batch = batchMatch ? batches.get(batchMatch[1]!) : undefined
+    if (!batchMatch || !batch) return error(res, 404, 'NOT_FOUND', batchMatch ? `Batch ${batchMatch[1]} not found.` : 'Not found.')
+    if (req.method === 'GET' && !batchMatch[2]) {
+      batch.polls++
+      if (batch.ended === null && batch.polls > pollsToEnd) end(batch, 'BATCH_STATE_SUCCEEDED')
+      else if (batch.ended === null) batch.state = 'BATCH_STATE_RUNNING'
+      return send(res, 200, operation(batch))
+    }
+    if (req.method === 'POST' && batchMatch[2]) {
+      if (batch.ended !== null) return error(res, 400, 'FAILED_PRECONDITION', `Batch ${batch.name} has already ended.`)
+      end(batch, 'BATCH_STATE_CANCELLED')
+      return send(res, 200, {})
+    }
+    if (req.method === 'DELETE' && !batchMatch[2]) {
+      batches.delete(batch.name)
+      return send(res, 200, {})
+    }
+    return error(res, 404, 'NOT_FOUND', 'Not found.')
+  }, answerFault)
+  return { ...fake, apiKey, uploads }
 }

@@ -1,4 +1,7 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 
 // A 1×1 PNG, the smallest image a provider accepts as inline data.
 export const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
@@ -60,4 +63,24 @@ export async function writeProviderBatchFile(path: string, model: string, count 
   const lines = providerBatchLines(model, count)
   await writeFile(path, `${lines.join('\n')}\n`)
   return lines
+}
+
+/** A temp folder for the test file (made before its tests, removed after); returns a path maker inside it. */
+export function tempDirForFile(prefix: string): (name: string) => string {
+  let dir = ''
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), prefix))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+  return (name) => path.join(dir, name)
+}
+
+/** The JSON lines of a file. */
+export async function readJsonl(file: string) {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
 }

@@ -1,25 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { writeFile } from 'node:fs/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAnthropicBatchClient, type AnthropicBatchClient } from '@/lib/server/providers/anthropic/client'
 import { convertAnthropicResults } from '@/lib/server/providers/anthropic/results'
 import { mapAnthropicBatch } from '@/lib/server/providers/anthropic/status'
 import { startFakeAnthropic, type FakeAnthropic } from '@/tests/support/fake-anthropic'
-import { lineKind, writeProviderBatchFile } from '@/tests/support/provider-batch-file'
+import { lineKind, readJsonl, tempDirForFile, writeProviderBatchFile } from '@/tests/support/provider-batch-file'
 
 const MODEL = 'claude-sonnet-4-6'
 
 let fake: FakeAnthropic
-let dir: string
+const at = tempDirForFile('anthropic-')
 let client: AnthropicBatchClient
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'anthropic-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
 beforeEach(async () => {
   fake = await startFakeAnthropic()
   client = createAnthropicBatchClient({ apiKey: fake.apiKey, baseURL: fake.baseURL, defaultMaxTokens: 512, timeoutMs: 5_000 })
@@ -28,14 +20,9 @@ afterEach(async () => {
   await fake.close()
 })
 
-const readJsonl = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-
+let inputs = 0
 async function createFrom200Lines() {
-  const input = path.join(dir, `input-${Date.now()}.jsonl`)
+  const input = at(`input-${++inputs}.jsonl`)
   await writeProviderBatchFile(input, MODEL)
   const created = await client.createBatch({ path: input })
   if (!created.ok) throw new Error(JSON.stringify(created.errors))
@@ -69,11 +56,11 @@ describe('Anthropic Message Batches through the official SDK', () => {
     expect(mapped).toMatchObject({ providerStatus: 'ended', batch: { status: 'expired', request_counts: { total: 200, completed: 198, failed: 2 } } })
     expect(mapped.batch.expired_at).toBeGreaterThan(0)
 
-    const raw = path.join(dir, `${batch.id}_anthropic.jsonl`)
+    const raw = at(`${batch.id}_anthropic.jsonl`)
     await client.downloadResults(batch.id, raw)
     expect(await readJsonl(raw)).toHaveLength(200)
-    const outputPath = path.join(dir, `${batch.id}_output.jsonl`)
-    const errorPath = path.join(dir, `${batch.id}_error.jsonl`)
+    const outputPath = at(`${batch.id}_output.jsonl`)
+    const errorPath = at(`${batch.id}_error.jsonl`)
     const totals = await convertAnthropicResults(raw, { outputPath, errorPath }, 1_700_000_000)
     expect(totals).toMatchObject({ succeeded: 198, failed: 2, unreadable: 0 })
     expect(totals.usage).toEqual({ input: 198 * 28, cached: 198 * 5, output: 198 * 7, reasoning: 0, total: 198 * 35 })
@@ -115,10 +102,10 @@ describe('Anthropic Message Batches through the official SDK', () => {
     expect(cancelling).toMatchObject({ providerStatus: 'canceling', batch: { status: 'cancelling', cancelling_at: expect.any(Number) } })
     const ended = mapAnthropicBatch(await client.retrieveBatch(batch.id), { inputFileId: 'file-local' })
     expect(ended).toMatchObject({ providerStatus: 'ended', batch: { status: 'cancelled', request_counts: { total: 200, completed: 0, failed: 200 } } })
-    const raw = path.join(dir, `${batch.id}_anthropic.jsonl`)
+    const raw = at(`${batch.id}_anthropic.jsonl`)
     await client.downloadResults(batch.id, raw)
-    const errorPath = path.join(dir, `${batch.id}_error.jsonl`)
-    const totals = await convertAnthropicResults(raw, { outputPath: path.join(dir, `${batch.id}_output.jsonl`), errorPath }, 0)
+    const errorPath = at(`${batch.id}_error.jsonl`)
+    const totals = await convertAnthropicResults(raw, { outputPath: at(`${batch.id}_output.jsonl`), errorPath }, 0)
     expect(totals).toMatchObject({ succeeded: 0, failed: 200 })
     expect((await readJsonl(errorPath)).every((line) => line.error.code === 'batch_cancelled')).toBe(true)
   })
@@ -152,7 +139,7 @@ describe('Anthropic Message Batches through the official SDK', () => {
   })
 
   it('sends nothing when a line does not translate, and names the line and what to change', async () => {
-    const input = path.join(dir, 'untranslatable.jsonl')
+    const input = at('untranslatable.jsonl')
     const line = (id: string, body: Record<string, unknown>) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body })
     await writeFile(
       input,

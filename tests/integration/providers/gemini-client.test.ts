@@ -1,25 +1,17 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { stat, writeFile } from 'node:fs/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createGeminiBatchClient, type GeminiBatchClient } from '@/lib/server/providers/gemini/client'
 import { convertGeminiResults } from '@/lib/server/providers/gemini/results'
 import { mapGeminiBatch } from '@/lib/server/providers/gemini/status'
 import { startFakeGemini, type FakeGemini } from '@/tests/support/fake-gemini'
-import { TINY_PNG_BASE64, lineKind, writeProviderBatchFile } from '@/tests/support/provider-batch-file'
+import { TINY_PNG_BASE64, lineKind, readJsonl, tempDirForFile, writeProviderBatchFile } from '@/tests/support/provider-batch-file'
 
 const MODEL = 'gemini-2.5-flash'
 
 let fake: FakeGemini
-let dir: string
+const at = tempDirForFile('gemini-')
 let client: GeminiBatchClient
 
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'gemini-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
 beforeEach(async () => {
   fake = await startFakeGemini()
   client = createGeminiBatchClient({ apiKey: fake.apiKey, baseURL: fake.baseURL, timeoutMs: 5_000, retryInitialDelayMs: 20 })
@@ -28,15 +20,9 @@ afterEach(async () => {
   await fake.close()
 })
 
-const readJsonl = async (file: string) =>
-  (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-
 let inputs = 0
 async function createFrom200Lines() {
-  const input = path.join(dir, `input-${++inputs}.jsonl`)
+  const input = at(`input-${++inputs}.jsonl`)
   await writeProviderBatchFile(input, MODEL)
   const workPath = `${input}.gemini.jsonl`
   const created = await client.createBatch({ path: input, workPath, displayName: `batchboard-${inputs}` })
@@ -73,11 +59,11 @@ describe('Gemini Batch Mode through the official SDK', () => {
     expect(ended).toMatchObject({ providerStatus: 'JOB_STATE_SUCCEEDED', batch: { status: 'completed', model: MODEL, request_counts: { total: 200 } } })
     expect(ended.batch.completed_at).toBeGreaterThan(0)
 
-    const raw = path.join(dir, 'gemini-raw.jsonl')
+    const raw = at('gemini-raw.jsonl')
     await client.downloadResults(name, raw)
     expect(await readJsonl(raw)).toHaveLength(200)
-    const outputPath = path.join(dir, 'gemini-output.jsonl')
-    const errorPath = path.join(dir, 'gemini-error.jsonl')
+    const outputPath = at('gemini-output.jsonl')
+    const errorPath = at('gemini-error.jsonl')
     const totals = await convertGeminiResults(raw, { outputPath, errorPath }, { model: MODEL, created: 1_700_000_000 })
     expect(totals).toMatchObject({ succeeded: 198, failed: 2, unreadable: 0 })
     expect(totals.usage).toEqual({ input: 198 * 30, cached: 198 * 6, output: 198 * 12, reasoning: 198 * 4, total: 198 * 42 })
@@ -118,7 +104,7 @@ describe('Gemini Batch Mode through the official SDK', () => {
   })
 
   it('runs /v1/embeddings lines as an embedding batch and returns OpenAI embedding bodies', async () => {
-    const input = path.join(dir, 'embeddings.jsonl')
+    const input = at('embeddings.jsonl')
     const line = (id: string, text: string) =>
       JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/embeddings', body: { model: 'gemini-embedding-001', input: text } })
     await writeFile(input, `${line('e-1', 'first')}\n${line('e-2', 'second')}\n`)
@@ -132,10 +118,10 @@ describe('Gemini Batch Mode through the official SDK', () => {
     ])
     await client.retrieveBatch(created.batch.name!)
     await client.retrieveBatch(created.batch.name!)
-    const raw = path.join(dir, 'embeddings-raw.jsonl')
+    const raw = at('embeddings-raw.jsonl')
     await client.downloadResults(created.batch.name!, raw)
-    const outputPath = path.join(dir, 'embeddings-output.jsonl')
-    await convertGeminiResults(raw, { outputPath, errorPath: path.join(dir, 'embeddings-error.jsonl') }, { model: 'gemini-embedding-001', created: 0 })
+    const outputPath = at('embeddings-output.jsonl')
+    await convertGeminiResults(raw, { outputPath, errorPath: at('embeddings-error.jsonl') }, { model: 'gemini-embedding-001', created: 0 })
     expect((await readJsonl(outputPath)).map((line) => [line.custom_id, line.response.body.data[0].embedding])).toEqual([
       ['e-1', [0.1, 0.2, 0.3]],
       ['e-2', [0.1, 0.2, 0.3]],
@@ -164,7 +150,7 @@ describe('Gemini Batch Mode through the official SDK', () => {
   })
 
   it('sends nothing when a line does not translate, and names the line and what to change', async () => {
-    const input = path.join(dir, 'untranslatable.jsonl')
+    const input = at('untranslatable.jsonl')
     const body = { model: MODEL, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }] }] }
     await writeFile(input, JSON.stringify({ custom_id: 'linked-image', method: 'POST', url: '/v1/chat/completions', body }))
     const created = await client.createBatch({ path: input, workPath: `${input}.gemini`, displayName: 'x' })

@@ -1,6 +1,5 @@
 import 'server-only'
 import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
@@ -8,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages'
 import { ANTHROPIC_BATCH_LIMITS, translateAnthropicLine, type AnthropicBatchRequest } from '@/lib/providers/anthropic/translate'
 import { redact } from '@/lib/server/connections/provider-errors'
+import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 import { retryWhenRateLimited } from '@/lib/server/providers/rate-limit'
 
@@ -86,14 +86,8 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
       if (!batch.results_url) throw new Error(`Anthropic has no results for batch ${batchId} yet (processing_status: ${batch.processing_status}).`)
       const response = await client.get(batch.results_url, { headers: { Accept: 'application/binary' }, __binaryResponse: true }).asResponse()
       if (!response.body) throw new Error(`Anthropic sent an empty results file for batch ${batchId}.`)
-      // A cut-off download must not pass for the whole file: it is written aside and renamed when complete.
-      const partPath = `${destination}.part`
-      try {
-        await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(partPath))
-        await rename(partPath, destination)
-      } finally {
-        await rm(partPath, { force: true })
-      }
+      const body = response.body
+      await downloadAside(destination, (partPath) => pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), createWriteStream(partPath)))
       return batch
     },
 

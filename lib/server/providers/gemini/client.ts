@@ -1,11 +1,12 @@
 import 'server-only'
 import { createWriteStream } from 'node:fs'
-import { rename, rm } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { ApiError, GoogleGenAI, type BatchJob, type HttpOptions } from '@google/genai'
 import { GEMINI_BATCH_LIMITS, translateGeminiLine, type GeminiBatchKind, type GeminiBatchLine } from '@/lib/providers/gemini/translate'
 import { isObject } from '@/lib/providers/openai-line'
 import { redact } from '@/lib/server/connections/provider-errors'
+import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 
 export type GeminiConnectionConfig = {
@@ -128,13 +129,7 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
       const batch = await ai.batches.get({ name })
       const file = batch.dest?.fileName
       if (!file) throw new Error(`Gemini has no responses file for batch ${name} yet (state: ${batch.state ?? 'unknown'}).`)
-      const partPath = `${destination}.part`
-      try {
-        await ai.files.download({ file, downloadPath: partPath })
-        await rename(partPath, destination)
-      } finally {
-        await rm(partPath, { force: true })
-      }
+      await downloadAside(destination, (partPath) => ai.files.download({ file, downloadPath: partPath }))
       return batch
     },
 

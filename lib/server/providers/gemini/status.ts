@@ -1,15 +1,13 @@
 import 'server-only'
 import type { BatchJob } from '@google/genai'
 import type { RemoteBatch } from '@/lib/server/connections/types'
+import { openAIBatch, unixSeconds, type MappedProviderBatch, type ProviderBatchContext } from '@/lib/server/providers/batch-object'
 
 // Batch states (ai.google.dev/api/batch-mode#BatchState, BATCH_STATE_*), which @google/genai reports as JOB_STATE_*.
 
-export type GeminiBatchContext = {
-  inputFileId: string
-  endpoint?: string
+export type GeminiBatchContext = ProviderBatchContext & {
   /** Requests in the batch, known from the input file: the SDK's BatchJob leaves out Gemini's batchStats. */
   total?: number
-  metadata?: Record<string, string> | null
 }
 
 const STATUSES: Record<string, RemoteBatch['status']> = {
@@ -27,41 +25,26 @@ const STATUSES: Record<string, RemoteBatch['status']> = {
   JOB_STATE_EXPIRED: 'expired',
 }
 
-const seconds = (iso: string | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : undefined)
-
 /** A Gemini batch job as OpenAI's Batch object; the job's own state string is kept as providerStatus. */
-export function mapGeminiBatch(job: BatchJob, context: GeminiBatchContext): { batch: RemoteBatch; providerStatus: string } {
+export function mapGeminiBatch(job: BatchJob, context: GeminiBatchContext): MappedProviderBatch {
   const state = job.state ?? 'JOB_STATE_UNSPECIFIED'
   const status = STATUSES[state] ?? 'in_progress'
-  const createdAt = seconds(job.createTime) ?? 0
-  const ended = seconds(job.endTime) ?? seconds(job.updateTime)
-  const started = status === 'validating' ? undefined : (seconds(job.startTime) ?? createdAt)
+  const createdAt = unixSeconds(job.createTime) ?? 0
+  const failure = { code: 'provider_failed', message: job.error?.message ?? 'Gemini reports the batch failed.', line: null, param: null }
   return {
     providerStatus: state,
-    batch: {
+    batch: openAIBatch({
       id: job.name ?? '',
-      object: 'batch',
-      endpoint: context.endpoint ?? '/v1/chat/completions',
-      input_file_id: context.inputFileId,
-      completion_window: '24h',
       status,
-      created_at: createdAt,
-      ...(job.model ? { model: job.model.replace(/^models\//, '') } : {}),
-      in_progress_at: started,
-      ...(status === 'completed' ? { completed_at: ended } : {}),
-      ...(status === 'failed'
-        ? {
-            failed_at: ended,
-            errors: {
-              object: 'list',
-              data: [{ code: 'provider_failed', message: job.error?.message ?? 'Gemini reports the batch failed.', line: null, param: null }],
-            },
-          }
-        : {}),
-      ...(status === 'cancelled' ? { cancelled_at: ended } : {}),
-      ...(status === 'expired' ? { expired_at: ended } : {}),
-      request_counts: { total: context.total ?? 0, completed: 0, failed: 0 },
-      metadata: context.metadata ?? null,
-    },
+      context,
+      createdAt,
+      inProgressAt: status === 'validating' ? undefined : (unixSeconds(job.startTime) ?? createdAt),
+      endedAt: unixSeconds(job.endTime) ?? unixSeconds(job.updateTime),
+      extra: {
+        ...(job.model ? { model: job.model.replace(/^models\//, '') } : {}),
+        ...(status === 'failed' ? { errors: { object: 'list', data: [failure] } } : {}),
+      },
+      requestCounts: { total: context.total ?? 0, completed: 0, failed: 0 },
+    }),
   }
 }
