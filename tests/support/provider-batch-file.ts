@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 
 // A 1×1 PNG, the smallest image a provider accepts as inline data.
 export const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
@@ -83,4 +83,36 @@ export async function readJsonl(file: string) {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line))
+}
+
+/**
+ * What every provider client test needs: a fresh fake provider and a client on it per test, a temp folder per file,
+ * and new input file names.
+ */
+export function providerTestRig<Fake extends { close(): Promise<void> }, Client>(prefix: string, start: () => Promise<Fake>, connect: (fake: Fake) => Client) {
+  const at = tempDirForFile(prefix)
+  let current: { fake: Fake; client: Client } | null = null
+  let inputs = 0
+  beforeEach(async () => {
+    const fake = await start()
+    current = { fake, client: connect(fake) }
+  })
+  afterEach(async () => {
+    await current?.fake.close()
+    current = null
+  })
+  const now = () => {
+    if (!current) throw new Error('The rig is set up per test: use it inside a test.')
+    return current
+  }
+  return {
+    at,
+    get fake() {
+      return now().fake
+    },
+    get client() {
+      return now().client
+    },
+    nextInputPath: () => at(`input-${++inputs}.jsonl`),
+  }
 }
