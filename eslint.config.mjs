@@ -28,6 +28,7 @@ export default [
       'lib/batch/**',
       'lib/format/**',
       'lib/jsonl/**',
+      'lib/providers/**',
       'lib/queries/**',
       'lib/validations/**',
       'lib/errors.ts',

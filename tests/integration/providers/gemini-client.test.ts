@@ -1,6 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createGeminiBatchClient } from '@/lib/server/providers/gemini/client'
 import { convertGeminiResults } from '@/lib/server/providers/gemini/results'
 import { mapGeminiBatch } from '@/lib/server/providers/gemini/status'
@@ -185,6 +185,17 @@ describe('Gemini errors and retries', () => {
     const failed = await createFrom200Lines().catch((error: unknown) => rig.client.describeError(error))
     expect(failed).toEqual({ status: 500, message: '500 INTERNAL: An internal error has occurred.' })
     expect(rig.fake.count('POST', /:batchGenerateContent$/)).toBe(3)
+  })
+
+  it("uses only the connection's settings, never GOOGLE_* variables of the server", async () => {
+    vi.stubEnv('GOOGLE_GENAI_USE_VERTEXAI', 'true')
+    vi.stubEnv('GOOGLE_GEMINI_BASE_URL', 'http://127.0.0.1:9')
+    try {
+      const client = createGeminiBatchClient({ apiKey: rig.fake.apiKey, baseURL: rig.fake.baseURL })
+      expect((await client.listBatches()).data).toEqual([])
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it("surfaces a 4xx in Gemini's words, and never the key", async () => {

@@ -27,6 +27,7 @@ export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | n
 export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile<AnthropicBatchRequest>, { ok: false }>
 
 const DEFAULT_TIMEOUT_MS = 60_000
+const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
 
 /**
  * Message Batches through the official SDK (platform.claude.com/docs/en/api/typescript/messages/batches). The SDK sends
@@ -34,9 +35,12 @@ const DEFAULT_TIMEOUT_MS = 60_000
  */
 export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  // Every setting is the connection's own: a base URL left unset would be taken from ANTHROPIC_BASE_URL in the
+  // server's environment, an auth token from ANTHROPIC_AUTH_TOKEN.
   const client = new Anthropic({
     apiKey: config.apiKey,
-    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+    authToken: null,
+    baseURL: config.baseURL || ANTHROPIC_BASE_URL,
     timeout: timeoutMs,
     maxRetries: config.maxRetries ?? 2,
   })

@@ -27,6 +27,7 @@ export type GeminiCreateOutcome =
   | Extract<TranslatedFile<GeminiBatchLine>, { ok: false }>
 
 const DEFAULT_TIMEOUT_MS = 60_000
+const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com'
 const READ_RETRY_STATUSES = [408, 429, 500, 502, 503, 504]
 
 /**
@@ -40,12 +41,10 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
     initialDelay: (config.retryInitialDelayMs ?? 1000) / 1000,
     httpStatusCodes,
   })
-  const httpOptions: HttpOptions = {
-    timeout: timeoutMs,
-    retryOptions: retryOptions(READ_RETRY_STATUSES),
-    ...(config.baseURL ? { baseUrl: config.baseURL } : {}),
-  }
-  const ai = new GoogleGenAI({ apiKey: config.apiKey, httpOptions })
+  const httpOptions: HttpOptions = { timeout: timeoutMs, retryOptions: retryOptions(READ_RETRY_STATUSES), baseUrl: config.baseURL || GEMINI_BASE_URL }
+  // Every setting is the connection's own: left unset, GOOGLE_GENAI_USE_VERTEXAI or GOOGLE_GEMINI_BASE_URL in the
+  // server's environment would send the calls elsewhere.
+  const ai = new GoogleGenAI({ apiKey: config.apiKey, vertexai: false, httpOptions })
 
   return {
     /**
