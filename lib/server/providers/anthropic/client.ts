@@ -9,7 +9,7 @@ import { ANTHROPIC_BATCH_LIMITS, translateAnthropicLine, type AnthropicBatchRequ
 import { redact } from '@/lib/server/connections/provider-errors'
 import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
-import { retryWhenRateLimited } from '@/lib/server/providers/rate-limit'
+import { backoffMs, retryAfterMs, withRetries } from '@/lib/server/retry'
 
 export type AnthropicConnectionConfig = {
   apiKey: string
@@ -28,6 +28,7 @@ export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: 
 
 const DEFAULT_TIMEOUT_MS = 60_000
 const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
+const CREATE_BACKOFF = { baseMs: 500, maxMs: 60_000 }
 
 /**
  * Message Batches through the official SDK (platform.claude.com/docs/en/api/typescript/messages/batches). The SDK sends
@@ -57,11 +58,12 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
       })
       if (!translated.ok) return translated
       // The API takes the whole batch as one JSON body, so the requests are held once here (up to 256 MB).
-      const batch = await retryWhenRateLimited(
-        () => client.messages.batches.create({ requests: translated.requests }, { maxRetries: 0 }),
-        (error) => (error instanceof Anthropic.RateLimitError ? { headers: error.headers } : null),
-        { retries: config.maxRetries ?? 2 },
-      )
+      // Only a 429 certainly created nothing: a 5xx or a timeout may have made the batch, and a second would bill twice.
+      const batch = await withRetries(() => client.messages.batches.create({ requests: translated.requests }, { maxRetries: 0 }), {
+        attempts: (config.maxRetries ?? 2) + 1,
+        delayMs: (error, attempt) =>
+          error instanceof Anthropic.RateLimitError ? (retryAfterMs(error.headers, CREATE_BACKOFF.maxMs) ?? backoffMs(attempt, CREATE_BACKOFF)) : null,
+      })
       return { ok: true, batch, requests: translated.requests.length }
     },
 

@@ -1,7 +1,8 @@
 import 'server-only'
 import type { Message, MessageBatchIndividualResponse } from '@anthropic-ai/sdk/resources/messages'
 import { isObject } from '@/lib/providers/openai-line'
-import { errorBodyJson, newRequestId, notRunLine, resultLine } from '@/lib/server/engine/results'
+import { errorBodyJson, notRunLine, resultLine } from '@/lib/server/engine/results'
+import { newRequestId } from '@/lib/server/ids'
 import { convertResultFile, type ConvertedFiles, type ConvertedResult } from '@/lib/server/providers/result-files'
 
 // Anthropic's results file (platform.claude.com/docs/en/build-with-claude/batch-processing, "Retrieving batch

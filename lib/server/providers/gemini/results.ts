@@ -1,6 +1,7 @@
 import 'server-only'
 import { isObject, type JsonObject } from '@/lib/providers/openai-line'
-import { errorBodyJson, newRequestId, resultLine } from '@/lib/server/engine/results'
+import { errorBodyJson, resultLine } from '@/lib/server/engine/results'
+import { newRequestId } from '@/lib/server/ids'
 import { convertResultFile, type ConvertedFiles, type ConvertedResult } from '@/lib/server/providers/result-files'
 
 // Gemini Batch Mode responses file (ai.google.dev/gemini-api/docs/batch-mode, "Retrieving results"): one line per
