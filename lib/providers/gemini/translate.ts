@@ -39,8 +39,8 @@ export type GeminiBatchLine = {
   line: { key: string; request: GeminiGenerateRequest | GeminiEmbedRequest | JsonObject }
 }
 
-/** Batch Mode input files may be up to 2 GB (Batch API guide, "Input file"); the request count is not capped there. */
-export const GEMINI_BATCH_LIMITS = { maxRequests: 1_000_000, maxBytes: 2 * 1024 * 1024 * 1024 } as const
+/** The Files API takes files up to 2 GB (ai.google.dev/api/files); Batch Mode documents no request count, so the size binds. */
+export const GEMINI_BATCH_LIMITS = { maxRequests: Number.MAX_SAFE_INTEGER, maxBytes: 2 * 1024 * 1024 * 1024 } as const
 
 const PROVIDER = 'Gemini'
 

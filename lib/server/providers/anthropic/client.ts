@@ -24,7 +24,7 @@ export type AnthropicConnectionConfig = {
 
 export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
 
-export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile<AnthropicBatchRequest>, { ok: false }>
+export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile, { ok: false }>
 
 const DEFAULT_TIMEOUT_MS = 60_000
 const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
@@ -52,19 +52,24 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
      * does not translate: the errors come back with their line numbers. The create call is repeated on 429 only.
      */
     async createBatch(input: { path: string }): Promise<AnthropicCreateOutcome> {
-      const translated = await translateFile(input.path, (value, line) => translateAnthropicLine(value, line, { defaultMaxTokens: config.defaultMaxTokens }), {
-        ...ANTHROPIC_BATCH_LIMITS,
-        provider: 'Anthropic',
-      })
-      if (!translated.ok) return translated
       // The API takes the whole batch as one JSON body, so the requests are held once here (up to 256 MB).
+      const requests: AnthropicBatchRequest[] = []
+      const translated = await translateFile(
+        input.path,
+        (value, line) => translateAnthropicLine(value, line, { defaultMaxTokens: config.defaultMaxTokens }),
+        (request) => {
+          requests.push(request)
+        },
+        { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic' },
+      )
+      if (!translated.ok) return translated
       // Only a 429 certainly created nothing: a 5xx or a timeout may have made the batch, and a second would bill twice.
-      const batch = await withRetries(() => client.messages.batches.create({ requests: translated.requests }, { maxRetries: 0 }), {
+      const batch = await withRetries(() => client.messages.batches.create({ requests }, { maxRetries: 0 }), {
         attempts: (config.maxRetries ?? 2) + 1,
         delayMs: (error, attempt) =>
           error instanceof Anthropic.RateLimitError ? (retryAfterMs(error.headers, CREATE_BACKOFF.maxMs) ?? backoffMs(attempt, CREATE_BACKOFF)) : null,
       })
-      return { ok: true, batch, requests: translated.requests.length }
+      return { ok: true, batch, requests: translated.requests }
     },
 
     retrieveBatch: (batchId: string) => client.messages.batches.retrieve(batchId),

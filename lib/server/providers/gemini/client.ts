@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { ApiError, GoogleGenAI, type BatchJob, type HttpOptions } from '@google/genai'
 import { GEMINI_BATCH_LIMITS, translateGeminiLine, type GeminiBatchKind, type GeminiBatchLine } from '@/lib/providers/gemini/translate'
-import { isObject } from '@/lib/providers/openai-line'
+import { fail, isObject, type Translated } from '@/lib/providers/openai-line'
 import { redact } from '@/lib/server/connections/provider-errors'
 import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
@@ -23,8 +23,7 @@ export type GeminiConnectionConfig = {
 export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
 
 export type GeminiCreateOutcome =
-  | { ok: true; batch: BatchJob; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string }
-  | Extract<TranslatedFile<GeminiBatchLine>, { ok: false }>
+  { ok: true; batch: BatchJob; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string } | Extract<TranslatedFile, { ok: false }>
 
 const DEFAULT_TIMEOUT_MS = 60_000
 const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com'
@@ -55,36 +54,32 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
     async createBatch(input: { path: string; workPath: string; displayName: string; model?: string }): Promise<GeminiCreateOutcome> {
       let kind: GeminiBatchKind | null = null
       let model: string | null = input.model ?? null
-      const translated = await translateFile(
-        input.path,
-        (value, line) => {
-          const result = translateGeminiLine(value, line)
-          if (!result.ok) return result
-          kind ??= result.request.kind
-          model ??= result.request.model
-          if (result.request.kind !== kind)
-            return {
-              ok: false,
-              error: { line, param: 'url', message: 'Gemini runs chat and embedding requests as separate batches: put them in separate files.' },
-            }
-          if (result.request.model !== null && result.request.model !== model)
-            return {
-              ok: false,
-              error: {
-                line,
-                param: 'body.model',
-                message: `A Gemini batch runs one model: this line asks for ${result.request.model}, the file for ${model}.`,
-              },
-            }
-          return result
-        },
-        { ...GEMINI_BATCH_LIMITS, provider: 'Gemini' },
-      )
-      if (!translated.ok) return translated
-      if (model === null || kind === null)
-        return { ok: false, errorCount: 1, errors: [{ line: null, param: 'model', message: 'Name the Gemini model: the lines give none.' }] }
+      const oneBatch = (result: GeminiBatchLine, line: number): Translated<GeminiBatchLine['line']> => {
+        kind ??= result.kind
+        model ??= result.model
+        if (result.kind !== kind) return fail(line, 'url', 'Gemini runs chat and embedding requests as separate batches: put them in separate files.')
+        if (result.model !== null && result.model !== model)
+          return fail(line, 'body.model', `A Gemini batch runs one model: this line asks for ${result.model}, the file for ${model}.`)
+        return { ok: true, request: result.line }
+      }
+      const work = createWriteStream(input.workPath)
       try {
-        await writeLines(input.workPath, translated.requests)
+        const translated = await translateFile(
+          input.path,
+          (value, line) => {
+            const result = translateGeminiLine(value, line)
+            return result.ok ? oneBatch(result.request, line) : result
+          },
+          async (_line, json) => {
+            if (!work.write(`${json}\n`)) await once(work, 'drain')
+          },
+          { ...GEMINI_BATCH_LIMITS, provider: 'Gemini' },
+        )
+        work.end()
+        await once(work, 'close')
+        if (!translated.ok) return translated
+        if (model === null || kind === null)
+          return { ok: false, errorCount: 1, errors: [{ line: null, param: 'model', message: 'Name the Gemini model: the lines give none.' }] }
         const uploaded = await ai.files.upload({ file: input.workPath, config: { mimeType: 'jsonl', displayName: input.displayName } })
         if (!uploaded.name) throw new Error('Gemini accepted the input file but returned no file name.')
         const createOptions = { displayName: input.displayName, httpOptions: { retryOptions: retryOptions([429]) } }
@@ -92,8 +87,9 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
           kind === 'embed'
             ? await ai.batches.createEmbeddings({ model, src: { fileName: uploaded.name }, config: createOptions })
             : await ai.batches.create({ model, src: uploaded.name, config: createOptions })
-        return { ok: true, batch, requests: translated.requests.length, kind, model, uploadedFile: uploaded.name }
+        return { ok: true, batch, requests: translated.requests, kind, model, uploadedFile: uploaded.name }
       } finally {
+        work.destroy()
         await rm(input.workPath, { force: true })
       }
     },
@@ -137,13 +133,6 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
 }
 
 export type GeminiBatchClient = ReturnType<typeof createGeminiBatchClient>
-
-async function writeLines(path: string, lines: GeminiBatchLine[]) {
-  const out = createWriteStream(path)
-  for (const { line } of lines) if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain')
-  out.end()
-  await once(out, 'close')
-}
 
 /** A failed call in Gemini's words: "status STATUS: message" from its {error: {code, message, status}}, with the key cut out. */
 export function describeGeminiError(error: unknown, apiKey: string, timeoutMs: number): { status: number | null; message: string } {
