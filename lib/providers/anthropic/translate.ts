@@ -20,9 +20,6 @@ import {
 
 export type AnthropicBatchRequest = BatchCreateParams.Request
 
-/** Message Batches limits (batch create reference: maxItems 100000; batch-processing guide: 256 MB per batch). */
-export const ANTHROPIC_BATCH_LIMITS = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 } as const
-
 const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/
 
 export type AnthropicTranslateOptions = {

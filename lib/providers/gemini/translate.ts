@@ -39,9 +39,6 @@ export type GeminiBatchLine = {
   line: { key: string; request: GeminiGenerateRequest | GeminiEmbedRequest | JsonObject }
 }
 
-/** The Files API takes files up to 2 GB (ai.google.dev/api/files); Batch Mode documents no request count, so the size binds. */
-export const GEMINI_BATCH_LIMITS = { maxRequests: Number.MAX_SAFE_INTEGER, maxBytes: 2 * 1024 * 1024 * 1024 } as const
-
 const PROVIDER = 'Gemini'
 
 export const geminiModelName = (model: string) => (model.startsWith('models/') ? model : `models/${model}`)
