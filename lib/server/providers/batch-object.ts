@@ -6,6 +6,9 @@ export type ProviderBatchContext = { inputFileId: string; endpoint?: string; met
 
 export type MappedProviderBatch = { batch: RemoteBatch; providerStatus: string }
 
+/** One page of a provider's batches, in its own shape; `lastId` is the cursor for the next page. */
+export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
+
 /** An RFC 3339 time (as Anthropic and Google send them) in unix seconds. */
 export const unixSeconds = (iso: string | null | undefined) => (iso ? Math.floor(Date.parse(iso) / 1000) : undefined)
 

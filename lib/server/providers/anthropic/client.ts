@@ -8,6 +8,7 @@ import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages'
 import { translateAnthropicLine, type AnthropicBatchRequest } from '@/lib/providers/anthropic/translate'
 import { ANTHROPIC_BATCH_LIMITS } from '@/lib/connections/limits'
 import { redact } from '@/lib/server/connections/provider-errors'
+import type { BatchListPage } from '@/lib/server/providers/batch-object'
 import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 import { backoffMs, retryAfterMs, withRetries } from '@/lib/server/retry'
@@ -22,8 +23,6 @@ export type AnthropicConnectionConfig = {
   /** SDK retries of reads, cancel and delete on 408/409/429/5xx and network errors, with its backoff and Retry-After. */
   maxRetries?: number
 }
-
-export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
 
 export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile, { ok: false }>
 

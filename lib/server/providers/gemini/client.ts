@@ -7,6 +7,7 @@ import { translateGeminiLine, type GeminiBatchKind, type GeminiBatchLine } from 
 import { fail, isObject, type Translated } from '@/lib/providers/openai-line'
 import { GEMINI_BATCH_LIMITS } from '@/lib/connections/limits'
 import { redact } from '@/lib/server/connections/provider-errors'
+import type { BatchListPage } from '@/lib/server/providers/batch-object'
 import { downloadAside } from '@/lib/server/providers/files'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 
@@ -20,8 +21,6 @@ export type GeminiConnectionConfig = {
   /** First retry delay; the SDK doubles it per attempt, up to 60 s. */
   retryInitialDelayMs?: number
 }
-
-export type BatchListPage<T> = { data: T[]; hasMore: boolean; lastId: string | null }
 
 export type GeminiCreateOutcome =
   { ok: true; batch: BatchJob; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string } | Extract<TranslatedFile, { ok: false }>
