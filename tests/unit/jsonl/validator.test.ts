@@ -95,14 +95,37 @@ describe('line errors', () => {
     ])
   })
 
-  it('says so when the file is UTF-16', async () => {
-    const text = chatRequest('a')
-    const utf16 = new Uint8Array(2 + text.length * 2)
-    utf16.set([0xff, 0xfe])
-    for (let i = 0; i < text.length; i++) utf16[2 + i * 2] = text.charCodeAt(i)
-    const report = await validate(utf16)
-    expect(report.errors[0]).toMatchObject({ code: 'invalid_utf8', line: 1 })
-    expect(report.errors[0]?.message).toContain('UTF-16')
+  const utf16 = (text: string, order: 'le' | 'be', byteOrderMark: boolean) => {
+    const bytes = new Uint8Array((byteOrderMark ? 2 : 0) + text.length * 2)
+    if (byteOrderMark) bytes.set(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff])
+    for (let i = 0; i < text.length; i++) bytes[(byteOrderMark ? 2 : 0) + i * 2 + (order === 'le' ? 0 : 1)] = text.charCodeAt(i)
+    return bytes
+  }
+
+  it.each([
+    ['le', true, 'UTF-16LE (with a byte order mark)', 'iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl'],
+    ['be', true, 'UTF-16BE (with a byte order mark)', 'iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl'],
+    ['le', false, 'UTF-16LE (without a byte order mark)', 'iconv -f UTF-16LE -t UTF-8 in.jsonl > out.jsonl'],
+    ['be', false, 'UTF-16BE (without a byte order mark)', 'iconv -f UTF-16BE -t UTF-8 in.jsonl > out.jsonl'],
+  ] as const)('reports a UTF-16 file (%s, mark: %s) once, as a file error saying how to convert it', async (order, mark, what, command) => {
+    const report = await validate(utf16(lines(chatRequest('a'), chatRequest('b'), chatRequest('c')), order, mark))
+    expect(where(report)).toEqual([['invalid_utf8', null, null]])
+    expect(report.errors[0]?.message).toContain(`encoded as ${what}`)
+    expect(report.errors[0]?.message).toContain(command)
+    expect(report.ok).toBe(false)
+  })
+
+  it('recognises UTF-16 whose first bytes arrive one at a time, and a file shorter than the sniffed head', async () => {
+    const bytes = utf16(chatRequest('a'), 'le', false)
+    const validator = createBatchFileValidator()
+    for (const byte of bytes) await validator.push(new Uint8Array([byte]))
+    expect(where(await validator.finish())).toEqual([['invalid_utf8', null, null]])
+    expect(where(await validate(utf16('{"a":1}', 'be', false)))).toEqual([['invalid_utf8', null, null]])
+  })
+
+  it('does not take a UTF-8 file with non-ASCII text for UTF-16', async () => {
+    const report = await validate(lines(chatRequest('日本語のテキスト'), chatRequest('b')))
+    expect(report.ok).toBe(true)
   })
 
   it('keeps a byte order mark in the middle of the file as an error', async () => {

@@ -1,0 +1,34 @@
+// A file saved as UTF-16 (Windows Notepad's "Unicode", PowerShell's `>` before 7) fails on every line when read as
+// UTF-8; it is recognised from its first bytes instead, so the user gets one error that says how to convert it.
+
+export type Utf16Encoding = { name: 'UTF-16LE' | 'UTF-16BE'; byteOrderMark: boolean }
+
+// Enough for the start of the first request ({"custom_id": …), which is ASCII in any real file.
+export const ENCODING_SNIFF_BYTES = 64
+
+// JSON text holds no NUL byte (a control character must be escaped), so NULs in every other byte of the first
+// characters are UTF-16's high (or, big-endian, leading) zero bytes of ASCII characters.
+export function detectUtf16(head: Uint8Array): Utf16Encoding | null {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { name: 'UTF-16LE', byteOrderMark: true }
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { name: 'UTF-16BE', byteOrderMark: true }
+  const pairs = Math.floor(head.length / 2)
+  if (pairs < 2) return null
+  let evenZeros = 0
+  let oddZeros = 0
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) evenZeros++
+    if (head[i + 1] === 0) oddZeros++
+  }
+  // A quarter leaves room for non-ASCII characters among the first ones; none on the other side rules out
+  // binary data, which has zeros everywhere.
+  if (oddZeros * 4 >= pairs && evenZeros === 0) return { name: 'UTF-16LE', byteOrderMark: false }
+  if (evenZeros * 4 >= pairs && oddZeros === 0) return { name: 'UTF-16BE', byteOrderMark: false }
+  return null
+}
+
+export function describeUtf16(encoding: Utf16Encoding): string {
+  // iconv's "UTF-16" reads the byte order mark; without one it would assume big-endian, so name the order then.
+  const from = encoding.byteOrderMark ? 'UTF-16' : encoding.name
+  const mark = encoding.byteOrderMark ? 'with' : 'without'
+  return `This file is encoded as ${encoding.name} (${mark} a byte order mark), not UTF-8, so none of its lines can be read. Convert it to UTF-8 and upload it again: \`iconv -f ${from} -t UTF-8 in.jsonl > out.jsonl\`, or in your editor save it with the encoding "UTF-8".`
+}
