@@ -230,7 +230,9 @@ export type ResultRowSummary = {
   latencyMs: number | null
   prompt: string | null
   response: string | null
+  /** Images the request sends, and images the response holds (images endpoints): the table's thumbnails. */
   imageCount: number
+  outputImageCount: number
   /** The batch whose result this is: a retry's id once the chain is merged. */
   sourceBatchId: string | null
 }

@@ -12,6 +12,8 @@ export type ValidateOptions = {
   // The batch endpoint when it is already chosen; otherwise the first line's url sets it.
   endpoint?: string
   supportedEndpoints?: readonly string[]
+  // For endpoints left out of supportedEndpoints: what a line using one is told instead of "not supported".
+  endpointNotes?: ReadonlyMap<string, string>
   maxRequests?: number
   maxBytes?: number
   maxEmbeddingInputs?: number
@@ -102,6 +104,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
   const errors = new ErrorCollector(options.maxErrors ?? DEFAULT_MAX_ERRORS)
   const state: FileState = {
     supportedEndpoints: new Set(options.supportedEndpoints ?? OPENAI_BATCH_ENDPOINTS),
+    endpointNotes: options.endpointNotes ?? new Map(),
     endpoint: options.endpoint ?? null,
     endpointLine: null,
     model: null,

@@ -32,6 +32,8 @@ const ENDPOINT_LABELS: Record<BuilderEndpoint, string> = {
   '/v1/embeddings': 'Embeddings',
   '/v1/moderations': 'Moderations',
   '/v1/completions': 'Completions (legacy)',
+  '/v1/images/generations': 'Image generation',
+  '/v1/images/edits': 'Image edits',
 }
 
 const DEFAULT_MODELS: Record<BuilderEndpoint, string> = {
@@ -40,6 +42,8 @@ const DEFAULT_MODELS: Record<BuilderEndpoint, string> = {
   '/v1/embeddings': 'text-embedding-3-small',
   '/v1/moderations': 'omni-moderation-latest',
   '/v1/completions': 'gpt-3.5-turbo-instruct',
+  '/v1/images/generations': 'gpt-image-1',
+  '/v1/images/edits': 'gpt-image-1',
 }
 
 const selectClass = 'h-9 w-full rounded-md border border-border bg-background px-2.5 text-sm'

@@ -7,14 +7,13 @@ import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
 import { indexBatchResults } from '@/lib/server/results/indexer'
 import { ensureStorageDirs, fromStoragePath, readStoredFile, toStoragePath } from '@/lib/server/storage'
+import { ENGINE_ENDPOINTS, ENGINE_ENDPOINT_NOTES } from './endpoints'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
 import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
 import { backoffMs, isRetryableStatus, retryAfterMs } from './retry'
 import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
-
-export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
 
 export type EngineOptions = {
   /** Attempts per line, the first included. */
@@ -192,6 +191,7 @@ async function validateBatch(batch: BatchRow): Promise<void> {
   const report = await validateBatchFile(readStoredFile(file.storagePath), {
     endpoint: batch.endpoint,
     supportedEndpoints: ENGINE_ENDPOINTS,
+    endpointNotes: ENGINE_ENDPOINT_NOTES,
     tokenEstimate: 'off',
   })
   if (!report.ok) {
