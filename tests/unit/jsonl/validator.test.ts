@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BATCH_FILE_ERROR_CODES, DEFAULT_MAX_BYTES, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, createBatchFileValidator, validateBatchFile } from '@/lib/jsonl'
-import { chatRequest, concatBytes, encoder, request, validate, where } from './helpers'
+import { chatRequest, concatBytes, encoder, request, validate, where, type Json } from './helpers'
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n'
 
@@ -401,6 +401,61 @@ describe('settings', () => {
     expect(where(report)).toEqual([['invalid_url', 2, 'url']])
     expect(report.errors[0]?.message).toContain('Use one of: /v1/rerank.')
     expect(report.facts.endpoint).toBe('/v1/rerank')
+  })
+
+  it('tells a line using an endpoint with a note why it is not run, instead of listing the others', async () => {
+    const note = 'Video generation is not run here; use an OpenAI connection.'
+    const report = await validate(lines(request('/v1/videos', 'a', { model: 'sora-2', prompt: 'A wave' })), {
+      supportedEndpoints: ['/v1/chat/completions'],
+      endpointNotes: new Map([['/v1/videos', note]]),
+    })
+    expect(report.errors).toEqual([{ code: 'invalid_url', line: 1, param: 'url', message: note }])
+  })
+})
+
+describe('image endpoints', () => {
+  const generation = (customId: string, body: { [key: string]: Json }) => request('/v1/images/generations', customId, { model: 'gpt-image-1', ...body })
+  const edit = (customId: string, body: { [key: string]: Json }) =>
+    request('/v1/images/edits', customId, { model: 'gpt-image-1', prompt: 'Make it blue', ...body })
+
+  it('accepts generation and JSON edit bodies, with images by URL, data URL or file id', async () => {
+    expect(where(await validate(lines(generation('a', { prompt: 'A cat', n: 2, size: '1024x1024' }), generation('b', { prompt: 'A dog' }))))).toEqual([])
+    const edits = lines(
+      edit('a', { images: [{ image_url: 'https://example.com/a.png' }, { file_id: 'file-abc' }] }),
+      edit('b', { images: [{ image_url: 'data:image/png;base64,iVBORw0KGgo=' }] }),
+      edit('c', { image: 'https://example.com/c.png' }),
+      edit('d', { image: ['https://example.com/d.png', 'data:image/png;base64,AAAA'] }),
+    )
+    expect(where(await validate(edits))).toEqual([])
+  })
+
+  it('requires a prompt, as a string', async () => {
+    const report = await validate(lines(generation('a', {}), generation('b', { prompt: ['A', 'cat'] })))
+    expect(where(report)).toEqual([
+      ['invalid_request', 1, 'body.prompt'],
+      ['invalid_request', 2, 'body.prompt'],
+    ])
+    expect(report.errors[0]?.message).toMatch(/^Prompt parameter is required\./)
+    expect(report.errors[1]?.message).toContain('expected a string, but got an array')
+    expect(where(await validate(lines(edit('c', { prompt: null, images: [{ file_id: 'f' }] }))))).toEqual([['invalid_request', 1, 'body.prompt']])
+  })
+
+  it('requires an edit to name its image(s), and says which reference is wrong', async () => {
+    const report = await validate(
+      lines(
+        edit('a', {}),
+        edit('b', { images: [] }),
+        edit('c', { images: [{ image_url: 'https://example.com/a.png' }, 'https://example.com/b.png'] }),
+        edit('d', { image: 42 }),
+      ),
+    )
+    expect(where(report)).toEqual([
+      ['invalid_request', 1, 'body.images'],
+      ['invalid_request', 2, 'body.images'],
+      ['invalid_request', 3, 'body.images[1]'],
+      ['invalid_request', 4, 'body.image'],
+    ])
+    expect(report.errors[0]?.message).toContain('"images": [{"image_url"')
   })
 })
 
