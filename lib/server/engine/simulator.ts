@@ -4,7 +4,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { crc32, deflateSync } from 'node:zlib'
-import { SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from '@/lib/results/simulated'
+// Relative, not '@/…': a plain Node process that loads this file outside the project's tsconfig has no path aliases.
+import { SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from '../../results/simulated'
 
 export type SimulatorOptions = {
   /** Milliseconds before each answer. */
