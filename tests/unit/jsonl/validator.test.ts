@@ -123,6 +123,11 @@ describe('line errors', () => {
     expect(where(await validate(utf16('{"a":1}', 'be', false)))).toEqual([['invalid_utf8', null, null]])
   })
 
+  it('recognises UTF-16 without a mark whose first characters include ones with a zero low byte (一, U+4E00)', async () => {
+    const report = await validate(utf16(lines(chatRequest('一丁'), chatRequest('b')), 'le', false))
+    expect(where(report)).toEqual([['invalid_utf8', null, null]])
+  })
+
   it('does not take a UTF-8 file with non-ASCII text for UTF-16', async () => {
     const report = await validate(lines(chatRequest('日本語のテキスト'), chatRequest('b')))
     expect(report.ok).toBe(true)
