@@ -1,13 +1,12 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import { fromStoragePath } from '@/lib/server/storage'
-import { resultPaths } from '@/lib/server/engine/results'
+import { fromStoragePath, resultPaths } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */
@@ -256,7 +255,7 @@ async function build(batchId: string): Promise<IndexOutcome> {
     include: { inputFile: true, outputFile: true, errorFile: true },
   })
   if (!batch) throw notFound('batch', batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, {
       param: 'batchId',
     })

@@ -27,7 +27,12 @@ describe('image answers in result lines', () => {
   it('takes an edit request’s input images as thumbnails of the prompt', () => {
     const request = {
       custom_id: 'e',
-      body: { model: 'gpt-image-1', prompt: 'Make it blue', images: [{ image_url: 'https://example.com/a.png' }, { file_id: 'file-1' }], image: 'data:image/png;base64,AAAA' },
+      body: {
+        model: 'gpt-image-1',
+        prompt: 'Make it blue',
+        images: [{ image_url: 'https://example.com/a.png' }, { file_id: 'file-1' }],
+        image: 'data:image/png;base64,AAAA',
+      },
     }
     expect(promptOf(request)).toEqual({ customId: 'e', text: 'Make it blue', images: ['https://example.com/a.png', 'data:image/png;base64,AAAA'] })
   })
