@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_BYTES } from '@/lib/jsonl'
+import { DEFAULT_MAX_BYTES, detectUtf16, utf16ConvertCommand } from '@/lib/jsonl'
 import { formatMegabytes } from './file-format'
 
 /** Something about a file that makes reading it line by line pointless; said before the validator runs. */
@@ -31,20 +31,6 @@ const extensionOf = (name: string) => {
 }
 
 const startsWith = (head: Uint8Array, bytes: number[]) => bytes.length <= head.length && bytes.every((byte, index) => head[index] === byte)
-
-// UTF-16 text without a byte order mark is ASCII with a NUL beside every character, all on the same side.
-function looksLikeUtf16(head: Uint8Array): boolean {
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return true
-  let even = 0
-  let odd = 0
-  for (let index = 0; index < head.length; index++) {
-    if (head[index] !== 0) continue
-    if (index % 2 === 0) even++
-    else odd++
-  }
-  const pairs = head.length / 2
-  return pairs >= 4 && (even >= pairs * 0.6 || odd >= pairs * 0.6) && Math.min(even, odd) <= (even + odd) * 0.05
-}
 
 const isJsonWhitespace = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d
 
@@ -80,10 +66,12 @@ export function findFileProblem(name: string, size: number, head: Uint8Array): F
       message: `“${name}” is ${formatMegabytes(size)}; a batch file may be at most ${formatMegabytes(DEFAULT_MAX_BYTES)}. Split it into several files and upload each one.`,
     }
   }
-  if (looksLikeUtf16(head)) {
+  // The validator's own test, so the browser and the server call the same files UTF-16.
+  const utf16 = detectUtf16(head)
+  if (utf16) {
     return {
       title: 'This file is saved as UTF-16',
-      message: `Batch files must be UTF-8 text. Open “${name}” in your editor and save it again with the encoding set to UTF-8 (in PowerShell: Out-File -Encoding utf8), then drop it again.`,
+      message: `Batch files must be UTF-8 text, and “${name}” is ${utf16.name}. Open it in your editor and save it again with the encoding set to UTF-8 (in PowerShell: Out-File -Encoding utf8), or convert it with \`${utf16ConvertCommand(utf16)}\`, then drop it again.`,
     }
   }
   const signature = SIGNATURES.find(({ bytes }) => startsWith(head, bytes))

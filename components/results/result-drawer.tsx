@@ -8,7 +8,7 @@ import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
 import { formatLatency, formatNumber } from '@/lib/format'
 import { resultOf } from '@/lib/results/extract'
-import { useResultRow } from '@/lib/queries/results'
+import { resultImagePath, useResultRow } from '@/lib/queries/results'
 import type { ResultRowSummary } from '@/lib/types'
 import { ResultMarkdown } from './result-markdown'
 import { ResultStatusBadge } from './result-status-badge'
@@ -103,6 +103,24 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
                   </div>
                   <div className="rounded-md border border-border p-3">
                     <ResultMarkdown text={response} />
+                  </div>
+                </section>
+              ) : null}
+              {row.outputImageCount > 0 ? (
+                <section aria-label="Output images" className="space-y-2">
+                  <h3 className="text-sm font-semibold">Images</h3>
+                  <div className="flex flex-wrap gap-3">
+                    {Array.from({ length: row.outputImageCount }, (_, n) => (
+                      // Plain <img>: next/image would proxy data the user owns.
+                      // eslint-disable-next-line @next/next/no-img-element
+                      <img
+                        key={n}
+                        src={resultImagePath(batchId, row.customId, n, 'output')}
+                        alt={`Output image ${n + 1} of ${row.customId}`}
+                        referrerPolicy="no-referrer"
+                        className="max-h-64 max-w-64 rounded border border-border"
+                      />
+                    ))}
                   </div>
                 </section>
               ) : null}

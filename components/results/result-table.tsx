@@ -7,14 +7,27 @@ import { useEffect, useRef } from 'react'
 import { cn } from '@/components/ui/cn'
 import { formatLatency, formatNumber } from '@/lib/format'
 import type { ResultRowSummary } from '@/lib/types'
-import type { ResultSort } from '@/lib/validations/results'
+import { resultImagePath } from '@/lib/queries/results'
+import type { ResultImageSide, ResultSort } from '@/lib/validations/results'
 import { ResultStatusBadge } from './result-status-badge'
 
 const ROW_HEIGHT = 64
 const COLUMNS = 'grid-cols-[4rem_9rem_minmax(0,1fr)_minmax(0,1.3fr)_8rem_5rem_5rem_5rem]'
 
-const imageSrc = (batchId: string, customId: string, n: number) =>
-  `/api/batches/${encodeURIComponent(batchId)}/results/image?customId=${encodeURIComponent(customId)}&n=${n}`
+// Plain <img> (next/image would proxy data the user owns); at most two per cell, so a row keeps its height.
+function Thumbnails({ batchId, customId, count, side }: { batchId: string; customId: string; count: number; side: ResultImageSide }) {
+  return Array.from({ length: Math.min(count, 2) }, (_, n) => (
+    // eslint-disable-next-line @next/next/no-img-element
+    <img
+      key={n}
+      src={resultImagePath(batchId, customId, n, side)}
+      alt={`${side === 'input' ? 'Image' : 'Output image'} ${n + 1} of ${customId}`}
+      referrerPolicy="no-referrer"
+      loading="lazy"
+      className="size-10 shrink-0 rounded border border-border object-cover"
+    />
+  ))
+}
 
 const column = createColumnHelper<ResultRowSummary>()
 
@@ -50,18 +63,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
       header: 'Prompt',
       cell: (info) => (
         <div className="flex min-w-0 items-center gap-2">
-          {Array.from({ length: Math.min(info.row.original.imageCount, 2) }, (_, n) => (
-            // Thumbnails of the request's own images; plain <img> (next/image would proxy data the user owns).
-            // eslint-disable-next-line @next/next/no-img-element
-            <img
-              key={n}
-              src={imageSrc(batchId, info.row.original.customId, n)}
-              alt={`Image ${n + 1} of ${info.row.original.customId}`}
-              referrerPolicy="no-referrer"
-              loading="lazy"
-              className="size-10 shrink-0 rounded border border-border object-cover"
-            />
-          ))}
+          <Thumbnails batchId={batchId} customId={info.row.original.customId} count={info.row.original.imageCount} side="input" />
           <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">—</span>}</span>
         </div>
       ),
@@ -76,7 +78,12 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
               {row.errorMessage ?? row.errorCode ?? (row.status === 'missing' ? 'No result came back for this line.' : '—')}
             </span>
           )
-        return <span className="line-clamp-2">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
+        return (
+          <div className="flex min-w-0 items-center gap-2">
+            <Thumbnails batchId={batchId} customId={row.customId} count={row.outputImageCount} side="output" />
+            <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
+          </div>
+        )
       },
     }),
     column.accessor('status', {

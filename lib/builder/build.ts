@@ -12,7 +12,11 @@ export const ENDPOINT_FEATURES: Record<BuilderEndpoint, EndpointFeatures> = {
   '/v1/completions': { systemPrompt: true, image: false, temperature: true, maxTokens: true, jsonSchema: false },
   '/v1/embeddings': { systemPrompt: false, image: false, temperature: false, maxTokens: false, jsonSchema: false },
   '/v1/moderations': { systemPrompt: false, image: true, temperature: false, maxTokens: false, jsonSchema: false },
+  '/v1/images/generations': { systemPrompt: false, image: false, temperature: false, maxTokens: false, jsonSchema: false },
+  '/v1/images/edits': { systemPrompt: false, image: true, temperature: false, maxTokens: false, jsonSchema: false },
 }
+
+const IMAGE_EDIT = '/v1/images/edits'
 
 export type BuildIssueCode =
   | 'unknown_column'
@@ -92,8 +96,11 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
   if (features.image && config.imageColumn !== null && imageIndex === undefined) {
     problem('unknown_column', `The image column “${config.imageColumn}” is not in the table. Choose another column or none.`)
   }
-  if (config.userPrompt.trim() === '' && imageIndex === undefined) {
+  if (config.userPrompt.trim() === '' && (imageIndex === undefined || config.endpoint === IMAGE_EDIT)) {
     problem('empty_prompt', 'Write the user prompt: the text each row sends, with {{column}} where a value goes.')
+  }
+  if (config.endpoint === IMAGE_EDIT && config.imageColumn === null) {
+    problem('unknown_column', 'Choose the image column: an image edit sends each row’s image with the prompt.')
   }
   const customIdIndex = config.customIdColumn === null ? undefined : position.get(config.customIdColumn)
   if (config.customIdColumn !== null && customIdIndex === undefined) {
@@ -186,6 +193,15 @@ export function planBuild(config: BuildConfig, columns: readonly string[]): Buil
       })
       ok = false
     }
+    if (config.endpoint === IMAGE_EDIT && image === null && ok) {
+      issues.add({
+        severity: 'error',
+        code: 'invalid_image',
+        message: `Row ${rowNumber} has no image to edit. Fill in its image or remove the row.`,
+        row: rowNumber,
+      })
+      ok = false
+    }
     if (!ok) return null
     const body = requestBody(config, model, systemText, userText, image, schema)
     // The one place text becomes JSON: quotes, newlines and control characters in cells are escaped here.
@@ -232,6 +248,11 @@ function requestBody(config: BuildConfig, model: string, system: string, user: s
         model,
         input: image === null ? user : [...(user === '' ? [] : [{ type: 'text', text: user }]), { type: 'image_url', image_url: { url: image } }],
       }
+    case '/v1/images/generations':
+      return { model, prompt: user }
+    case '/v1/images/edits':
+      // OpenAI's JSON edit body: images by URL (https or data:) rather than multipart uploads.
+      return { model, prompt: user, images: image === null ? [] : [{ image_url: image }] }
   }
 }
 

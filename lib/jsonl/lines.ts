@@ -94,10 +94,6 @@ export function withoutByteOrderMark(line: Uint8Array): Uint8Array {
   return line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? line.subarray(3) : line
 }
 
-export function startsWithUtf16ByteOrderMark(line: Uint8Array): boolean {
-  return line.length >= 2 && ((line[0] === 0xff && line[1] === 0xfe) || (line[0] === 0xfe && line[1] === 0xff))
-}
-
 // JSON's own whitespace; anything else makes the line a (broken) request rather than a blank.
 export function isBlank(line: Uint8Array): boolean {
   for (let i = 0; i < line.length; i++) {

@@ -7,6 +7,8 @@ export type JsonObject = Record<string, unknown>
 // everything else is a handful of scalars.
 export type FileState = {
   readonly supportedEndpoints: ReadonlySet<string>
+  // Why an endpoint is not supported here, for the ones whose lines deserve more than "not supported".
+  readonly endpointNotes: ReadonlyMap<string, string>
   endpoint: string | null
   // null when the endpoint was chosen for the batch rather than taken from a line
   endpointLine: number | null
@@ -164,6 +166,10 @@ function checkUrl(url: unknown, line: number, state: FileState, errors: ErrorCol
     errors.add('missing_required_parameter', `Missing required parameter: 'url'. Add "url" with ${hint}.`, 'url', line)
     return null
   }
+  if (typeof url === 'string' && state.endpointNotes.has(url)) {
+    errors.add('invalid_url', state.endpointNotes.get(url)!, 'url', line)
+    return null
+  }
   if (typeof url !== 'string' || !state.supportedEndpoints.has(url)) {
     const got = typeof url === 'string' ? `The URL ${quote(url)} is` : `A url of ${describeType(url)} is`
     errors.add('invalid_url', `${got} not a supported batch endpoint. Use one of: ${[...state.supportedEndpoints].join(', ')}.`, 'url', line)
@@ -247,5 +253,56 @@ function checkRequiredInput(body: JsonObject, endpoint: string, line: number, er
       'body.input',
       line,
     )
+  } else if (IMAGE_ENDPOINTS.has(endpoint) && typeof value !== 'string') {
+    errors.add(
+      'invalid_request',
+      `Invalid type for 'body.prompt': expected a string, but got ${describeType(value)} instead. Describe the image in words.`,
+      'body.prompt',
+      line,
+    )
   }
+  if (endpoint === '/v1/images/edits') checkEditImages(body, line, errors)
+}
+
+const IMAGE_ENDPOINTS: ReadonlySet<string> = new Set(['/v1/images/generations', '/v1/images/edits'])
+
+// A JSON image edit names its input images by URL (https or a base64 data URL) or by an uploaded file's id: in
+// `images: [{ image_url } | { file_id }]` as OpenAI's JSON edit body has it, or as the `image` URL(s) of the
+// multipart form (https://platform.openai.com/docs/api-reference/images/createEdit).
+function checkEditImages(body: JsonObject, line: number, errors: ErrorCollector): void {
+  const { images, image } = body
+  if (isAbsent(images) && isAbsent(image)) {
+    errors.add(
+      'invalid_request',
+      `Image parameter is required. Add "images": [{"image_url": "https://…"}] (or a data:image/png;base64,… URL) with the image(s) to edit.`,
+      'body.images',
+      line,
+    )
+    return
+  }
+  if (!isAbsent(images)) {
+    const refs = Array.isArray(images) ? images : null
+    const bad = refs === null || refs.length === 0 ? -1 : refs.findIndex((ref) => !isImageRef(ref))
+    if (refs === null || refs.length === 0 || bad !== -1) {
+      const where = bad >= 0 ? `images[${bad}]` : 'images'
+      errors.add(
+        'invalid_request',
+        `Invalid value for 'body.${where}': expected a list of {"image_url": "<https or data URL>"} or {"file_id": "file-…"} objects. Give each image to edit as one such object.`,
+        `body.${where}`,
+        line,
+      )
+    }
+  }
+  if (!isAbsent(image) && !(typeof image === 'string' || (Array.isArray(image) && image.length > 0 && image.every((item) => typeof item === 'string')))) {
+    errors.add(
+      'invalid_request',
+      `Invalid type for 'body.image': expected an image URL (https or data:image/…;base64,…) or a list of them, but got ${describeType(image)} instead.`,
+      'body.image',
+      line,
+    )
+  }
+}
+
+function isImageRef(ref: unknown): boolean {
+  return isJsonObject(ref) && (typeof ref.image_url === 'string' || typeof ref.file_id === 'string')
 }

@@ -1,6 +1,7 @@
 import { ErrorCollector, type BatchFileError, type BatchFileErrorCode } from './errors'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, OPENAI_BATCH_ENDPOINTS } from './limits'
-import { LineSplitter, isBlank, startsWithUtf16ByteOrderMark, withoutByteOrderMark, withoutCarriageReturn } from './lines'
+import { ENCODING_SNIFF_BYTES, describeUtf16, detectUtf16, type Utf16Encoding } from './encoding'
+import { LineSplitter, isBlank, withoutByteOrderMark, withoutCarriageReturn } from './lines'
 import { describeRequest, outputTokenCap } from './request-facts'
 import { checkRequestLine, type FileState } from './rules'
 import { TokenTally, encodingForModel, loadTokenCounter, type CountTokens, type TokenEncoding, type TokenEstimateMode } from './tokens'
@@ -11,6 +12,8 @@ export type ValidateOptions = {
   // The batch endpoint when it is already chosen; otherwise the first line's url sets it.
   endpoint?: string
   supportedEndpoints?: readonly string[]
+  // For endpoints left out of supportedEndpoints: what a line using one is told instead of "not supported".
+  endpointNotes?: ReadonlyMap<string, string>
   maxRequests?: number
   maxBytes?: number
   maxEmbeddingInputs?: number
@@ -101,6 +104,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
   const errors = new ErrorCollector(options.maxErrors ?? DEFAULT_MAX_ERRORS)
   const state: FileState = {
     supportedEndpoints: new Set(options.supportedEndpoints ?? OPENAI_BATCH_ENDPOINTS),
+    endpointNotes: options.endpointNotes ?? new Map(),
     endpoint: options.endpoint ?? null,
     endpointLine: null,
     model: null,
@@ -128,6 +132,10 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
   // a run of them waits here.
   let blankRunStart = 0
   let blankRunLength = 0
+
+  // The first bytes wait here until there are enough to tell a UTF-16 file; null once that is decided.
+  let head: Uint8Array | null = new Uint8Array(0)
+  let utf16: Utf16Encoding | null = null
 
   let queue: Promise<void> = Promise.resolve()
   let report: Promise<ValidationReport> | null = null
@@ -158,14 +166,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
     try {
       text = decoder.decode(bytesOfLine)
     } catch {
-      errors.add(
-        'invalid_utf8',
-        line === 1 && startsWithUtf16ByteOrderMark(bytesOfLine)
-          ? 'This file is encoded as UTF-16. Save it as UTF-8 and upload it again.'
-          : 'This line is not valid UTF-8 text. Save the file with UTF-8 encoding and upload it again.',
-        null,
-        line,
-      )
+      errors.add('invalid_utf8', 'This line is not valid UTF-8 text. Save the file with UTF-8 encoding and upload it again.', null, line)
       return
     }
 
@@ -233,17 +234,34 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
   async function pushNow(chunk: Uint8Array): Promise<void> {
     signal?.throwIfAborted()
     bytes += chunk.length
-    splitter.write(chunk)
-    await drain()
+    if (head !== null) {
+      const sniffed: Uint8Array = head.length === 0 ? chunk : concat(head, chunk)
+      if (sniffed.length < ENCODING_SNIFF_BYTES) head = new Uint8Array(sniffed)
+      else await decideEncoding(sniffed)
+    } else if (utf16 === null) {
+      splitter.write(chunk)
+      await drain()
+    }
     onProgress?.({ bytes, lines })
+  }
+
+  // A UTF-16 file is reported once, as a whole; reading its bytes as lines would give an error on each.
+  async function decideEncoding(sniffed: Uint8Array): Promise<void> {
+    head = null
+    utf16 = detectUtf16(sniffed)
+    if (utf16 !== null) return
+    splitter.write(sniffed)
+    await drain()
   }
 
   async function finishNow(): Promise<ValidationReport> {
     signal?.throwIfAborted()
-    const last = splitter.end()
+    if (head !== null) await decideEncoding(head)
+    if (utf16 !== null) errors.add('invalid_utf8', describeUtf16(utf16), null, null)
+    const last = utf16 === null ? splitter.end() : null
     if (last !== null) await handleLine(last, splitter.truncated)
 
-    if (requestCount === 0) {
+    if (requestCount === 0 && utf16 === null) {
       errors.add('empty_file', 'The file has no requests. Put one JSON request object on each line.', null, null)
     }
     if (requestCount > maxRequests) {
@@ -309,6 +327,13 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
       return report
     },
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length)
+  joined.set(a)
+  joined.set(b, a.length)
+  return joined
 }
 
 function formatCount(value: number): string {

@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { retryBatchLines } from '@/lib/actions/batches'
 import type { ResultFacets, ResultPage, ResultRowDetail } from '@/lib/types'
-import type { ResultSort } from '@/lib/validations/results'
+import type { ResultImageSide, ResultSort } from '@/lib/validations/results'
 import type { ResultStatus } from '@/lib/results/extract'
 import { unwrap } from './actions'
 import { batchKeys } from './batches'
@@ -14,6 +14,10 @@ const PAGE_ROWS = 200
 const INDEXING_POLL_MS = 1_000
 
 export const resultsPath = (batchId: string, sub = '') => `/api/batches/${encodeURIComponent(batchId)}/results${sub}`
+
+/** The n-th image a request sends (`input`) or its response holds (`output`), served for thumbnails. */
+export const resultImagePath = (batchId: string, customId: string, n: number, side: ResultImageSide) =>
+  resultsPath(batchId, `/image?${new URLSearchParams({ customId, n: String(n), ...(side === 'output' ? { side } : {}) })}`)
 
 /** Query parameters of a view, shared by the table, the export links and the URL. */
 export const viewParams = (view: Partial<ResultView>) => ({

@@ -1,5 +1,6 @@
 // What a person wants to read from a request line and its result line, for every batch endpoint. Isomorphic: the
 // server's indexer and the browser's row drawer read the same lines the same way.
+import { isSimulatedBody } from './simulated'
 
 type Json = Record<string, unknown>
 
@@ -68,14 +69,48 @@ function inputText(input: unknown): { text: string; images: string[] } {
 
 export type PromptFacts = { customId: string | null; text: string; images: string[] }
 
+/** An image edit's input images given by URL: `images: [{ image_url }]` (JSON body) or `image` URL(s); file ids have none. */
+function editImages(body: Json): string[] {
+  const refs = Array.isArray(body.images) ? body.images.map((ref) => str(obj(ref).image_url)) : []
+  const direct = typeof body.image === 'string' ? [body.image] : Array.isArray(body.image) ? body.image.map(str) : []
+  return [...refs, ...direct].filter((url): url is string => url !== null)
+}
+
 /** The request's prompt: the last user message (chat), the prompt, or the input; and the images it sends. */
 export function promptOf(request: unknown): PromptFacts {
   const line = obj(request)
   const body = obj(line.body)
   const customId = str(line.custom_id)
   if (Array.isArray(body.messages)) return { customId, ...(lastUser(body.messages) ?? { text: '', images: [] }) }
-  if (body.prompt !== undefined) return { customId, ...inputText(body.prompt) }
+  if (body.prompt !== undefined) {
+    const prompt = inputText(body.prompt)
+    return { customId, text: prompt.text, images: [...prompt.images, ...editImages(body)] }
+  }
   return { customId, ...inputText(body.input) }
+}
+
+/** The `data` items of an images endpoint's answer (`{ created, data: [{ b64_json | url, revised_prompt? }] }`); empty otherwise. */
+function imageItems(body: Json): Json[] {
+  // Embeddings lists also hold `data`, but say `object: 'list'`; an images response has no `object`.
+  if (!Array.isArray(body.data) || body.object !== undefined) return []
+  return body.data.map(obj).filter((item) => typeof item.b64_json === 'string' || typeof item.url === 'string')
+}
+
+/**
+ * The images an images endpoint answered with (https://platform.openai.com/docs/api-reference/images/object): a data
+ * URL per base64 image (its type from `output_format`, PNG by default), or the http(s) URL.
+ */
+export function outputImagesOf(body: unknown): string[] {
+  const record = obj(body)
+  const format = str(record.output_format) ?? 'png'
+  const type = format === 'jpg' ? 'jpeg' : format
+  return imageItems(record).map((image) => (typeof image.b64_json === 'string' ? `data:image/${type};base64,${image.b64_json}` : String(image.url)))
+}
+
+/** A result line's response body, or null for a line that never ran. */
+export function responseBodyOf(line: unknown): unknown {
+  const response = obj(line).response
+  return response === null || response === undefined ? null : obj(response).body
 }
 
 export type ResultFacts = {
@@ -88,8 +123,12 @@ export type ResultFacts = {
   inputTokens: number | null
   outputTokens: number | null
   totalTokens: number | null
-  /** The assistant's text; for embeddings the dimensions, for moderations the flagged categories. */
+  /** The assistant's text; for embeddings the dimensions, for moderations the flagged categories, for images their count and revised prompt. */
   text: string
+  /** Images the response holds (images endpoints). */
+  outputImageCount: number
+  /** Made up by Batchboard's simulator (here, or on another Batchboard reached through a connection). */
+  simulated: boolean
 }
 
 function responseText(body: Json): string {
@@ -121,6 +160,12 @@ function responseText(body: Json): string {
     const count = body.data.length
     if (dimensions === null) return typeof first.embedding === 'string' ? `${count} ${count === 1 ? 'embedding' : 'embeddings'} (base64)` : ''
     return count === 1 ? `${dimensions} dimensions` : `${count} embeddings × ${dimensions} dimensions`
+  }
+  const images = imageItems(body)
+  if (images.length > 0) {
+    const revised = str(images[0]!.revised_prompt)
+    const count = images.length === 1 ? '1 image' : `${images.length} images`
+    return revised === null ? count : `${count}: ${revised}`
   }
   if (Array.isArray(body.results)) {
     const flagged = new Set<string>()
@@ -174,5 +219,7 @@ export function resultOf(line: unknown): ResultFacts {
     outputTokens,
     totalTokens,
     text: ok ? responseText(body) : '',
+    outputImageCount: ok ? imageItems(body).length : 0,
+    simulated: ok && isSimulatedBody(body),
   }
 }

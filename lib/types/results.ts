@@ -5,7 +5,7 @@ export type ResultIndexState = 'indexing' | 'ready' | 'failed' | 'not_indexed'
 /** One row of a batch's results: a request joined to its result (or, with retries, the latest success). */
 export type ResultRowSummary = Pick<
   ResultFacts,
-  'statusCode' | 'errorCode' | 'errorMessage' | 'finishReason' | 'inputTokens' | 'outputTokens' | 'totalTokens'
+  'statusCode' | 'errorCode' | 'errorMessage' | 'finishReason' | 'inputTokens' | 'outputTokens' | 'totalTokens' | 'outputImageCount'
 > & {
   line: number | null
   customId: string
@@ -14,6 +14,7 @@ export type ResultRowSummary = Pick<
   latencyMs: number | null
   prompt: string | null
   response: string | null
+  /** Images the request sends (the response's are `outputImageCount`): the table's thumbnails. */
   imageCount: number
   /** The batch whose result this is: a retry's id once the chain is merged. */
   sourceBatchId: string | null

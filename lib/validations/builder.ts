@@ -3,7 +3,15 @@ import { fileIdInput } from './files'
 
 // The endpoints the builder writes requests for: the text ones a table row maps onto. Images and videos
 // take no prompt template worth a table.
-export const BUILDER_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations', '/v1/completions'] as const
+export const BUILDER_ENDPOINTS = [
+  '/v1/chat/completions',
+  '/v1/responses',
+  '/v1/embeddings',
+  '/v1/moderations',
+  '/v1/completions',
+  '/v1/images/generations',
+  '/v1/images/edits',
+] as const
 export type BuilderEndpoint = (typeof BUILDER_ENDPOINTS)[number]
 
 const TEMPLATE_MAX = 100_000

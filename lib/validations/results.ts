@@ -42,7 +42,14 @@ export type ResultFilters = Pick<ResultPageQuery, 'status' | 'errorCode' | 'q'>
 
 export const resultRowQuery = z.object({ customId: z.string().min(1).max(1000) })
 
-export const resultImageQuery = resultRowQuery.extend({ n: z.coerce.number().int().min(0).max(50).default(0) })
+export const RESULT_IMAGE_SIDES = ['input', 'output'] as const
+export type ResultImageSide = (typeof RESULT_IMAGE_SIDES)[number]
+
+/** `side=output`: an image the response holds (images endpoints) rather than one the request sends. */
+export const resultImageQuery = resultRowQuery.extend({
+  n: z.coerce.number().int().min(0).max(50).default(0),
+  side: z.enum(RESULT_IMAGE_SIDES).default('input'),
+})
 
 /** Body fields (or `prompt`, the last user message) a CSV export may carry as columns. */
 const fieldList = z

@@ -116,6 +116,23 @@ describe('chunked upload', () => {
     expect(readdirSync(storageDirs.files).length).toBe(before)
   })
 
+  it('refuses a UTF-16 file with the one error that names its encoding and how to convert it', async () => {
+    const before = await db.file.count()
+    const bytes = Buffer.from(`${chatLine({ customId: 'a' })}\n${chatLine({ customId: 'b' })}\n`, 'utf16le')
+    const started = unwrap(await startFileUpload({ filename: 'notepad.jsonl', bytes: bytes.length }))
+    if (started.kind !== 'started') expect.fail('expected a new upload')
+    for (let offset = 0; offset < bytes.length; offset += 100) unwrap(await uploadFileChunk(started.uploadId, offset, bytes.subarray(offset, offset + 100)))
+    expect(await completeFileUpload({ uploadId: started.uploadId })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_file',
+        message: expect.stringMatching(/^This file is encoded as UTF-16LE \(without a byte order mark\).*iconv -f UTF-16LE -t UTF-8 in\.jsonl > out\.jsonl/),
+      },
+    })
+    expect(await db.file.count()).toBe(before)
+    expect(uploadsLeft()).toEqual([])
+  })
+
   it('overwrites a resent chunk, refuses a gap, and will not complete early', async () => {
     const bytes = new TextEncoder().encode(chatFile(4, { content: 'resend' }))
     const started = unwrap(await startFileUpload({ filename: 'resend.jsonl', bytes: bytes.length }))

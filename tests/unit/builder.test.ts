@@ -204,6 +204,36 @@ describe('image columns', () => {
     expect((await validate(moderation)).ok).toBe(true)
   })
 
+  it('builds image generations from the prompt, and image edits with the row’s image, both accepted by the validator', async () => {
+    const source = table(['image', 'name'], [...rows, ['', 'green scarf']])
+    const generations = partText(
+      buildBatchFile(source, chat({ endpoint: '/v1/images/generations', model: 'gpt-image-1', userPrompt: 'A photo of a {{name}}' })).parts[0]!,
+    )
+    expect(linesOf(generations).map((line) => line.body)).toEqual([
+      { model: 'gpt-image-1', prompt: 'A photo of a red shoe' },
+      { model: 'gpt-image-1', prompt: 'A photo of a blue hat' },
+      { model: 'gpt-image-1', prompt: 'A photo of a green scarf' },
+    ])
+    expect((await validate(generations)).ok).toBe(true)
+
+    const edits = buildBatchFile(
+      source,
+      chat({ endpoint: '/v1/images/edits', model: 'gpt-image-1', userPrompt: 'Make the {{name}} gold', imageColumn: 'image' }),
+    )
+    // A row without an image has nothing to edit.
+    expect(edits.issues.listed.filter((issue) => issue.severity === 'error').map((issue) => [issue.code, issue.row])).toEqual([['invalid_image', 3]])
+    const noColumn = buildBatchFile(source, chat({ endpoint: '/v1/images/edits', model: 'gpt-image-1', userPrompt: 'Make it gold', imageColumn: null }))
+    expect(noColumn.problems.map((problem) => problem.message)).toEqual([expect.stringContaining('Choose the image column')])
+    const twoRows = partText(
+      buildBatchFile(
+        table(['image', 'name'], rows),
+        chat({ endpoint: '/v1/images/edits', model: 'gpt-image-1', userPrompt: 'Make the {{name}} gold', imageColumn: 'image' }),
+      ).parts[0]!,
+    )
+    expect(linesOf(twoRows)[1]!.body).toEqual({ model: 'gpt-image-1', prompt: 'Make the blue hat gold', images: [{ image_url: png }] })
+    expect((await validate(twoRows)).ok).toBe(true)
+  })
+
   it('refuses a value that is not an image URL, and sends text only when the cell is empty', () => {
     const result = buildBatchFile(
       table(

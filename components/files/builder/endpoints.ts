@@ -6,6 +6,8 @@ export const ENDPOINT_LABELS: Record<BuilderEndpoint, string> = {
   '/v1/embeddings': 'Embeddings',
   '/v1/moderations': 'Moderations',
   '/v1/completions': 'Completions (legacy)',
+  '/v1/images/generations': 'Image generation',
+  '/v1/images/edits': 'Image edits',
 }
 
 /** The model a new configuration starts with per endpoint; a model left at one follows an endpoint change. */
@@ -15,4 +17,6 @@ export const DEFAULT_MODELS: Record<BuilderEndpoint, string> = {
   '/v1/embeddings': 'text-embedding-3-small',
   '/v1/moderations': 'omni-moderation-latest',
   '/v1/completions': 'gpt-3.5-turbo-instruct',
+  '/v1/images/generations': 'gpt-image-1',
+  '/v1/images/edits': 'gpt-image-1',
 }

@@ -33,7 +33,8 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
     createdAt: row.createdAt.toISOString(),
     completedAt: iso(row.completedAt),
-    simulated: row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
+    // The engine knows its simulator ran a batch; for a remote batch, indexing its output found another Batchboard's.
+    simulated: row.simulated || row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
     syncedAt: iso(row.syncedAt),
     syncError: row.syncError,
   }

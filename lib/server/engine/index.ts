@@ -2,7 +2,8 @@ import 'server-only'
 
 export { cancelEngineBatch, createEngineBatch, getEngineBatch, getEngineProgress, type EngineProgress } from './batches'
 export { parseCompletionWindow } from './completion-window'
-export { ENGINE_ENDPOINTS, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './runner'
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './runner'
+export { ENGINE_ACCEPTED_ENDPOINTS, ENGINE_ENDPOINTS } from './endpoints'
 export { startScheduler, wakeSchedulers, type Scheduler, type SchedulerOptions } from './scheduler'
 export { startSimulator, type Simulator, type SimulatorOptions } from './simulator'
 export {

@@ -6,6 +6,7 @@ import { newFileId, newRequestId } from '@/lib/server/ids'
 import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
 import { ensureStorageDirs, fromStoragePath, readStoredFile, resultPaths, toStoragePath } from '@/lib/server/storage'
 import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
+import { ENGINE_ENDPOINTS, ENGINE_ENDPOINT_NOTES } from './endpoints'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
 import { CommitLog, type CommittedLines, type LineOutcome } from './commit-log'
@@ -14,8 +15,6 @@ import { StopController, type StopReason } from './stop-controller'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
 import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
 import { checkV1Limits } from './v1-limits'
-
-export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
 
 export type EngineOptions = {
   /** Attempts per line, the first included. */
@@ -181,6 +180,7 @@ async function validateBatch(batch: BatchRow): Promise<void> {
   const report = await validateBatchFile(readStoredFile(file.storagePath), {
     endpoint: batch.endpoint,
     supportedEndpoints: ENGINE_ENDPOINTS,
+    endpointNotes: ENGINE_ENDPOINT_NOTES,
     tokenEstimate: 'off',
   })
   if (!report.ok) {

@@ -3,6 +3,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { crc32, deflateSync } from 'node:zlib'
+// Relative, not '@/…': a plain Node process that loads this file outside the project's tsconfig has no path aliases.
+import { SIMULATED_HEADER, SIMULATOR_FINGERPRINT } from '../../results/simulated'
 
 export type SimulatorOptions = {
   /** Milliseconds before each answer. */
@@ -28,10 +31,7 @@ export type Simulator = {
   close(): Promise<void>
 }
 
-export const SIMULATOR_FINGERPRINT = 'batchboard-simulator'
-export const SIMULATED_HEADER = 'x-batchboard-simulated'
-
-const SIM_MODELS = ['sim-chat', 'sim-embed', 'sim-moderation']
+const SIM_MODELS = ['sim-chat', 'sim-embed', 'sim-moderation', 'sim-image']
 
 type Json = Record<string, unknown>
 
@@ -242,12 +242,87 @@ function moderation(body: Json): Json {
   }
 }
 
+export const SIM_IMAGE_SIZE = 64
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8)
+  head.writeUInt32BE(data.length, 0)
+  head.write(type, 4, 'latin1')
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
+  return Buffer.concat([head, data, crc])
+}
+
+/** A small RGB PNG (https://www.w3.org/TR/png/): a gradient whose colours come from the seed, so a prompt always gets the same picture. */
+export function gradientPng(seed: number, size = SIM_IMAGE_SIZE): Buffer {
+  const from = [seed & 0xff, (seed >>> 8) & 0xff, (seed >>> 16) & 0xff]
+  const to = from.map((value, i) => (value + 96 + ((seed >>> (24 + i * 2)) & 0x3f)) & 0xff)
+  const rows = Buffer.alloc(size * (1 + size * 3))
+  for (let y = 0; y < size; y++) {
+    const row = y * (1 + size * 3)
+    // Filter type 0 (None) for each scanline.
+    rows[row] = 0
+    for (let x = 0; x < size; x++) {
+      const t = (x + y) / (2 * (size - 1))
+      for (let c = 0; c < 3; c++) rows[row + 1 + x * 3 + c] = Math.round(from[c]! + (to[c]! - from[c]!) * t)
+    }
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(size, 0)
+  header.writeUInt32BE(size, 4)
+  header.set([8, 2, 0, 0, 0], 8) // 8 bits per channel, truecolour, deflate, no filter method, no interlace
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', Buffer.alloc(0))])
+}
+
+/** gpt-image-1's output tokens for one low-quality square image (the table in OpenAI's image generation guide). */
+const IMAGE_OUTPUT_TOKENS = 272
+
+/**
+ * /images/generations and the JSON form of /images/edits (https://platform.openai.com/docs/api-reference/images):
+ * `n` images as b64_json (a `url` answer would need a server to keep them), with gpt-image's `usage`.
+ */
+function images(edit: boolean) {
+  return (body: Json): Json => {
+    requireModel(body)
+    if (typeof body.prompt !== 'string' || body.prompt === '') throw new BadRequest("Missing required parameter: 'prompt'.", 'prompt')
+    if (edit && body.images === undefined && body.image === undefined) throw new BadRequest("Missing required parameter: 'images'.", 'images')
+    const n = body.n === undefined || body.n === null ? 1 : body.n
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10) {
+      throw new BadRequest(`Invalid 'n': expected an integer from 1 to 10, but got ${JSON.stringify(n)} instead.`, 'n')
+    }
+    const inputImages = edit ? (Array.isArray(body.images) ? body.images.length : Array.isArray(body.image) ? body.image.length : 1) : 0
+    const textTokens = tokensOf(body.prompt)
+    // Made up, but of the right size: an input image counts like a low-detail vision input.
+    const imageTokens = inputImages * 65
+    const outputTokens = n * IMAGE_OUTPUT_TOKENS
+    return {
+      created: now(),
+      data: Array.from({ length: n }, (_, index) => ({ b64_json: gradientPng(seedOf(`${index}:${body.prompt as string}`)).toString('base64') })),
+      background: 'opaque',
+      output_format: 'png',
+      quality: 'low',
+      size: `${SIM_IMAGE_SIZE}x${SIM_IMAGE_SIZE}`,
+      usage: {
+        input_tokens: textTokens + imageTokens,
+        input_tokens_details: { text_tokens: textTokens, image_tokens: imageTokens },
+        output_tokens: outputTokens,
+        output_tokens_details: { text_tokens: 0, image_tokens: outputTokens },
+        total_tokens: textTokens + imageTokens + outputTokens,
+      },
+      simulated: true,
+    }
+  }
+}
+
 const HANDLERS: Record<string, (body: Json) => Json> = {
   '/chat/completions': chatCompletion,
   '/completions': completion,
   '/responses': response,
   '/embeddings': embeddings,
   '/moderations': moderation,
+  '/images/generations': images(false),
+  '/images/edits': images(true),
 }
 
 const errorBody = (message: string, type: string, param: string | null, code: string | null) => JSON.stringify({ error: { message, type, param, code } })

@@ -37,6 +37,8 @@ export async function inspectFile(filePath: string): Promise<{ sha256: string; r
 
 export function describeInvalidFile(report: ValidationReport): string {
   const [first] = report.errors
+  // A file-level error alone (UTF-16, no requests) says all there is, and what to do.
+  if (report.errorCount === 1 && first?.line === null) return first.message
   const where = first?.line ? `line ${first.line}: ` : ''
   const count = report.errorCount === 1 ? '1 error' : `${report.errorCount.toLocaleString('en-US')} errors`
   return `The file has ${count}${first ? ` (first, ${where}${first.message})` : ''}. Fix them and upload it again.`

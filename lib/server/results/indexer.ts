@@ -41,6 +41,7 @@ const RESULT_COLUMNS = [
   'totalTokens',
   'latencyMs',
   'response',
+  'outputImageCount',
 ] as const
 /** What a result (and a retry's result, when merged) brings to a row; never the row's own input side. */
 const RESULT_SIDE = RESULT_COLUMNS.filter((column) => column !== 'batchId' && column !== 'customId')
@@ -133,17 +134,28 @@ async function readTimings(batchId: string): Promise<Map<string, number>> {
   return timings
 }
 
-async function indexResults(sqlite: Database.Database, key: string, batch: BatchForIndex, file: { id: string; path: string }, timings: Map<string, number>) {
+/** What reading a result file learnt besides its rows. */
+type ResultFileTally = { unreadable: number; succeeded: number; simulated: number }
+
+async function indexResults(
+  sqlite: Database.Database,
+  key: string,
+  batch: BatchForIndex,
+  file: { id: string; path: string },
+  timings: Map<string, number>,
+  tally: ResultFileTally,
+) {
   const writer = new RowWriter(sqlite, RESULT_COLUMNS, ON_RESULT_CONFLICT)
   const attemptAt = batch.createdAt.getTime()
-  let unreadable = 0
   for await (const line of readLocatedLines(file.path)) {
     const parsed = parse(line.text)
     const result = resultOf(parsed)
     if (parsed === null || result.customId === null) {
-      unreadable++
+      tally.unreadable++
       continue
     }
+    if (result.status === 'succeeded') tally.succeeded++
+    if (result.simulated) tally.simulated++
     await writer.add([
       key,
       result.customId,
@@ -162,10 +174,10 @@ async function indexResults(sqlite: Database.Database, key: string, batch: Batch
       result.totalTokens,
       timings.get(result.customId) ?? null,
       cut(result.text, RESPONSE_PREVIEW_CHARS),
+      result.outputImageCount,
     ])
   }
   await writer.flush()
-  return unreadable
 }
 
 /**
@@ -267,11 +279,12 @@ async function build(batchId: string): Promise<IndexOutcome> {
   const sqlite = new Database(env.databasePath, { timeout: 10_000 })
   try {
     await indexInput(sqlite, key, batch, fromStoragePath(batch.inputFile.storagePath))
-    let unreadable = 0
+    const tally: ResultFileTally = { unreadable: 0, succeeded: 0, simulated: 0 }
     const timings = await readTimings(batchId)
     for (const file of [batch.outputFile, batch.errorFile]) {
-      if (file?.storagePath) unreadable += await indexResults(sqlite, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) }, timings)
+      if (file?.storagePath) await indexResults(sqlite, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) }, timings, tally)
     }
+    const { unreadable } = tally
     sqlite.close()
     for (const child of await readyChildren(batchId)) await mergeRetry(key, child.id, false)
     const message = unreadable > 0 ? `${unreadable} result ${unreadable === 1 ? 'line was' : 'lines were'} not JSON with a custom_id and are not listed.` : null
@@ -283,6 +296,9 @@ async function build(batchId: string): Promise<IndexOutcome> {
       db.resultRow.count({ where: { batchId } }),
     ])
     await db.resultIndex.update({ where: { batchId }, data: { state: 'ready', message, rowCount, indexedAt: new Date() } })
+    // Another Batchboard's simulator answered every line (its output says so): costed as free, like the engine's own.
+    const simulated = tally.succeeded > 0 && tally.simulated === tally.succeeded
+    if (simulated !== batch.simulated) await db.batch.update({ where: { id: batchId }, data: { simulated } })
     await propagateUp(batchId, batch.parentBatchId)
     return { state: 'ready', rowCount, message }
   } catch (error) {

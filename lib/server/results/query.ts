@@ -12,7 +12,7 @@ import { readLineAt } from './lines'
 type Value = string | number | bigint
 
 export const ROW_COLUMNS = `r."id", r."line", r."customId", r."status", r."statusCode", r."errorCode", r."errorMessage", r."finishReason", r."inputTokens",
-  r."outputTokens", r."totalTokens", r."latencyMs", r."prompt", r."response", r."imageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
+  r."outputTokens", r."totalTokens", r."latencyMs", r."prompt", r."response", r."imageCount", r."outputImageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
   r."resultOffset", r."resultLength"`
 
 export type RawRow = {
@@ -31,6 +31,7 @@ export type RawRow = {
   prompt: string | null
   response: string | null
   imageCount: number | bigint
+  outputImageCount: number | bigint
   sourceBatchId: string | null
   inputOffset: number | bigint | null
   inputLength: number | bigint | null
@@ -57,6 +58,7 @@ export function toRowSummary(row: RawRow): ResultRowSummary {
     prompt: row.prompt,
     response: row.response,
     imageCount: Number(row.imageCount),
+    outputImageCount: Number(row.outputImageCount),
     sourceBatchId: row.sourceBatchId,
   }
 }

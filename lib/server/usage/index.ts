@@ -112,7 +112,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
   const [groups, prices, anyBatch] = await Promise.all([
     db.$queryRaw<GroupRow[]>(Prisma.sql`
       SELECT ${DAY} AS "day", b."model" AS "model", b."connectionId" AS "connectionId", c."name" AS "connectionName", c."kind" AS "connectionKind",
-        COALESCE(r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME}, 0) AS "simulated",
+        (b."simulated" OR COALESCE(r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME}, 0)) AS "simulated",
         COUNT(*) AS "batches", COUNT(b."usageTotalTokens") AS "withUsage",
         SUM(b."usageInputTokens") AS "inputTokens", SUM(b."usageCachedTokens") AS "cachedTokens", SUM(b."usageOutputTokens") AS "outputTokens",
         SUM(b."usageReasoningTokens") AS "reasoningTokens", SUM(b."usageTotalTokens") AS "totalTokens"

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { describeType } from '@/lib/jsonl/errors'
 import { db } from '@/lib/server/db'
-import { cancelEngineBatch, createEngineBatch, ENGINE_ENDPOINTS, getEngineBatch, parseCompletionWindow } from '@/lib/server/engine'
+import { cancelEngineBatch, createEngineBatch, ENGINE_ACCEPTED_ENDPOINTS, getEngineBatch, parseCompletionWindow } from '@/lib/server/engine'
 import { readJsonBody } from '@/lib/server/http/body'
 import { AppError } from '@/lib/server/http/errors'
 import { EXPIRES_AFTER_MAX_SECONDS, EXPIRES_AFTER_MIN_SECONDS, METADATA_MAX_KEY, METADATA_MAX_PAIRS, METADATA_MAX_VALUE } from '@/lib/validations/batches'
@@ -68,8 +68,8 @@ export async function createV1Batch(request: Request) {
   const parsed = createBatchBody.safeParse(body)
   if (!parsed.success) throw toV1Error(parsed.error, body)
   const input = parsed.data
-  if (!(ENGINE_ENDPOINTS as readonly string[]).includes(input.endpoint)) {
-    const supported = ENGINE_ENDPOINTS.map((endpoint) => `'${endpoint}'`).join(', ')
+  if (!ENGINE_ACCEPTED_ENDPOINTS.includes(input.endpoint)) {
+    const supported = ENGINE_ACCEPTED_ENDPOINTS.map((endpoint) => `'${endpoint}'`).join(', ')
     throw new V1Error(400, `Invalid value: '${input.endpoint}'. Supported values are: ${supported}.`, { param: 'endpoint', code: 'invalid_value' })
   }
   if (parseCompletionWindow(input.completion_window) === null) {

@@ -1,6 +1,6 @@
 import { validateBatchFile, type ValidateOptions, type ValidationReport } from '@/lib/jsonl'
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
 export const encoder = new TextEncoder()
 

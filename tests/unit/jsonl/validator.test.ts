@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BATCH_FILE_ERROR_CODES, DEFAULT_MAX_BYTES, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, createBatchFileValidator, validateBatchFile } from '@/lib/jsonl'
-import { chatRequest, concatBytes, encoder, request, validate, where } from './helpers'
+import { chatRequest, concatBytes, encoder, request, validate, where, type Json } from './helpers'
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n'
 
@@ -95,14 +95,42 @@ describe('line errors', () => {
     ])
   })
 
-  it('says so when the file is UTF-16', async () => {
-    const text = chatRequest('a')
-    const utf16 = new Uint8Array(2 + text.length * 2)
-    utf16.set([0xff, 0xfe])
-    for (let i = 0; i < text.length; i++) utf16[2 + i * 2] = text.charCodeAt(i)
-    const report = await validate(utf16)
-    expect(report.errors[0]).toMatchObject({ code: 'invalid_utf8', line: 1 })
-    expect(report.errors[0]?.message).toContain('UTF-16')
+  const utf16 = (text: string, order: 'le' | 'be', byteOrderMark: boolean) => {
+    const bytes = new Uint8Array((byteOrderMark ? 2 : 0) + text.length * 2)
+    if (byteOrderMark) bytes.set(order === 'le' ? [0xff, 0xfe] : [0xfe, 0xff])
+    for (let i = 0; i < text.length; i++) bytes[(byteOrderMark ? 2 : 0) + i * 2 + (order === 'le' ? 0 : 1)] = text.charCodeAt(i)
+    return bytes
+  }
+
+  it.each([
+    ['le', true, 'UTF-16LE (with a byte order mark)', 'iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl'],
+    ['be', true, 'UTF-16BE (with a byte order mark)', 'iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl'],
+    ['le', false, 'UTF-16LE (without a byte order mark)', 'iconv -f UTF-16LE -t UTF-8 in.jsonl > out.jsonl'],
+    ['be', false, 'UTF-16BE (without a byte order mark)', 'iconv -f UTF-16BE -t UTF-8 in.jsonl > out.jsonl'],
+  ] as const)('reports a UTF-16 file (%s, mark: %s) once, as a file error saying how to convert it', async (order, mark, what, command) => {
+    const report = await validate(utf16(lines(chatRequest('a'), chatRequest('b'), chatRequest('c')), order, mark))
+    expect(where(report)).toEqual([['invalid_utf8', null, null]])
+    expect(report.errors[0]?.message).toContain(`encoded as ${what}`)
+    expect(report.errors[0]?.message).toContain(command)
+    expect(report.ok).toBe(false)
+  })
+
+  it('recognises UTF-16 whose first bytes arrive one at a time, and a file shorter than the sniffed head', async () => {
+    const bytes = utf16(chatRequest('a'), 'le', false)
+    const validator = createBatchFileValidator()
+    for (const byte of bytes) await validator.push(new Uint8Array([byte]))
+    expect(where(await validator.finish())).toEqual([['invalid_utf8', null, null]])
+    expect(where(await validate(utf16('{"a":1}', 'be', false)))).toEqual([['invalid_utf8', null, null]])
+  })
+
+  it('recognises UTF-16 without a mark whose first characters include ones with a zero low byte (一, U+4E00)', async () => {
+    const report = await validate(utf16(lines(chatRequest('一丁'), chatRequest('b')), 'le', false))
+    expect(where(report)).toEqual([['invalid_utf8', null, null]])
+  })
+
+  it('does not take a UTF-8 file with non-ASCII text for UTF-16', async () => {
+    const report = await validate(lines(chatRequest('日本語のテキスト'), chatRequest('b')))
+    expect(report.ok).toBe(true)
   })
 
   it('keeps a byte order mark in the middle of the file as an error', async () => {
@@ -378,6 +406,61 @@ describe('settings', () => {
     expect(where(report)).toEqual([['invalid_url', 2, 'url']])
     expect(report.errors[0]?.message).toContain('Use one of: /v1/rerank.')
     expect(report.facts.endpoint).toBe('/v1/rerank')
+  })
+
+  it('tells a line using an endpoint with a note why it is not run, instead of listing the others', async () => {
+    const note = 'Video generation is not run here; use an OpenAI connection.'
+    const report = await validate(lines(request('/v1/videos', 'a', { model: 'sora-2', prompt: 'A wave' })), {
+      supportedEndpoints: ['/v1/chat/completions'],
+      endpointNotes: new Map([['/v1/videos', note]]),
+    })
+    expect(report.errors).toEqual([{ code: 'invalid_url', line: 1, param: 'url', message: note }])
+  })
+})
+
+describe('image endpoints', () => {
+  const generation = (customId: string, body: { [key: string]: Json }) => request('/v1/images/generations', customId, { model: 'gpt-image-1', ...body })
+  const edit = (customId: string, body: { [key: string]: Json }) =>
+    request('/v1/images/edits', customId, { model: 'gpt-image-1', prompt: 'Make it blue', ...body })
+
+  it('accepts generation and JSON edit bodies, with images by URL, data URL or file id', async () => {
+    expect(where(await validate(lines(generation('a', { prompt: 'A cat', n: 2, size: '1024x1024' }), generation('b', { prompt: 'A dog' }))))).toEqual([])
+    const edits = lines(
+      edit('a', { images: [{ image_url: 'https://example.com/a.png' }, { file_id: 'file-abc' }] }),
+      edit('b', { images: [{ image_url: 'data:image/png;base64,iVBORw0KGgo=' }] }),
+      edit('c', { image: 'https://example.com/c.png' }),
+      edit('d', { image: ['https://example.com/d.png', 'data:image/png;base64,AAAA'] }),
+    )
+    expect(where(await validate(edits))).toEqual([])
+  })
+
+  it('requires a prompt, as a string', async () => {
+    const report = await validate(lines(generation('a', {}), generation('b', { prompt: ['A', 'cat'] })))
+    expect(where(report)).toEqual([
+      ['invalid_request', 1, 'body.prompt'],
+      ['invalid_request', 2, 'body.prompt'],
+    ])
+    expect(report.errors[0]?.message).toMatch(/^Prompt parameter is required\./)
+    expect(report.errors[1]?.message).toContain('expected a string, but got an array')
+    expect(where(await validate(lines(edit('c', { prompt: null, images: [{ file_id: 'f' }] }))))).toEqual([['invalid_request', 1, 'body.prompt']])
+  })
+
+  it('requires an edit to name its image(s), and says which reference is wrong', async () => {
+    const report = await validate(
+      lines(
+        edit('a', {}),
+        edit('b', { images: [] }),
+        edit('c', { images: [{ image_url: 'https://example.com/a.png' }, 'https://example.com/b.png'] }),
+        edit('d', { image: 42 }),
+      ),
+    )
+    expect(where(report)).toEqual([
+      ['invalid_request', 1, 'body.images'],
+      ['invalid_request', 2, 'body.images'],
+      ['invalid_request', 3, 'body.images[1]'],
+      ['invalid_request', 4, 'body.image'],
+    ])
+    expect(report.errors[0]?.message).toContain('"images": [{"image_url"')
   })
 })
 

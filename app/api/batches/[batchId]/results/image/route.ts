@@ -4,5 +4,5 @@ import { batchIdInput } from '@/lib/validations/batches'
 import { resultImageQuery } from '@/lib/validations/results'
 
 export const GET = defineRoute({ params: batchIdInput, query: resultImageQuery }, ({ params, query }) =>
-  getResultImage(params.batchId, query.customId, query.n),
+  getResultImage(params.batchId, query.customId, query.n, query.side),
 )
