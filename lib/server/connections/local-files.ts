@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
@@ -96,10 +97,6 @@ async function download(connection: BatchConnection, remoteFileId: string, partP
  * the files are safe, and the results page retries an index that is missing.
  */
 export async function onBatchFilesLocal(batchId: string): Promise<void> {
-  await fillUsageFromOutput(batchId).catch((error: unknown) =>
-    console.error(`Summing the usage of ${batchId} failed:`, error instanceof Error ? error.message : error),
-  )
-  await indexBatchResults(batchId).catch((error: unknown) =>
-    console.error(`Indexing the results of ${batchId} failed:`, error instanceof Error ? error.message : error),
-  )
+  await fillUsageFromOutput(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Summing the usage failed.'))
+  await indexBatchResults(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Indexing the results failed.'))
 }

@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { Prisma, type Batch } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
@@ -203,7 +204,7 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
       return
     }
     ticking = tick()
-      .catch((error: unknown) => console.error('Sync: looking for remote batches to refresh failed.', error))
+      .catch((error: unknown) => logger.error({ err: error }, 'Sync: looking for remote batches to refresh failed.'))
       .finally(() => {
         ticking = null
         if (again) {

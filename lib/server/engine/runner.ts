@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { setMaxListeners } from 'node:events'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -507,5 +508,5 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
   })
   // The results page would index on first open; doing it now makes that open instant. A failure is not the batch's:
   // the page shows it and indexes again.
-  await indexBatchResults(batch.id).catch((error: unknown) => console.error(`Indexing the results of ${batch.id} failed:`, error))
+  await indexBatchResults(batch.id).catch((error: unknown) => logger.error({ err: error, batchId: batch.id }, 'Indexing the results failed.'))
 }

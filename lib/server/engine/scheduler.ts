@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
@@ -71,7 +72,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     entry.promise = runBatch(batchId, { owner, options: engineOptions, signal: shutdown.signal, onStop: (check) => (entry.check = check) })
       .then(() => void retryAfter.delete(batchId))
       .catch(async (error: unknown) => {
-        console.error(`Engine: batch ${batchId} stopped with an error; it will be resumed.`, error)
+        logger.error({ err: error, batchId }, 'Engine: a batch stopped with an error; it will be resumed.')
         const failures = (retryAfter.get(batchId)?.failures ?? 0) + 1
         retryAfter.set(batchId, { at: Date.now() + Math.min(60_000, 1000 * 2 ** failures), failures })
         await db.engineRun.updateMany({ where: { batchId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } }).catch(() => {})
@@ -107,7 +108,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
       return
     }
     ticking = tick()
-      .catch((error: unknown) => console.error('Engine scheduler: looking for work failed.', error))
+      .catch((error: unknown) => logger.error({ err: error }, 'Engine scheduler: looking for work failed.'))
       .finally(() => {
         ticking = null
         if (again) {
