@@ -1,5 +1,6 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
+import { countSyncCall } from '@/lib/server/metrics'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { Prisma, type Batch } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
@@ -107,6 +108,7 @@ async function syncOnce(batchId: string): Promise<void> {
     let batch = before as Batch
     if (!isTerminal(before.status as BatchStatus) || before.syncedAt === null) {
       const remote = await connection.retrieveBatch(before.remoteId)
+      countSyncCall(before.connection.kind, true)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
     }
     if (isTerminal(batch.status as BatchStatus) && needsFiles(batch)) {
@@ -117,6 +119,7 @@ async function syncOnce(batchId: string): Promise<void> {
       batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
+    countSyncCall(before.connection.kind, false)
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
     if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
       const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)

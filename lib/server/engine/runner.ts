@@ -1,5 +1,6 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
+import { countEngineLine, trackEngineRequest } from '@/lib/server/metrics'
 import { setMaxListeners } from 'node:events'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -416,12 +417,15 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
         } catch {
           break
         }
+        trackEngineRequest(target.name, 1)
         const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), options, stopper.signal)
           .then((outcome) => {
             // null: stopped before it finished; it stays not-done and is run again (or written as not run).
             if (outcome) record(line.index, outcome, request.custom_id)
+            if (outcome) countEngineLine(target.name, outcome.ok)
           })
           .finally(() => {
+            trackEngineRequest(target.name, -1)
             limiter.release()
             inFlight.delete(task)
           })

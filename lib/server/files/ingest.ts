@@ -7,6 +7,7 @@ import { createBatchFileValidator } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newFileId } from '@/lib/server/ids'
+import { countUploadBytes } from '@/lib/server/metrics'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import type { FileRow } from './summary'
 
@@ -50,6 +51,7 @@ export function describeInvalidFile(report: ValidationReport): string {
 export async function ingestFile(tempPath: string, options: IngestOptions): Promise<IngestResult> {
   try {
     const { sha256, report } = await inspectFile(tempPath)
+    countUploadBytes(report.facts.bytes)
     if (options.rejectInvalid && !report.ok) {
       const [first] = report.errors
       throw new AppError(422, 'invalid_file', describeInvalidFile(report), { line: first?.line ?? undefined, param: first?.param ?? undefined })

@@ -1,5 +1,6 @@
 import 'server-only'
 import { logRequest } from '@/lib/server/log'
+import { recordRequestDuration } from '@/lib/server/metrics'
 
 /**
  * The route's pattern (`/api/batches/[batchId]`) from its URL and params: logs and metrics group by route, not by
@@ -22,8 +23,9 @@ export function routePattern(pathname: string, params: Record<string, string | s
     .join('/')
 }
 
-/** Records one answered request: its log line (and its duration in the metrics). */
+/** Records one answered request: its log line and its duration in the metrics. */
 export function observeRequest(request: { method: string; route: string; status: number; startedAt: number; requestId?: string }) {
   const durationMs = performance.now() - request.startedAt
   logRequest({ method: request.method, route: request.route, status: request.status, durationMs, requestId: request.requestId })
+  recordRequestDuration(request.method, request.route, request.status, durationMs)
 }
