@@ -1,6 +1,5 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
-import { loadTokenCounter } from '@/lib/jsonl'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
 import { startEngine } from '@/lib/server/engine/start'
@@ -21,10 +20,8 @@ export function startBackgroundWork() {
   setInterval(() => {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
   }, SWEEP_EVERY_MS).unref()
-  // The token estimate of every upload needs o200k_base (the encoding of every current OpenAI model): about 60 MB
-  // of rank tables, loaded now so that the first upload neither waits for them nor grows the server by them
-  // mid-request. cl100k_base (GPT-4, GPT-3.5, embeddings v3) still loads on first use.
-  void loadTokenCounter('o200k_base').catch((error: unknown) => logger.error({ err: error }, 'Loading the tokenizer failed.'))
+  // The tokenizer (about 60 MB of rank tables) is not preloaded: uploads are checked in worker threads
+  // (lib/server/workers), which load it on their first file, so the server process never holds it.
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
   // Remote batches: refreshed from their providers, finished ones' files copied here (claims keep processes apart).
   startSync()

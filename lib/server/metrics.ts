@@ -2,6 +2,7 @@ import 'server-only'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { BATCH_STATUSES, isTerminal } from '@/lib/batch/status'
 import { db } from '@/lib/server/db'
+import { workerPoolStats } from '@/lib/server/workers/pool'
 
 const QUEUED_STATUSES = BATCH_STATUSES.filter((status) => !isTerminal(status))
 
@@ -53,6 +54,22 @@ function createMetrics() {
         const rows = await db.batch.groupBy({ by: ['status'], where: { status: { in: [...QUEUED_STATUSES] } }, _count: { _all: true } })
         this.reset()
         for (const status of QUEUED_STATUSES) this.set({ status }, rows.find((row) => row.status === status)?._count._all ?? 0)
+      },
+    }),
+    workerQueue: new Gauge({
+      name: 'batchboard_worker_pool_queue_size',
+      help: 'CPU-heavy tasks (file validation, hashing) waiting for a worker thread.',
+      registers,
+      collect() {
+        this.set(workerPoolStats().queued)
+      },
+    }),
+    workerThreads: new Gauge({
+      name: 'batchboard_worker_pool_threads',
+      help: 'Worker threads running; they stop after a few idle minutes.',
+      registers,
+      collect() {
+        this.set(workerPoolStats().threads)
       },
     }),
   }

@@ -1,14 +1,15 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
 import { countEngineLine, trackEngineRequest } from '@/lib/server/metrics'
+import { runInWorker } from '@/lib/server/workers/pool'
 import { setMaxListeners } from 'node:events'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DEFAULT_MODELS, validateBatchFile } from '@/lib/jsonl'
+import { DEFAULT_MODELS } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
 import { indexBatchResults } from '@/lib/server/results/indexer'
-import { ensureStorageDirs, fromStoragePath, readStoredFile, toStoragePath } from '@/lib/server/storage'
+import { ensureStorageDirs, fromStoragePath, toStoragePath } from '@/lib/server/storage'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
 import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
@@ -191,10 +192,10 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     await failValidation(batch.id, [{ code: 'invalid_request', message: DEFAULT_FILE_LOOKUP_MESSAGE(id), param: 'file_id', line: null }])
     return
   }
-  const report = await validateBatchFile(readStoredFile(file.storagePath), {
-    endpoint: batch.endpoint,
-    supportedEndpoints: ENGINE_ENDPOINTS,
-    tokenEstimate: 'off',
+  const report = await runInWorker({
+    kind: 'validate',
+    path: fromStoragePath(file.storagePath),
+    options: { endpoint: batch.endpoint, supportedEndpoints: ENGINE_ENDPOINTS, tokenEstimate: 'off' },
   })
   if (!report.ok) {
     await failValidation(batch.id, report.errors)
