@@ -8,6 +8,8 @@ export type AppServer = {
   baseUrl: string
   /** The `next start` process that serves requests (a descendant of the start script). */
   serverPid: number
+  /** The RSS of every process `npm start` runs (launcher, `next start`, their children), in bytes. */
+  treeRss(): number
   stop(): Promise<void>
 }
 
@@ -131,7 +133,9 @@ export async function startAppServer({
       .filter((pid) => /\bnext\b.*\bstart\b|next-server/.test(commandLine(pid)))
       .sort((a, b) => (procStatusBytes(b, 'VmRSS') ?? 0) - (procStatusBytes(a, 'VmRSS') ?? 0))[0]
     if (serverPid === undefined) throw new Error(`found no \`next start\` process under the start script (pid ${child.pid})`)
-    return { baseUrl, serverPid, stop }
+    const root = child.pid ?? -1
+    const treeRss = () => [root, ...descendantsOf(root)].reduce((sum, pid) => sum + (procStatusBytes(pid, 'VmRSS') ?? 0), 0)
+    return { baseUrl, serverPid, treeRss, stop }
   } catch (error) {
     await stop()
     throw error
