@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
-import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { procStatusBytes } from './memory'
 
@@ -49,7 +48,7 @@ const commandLine = (pid: number) => {
 }
 
 /**
- * Starts the app the way a user does (`npm start`: lib/cli/start.ts migrates, checks the build, runs
+ * Starts the app the way a user does (`npm start`: lib/cli/start.sh runs lib/cli/start.ts, which migrates, checks the build, then
  * `next start`) on a data dir of its own, and waits until /api/health answers.
  */
 export async function startAppServer({
@@ -71,7 +70,7 @@ export async function startAppServer({
   )
   if (answering) throw new Error(`something already answers on ${baseUrl}; stop it or pick another port`)
 
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -98,11 +97,12 @@ export async function startAppServer({
     exited = true
   })
 
-  // SIGTERM travels down as on Ctrl-C: tsx relays it to the start script, which passes it to `next start`
-  // and exits once that has. Whatever of the tree is still there after 10 s is killed by its pid.
+  // SIGTERM to the server (which start.sh became) as a service manager would send it; npm exits once the server has.
+  // Whatever of the tree is still there after 10 s is killed by its pid.
   const stop = async () => {
     if (child.pid === undefined || exited) return
     const tree = [child.pid, ...descendantsOf(child.pid)].map((pid) => ({ pid, command: commandLine(pid) }))
+    for (const { pid, command } of tree) if (/next-server|\bnext\b.*\bstart\b/.test(command)) process.kill(pid, 'SIGTERM')
     child.kill('SIGTERM')
     const timer = new AbortController()
     await Promise.race([exit, sleep(10_000, undefined, { signal: timer.signal }).catch(() => {})])

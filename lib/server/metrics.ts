@@ -66,7 +66,7 @@ function createMetrics() {
     }),
     workerThreads: new Gauge({
       name: 'batchboard_worker_pool_threads',
-      help: 'Worker threads running; they stop after a few idle minutes.',
+      help: 'Worker threads running; they stop after an idle minute.',
       registers,
       collect() {
         this.set(workerPoolStats().threads)

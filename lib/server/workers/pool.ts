@@ -8,9 +8,9 @@ import type { WorkerResult, WorkerTask } from '@/lib/workers/tasks'
 // this module: in the Next build this module lives in a bundle chunk under .next, the worker entry in the source tree.
 const ENTRY = path.join(/* turbopackIgnore: true */ process.cwd(), 'lib', 'workers', 'entry.mjs')
 
-// Threads go after a few idle minutes: each one holds the tokenizer's rank tables (about 60 MB), which a server at
+// Threads go after an idle minute: each one holds the tokenizer's rank tables (about 60 MB), which a server at
 // rest should not keep. One core stays for the request thread.
-const IDLE_MS = 5 * 60 * 1000
+const IDLE_MS = 60 * 1000
 const MAX_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1))
 
 function createPool() {
