@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { BatchCreateParams } from 'openai/resources/batches'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { createEngineBatch } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { ensureStorageDirs, storageDirs } from '@/lib/server/storage'
@@ -23,7 +24,7 @@ const asBatch = (batch: unknown) => batch as RemoteBatch
 export function builtinConnection(connection: { id: string; name: string }): BatchConnection {
   return {
     id: connection.id,
-    kind: 'builtin',
+    kind: BUILTIN_CONNECTION_KIND,
     name: connection.name,
     async listBatches(page = {}) {
       const list = await listV1Batches({ limit: page.limit ?? 20, after: page.after })

@@ -37,8 +37,6 @@ function neverArrived(error: unknown): boolean {
   return codes.some((code) => code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
 }
 
-export const isRateLimited = (error: unknown) => statusOf(error) === 429
-
 export const isNotFound = (error: unknown) => statusOf(error) === 404
 
 export const isConflict = (error: unknown) => statusOf(error) === 409

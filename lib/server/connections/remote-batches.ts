@@ -138,7 +138,7 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
     const remote = await withRetries(() => connection.cancelBatch(remoteId), 'read')
     const row = await store(batchId, remote)
     await requestSync(batchId)
-    return { id: row.id, status: row.status as BatchStatus }
+    return { id: row.id, status: row.status }
   } catch (error) {
     if (isConflict(error)) {
       await connection
@@ -157,7 +157,7 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
  */
 export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted: number; pending: number }> {
   const { batch, connection } = await findRemoteBatch(batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })

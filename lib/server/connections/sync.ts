@@ -1,9 +1,9 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
 import { countSyncCall } from '@/lib/server/metrics'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { Prisma, type Batch } from '@/lib/server/db/generated/client'
-import { db } from '@/lib/server/db'
+import { isTerminal } from '@/lib/batch'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { db, type BatchRow } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { sweepRemoteFiles } from './cleanup'
 import { getConnection } from './index'
@@ -29,12 +29,12 @@ const intervals = () => globalForSync.batchboardSync?.intervals ?? DEFAULT_SYNC_
 /** A claim keeps other processes off a batch while one syncs it; it lapses if the process dies. */
 const CLAIM_MS = 2 * 60 * 1000
 
-const needsFiles = (row: Pick<Batch, 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+const needsFiles = (row: Pick<BatchRow, 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
   (row.remoteOutputFileId !== null && row.outputFileId === null) || (row.remoteErrorFileId !== null && row.errorFileId === null)
 
 /** Whether a remote batch still needs the provider: running, or finished with files not yet copied here. */
-export const needsSync = (row: Pick<Batch, 'status' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
-  !isTerminal(row.status as BatchStatus) || needsFiles(row)
+export const needsSync = (row: Pick<BatchRow, 'status' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+  !isTerminal(row.status) || needsFiles(row)
 
 type JsonColumn = Prisma.InputJsonValue | typeof Prisma.DbNull
 
@@ -69,14 +69,14 @@ export const scheduleNew = (mapped: MappedBatch | ReturnType<typeof rowFromRemot
 
 /** When a batch whose state just came from the provider should be asked again (null: never). */
 export function scheduleAfter(
-  row: Pick<Batch, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>,
+  row: Pick<BatchRow, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>,
   changed: boolean,
 ): Date | null {
   if (!needsSync(row)) return null
   const delay = nextSyncDelayMs(
     {
       ageMs: Date.now() - row.createdAt.getTime(),
-      changed: changed || isTerminal(row.status as BatchStatus),
+      changed: changed || isTerminal(row.status),
       finalizing: row.status === 'finalizing',
       failures: 0,
       retryAfterMs: null,
@@ -86,7 +86,7 @@ export function scheduleAfter(
   return new Date(Date.now() + delay)
 }
 
-async function copyFiles(connection: BatchConnection, batch: Batch): Promise<Batch> {
+async function copyFiles(connection: BatchConnection, batch: BatchRow): Promise<BatchRow> {
   const name = batch.remoteId ?? batch.id
   const data: { outputFileId?: string; errorFileId?: string } = {}
   if (batch.remoteOutputFileId && !batch.outputFileId) data.outputFileId = await copyRemoteFile(connection, batch.remoteOutputFileId, `${name}_output.jsonl`)
@@ -105,13 +105,13 @@ async function syncOnce(batchId: string): Promise<void> {
   let connection: BatchConnection | null = null
   try {
     connection = await getConnection(before.connectionId)
-    let batch = before as Batch
-    if (!isTerminal(before.status as BatchStatus) || before.syncedAt === null) {
+    let batch: BatchRow = before
+    if (!isTerminal(before.status) || before.syncedAt === null) {
       const remote = await connection.retrieveBatch(before.remoteId)
       countSyncCall(before.connection.kind, true)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
     }
-    if (isTerminal(batch.status as BatchStatus) && needsFiles(batch)) {
+    if (isTerminal(batch.status) && needsFiles(batch)) {
       batch = await copyFiles(connection, batch)
       if (!needsFiles(batch)) await onBatchFilesLocal(batch.id)
     }
@@ -121,7 +121,7 @@ async function syncOnce(batchId: string): Promise<void> {
   } catch (error) {
     countSyncCall(before.connection.kind, false)
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
-    if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
+    if (isNotFound(error) && isTerminal(before.status)) {
       const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
       await db.batch.updateMany({
         where: { id: batchId },

@@ -1,9 +1,13 @@
 import 'server-only'
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
+import { parseBatchStatus, type BatchStatus } from '@/lib/batch/status'
 import { env } from '@/lib/server/env'
-import { PrismaClient } from './generated/client'
+import { PrismaClient, type Batch } from './generated/client'
 
 export type { Prisma } from './generated/client'
+
+/** A Batch row as the client returns it: the status column parsed (see createClient). */
+export type BatchRow = Omit<Batch, 'status'> & { status: BatchStatus }
 
 type Statements = { prepare(sql: string): unknown }
 
@@ -28,10 +32,16 @@ function createClient() {
   // better-sqlite3 waits up to `timeout` ms on a locked database instead of failing at once; with WAL
   // (set by the migrate step) readers never block the single writer.
   const adapter = new ImmediateTransactions({ url: env.databaseUrl, timeout: 10_000 })
-  return new PrismaClient({ adapter })
+  // The status column is a string (SQLite has no enums); it is parsed here, once, so every Batch row read through
+  // the client carries a BatchStatus (https://www.prisma.io/docs/orm/prisma-client/client-extensions/result).
+  return new PrismaClient({ adapter }).$extends({
+    result: { batch: { status: { needs: { status: true }, compute: (batch) => parseBatchStatus(batch.status) } } },
+  })
 }
 
+type Db = ReturnType<typeof createClient>
+
 // One client per process: Next's dev server re-evaluates modules on every edit.
-const globalForDb = globalThis as unknown as { batchboardDb?: PrismaClient }
+const globalForDb = globalThis as unknown as { batchboardDb?: Db }
 export const db = globalForDb.batchboardDb ?? createClient()
 if (process.env.NODE_ENV !== 'production') globalForDb.batchboardDb = db

@@ -10,6 +10,7 @@ import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
 import { indexBatchResults } from '@/lib/server/results/indexer'
 import { ensureStorageDirs, fromStoragePath, toStoragePath } from '@/lib/server/storage'
+import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
 import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
@@ -52,7 +53,6 @@ export class LeaseLostError extends Error {
 
 export type RunContext = { owner: string; options: EngineOptions; signal: AbortSignal; onStop?: (check: () => void) => void }
 
-const FILE_RETENTION_SECONDS = 30 * 86_400
 const DEFAULT_FILE_LOOKUP_MESSAGE = (id: string) => `Cannot find file ${id}, or organization batchboard does not have access to it.`
 
 // Per-process limiters, shared by every batch using the same upstream: the upstream's limit is per server.
@@ -484,7 +484,7 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
   const run = batch.engineRun!
   const paths = resultPaths(batch.id)
   const now = new Date()
-  const retention = (run.outputExpiresAfterSeconds ?? FILE_RETENTION_SECONDS) * 1000
+  const retention = (run.outputExpiresAfterSeconds ?? BATCH_FILE_RETENTION_SECONDS) * 1000
   const from = status === 'completed' ? ['in_progress', 'finalizing'] : status === 'cancelled' ? ['cancelling'] : ['in_progress', 'validating']
   const fileData = (kind: 'output' | 'error', bytes: bigint) => ({
     id: newFileId(),

@@ -199,8 +199,3 @@ export async function findUpstream(id: string): Promise<UpstreamSummary | null> 
   const row = await db.upstream.findUnique({ where: { id } })
   return row ? toSummary(row) : null
 }
-
-/** Drops cached upstream rows, e.g. after a test or another process changed them. */
-export function forgetUpstreamCache() {
-  cache = null
-}

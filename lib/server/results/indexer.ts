@@ -1,7 +1,7 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
@@ -244,7 +244,7 @@ async function build(batchId: string): Promise<IndexOutcome> {
     include: { inputFile: true, outputFile: true, errorFile: true },
   })
   if (!batch) throw notFound('batch', batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, {
       param: 'batchId',
     })

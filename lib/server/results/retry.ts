@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { finished } from 'node:stream/promises'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import type { CreatedBatch } from '@/lib/types'
 import { RETRYABLE_STATUSES, type RetryLinesInput } from '@/lib/validations/results'
 import { createBatch } from '@/lib/server/batches'
@@ -33,7 +33,7 @@ async function linesToRetry(batchId: string): Promise<number[]> {
 export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedBatch & { lineCount: number }> {
   const batch = await db.batch.findUnique({ where: { id: input.batchId }, include: { resultIndex: true, inputFile: true } })
   if (!batch) throw notFound('batch', input.batchId)
-  if (!isTerminal(batch.status as BatchStatus))
+  if (!isTerminal(batch.status))
     throw new AppError(409, 'batch_active', 'This batch is still running; retry its failed lines when it ends.', { param: 'batchId' })
   if (batch.resultIndex?.state !== 'ready')
     throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Wait for the results table to load, then retry.', { param: 'batchId' })
