@@ -6,13 +6,13 @@ import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
-import { resultPaths } from '@/lib/server/engine/results'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
 import { parseConnectionKind } from '@/lib/server/connections/kinds'
 import { cancelRemoteBatch, createRemoteBatch, deleteRemoteBatchFiles } from '@/lib/server/connections/remote-batches'
 import { syncBatchNow } from '@/lib/server/connections/sync'
+import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>

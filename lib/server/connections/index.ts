@@ -1,5 +1,4 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
@@ -13,6 +12,7 @@ import { parseConnectionKind } from './kinds'
 import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
 import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
+import { newConnectionId } from '@/lib/server/ids'
 
 export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
 
@@ -117,7 +117,7 @@ async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user',
   }
   const row = existing
     ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })
-    : await db.connection.create({ data: { id: `conn_${randomBytes(8).toString('hex')}`, ...data }, include: withCount })
+    : await db.connection.create({ data: { id: newConnectionId(), ...data }, include: withCount })
   return toSummary(row)
 }
 

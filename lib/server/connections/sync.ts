@@ -3,13 +3,15 @@ import { logger } from '@/lib/server/log'
 import { countSyncCall } from '@/lib/server/metrics'
 import { isTerminal } from '@/lib/batch'
 import { Prisma } from '@/lib/server/db/generated/client'
+import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db, type BatchRow } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
+import { startPoller } from '@/lib/server/poller'
 import { sweepRemoteFiles } from './cleanup'
 import { getConnection } from './index'
-import { copyRemoteFile, onBatchFilesLocal } from './local-files'
+import { copyRemoteFile } from './local-files'
 import { mapRemoteBatch, type MappedBatch } from './map-batch'
-import { describeProviderError, isNotFound, retryAfterMs } from './provider-errors'
+import { describeProviderError, isNotFound, providerRetryAfterMs } from './provider-errors'
 import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
 import type { BatchConnection, RemoteBatch } from './types'
 
@@ -113,7 +115,7 @@ async function syncOnce(batchId: string): Promise<void> {
     }
     if (isTerminal(batch.status) && needsFiles(batch)) {
       batch = await copyFiles(connection, batch)
-      if (!needsFiles(batch)) await onBatchFilesLocal(batch.id)
+      if (!needsFiles(batch)) await onBatchTerminal(batch.id)
     }
     const changed =
       batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
@@ -132,7 +134,7 @@ async function syncOnce(batchId: string): Promise<void> {
     const failures = before.syncFailures + 1
     const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
     const delay = nextSyncDelayMs(
-      { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: retryAfterMs(error) },
+      { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: providerRetryAfterMs(error) },
       intervals(),
     )
     await db.batch.updateMany({
@@ -169,16 +171,9 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   if (globalForSync.batchboardSync) return globalForSync.batchboardSync
   const pollMs = options.pollMs ?? 1000
   const concurrency = options.concurrency ?? 4
-  const state = {
-    intervals: { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs },
-    wake,
-    stop,
-  }
-  let stopped = false
-  let ticking: Promise<void> | null = null
-  let again = false
+  const configured = { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs }
 
-  async function tick() {
+  async function tick(stopped: AbortSignal) {
     const now = new Date()
     const due = await db.batch.findMany({
       where: { nextSyncAt: { lte: now }, connection: { kind: 'openai' }, id: { notIn: [...inFlight.keys()] } },
@@ -194,39 +189,26 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
       })
       if (count === 1) claimed.push(batch.id)
     }
-    for (let i = 0; i < claimed.length && !stopped; i += concurrency) {
+    for (let i = 0; i < claimed.length && !stopped.aborted; i += concurrency) {
       await Promise.all(claimed.slice(i, i + concurrency).map((id) => syncBatchNow(id)))
     }
-    if (!stopped) await sweepRemoteFiles()
+    if (!stopped.aborted) await sweepRemoteFiles()
   }
 
-  function wake() {
-    if (stopped) return
-    if (ticking) {
-      again = true
-      return
-    }
-    ticking = tick()
-      .catch((error: unknown) => logger.error({ err: error }, 'Sync: looking for remote batches to refresh failed.'))
-      .finally(() => {
-        ticking = null
-        if (again) {
-          again = false
-          wake()
-        }
-      })
-  }
-
-  const timer = setInterval(wake, pollMs)
-  timer.unref()
-  async function stop() {
-    stopped = true
-    clearInterval(timer)
-    await ticking
-    await Promise.allSettled([...inFlight.values()])
-    if (globalForSync.batchboardSync === state) delete globalForSync.batchboardSync
+  const poller = startPoller({
+    intervalMs: pollMs,
+    tick,
+    onError: (error) => logger.error({ err: error }, 'Sync: looking for remote batches to refresh failed.'),
+  })
+  const state = {
+    intervals: configured,
+    wake: poller.wake,
+    async stop() {
+      await poller.stop()
+      await Promise.allSettled([...inFlight.values()])
+      if (globalForSync.batchboardSync === state) delete globalForSync.batchboardSync
+    },
   }
   globalForSync.batchboardSync = state
-  wake()
   return state
 }

@@ -6,8 +6,7 @@ import { promptOf, resultOf } from '@/lib/results/extract'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import { fromStoragePath } from '@/lib/server/storage'
-import { resultPaths } from '@/lib/server/engine/results'
+import { fromStoragePath, resultPaths } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */

@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { finished } from 'node:stream/promises'
 import { isTerminal } from '@/lib/batch'
 import type { CreatedBatch } from '@/lib/types'
@@ -14,6 +13,7 @@ import { ingestFile } from '@/lib/server/files/ingest'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { ensureStorageDirs, fromStoragePath, storageDirs } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
+import { newTempName } from '@/lib/server/ids'
 
 /** Line numbers of the rows that did not succeed (after merging earlier retries), in file order. */
 async function linesToRetry(batchId: string): Promise<number[]> {
@@ -44,7 +44,7 @@ export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedB
   if (lines.size === 0) throw new AppError(409, 'nothing_to_retry', 'Every line of this batch succeeded; there is nothing to retry.', { param: 'batchId' })
 
   await ensureStorageDirs()
-  const temp = path.join(storageDirs.uploads, `retry-${randomBytes(8).toString('hex')}.jsonl`)
+  const temp = path.join(storageDirs.uploads, `${newTempName('retry')}.jsonl`)
   const out = createWriteStream(temp)
   // A write error is reported by finished(); without a listener it would be an uncaught exception.
   out.on('error', () => {})

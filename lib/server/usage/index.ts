@@ -7,7 +7,7 @@ import type { UsageDay, UsageGroup, UsageReport, UsageTotals } from '@/lib/types
 import type { UsageQuery } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
-import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
+import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine/upstreams'
 import { usageOf } from '@/lib/server/engine/results'
 import { listEffectivePrices, priceBasisOf } from '@/lib/server/pricing'
 import { fromStoragePath } from '@/lib/server/storage'

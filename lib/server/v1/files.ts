@@ -1,5 +1,4 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
@@ -7,7 +6,7 @@ import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { deleteFile, downloadFile } from '@/lib/server/files'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { newFileId } from '@/lib/server/ids'
+import { newFileId, newTempName } from '@/lib/server/ids'
 import { BATCH_FILE_RETENTION_SECONDS, EXPIRES_AFTER_MAX_SECONDS, EXPIRES_AFTER_MIN_SECONDS } from '@/lib/validations/batches'
 import { ensureStorageDirs, storageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import { V1Error, noSuchFile } from './errors'
@@ -43,7 +42,7 @@ export async function uploadV1File(request: Request) {
   const contentType = request.headers.get('content-type')
   if (!request.body) throw new V1Error(400, `The request has no body; send the file and 'purpose' as multipart/form-data.`)
   await ensureStorageDirs()
-  const dir = path.join(storageDirs.uploads, `v1-${randomBytes(8).toString('hex')}`)
+  const dir = path.join(storageDirs.uploads, newTempName('v1'))
   try {
     const { fields, file } = await parseMultipart(request.body, contentType, dir, { maxFileBytes: MAX_FILE_BYTES, maxFieldBytes: 64 * 1024, maxParts: 10 })
     for (const name of [...fields.keys(), ...(file ? [file.field] : [])]) {

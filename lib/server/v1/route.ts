@@ -1,10 +1,10 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authenticateV1 } from './auth'
 import { V1Error, toOpenAIError } from './errors'
 import { observeRequest, routePattern } from '@/lib/server/http/observe'
+import { newRequestId } from '@/lib/server/ids'
 
 type V1RouteSpec<P extends z.ZodType, Q extends z.ZodType> = { params?: P; query?: Q }
 type V1RouteInput<P extends z.ZodType, Q extends z.ZodType> = { request: NextRequest; params: z.infer<P>; query: z.infer<Q> }
@@ -29,7 +29,7 @@ export function defineV1Route<P extends z.ZodType = typeof emptySchema, Q extend
   handler: (input: V1RouteInput<P, Q>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, context: { params?: Promise<Record<string, string | string[]>> }) => {
-    const requestId = `req_${randomBytes(16).toString('hex')}`
+    const requestId = newRequestId()
     const startedAt = performance.now()
     const rawParams = (await context.params) ?? {}
     let response: Response
