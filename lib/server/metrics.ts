@@ -1,5 +1,5 @@
 import 'server-only'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type CollectFunction } from 'prom-client'
 import { BATCH_STATUSES, isTerminal } from '@/lib/batch/status'
 import { db } from '@/lib/server/db'
 import { workerPoolStats } from '@/lib/server/workers/pool'
@@ -13,6 +13,9 @@ function createMetrics() {
   // histogram at every scrape, so the percentiles cover the time since the previous scrape.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 })
   const registers = [registry]
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Counter<L>({ name, help, labelNames, registers })
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: CollectFunction<Gauge<L>>) =>
+    new Gauge<L>({ name, help, labelNames, registers, collect })
   return {
     registry,
     httpDuration: new Histogram({
@@ -22,55 +25,32 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    engineLines: new Counter({
-      name: 'batchboard_engine_lines_total',
-      help: 'Batch lines the built-in engine finished in this process, by upstream and outcome (succeeded or failed).',
-      labelNames: ['upstream', 'outcome'] as const,
-      registers,
-    }),
-    engineInFlight: new Gauge({
-      name: 'batchboard_engine_in_flight_requests',
-      help: 'Requests the built-in engine has open to each upstream.',
-      labelNames: ['upstream'] as const,
-      registers,
-    }),
-    uploadBytes: new Counter({
-      name: 'batchboard_upload_bytes_total',
-      help: 'Bytes of batch files received and stored (dashboard uploads, /v1/files, built files).',
-      registers,
-    }),
-    syncCalls: new Counter({
-      name: 'batchboard_sync_calls_total',
-      help: 'Refreshes of remote batches from their provider, by provider kind and outcome (ok or error).',
-      labelNames: ['provider', 'outcome'] as const,
-      registers,
-    }),
-    batches: new Gauge({
-      name: 'batchboard_batches',
-      help: 'Batches not yet finished (the queue), by status; read from the database at each scrape.',
-      labelNames: ['status'] as const,
-      registers,
-      async collect() {
+    engineLines: counter(
+      'batchboard_engine_lines_total',
+      'Batch lines the built-in engine finished in this process, by upstream and outcome (succeeded or failed).',
+      ['upstream', 'outcome'],
+    ),
+    engineInFlight: gauge('batchboard_engine_in_flight_requests', 'Requests the built-in engine has open to each upstream.', ['upstream']),
+    uploadBytes: counter('batchboard_upload_bytes_total', 'Bytes of batch files received and stored (dashboard uploads, /v1/files, built files).'),
+    syncCalls: counter('batchboard_sync_calls_total', 'Refreshes of remote batches from their provider, by provider kind and outcome (ok or error).', [
+      'provider',
+      'outcome',
+    ]),
+    batches: gauge(
+      'batchboard_batches',
+      'Batches not yet finished (the queue), by status; read from the database at each scrape.',
+      ['status'],
+      async function () {
         const rows = await db.batch.groupBy({ by: ['status'], where: { status: { in: [...QUEUED_STATUSES] } }, _count: { _all: true } })
         this.reset()
         for (const status of QUEUED_STATUSES) this.set({ status }, rows.find((row) => row.status === status)?._count._all ?? 0)
       },
+    ),
+    workerQueue: gauge('batchboard_worker_pool_queue_size', 'CPU-heavy tasks (file validation, hashing) waiting for a worker thread.', [], function () {
+      this.set(workerPoolStats().queued)
     }),
-    workerQueue: new Gauge({
-      name: 'batchboard_worker_pool_queue_size',
-      help: 'CPU-heavy tasks (file validation, hashing) waiting for a worker thread.',
-      registers,
-      collect() {
-        this.set(workerPoolStats().queued)
-      },
-    }),
-    workerThreads: new Gauge({
-      name: 'batchboard_worker_pool_threads',
-      help: 'Worker threads running; they stop after an idle minute.',
-      registers,
-      collect() {
-        this.set(workerPoolStats().threads)
-      },
+    workerThreads: gauge('batchboard_worker_pool_threads', 'Worker threads running; they stop after an idle minute.', [], function () {
+      this.set(workerPoolStats().threads)
     }),
   }
 }
