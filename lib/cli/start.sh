@@ -2,7 +2,7 @@
 # `npm start`. The TypeScript step (lib/cli/start.ts --prepare) validates the environment, migrates the database and
 # builds if the source changed, writes the server's environment and arguments to a file, and exits; this shell then
 # replaces itself with `next start`. So only npm and the server stay running: a launcher that stayed as the
-# server's parent cost two more Node processes (tsx and the script, about 130 MB) for as long as the server ran.
+# server's parent cost two more Node processes (tsx, the script and its esbuild service: about 145 MB) for as long as the server ran.
 set -e
 cd "$(dirname "$0")/../.."
 server_env=$(mktemp)
