@@ -10,7 +10,8 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl
   const authOff = process.env.BATCHBOARD_AUTH === 'off'
   // Only page loads: a server action (a POST) answers "log in again" itself, in the one error shape.
-  const isPageLoad = request.method === 'GET' || request.method === 'HEAD'
+  // GET /metrics is a route handler (app/metrics) that checks its scraper's credentials itself.
+  const isPageLoad = (request.method === 'GET' || request.method === 'HEAD') && pathname !== '/metrics'
   if (!authOff && isPageLoad && !isAuthPage(pathname) && !request.cookies.has(SESSION_COOKIE)) {
     const login = new URL(LOGIN_PATH, request.url)
     if (pathname !== '/' || search) login.searchParams.set('next', `${pathname}${search}`)

@@ -1,7 +1,9 @@
 // `npm run soak`: a bounded soak of the real app on loopback (issue 10). For SOAK_SECONDS (default 180) it keeps
 // 20 uploads in flight, 10 batches running on the simulator and 50 pollers reading status routes, all with a
-// logged-in session, as browsers would. It reports errors (target: none), latency of the status routes, and the
-// server's RSS before, during and after (no growth trend). Prints a table; writes bench/out/soak.json.
+// logged-in session, as browsers would. It reports errors (target: none), latency of the status routes at idle
+// (the pollers alone, first) and under load with their ratio, the event-loop lag the server reports in /metrics,
+// the RSS of everything `npm start` runs at rest, and the server's RSS before, during and after (no growth trend).
+// Prints a table; writes bench/out/soak.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,6 +30,12 @@ const SIMULATOR = { BATCHBOARD_SIMULATOR_LATENCY_MS: '250', BATCHBOARD_SIMULATOR
 const LINES_PER_BATCH = Math.ceil((SECONDS * 64 * 4 * (WORKERS + 1)) / BATCHES)
 const UPLOAD_LINES = 5_000
 const PASSWORD = 'soak test password, loopback only'
+/** The pollers alone, before any load: what a status read costs on an idle server. */
+const IDLE_SECONDS = Math.min(30, Math.max(5, Math.round(SECONDS / 6)))
+/** Issue 18's targets. */
+const TARGETS = { idleStatusP95Ms: 20, statusP95Ms: 50, statusP99Ms: 150, eventLoopLagP99Ms: 50, restRssMB: 250 }
+/** prom-client resets the event-loop delay histogram at each scrape: each sample is the p99 of one interval. */
+const LAG_EVERY_MS = 5_000
 
 type Json = Record<string, unknown>
 const lineOf = (tag: string, index: number) =>
@@ -149,6 +157,36 @@ async function timedGet(server: AppServer, cookie: string, load: Load, route: st
   }
 }
 
+/** nodejs_eventloop_lag_p99_seconds from the server's /metrics, in ms (since the previous scrape). */
+async function eventLoopLagP99Ms(server: AppServer, cookie: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${server.baseUrl}/metrics`, { headers: { cookie } })).text()
+    const line = text.split('\n').find((candidate) => candidate.startsWith('nodejs_eventloop_lag_p99_seconds '))
+    return line ? Number(line.split(' ')[1]) * 1000 : null
+  } catch {
+    return null
+  }
+}
+
+const summarize = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b)
+  return { count: list.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) }
+}
+
+/** `pollers` readers, each reading a batch's status about once a second (every fifth read the list), until `running()` is false. */
+function poll(server: AppServer, cookie: string, load: Load, batchIds: string[], running: () => boolean) {
+  return Array.from({ length: POLLERS }, async (_, index) => {
+    await sleep((index * POLL_EVERY_MS) / POLLERS)
+    for (let round = 0; running(); round++) {
+      const id = batchIds[(index + round) % batchIds.length]!
+      // The batch page polls its batch; every fifth poll is the list page's.
+      if (round % 5 === 4) await timedGet(server, cookie, load, 'GET /api/batches', '/api/batches?limit=50')
+      else await timedGet(server, cookie, load, 'GET /api/batches/{id}', `/api/batches/${id}`)
+      await sleep(POLL_EVERY_MS)
+    }
+  })
+}
+
 async function main() {
   if (!(await ensureBuild())) throw new Error('`next build` of the current source failed')
   const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-soak-'))
@@ -166,6 +204,43 @@ async function main() {
     for (let index = 0; index < WORKERS; index++) workers.push(await startWorker({ DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', ...SIMULATOR }))
     const cookie = await setUp(server)
     const actions = findActions()
+    // At rest: the server up and set up, nothing running, nothing uploaded yet (the worker threads not started).
+    await timedGet(server, cookie, new Load(), 'warm', '/api/batches?limit=50')
+    await sleep(3_000)
+    const restRssMB = server.treeRss() / MB
+
+    // Idle reads: a small finished batch, polled by the pollers alone.
+    const idleFile = await uploadText(server, actions, cookie, 'soak-idle.jsonl', fileText('idle', 3))
+    const idleBatch = unwrap(
+      await callServerAction<ActionResult<{ id: string }>>(
+        server.baseUrl,
+        actions.batches.page,
+        actions.batches.ids.createBatch,
+        [{ fileId: idleFile, connectionId: 'builtin', completionWindow: '24h', description: 'soak idle', metadata: [] }],
+        { cookie },
+      ),
+      'createBatch',
+    ).id
+    for (let tries = 0; tries < 120; tries++) {
+      const batch = await timedGet(server, cookie, new Load(), 'wait', `/api/batches/${idleBatch}`)
+      if (batch?.status === 'completed') break
+      await sleep(500)
+    }
+    const idle = new Load()
+    const idleLag: number[] = []
+    await eventLoopLagP99Ms(server, cookie)
+    const idleEnd = Date.now() + IDLE_SECONDS * 1000
+    await Promise.all([
+      ...poll(server, cookie, idle, [idleBatch], () => Date.now() < idleEnd),
+      (async () => {
+        while (Date.now() < idleEnd) {
+          await sleep(LAG_EVERY_MS)
+          const lag = await eventLoopLagP99Ms(server, cookie)
+          if (lag !== null) idleLag.push(lag)
+        }
+      })(),
+    ])
+    for (const error of idle.errors) load.fail('idle', error)
     console.log(
       `Soak: ${SECONDS} s, ${UPLOADERS} uploaders, ${BATCHES} batches of ${LINES_PER_BATCH} lines (server + ${WORKERS} workers), ${POLLERS} pollers, on ${server.baseUrl}`,
     )
@@ -191,22 +266,17 @@ async function main() {
     const deadline = started + SECONDS * 1000
     const running = () => Date.now() < deadline
 
+    const lag: number[] = []
+    await eventLoopLagP99Ms(server, cookie)
     const sampler = (async () => {
       while (running()) {
         rss.push({ second: Math.round((Date.now() - started) / 1000), mb: rssNow() })
-        await sleep(5_000)
+        await sleep(LAG_EVERY_MS)
+        const p99 = await eventLoopLagP99Ms(server, cookie)
+        if (p99 !== null) lag.push(p99)
       }
     })()
-    const pollers = Array.from({ length: POLLERS }, async (_, index) => {
-      await sleep((index * POLL_EVERY_MS) / POLLERS)
-      for (let round = 0; running(); round++) {
-        const id = batchIds[(index + round) % BATCHES]!
-        // The batch page polls its batch; every fifth poll is the list page's.
-        if (round % 5 === 4) await timedGet(server, cookie, load, 'GET /api/batches', '/api/batches?limit=50')
-        else await timedGet(server, cookie, load, 'GET /api/batches/{id}', `/api/batches/${id}`)
-        await sleep(POLL_EVERY_MS)
-      }
-    })
+    const pollers = poll(server, cookie, load, batchIds, running)
     const uploaders = Array.from({ length: UPLOADERS }, async (_, index) => {
       for (let round = 0; running(); round++) {
         const text = fileText(`upload${index}r${round}`, UPLOAD_LINES)
@@ -245,12 +315,12 @@ async function main() {
       firstErrors: load.errors.slice(0, 10),
       uploadStepsResent: load.retried.length,
       firstResent: load.retried.slice(0, 10),
-      routes: Object.fromEntries(
-        [...load.latencies].map(([route, list]) => {
-          const sorted = [...list].sort((a, b) => a - b)
-          return [route, { count: list.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) }]
-        }),
-      ),
+      idleRoutes: Object.fromEntries([...idle.latencies].map(([route, list]) => [route, summarize(list)])),
+      routes: Object.fromEntries([...load.latencies].map(([route, list]) => [route, summarize(list)])),
+      statusReads: { idle: summarize([...idle.latencies.values()].flat()), load: summarize([...load.latencies.values()].flat()) },
+      eventLoopLagP99Ms: { idle: summarize(idleLag), load: summarize(lag), samples: lag },
+      restRssMB,
+      targets: TARGETS,
       uploads: load.uploads,
       uploadMBps: load.uploadedBytes / MB / seconds,
       batchLinesDone: linesDone,
@@ -270,9 +340,25 @@ async function main() {
     console.log(`\n| What | Figure |\n|---|---|`)
     console.log(`| Duration | ${fixed(seconds)} s, ${fixed(requests)} status requests, ${report.uploads} uploads (${fixed(report.uploadMBps, 1)} MB/s) |`)
     console.log(`| Errors | ${report.errors} (target 0); ${report.uploadStepsResent} upload steps resent after a network error, as the browser does |`)
-    for (const [route, figures] of Object.entries(report.routes)) {
-      console.log(`| ${route} | p50 ${fixed(figures.p50)} ms, p95 ${fixed(figures.p95)} ms, p99 ${fixed(figures.p99)} ms (${fixed(figures.count)} requests) |`)
-    }
+    const figures = (f: ReturnType<typeof summarize>) =>
+      `p50 ${fixed(f.p50, 1)} ms, p95 ${fixed(f.p95, 1)} ms, p99 ${fixed(f.p99, 1)} ms (${fixed(f.count)} requests)`
+    for (const [route, idleFigures] of Object.entries(report.idleRoutes))
+      console.log(`| Idle (${IDLE_SECONDS} s, pollers alone): ${route} | ${figures(idleFigures)} |`)
+    for (const [route, loadFigures] of Object.entries(report.routes)) console.log(`| Under load: ${route} | ${figures(loadFigures)} |`)
+    const { idle: idleReads, load: loadReads } = report.statusReads
+    const ratio = (a: number, b: number) => (b > 0 ? `${fixed(a / b, 1)}×` : 'n/a')
+    const verdict = (value: number, target: number) => (value <= target ? `≤ ${target}: met` : `> ${target}: NOT met`)
+    console.log(
+      `| Status reads at idle (${POLLERS} pollers, ~1/s each) | p95 ${fixed(idleReads.p95, 1)} ms (${verdict(idleReads.p95, TARGETS.idleStatusP95Ms)}) |`,
+    )
+    console.log(
+      `| Status reads, load ÷ idle | p95 ${ratio(loadReads.p95, idleReads.p95)}, p99 ${ratio(loadReads.p99, idleReads.p99)}; under load p95 ${fixed(loadReads.p95, 1)} ms (${verdict(loadReads.p95, TARGETS.statusP95Ms)}), p99 ${fixed(loadReads.p99, 1)} ms (${verdict(loadReads.p99, TARGETS.statusP99Ms)}) |`,
+    )
+    const worstLag = report.eventLoopLagP99Ms.load.max ?? NaN
+    console.log(
+      `| Event-loop lag p99 (server /metrics, per ${LAG_EVERY_MS / 1000} s) | idle: worst ${fixed(report.eventLoopLagP99Ms.idle.max ?? NaN, 1)} ms; load: median ${fixed(report.eventLoopLagP99Ms.load.p50, 1)} ms, worst ${fixed(worstLag, 1)} ms (${verdict(worstLag, TARGETS.eventLoopLagP99Ms)}) |`,
+    )
+    console.log(`| At rest, every process of npm start | ${fixed(restRssMB)} MB RSS (${verdict(restRssMB, TARGETS.restRssMB)}) |`)
     const byStatus = [...new Set(statuses)].map((status) => `${statuses.filter((other) => other === status).length} ${status}`)
     console.log(`| Batches | ${fixed(linesDone)} of ${fixed(BATCHES * LINES_PER_BATCH)} lines run; ${byStatus.join(', ')} at the end |`)
     console.log(

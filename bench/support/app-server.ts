@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
-import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { procStatusBytes } from './memory'
 
@@ -8,6 +7,8 @@ export type AppServer = {
   baseUrl: string
   /** The `next start` process that serves requests (a descendant of the start script). */
   serverPid: number
+  /** The RSS of every process `npm start` runs (launcher, `next start`, their children), in bytes. */
+  treeRss(): number
   stop(): Promise<void>
 }
 
@@ -47,7 +48,7 @@ const commandLine = (pid: number) => {
 }
 
 /**
- * Starts the app the way a user does (`npm start`: lib/cli/start.ts migrates, checks the build, runs
+ * Starts the app the way a user does (`npm start`: lib/cli/start.sh runs lib/cli/start.ts, which migrates, checks the build, then
  * `next start`) on a data dir of its own, and waits until /api/health answers.
  */
 export async function startAppServer({
@@ -69,7 +70,7 @@ export async function startAppServer({
   )
   if (answering) throw new Error(`something already answers on ${baseUrl}; stop it or pick another port`)
 
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['lib/cli/start.ts'], {
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -96,11 +97,12 @@ export async function startAppServer({
     exited = true
   })
 
-  // SIGTERM travels down as on Ctrl-C: tsx relays it to the start script, which passes it to `next start`
-  // and exits once that has. Whatever of the tree is still there after 10 s is killed by its pid.
+  // SIGTERM to the server (which start.sh became) as a service manager would send it; npm exits once the server has.
+  // Whatever of the tree is still there after 10 s is killed by its pid.
   const stop = async () => {
     if (child.pid === undefined || exited) return
     const tree = [child.pid, ...descendantsOf(child.pid)].map((pid) => ({ pid, command: commandLine(pid) }))
+    for (const { pid, command } of tree) if (/next-server|\bnext\b.*\bstart\b/.test(command)) process.kill(pid, 'SIGTERM')
     child.kill('SIGTERM')
     const timer = new AbortController()
     await Promise.race([exit, sleep(10_000, undefined, { signal: timer.signal }).catch(() => {})])
@@ -131,7 +133,9 @@ export async function startAppServer({
       .filter((pid) => /\bnext\b.*\bstart\b|next-server/.test(commandLine(pid)))
       .sort((a, b) => (procStatusBytes(b, 'VmRSS') ?? 0) - (procStatusBytes(a, 'VmRSS') ?? 0))[0]
     if (serverPid === undefined) throw new Error(`found no \`next start\` process under the start script (pid ${child.pid})`)
-    return { baseUrl, serverPid, stop }
+    const root = child.pid ?? -1
+    const treeRss = () => [root, ...descendantsOf(root)].reduce((sum, pid) => sum + (procStatusBytes(pid, 'VmRSS') ?? 0), 0)
+    return { baseUrl, serverPid, treeRss, stop }
   } catch (error) {
     await stop()
     throw error

@@ -1,6 +1,9 @@
-// `npm start`: validate the environment, migrate the database, build if the source changed, serve.
-// `npm run dev` does the same with `next dev` instead of a production build.
+// `npm start` (through lib/cli/start.sh): validate the environment, migrate the database, build if the source changed,
+// serve. `npm run dev` does the same with `next dev` instead of a production build.
+// With `--prepare <file>` it serves nothing: it writes the server's environment and arguments to <file> as shell
+// assignments and exits, and start.sh replaces itself with `next start`, so no launcher stays resident.
 import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { loadEnvConfig } from '@next/env'
 import { EnvError, loadEnv, type Env } from '@/lib/config/env'
 import { ensureBuild } from './build'
@@ -26,16 +29,30 @@ async function main() {
     console.error('The build failed; see the errors above.')
     process.exit(1)
   }
+  const prepareFile = process.argv.indexOf('--prepare')
+  if (prepareFile >= 0 && process.argv[prepareFile + 1]) return writeServerEnv(env, process.argv[prepareFile + 1]!)
   serve(env, dev)
 }
 
+// The server re-reads DATA_DIR and DATABASE_URL; pass them resolved so both sides agree.
+const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' })
+const serverArgs = (env: Env, dev: boolean) => [dev ? 'dev' : 'start', '--hostname', env.hostname, '--port', String(env.port)]
+const servingMessage = (env: Env) => `Serving on http://${env.hostname === '0.0.0.0' ? 'localhost' : env.hostname}:${env.port}`
+
+/** For start.sh: `export NAME='value'` lines and the server's arguments as `set --`, quoted for sh. */
+function writeServerEnv(env: Env, file: string) {
+  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`
+  const exports = Object.entries(serverEnv(env)).map(([name, value]) => `export ${name}=${quote(value)}`)
+  writeFileSync(file, [...exports, `set -- ${serverArgs(env, false).map(quote).join(' ')}`, ''].join('\n'))
+  log(servingMessage(env))
+}
+
 function serve(env: Env, dev: boolean) {
-  log(`Serving on http://${env.hostname === '0.0.0.0' ? 'localhost' : env.hostname}:${env.port}`)
-  const child = spawn(bin('next'), [dev ? 'dev' : 'start', '--hostname', env.hostname, '--port', String(env.port)], {
+  log(servingMessage(env))
+  const child = spawn(bin('next'), serverArgs(env, dev), {
     cwd: projectRoot,
     stdio: 'inherit',
-    // The server re-reads DATA_DIR and DATABASE_URL; pass them resolved so both sides agree.
-    env: { ...process.env, DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ...serverEnv(env) },
   })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))

@@ -79,6 +79,7 @@ export const envSchema = z.object({
   HOSTNAME: optional(z.string().default('127.0.0.1')),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'], 'must be one of debug, info, warn, error').default('info')),
   BATCHBOARD_API_KEY: optional(z.string().min(8, 'must be at least 8 characters').optional()),
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   BATCHBOARD_SECRET: optional(z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   BATCHBOARD_UPSTREAMS: upstreams,
   BATCHBOARD_AUTH: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
@@ -114,6 +115,8 @@ export type Env = {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** A /v1 API key given by the operator (automation); keys made in the app are in the database. */
   apiKey: string | undefined
+  /** A Bearer token that may read GET /metrics (and nothing else), for a Prometheus scraper. */
+  metricsToken: string | undefined
   /** Encrypts secrets at rest; without it a key is generated once into DATA_DIR/secret.key. */
   secret: string | undefined
   upstreams: UpstreamSeed[]
@@ -184,6 +187,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     authEnabled: parsed.data.BATCHBOARD_AUTH === 'on',
     logLevel: parsed.data.LOG_LEVEL,
     apiKey: parsed.data.BATCHBOARD_API_KEY,
+    metricsToken: parsed.data.METRICS_TOKEN,
     secret: parsed.data.BATCHBOARD_SECRET,
     upstreams: parsed.data.BATCHBOARD_UPSTREAMS,
     engineEnabled: parsed.data.BATCHBOARD_ENGINE === 'on',

@@ -3,8 +3,12 @@ import type { z } from 'zod'
 import type { ActionResult } from '@/lib/errors'
 import { authorizeAction } from '@/lib/server/auth'
 import { parseInput, toErrorDetail } from '@/lib/server/http/errors'
+import { observeRequest } from '@/lib/server/http/observe'
 
 export type { ActionResult }
+
+// Next posts every action to the page it was called from, under an opaque id: the wrapper knows no better name.
+const ACTION_ROUTE = 'server action'
 
 /**
  * Every server action: authorise → parse the input with zod → call a service → return a result.
@@ -21,13 +25,18 @@ export function definePublicAction<S extends z.ZodType, T>(schema: S, handler: (
 
 function actionWrapper<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<S>) => Promise<T>, authorize: () => Promise<void>) {
   return async (input: z.input<S>): Promise<ActionResult<T>> => {
+    const startedAt = performance.now()
     try {
       // Authorise first: a caller without a session learns nothing, not even which inputs are valid.
       await authorize()
       const parsed = parseInput(schema, input, 'input')
-      return { ok: true, data: await handler(parsed) }
+      const data = await handler(parsed)
+      observeRequest({ method: 'POST', route: ACTION_ROUTE, status: 200, startedAt })
+      return { ok: true, data }
     } catch (error) {
-      return { ok: false, error: toErrorDetail(error).detail }
+      const { status, detail } = toErrorDetail(error)
+      observeRequest({ method: 'POST', route: ACTION_ROUTE, status, startedAt })
+      return { ok: false, error: detail }
     }
   }
 }

@@ -1,5 +1,5 @@
 import 'server-only'
-import { loadTokenCounter } from '@/lib/jsonl'
+import { logger } from '@/lib/server/log'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
 import { startEngine } from '@/lib/server/engine/start'
@@ -13,22 +13,20 @@ const SWEEP_EVERY_MS = 10 * 60 * 1000
 export function startBackgroundWork() {
   // Only the variable's name in the message: the error never carries the key, and neither may the log.
   void seedConnectionsFromEnv().catch((error: unknown) =>
-    console.error('Creating the OpenAI connection from OPENAI_API_KEY failed:', error instanceof Error ? error.message : 'unknown error'),
+    logger.error({ reason: error instanceof Error ? error.message : 'unknown error' }, 'Creating the OpenAI connection from OPENAI_API_KEY failed.'),
   )
   // No upload survives a restart (the browser's next chunk gets "start again"), so sweep them all now;
   // later, sweep only those abandoned for an hour.
-  void sweepUploads(0).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
+  void sweepUploads(0).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
   setInterval(() => {
-    void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => console.error('Sweeping temporary uploads failed:', error))
+    void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
   }, SWEEP_EVERY_MS).unref()
-  // The token estimate of every upload needs o200k_base (the encoding of every current OpenAI model): about 60 MB
-  // of rank tables, loaded now so that the first upload neither waits for them nor grows the server by them
-  // mid-request. cl100k_base (GPT-4, GPT-3.5, embeddings v3) still loads on first use.
-  void loadTokenCounter('o200k_base').catch((error: unknown) => console.error('Loading the tokenizer failed:', error))
+  // The tokenizer (about 60 MB of rank tables) is not preloaded: uploads are checked in worker threads
+  // (lib/server/workers), which load it on their first file, so the server process never holds it.
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
   // Remote batches: refreshed from their providers, finished ones' files copied here (claims keep processes apart).
   startSync()
   // Jobs: split, submitted as their connection's queue allows, reconciled and retried (claims keep processes apart).
   startJobs()
-  if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
+  if (env.engineEnabled) void startEngine().catch((error: unknown) => logger.error({ err: error }, 'Starting the batch engine failed.'))
 }

@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import type { Health } from '@/lib/types'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
@@ -8,7 +9,7 @@ export async function checkHealth(): Promise<Health> {
   try {
     await db.$queryRaw`SELECT 1`
   } catch (error) {
-    console.error(error)
+    logger.error({ err: error }, 'Health check: the database cannot be reached.')
     throw new AppError(503, 'database_unavailable', 'The database cannot be reached. Check DATA_DIR / DATABASE_URL and the server log.')
   }
   return { status: 'ok', database: 'ok', version: packageJson.version }

@@ -13,3 +13,5 @@ delete process.env.DATABASE_URL
 // (vi.hoisted, before the env module loads) to test the sessions themselves.
 process.env.BATCHBOARD_AUTH ??= 'off'
 process.env.HOSTNAME = '127.0.0.1'
+// One JSON line per request would bury the test output; tests that read the log set their own level (vi.hoisted).
+process.env.LOG_LEVEL ??= 'warn'

@@ -16,14 +16,33 @@ export async function createSession(now = new Date()): Promise<{ token: string; 
   return { token, expiresAt }
 }
 
+// Every poll of every open tab checks its session: remembering a live one for a few seconds saves that query on
+// nearly all of them. Logging out here forgets it at once; a session deleted elsewhere (another server process,
+// the password reset in the README) stops working within SESSION_CACHE_MS.
+const SESSION_CACHE_MS = 5_000
+const SESSION_CACHE_MAX = 1_000
+const liveSessions = new Map<string, { expiresAt: Date; checkedAt: number }>()
+
 /** Whether the cookie's token belongs to a live session. */
 export async function isValidSession(token: string | undefined): Promise<boolean> {
   // A real token is 43 characters; anything far off is not worth a query.
   if (!token || token.length > 200) return false
-  const session = await db.session.findUnique({ where: { id: hashToken(token) }, select: { expiresAt: true } })
-  return session !== null && session.expiresAt > new Date()
+  const id = hashToken(token)
+  const now = Date.now()
+  const cached = liveSessions.get(id)
+  if (cached && now - cached.checkedAt < SESSION_CACHE_MS) return cached.expiresAt.getTime() > now
+  const session = await db.session.findUnique({ where: { id }, select: { expiresAt: true } })
+  if (session === null) {
+    liveSessions.delete(id)
+    return false
+  }
+  if (liveSessions.size >= SESSION_CACHE_MAX) liveSessions.clear()
+  liveSessions.set(id, { expiresAt: session.expiresAt, checkedAt: now })
+  return session.expiresAt.getTime() > now
 }
 
 export async function deleteSession(token: string | undefined): Promise<void> {
-  if (token && token.length <= 200) await db.session.deleteMany({ where: { id: hashToken(token) } })
+  if (!token || token.length > 200) return
+  liveSessions.delete(hashToken(token))
+  await db.session.deleteMany({ where: { id: hashToken(token) } })
 }

@@ -1,8 +1,7 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { indexBatchResults } from '@/lib/server/results/indexer'
 import { fillUsageFromOutput } from '@/lib/server/usage'
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : error)
 
 /**
  * The one place where work hangs off a batch reaching a terminal state with its output and error files in the data
@@ -12,6 +11,6 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : err
  * here may fail the batch: the files are safe, and the results page indexes again when the index is missing.
  */
 export async function onBatchTerminal(batchId: string): Promise<void> {
-  await fillUsageFromOutput(batchId).catch((error: unknown) => console.error(`Summing the usage of ${batchId} failed:`, reason(error)))
-  await indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, reason(error)))
+  await fillUsageFromOutput(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Summing the usage failed.'))
+  await indexBatchResults(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Indexing the results failed.'))
 }

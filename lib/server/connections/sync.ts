@@ -1,4 +1,6 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
+import { countSyncCall } from '@/lib/server/metrics'
 import { isTerminal } from '@/lib/batch'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
@@ -108,6 +110,7 @@ async function syncOnce(batchId: string): Promise<void> {
     let batch: BatchRow = before
     if (!isTerminal(before.status) || before.syncedAt === null) {
       const remote = await connection.retrieveBatch(before.remoteId)
+      countSyncCall(before.connection.kind, true)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
     }
     if (isTerminal(batch.status) && needsFiles(batch)) {
@@ -118,6 +121,7 @@ async function syncOnce(batchId: string): Promise<void> {
       batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
+    countSyncCall(before.connection.kind, false)
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
     if (isNotFound(error) && isTerminal(before.status)) {
       const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
@@ -194,7 +198,7 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   const poller = startPoller({
     intervalMs: pollMs,
     tick,
-    onError: (error) => console.error('Sync: looking for remote batches to refresh failed.', error),
+    onError: (error) => logger.error({ err: error }, 'Sync: looking for remote batches to refresh failed.'),
   })
   const state = {
     intervals: configured,

@@ -1,10 +1,12 @@
 import 'server-only'
-import { DEFAULT_MODELS, validateBatchFile } from '@/lib/jsonl'
+import { DEFAULT_MODELS } from '@/lib/jsonl'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db } from '@/lib/server/db'
 import { newFileId, newRequestId } from '@/lib/server/ids'
 import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
-import { ensureStorageDirs, fromStoragePath, readStoredFile, resultPaths, toStoragePath } from '@/lib/server/storage'
+import { countEngineLine, trackEngineRequest } from '@/lib/server/metrics'
+import { ensureStorageDirs, fromStoragePath, resultPaths, toStoragePath } from '@/lib/server/storage'
+import { runInWorker } from '@/lib/server/workers/pool'
 import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
 import { ENGINE_ENDPOINTS, ENGINE_ENDPOINT_NOTES } from './endpoints'
 import { readInputLines } from './input-lines'
@@ -177,11 +179,10 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     await failValidation(batch.id, [{ code: 'invalid_request', message: DEFAULT_FILE_LOOKUP_MESSAGE(id), param: 'file_id', line: null }])
     return
   }
-  const report = await validateBatchFile(readStoredFile(file.storagePath), {
-    endpoint: batch.endpoint,
-    supportedEndpoints: ENGINE_ENDPOINTS,
-    endpointNotes: ENGINE_ENDPOINT_NOTES,
-    tokenEstimate: 'off',
+  const report = await runInWorker({
+    kind: 'validate',
+    path: fromStoragePath(file.storagePath),
+    options: { endpoint: batch.endpoint, supportedEndpoints: ENGINE_ENDPOINTS, endpointNotes: ENGINE_ENDPOINT_NOTES, tokenEstimate: 'off' },
   })
   if (!report.ok) {
     await failValidation(batch.id, report.errors)
@@ -320,12 +321,15 @@ async function dispatchLines(batch: BatchRow, input: string, context: RunContext
     } catch {
       break
     }
+    trackEngineRequest(target.name, 1)
     const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), context.options, stops.signal)
       .then((outcome) => {
         // null: stopped before it finished; it stays not-done and is run again (or written as not run).
         if (outcome) log.record(line.index, outcome, request.custom_id)
+        if (outcome) countEngineLine(target.name, outcome.ok)
       })
       .finally(() => {
+        trackEngineRequest(target.name, -1)
         limiter.release()
         inFlight.delete(task)
       })

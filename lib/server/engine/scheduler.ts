@@ -3,6 +3,7 @@ import os from 'node:os'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
+import { logger } from '@/lib/server/log'
 import { newLeaseOwner } from '@/lib/server/ids'
 import { startPoller } from '@/lib/server/poller'
 import { backoffMs } from '@/lib/server/retry'
@@ -73,7 +74,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     entry.promise = runBatch(batchId, { owner, options: engineOptions, signal: shutdown.signal, onStop: (check) => (entry.check = check) })
       .then(() => void retryAfter.delete(batchId))
       .catch(async (error: unknown) => {
-        console.error(`Engine: batch ${batchId} stopped with an error; it will be resumed.`, error)
+        logger.error({ err: error, batchId }, 'Engine: a batch stopped with an error; it will be resumed.')
         const failures = (retryAfter.get(batchId)?.failures ?? 0) + 1
         retryAfter.set(batchId, { at: Date.now() + backoffMs(failures, RESUME_BACKOFF), failures })
         await db.engineRun.updateMany({ where: { batchId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } }).catch(() => {})
@@ -105,7 +106,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   const poller = startPoller({
     intervalMs: pollMs,
     tick,
-    onError: (error) => console.error('Engine scheduler: looking for work failed.', error),
+    onError: (error) => logger.error({ err: error }, 'Engine scheduler: looking for work failed.'),
   })
   const handle = { wake: poller.wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
   schedulers.add(handle)

@@ -1,13 +1,12 @@
 import 'server-only'
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import type { ValidationReport } from '@/lib/jsonl'
-import { createBatchFileValidator } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newFileId } from '@/lib/server/ids'
+import { countUploadBytes } from '@/lib/server/metrics'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
+import { runInWorker } from '@/lib/server/workers/pool'
 import type { FileRow } from './summary'
 
 export type IngestOptions = {
@@ -24,16 +23,8 @@ export type IngestResult = { file: FileRow; duplicate: boolean; report: Validati
 export const findStoredCopy = (sha256: string) =>
   db.file.findFirst({ where: { sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
 
-/** Reads a file once, streaming: sha256 and the full validation in the same pass. */
-export async function inspectFile(filePath: string): Promise<{ sha256: string; report: ValidationReport }> {
-  const hash = createHash('sha256')
-  const validator = createBatchFileValidator()
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk)
-    await validator.push(chunk)
-  }
-  return { sha256: hash.digest('hex'), report: await validator.finish() }
-}
+/** Reads a file once, streaming, in a worker thread: sha256 and the full validation in the same pass. */
+export const inspectFile = (filePath: string): Promise<{ sha256: string; report: ValidationReport }> => runInWorker({ kind: 'inspect', path: filePath })
 
 export function describeInvalidFile(report: ValidationReport): string {
   const [first] = report.errors
@@ -52,6 +43,7 @@ export function describeInvalidFile(report: ValidationReport): string {
 export async function ingestFile(tempPath: string, options: IngestOptions): Promise<IngestResult> {
   try {
     const { sha256, report } = await inspectFile(tempPath)
+    countUploadBytes(report.facts.bytes)
     if (options.rejectInvalid && !report.ok) {
       const [first] = report.errors
       throw new AppError(422, 'invalid_file', describeInvalidFile(report), { line: first?.line ?? undefined, param: first?.param ?? undefined })

@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { type z } from 'zod'
 import type { ErrorBody, ErrorDetail } from '@/lib/errors'
 
@@ -37,7 +38,7 @@ export function toErrorDetail(error: unknown): { status: number; detail: ErrorDe
     return { status: error.status, detail: { code: error.code, message: error.message, ...error.details } }
   }
   // Unexpected failures keep their details in the server log only: they may hold paths or provider text.
-  console.error(error)
+  logger.error({ err: error }, 'Unexpected error; answered 500.')
   return {
     status: 500,
     detail: { code: 'internal_error', message: 'Something went wrong on the server. The details are in the server log; try again.' },

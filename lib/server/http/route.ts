@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authorizeRequest } from '@/lib/server/auth'
 import { parseInput, toErrorResponse } from './errors'
+import { observeRequest, routePattern } from './observe'
 
 const emptySchema = z.object({})
 type EmptySchema = typeof emptySchema
@@ -30,15 +31,20 @@ export function defineRoute<P extends z.ZodType = EmptySchema, Q extends z.ZodTy
   handler: (input: RouteInput<P, Q>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, context: { params?: Promise<Record<string, string | string[]>> }) => {
+    const startedAt = performance.now()
+    const rawParams = (await context.params) ?? {}
+    let response: Response
     try {
       // Authorise first: a caller without a session learns nothing, not even which ids are well formed.
       if (!spec.public) await authorizeRequest(request)
-      const params = parseInput((spec.params ?? emptySchema) as P, (await context.params) ?? {}, 'path')
+      const params = parseInput((spec.params ?? emptySchema) as P, rawParams, 'path')
       const query = parseInput((spec.query ?? emptySchema) as Q, Object.fromEntries(request.nextUrl.searchParams), 'query')
       const result = await handler({ request, params, query })
-      return result instanceof Response ? result : Response.json(result)
+      response = result instanceof Response ? result : Response.json(result)
     } catch (error) {
-      return toErrorResponse(error)
+      response = toErrorResponse(error)
     }
+    observeRequest({ method: request.method, route: routePattern(request.nextUrl.pathname, rawParams), status: response.status, startedAt })
+    return response
   }
 }

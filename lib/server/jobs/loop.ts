@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import type { Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { startPoller, type Poller } from '@/lib/server/poller'
@@ -121,7 +122,7 @@ async function tickDueJobs(signal: AbortSignal): Promise<void> {
     try {
       await tickJob(job.id)
     } catch (error) {
-      console.error(`Job ${job.id} could not move on:`, error instanceof Error ? error.message : error)
+      logger.error({ err: error, jobId: job.id }, 'A job could not move on.')
       await db.job.updateMany({ where: { id: job.id }, data: { nextTickAt: new Date(Date.now() + TICK_MS) } }).catch(() => {})
     }
   }
@@ -134,7 +135,7 @@ export function startJobs(options: { pollMs?: number } = {}): Poller {
   const poller = startPoller({
     intervalMs: options.pollMs ?? POLL_MS,
     tick: tickDueJobs,
-    onError: (error) => console.error('The job loop failed:', error instanceof Error ? error.message : error),
+    onError: (error) => logger.error({ err: error }, 'The job loop failed.'),
   })
   globalForJobs.batchboardJobs = poller
   return poller

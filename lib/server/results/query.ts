@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { isTerminal } from '@/lib/batch'
 import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
@@ -126,7 +127,7 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
   // Another process (a worker's engine) may be building it: give that build a while before starting one here.
   const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
   if (!isIndexing(batchId) && !busyElsewhere)
-    void indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error))
+    void indexBatchResults(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Indexing the results failed.'))
   return { state: 'indexing', message: null, rowCount: 0 }
 }
 

@@ -1,4 +1,5 @@
 import 'server-only'
+import { logger } from '@/lib/server/log'
 import { AppError } from '@/lib/server/http/errors'
 
 /** OpenAI's error envelope: all four keys always present. */
@@ -28,7 +29,7 @@ export function toOpenAIError(error: unknown): { status: number; body: OpenAIErr
     const code = error.code === 'not_found' || error.code === 'conflict' ? null : error.code
     return { status: error.status, body: { error: { message: error.message, type: typeFor(error.status), param: error.details.param ?? null, code } } }
   }
-  console.error(error)
+  logger.error({ err: error }, 'Unexpected error on /v1; answered 500.')
   return {
     status: 500,
     body: {

@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authenticateV1 } from './auth'
 import { V1Error, toOpenAIError } from './errors'
+import { observeRequest, routePattern } from '@/lib/server/http/observe'
 import { newRequestId } from '@/lib/server/ids'
 
 type V1RouteSpec<P extends z.ZodType, Q extends z.ZodType> = { params?: P; query?: Q }
@@ -29,10 +30,12 @@ export function defineV1Route<P extends z.ZodType = typeof emptySchema, Q extend
 ) {
   return async (request: NextRequest, context: { params?: Promise<Record<string, string | string[]>> }) => {
     const requestId = newRequestId()
+    const startedAt = performance.now()
+    const rawParams = (await context.params) ?? {}
     let response: Response
     try {
       await authenticateV1(request)
-      const params = parseOrThrow((spec.params ?? emptySchema) as P, (await context.params) ?? {})
+      const params = parseOrThrow((spec.params ?? emptySchema) as P, rawParams)
       const query = parseOrThrow((spec.query ?? emptySchema) as Q, Object.fromEntries(request.nextUrl.searchParams))
       const result = await handler({ request, params, query })
       response = result instanceof Response ? result : Response.json(result)
@@ -41,6 +44,7 @@ export function defineV1Route<P extends z.ZodType = typeof emptySchema, Q extend
       response = Response.json(body, { status })
     }
     response.headers.set('x-request-id', requestId)
+    observeRequest({ method: request.method, route: routePattern(request.nextUrl.pathname, rawParams), status: response.status, startedAt, requestId })
     return response
   }
 }

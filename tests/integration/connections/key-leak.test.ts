@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { GET as getApiKeys } from '@/app/api/api-keys/route'
 import { GET as getBatch } from '@/app/api/batches/[batchId]/route'
 import { GET as getFacets } from '@/app/api/batches/facets/route'
@@ -27,13 +27,25 @@ import { startFaultProxy, type FaultProxy } from '@/tests/support/fault-proxy'
 import { startV1Server } from '@/tests/support/v1-server'
 import { NextRequest } from 'next/server'
 
+// Request lines are logged at info; the test setup turns the log down to warn.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'info'
+})
+
 let v1: Awaited<ReturnType<typeof startV1Server>>
 let proxy: FaultProxy
 let scheduler: Scheduler
 let sync: ReturnType<typeof startSync>
 let key: string
+const logLines: string[] = []
 
 beforeAll(async () => {
+  // The server's log is its stdout (lib/server/log.ts): keep every line written while the test runs.
+  const write = process.stdout.write.bind(process.stdout)
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+    return (write as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest)
+  })
   v1 = await startV1Server()
   proxy = await startFaultProxy(v1.baseURL)
   scheduler = startScheduler(FAST_ENGINE)
@@ -42,6 +54,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  vi.restoreAllMocks()
   await sync.stop()
   await scheduler.stop()
   await proxy.close()
@@ -52,7 +65,7 @@ type Handler = (request: NextRequest, context: { params?: Promise<Record<string,
 const read = async (handler: Handler, url: string, params: Record<string, string> = {}) =>
   (await handler(new NextRequest(new URL(url, 'http://127.0.0.1')), { params: Promise.resolve(params) })).text()
 
-it('never puts a connection key into a route’s answer or an action’s result, even when the provider echoes it', async () => {
+it('never puts a connection key into a route’s answer, an action’s result or a log line, even when the provider echoes it', async () => {
   const seen: string[] = []
   const keep = (value: unknown) => void seen.push(typeof value === 'string' ? value : JSON.stringify(value))
 
@@ -105,5 +118,15 @@ it('never puts a connection key into a route’s answer or an action’s result,
   for (const text of seen) {
     expect(text).not.toContain(key)
     expect(text).not.toContain(key.slice(0, -4))
+  }
+
+  // The log saw the same requests (one line each), and no key either.
+  const requests = logLines.flatMap((chunk) => chunk.split('\n')).filter((line) => line.includes('"msg":"request"'))
+  expect(requests.map((line) => JSON.parse(line) as { route: string; status: number })).toContainEqual(
+    expect.objectContaining({ route: '/api/batches/[batchId]', status: 200 }),
+  )
+  for (const chunk of logLines) {
+    expect(chunk).not.toContain(key)
+    expect(chunk).not.toContain(key.slice(0, -4))
   }
 })

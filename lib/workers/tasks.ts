@@ -1,0 +1,36 @@
+// CPU-heavy work run in the worker threads of lib/server/workers/pool.ts, never on the thread that serves requests.
+// Loaded by entry.mjs under tsx inside each worker: it imports only isomorphic code (no 'server-only', no database).
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { createBatchFileValidator, type ValidateOptions, type ValidationReport } from '@/lib/jsonl'
+
+/** The validator options that can cross a thread boundary (no callbacks, no signal). */
+export type WorkerValidateOptions = Pick<ValidateOptions, 'endpoint' | 'supportedEndpoints' | 'maxRequests' | 'maxBytes' | 'maxErrors' | 'tokenEstimate'>
+
+export type WorkerTask =
+  /** sha256 and the full validation of a file on disk, in one streaming pass. */
+  | { kind: 'inspect'; path: string }
+  /** Validation alone, with the caller's options (the engine re-validating a stored /v1 file). */
+  | { kind: 'validate'; path: string; options: WorkerValidateOptions }
+
+export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' } ? { sha256: string; report: ValidationReport } : ValidationReport
+
+// Streams stay streams: the worker reads the file itself, 1 MiB at a time; only the path and the report cross threads.
+async function streamFile(filePath: string, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) await onChunk(chunk)
+}
+
+export async function runTask(task: WorkerTask): Promise<WorkerResult<WorkerTask>> {
+  if (task.kind === 'inspect') {
+    const hash = createHash('sha256')
+    const validator = createBatchFileValidator()
+    await streamFile(task.path, (chunk) => {
+      hash.update(chunk)
+      return validator.push(chunk)
+    })
+    return { sha256: hash.digest('hex'), report: await validator.finish() }
+  }
+  const validator = createBatchFileValidator(task.options)
+  await streamFile(task.path, (chunk) => validator.push(chunk))
+  return validator.finish()
+}
