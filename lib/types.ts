@@ -76,9 +76,10 @@ export type ImportResult = { seen: number; imported: number }
 export type ConnectionTestResult =
   { ok: true; latencyMs: number; batchesSeen: number; hasMore: boolean } | { ok: false; latencyMs: number; status: number | null; message: string }
 
-export type Health = { status: 'ok'; database: 'ok'; version: string }
+/** `database: 'ok'` stays for monitors that check it; `engine` and `sync` say whether this process runs them. */
+export type Health = { status: 'ok'; database: 'ok'; databaseKind: 'sqlite' | 'postgresql'; engine: boolean; sync: boolean; version: string }
 
-export type SystemInfo = { dataDir: string; databasePath: string; version: string }
+export type SystemInfo = { dataDir: string; databasePath: string; databaseKind: 'sqlite' | 'postgresql'; version: string }
 
 /** An upstream of the built-in engine as the browser sees it: no key, no header values. */
 export type UpstreamSummary = {

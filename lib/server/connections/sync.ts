@@ -226,3 +226,6 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   wake()
   return state
 }
+
+/** Whether this process runs the sync loop (for /api/health). */
+export const isSyncRunning = () => globalForSync.batchboardSync !== undefined
