@@ -373,6 +373,10 @@ ALTER TABLE "SourceTable" ADD CONSTRAINT "SourceTable_fileId_fkey" FOREIGN KEY (
 ALTER TABLE "ResultIndex" ADD CONSTRAINT "ResultIndex_batchId_fkey" FOREIGN KEY ("batchId") REFERENCES "Batch"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 
+-- The built-in engine is always present and is the default connection. Prisma writes DateTime columns in UTC.
+INSERT INTO "Connection" ("id", "kind", "name", "createdAt", "updatedAt")
+VALUES ('builtin', 'builtin', 'Built-in engine', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC');
+
 -- Full-text search over prompt and response (docs/decisions/045-full-text-on-postgresql.md): the SQLite side's FTS5
 -- table "ResultText" is, here, a GIN index over one expression: the query in lib/server/results repeats the same
 -- expression, so the index serves it. `unaccent` matches FTS5's remove_diacritics ("cafe" finds "café"), but it is not
