@@ -31,8 +31,10 @@ export function toTsQuery(text: string): string | null {
 export function searchCondition(text: string): Prisma.Sql | null {
   if (dbKind === 'postgresql') {
     const query = toTsQuery(text)
-    // The expression is the GIN index's own (prisma/postgresql/migrations), so the index serves it.
-    return query === null ? null : Prisma.sql`batchboard_search_document(r."prompt", r."response") @@ batchboard_search_query(${query})`
+    // Expression and predicate are the partial GIN index's own (prisma/postgresql/migrations), so the index serves it.
+    return query === null
+      ? null
+      : Prisma.sql`(r."batchId" NOT LIKE '%:building' AND batchboard_search_document(r."prompt", r."response") @@ batchboard_search_query(${query}))`
   }
   const query = toFtsQuery(text)
   return query === null ? null : Prisma.sql`r."id" IN (SELECT rowid FROM "ResultText" WHERE "ResultText" MATCH ${query})`

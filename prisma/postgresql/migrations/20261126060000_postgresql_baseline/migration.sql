@@ -392,7 +392,9 @@ CREATE FUNCTION "batchboard_search_query"(words TEXT) RETURNS TSQUERY
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT to_tsquery('simple'::regconfig, unaccent('unaccent'::regdictionary, words)) $$;
 
-CREATE INDEX "ResultRow_search_idx" ON "ResultRow" USING GIN ("batchboard_search_document"("prompt", "response"));
+-- Partial, like the FTS5 table: rows of an index still being built ("<batchId>:building") are not searched, so writing
+-- them costs no text processing. The query repeats the predicate, which lets the planner use the index.
+CREATE INDEX "ResultRow_search_idx" ON "ResultRow" USING GIN ("batchboard_search_document"("prompt", "response")) WHERE "batchId" NOT LIKE '%:building';
 
 -- Rows are keyed by batch id without a foreign key (an index being built uses "<id>:building"), so deleting a batch
 -- record removes its rows here. Prisma's adapter path splits a migration at every semicolon, even inside a quoted
