@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { migrateDatabase } from '@/lib/cli/migrate'
 import { loadEnv } from '@/lib/config/env'
-import { startPostgresCluster } from './postgres'
+import { startPostgresCluster } from '@/lib/cli/postgres-cluster'
 import { POSTGRES_TEMPLATE, testDatabaseKind, type TestDatabase } from './test-database'
 
 declare module 'vitest' {

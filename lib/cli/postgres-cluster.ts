@@ -1,7 +1,7 @@
-// A throwaway PostgreSQL cluster for the integration suite on PostgreSQL (BATCHBOARD_TEST_DB=postgres): Debian's
-// PostgreSQL 15 (installed with apt when missing and we are root), initdb'd into a temp dir, served on a free port on
-// 127.0.0.1 only, stopped and deleted at the end. PostgreSQL refuses to run as root, so as root the cluster belongs to
-// the `postgres` user the Debian package creates.
+// A throwaway PostgreSQL cluster for the integration suite on PostgreSQL (BATCHBOARD_TEST_DB=postgres; started by
+// tests/support/global-setup.ts): Debian's PostgreSQL 15 (installed with apt when missing and we are root), initdb'd
+// into a temp dir, served on a free port on 127.0.0.1 only, stopped and deleted at the end. PostgreSQL refuses to run
+// as root, so as root the cluster belongs to the `postgres` user the Debian package creates.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
