@@ -1,5 +1,6 @@
 import 'server-only'
-import { AppError } from '@/lib/server/http/errors'
+import { isNulInTextError } from '@/lib/server/db/errors'
+import { AppError, nulInText } from '@/lib/server/http/errors'
 
 /** OpenAI's error envelope: all four keys always present. */
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } }
@@ -28,6 +29,7 @@ export function toOpenAIError(error: unknown): { status: number; body: OpenAIErr
     const code = error.code === 'not_found' || error.code === 'conflict' ? null : error.code
     return { status: error.status, body: { error: { message: error.message, type: typeFor(error.status), param: error.details.param ?? null, code } } }
   }
+  if (isNulInTextError(error)) return toOpenAIError(nulInText())
   console.error(error)
   return {
     status: 500,
