@@ -27,7 +27,7 @@ async function readCatalog(url: string): Promise<Catalog> {
       indexes: await rows(`SELECT indexdef AS line FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
         AND indexname <> ALL ('{${HAND_WRITTEN_INDEXES.join(',')}}') ORDER BY indexname`),
       constraints: await rows(`SELECT concat_ws(' ', conrelid::regclass::text, conname, pg_get_constraintdef(oid)) AS line FROM pg_constraint
-        WHERE connamespace = 'public'::regnamespace AND conrelid <> '"_prisma_migrations"'::regclass ORDER BY 1`),
+        WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_prisma_migrations' ORDER BY 1`),
     }
   } finally {
     await client.end()
