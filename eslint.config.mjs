@@ -7,6 +7,12 @@ const serverOnly = {
   message: 'Server code (database, secrets) must not reach the browser. Fetch it through a GET route or call a server action.',
 }
 
+// app/ holds routes only; what routes, components and lib share lives in lib (server actions in lib/actions).
+const notApp = {
+  group: ['@/app', '@/app/*', '**/app/**'],
+  message: 'lib and components must not import app/: move what both need into lib (server actions live in lib/actions).',
+}
+
 export default [
   ...nextVitals,
   ...nextTypescript,
@@ -27,7 +33,13 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'import/no-anonymous-default-export': 'off',
+      // A cycle makes module order decide whether a constant is defined yet; shared constants go to leaf modules (lib/constants.ts).
+      'import/no-cycle': ['error', { ignoreExternal: true }],
     },
+  },
+  {
+    files: ['lib/**', 'components/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [notApp] }] },
   },
   {
     files: [
@@ -39,10 +51,11 @@ export default [
       'lib/jsonl/**',
       'lib/queries/**',
       'lib/validations/**',
+      'lib/constants.ts',
       'lib/errors.ts',
-      'lib/types.ts',
+      'lib/types/**',
     ],
-    rules: { 'no-restricted-imports': ['error', { patterns: [serverOnly] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [serverOnly, notApp] }] },
   },
   {
     // Domain folders in components/ stay independent: shared pieces go to components/ui.
@@ -54,6 +67,7 @@ export default [
         {
           patterns: [
             serverOnly,
+            notApp,
             {
               group: ['@/components/*/*', '!@/components/ui/*', '!@/components/layout/*'],
               message: 'Import from components/ui, not from another domain folder.',

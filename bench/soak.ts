@@ -88,8 +88,8 @@ async function asBrowserWould<T>(load: Load, what: string, step: () => Promise<T
 type Actions = { files: ServerActions<'startFileUpload' | 'completeFileUpload'>; batches: ServerActions<'createBatch'> }
 
 function findActions(): Actions {
-  const files = findServerActions(projectRoot, 'app/files/actions.ts', ['startFileUpload', 'completeFileUpload'] as const)
-  const batches = findServerActions(projectRoot, 'app/batches/actions.ts', ['createBatch'] as const)
+  const files = findServerActions(projectRoot, 'lib/actions/files.ts', ['startFileUpload', 'completeFileUpload'] as const)
+  const batches = findServerActions(projectRoot, 'lib/actions/batches.ts', ['createBatch'] as const)
   if ('missing' in files) throw new Error(files.missing)
   if ('missing' in batches) throw new Error(batches.missing)
   return { files, batches }
@@ -97,7 +97,7 @@ function findActions(): Actions {
 
 /** The first-run setup, as the setup screen does it; returns the session cookie it set. */
 async function setUp(server: AppServer): Promise<string> {
-  const setup = findServerActions(projectRoot, 'app/login/actions.ts', ['setUpAdmin'] as const)
+  const setup = findServerActions(projectRoot, 'lib/actions/auth.ts', ['setUpAdmin'] as const)
   if ('missing' in setup) throw new Error(setup.missing)
   let cookie = ''
   try {

@@ -119,7 +119,7 @@ async function run(): Promise<BenchRow[]> {
     return [{ name: 'upload through server actions', figure: 'not measured', comparison: why }]
   }
   if (!(await ensureBuild())) return notMeasured('`next build` of the current source failed (errors above)')
-  const actions = findServerActions(projectRoot, 'app/files/actions.ts', ACTIONS)
+  const actions = findServerActions(projectRoot, 'lib/actions/files.ts', ACTIONS)
   if ('missing' in actions) return notMeasured(actions.missing)
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-bench-upload-'))

@@ -1,4 +1,4 @@
-// The one error shape (DESIGN.md): every route handler, server action and the /v1 API answer with it.
+// The one error shape (README, Security): every route handler, server action and the /v1 API answer with it.
 export type ErrorDetail = {
   code: string
   message: string

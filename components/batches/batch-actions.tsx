@@ -8,6 +8,7 @@ import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { isTerminal } from '@/lib/batch'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { useCancelBatch, useDeleteBatch } from '@/lib/queries/batches'
 import type { BatchDetail } from '@/lib/types'
 
@@ -115,11 +116,11 @@ export function BatchActions({ batch }: { batch: BatchDetail }) {
       >
         <p>
           Batchboard forgets <span className="font-medium text-foreground">{name}</span>
-          {batch.connectionKind === 'builtin' ? ' and the engine’s run state for it' : ''}. Its input, output and error files are not deleted: they stay in
-          Files.
-          {batch.connectionKind === 'builtin' ? '' : ` The batch on ${batch.connectionName} is not touched.`}
+          {batch.connectionKind === BUILTIN_CONNECTION_KIND ? ' and the engine’s run state for it' : ''}. Its input, output and error files are not deleted:
+          they stay in Files.
+          {batch.connectionKind === BUILTIN_CONNECTION_KIND ? '' : ` The batch on ${batch.connectionName} is not touched.`}
         </p>
-        {batch.connectionKind === 'builtin' ? null : (
+        {batch.connectionKind === BUILTIN_CONNECTION_KIND ? null : (
           <label className="mt-3 flex items-start gap-2 text-sm">
             <input type="checkbox" checked={alsoRemote} onChange={(event) => setAlsoRemote(event.target.checked)} className="mt-1 accent-[var(--accent)]" />
             <span>Also delete its input, output and error files on {batch.connectionName} (asks again)</span>

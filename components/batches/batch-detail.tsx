@@ -8,6 +8,7 @@ import { ButtonLink } from '@/components/ui/button-link'
 import { CopyIconButton } from '@/components/ui/copy-button'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { STATUS_LABELS, isTerminal } from '@/lib/batch'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatBytes, formatCost, formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
 import { describeCost } from '@/lib/pricing'
 import { useBatch } from '@/lib/queries/batches'
@@ -78,7 +79,7 @@ function Header({ batch }: { batch: BatchDetail }) {
             <span>·</span>
             <span>window {batch.completionWindow}</span>
           </p>
-          {batch.connectionKind === 'builtin' ? null : <SyncStatus batch={batch} />}
+          {batch.connectionKind === BUILTIN_CONNECTION_KIND ? null : <SyncStatus batch={batch} />}
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
           {isTerminal(batch.status) && batch.requestCounts.total > 0 ? (
@@ -357,7 +358,7 @@ function Files({ batch }: { batch: BatchDetail }) {
                     </Link>
                   ) : (
                     <span className="text-muted">
-                      {batch.connectionKind === 'builtin'
+                      {batch.connectionKind === BUILTIN_CONNECTION_KIND
                         ? 'Deleted from Batchboard'
                         : isTerminal(batch.status) && label !== 'Input' && batch.nextSyncAt !== null
                           ? 'Being copied from the provider…'
@@ -409,7 +410,7 @@ function Ids({ batch }: { batch: BatchDetail }) {
     { label: 'Remote id', value: batch.remoteId },
     { label: 'Connection', value: batch.connectionId },
     // The provider's own file ids: what its dashboard and API know them by.
-    ...(batch.connectionKind === 'builtin'
+    ...(batch.connectionKind === BUILTIN_CONNECTION_KIND
       ? []
       : [
           { label: 'Remote input file', value: batch.inputFile.remoteId },

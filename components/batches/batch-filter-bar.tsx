@@ -85,7 +85,7 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
       <fieldset className="flex flex-wrap items-center gap-1.5">
         <legend className="sr-only">Status</legend>
         {(facets?.statuses ?? []).map((facet) => {
-          const status = facet.value as BatchStatus
+          const status = facet.value
           const checked = selected.has(status)
           return (
             <label

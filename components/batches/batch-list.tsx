@@ -10,6 +10,7 @@ import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { isTerminal } from '@/lib/batch'
 import { filtersFromParams, filtersToSearch, isFiltered, type BatchFilters } from '@/lib/batch/list-filters'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
 import { describeCost } from '@/lib/pricing'
 import type { BatchListItem } from '@/lib/types'
@@ -140,7 +141,7 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
                 <div className="text-xs text-muted">
                   {batch.connectionName}
                   {batch.model ? ` · ${batch.model}` : ''}
-                  {batch.syncedAt && batch.connectionId !== 'builtin' ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
+                  {batch.syncedAt && batch.connectionId !== BUILTIN_CONNECTION_ID ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
                 </div>
               </td>
               <td className="px-4 py-3">

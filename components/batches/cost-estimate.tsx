@@ -2,6 +2,7 @@
 
 import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatCompact, formatCost } from '@/lib/format'
 import { estimateCost } from '@/lib/pricing'
 import { usePriceTable } from '@/lib/queries/prices'
@@ -15,7 +16,7 @@ import type { ConnectionKind, FileDetail } from '@/lib/types'
  */
 export function CostEstimate({ file, connectionKind }: { file: FileDetail | undefined; connectionKind: ConnectionKind | undefined }) {
   const prices = usePriceTable()
-  const builtin = connectionKind === 'builtin'
+  const builtin = connectionKind === BUILTIN_CONNECTION_KIND
   const route = useModelRoute(builtin && file?.model ? file.model : '')
   if (!file || !connectionKind || !prices.data || (builtin && file.model && route.isPending)) return <span className="font-normal text-muted">—</span>
   if (builtin && route.data?.upstream === 'simulator') {

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button'
 import { cn } from '@/components/ui/cn'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
+import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatCompact, formatNumber } from '@/lib/format'
 import { ActionError } from '@/lib/queries/actions'
 import { useBatch, useCreateBatch } from '@/lib/queries/batches'
@@ -85,7 +86,7 @@ function BatchSettings({ fileId, prefill, cloneOf }: { fileId: string; prefill: 
   const file = useFile(fileId)
   const connections = useConnections()
   const create = useCreateBatch()
-  const [connectionId, setConnectionId] = useState('builtin')
+  const [connectionId, setConnectionId] = useState<string>(BUILTIN_CONNECTION_ID)
   const [completionWindow, setCompletionWindow] = useState(prefill?.completionWindow ?? DEFAULT_WINDOW)
   const [keepResults, setKeepResults] = useState('')
   const [description, setDescription] = useState(prefill?.description ?? '')
@@ -364,7 +365,7 @@ function ConnectionPicker({
                 <span className="min-w-0">
                   <span className="block font-medium">{connection.name}</span>
                   <span className="block truncate text-xs text-muted">
-                    {connection.kind === 'builtin'
+                    {connection.kind === BUILTIN_CONNECTION_KIND
                       ? 'Runs here, against your upstreams or the simulator'
                       : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
                   </span>

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatNumber } from '@/lib/format'
 import { useConnections } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
@@ -21,8 +22,8 @@ export function ConnectionList() {
 
   if (isPending) return <ListSkeleton rows={2} label="Loading connections" />
   if (error) return <ErrorNotice title="Could not load connections" message={error.message} onRetry={() => void refetch()} />
-  const builtin = data.filter((connection) => connection.kind === 'builtin')
-  const remote = data.filter((connection) => connection.kind !== 'builtin')
+  const builtin = data.filter((connection) => connection.kind === BUILTIN_CONNECTION_KIND)
+  const remote = data.filter((connection) => connection.kind !== BUILTIN_CONNECTION_KIND)
   const addButton = (
     <Button onClick={() => open(null)}>
       <Plus aria-hidden className="size-4" />

@@ -11,8 +11,6 @@ export type Table = {
 
 export type TableFormat = 'csv' | 'tsv' | 'jsonl'
 
-export const TABLE_EXTENSIONS = ['.csv', '.tsv', '.txt', '.jsonl', '.json', '.ndjson'] as const
-
 export class TableError extends Error {
   constructor(
     message: string,

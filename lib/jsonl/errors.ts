@@ -1,4 +1,4 @@
-// Codes OpenAI reports in `batch.errors.data` where it has one (reference: openai-batch-api.md §4).
+// Codes OpenAI reports in `batch.errors.data` where it has one (https://platform.openai.com/docs/api-reference/batch/object, `errors`).
 // `empty_file`, `too_many_requests`, `file_too_large`, `too_many_embedding_inputs` and `invalid_utf8` are
 // ours: OpenAI's codes for those cases are not recorded anywhere we could check.
 export const BATCH_FILE_ERROR_CODES = [

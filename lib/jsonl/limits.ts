@@ -1,4 +1,4 @@
-// OpenAI's published batch limits (reference: openai-batch-api.md §3). They are defaults, not constants of
+// OpenAI's published batch limits (https://platform.openai.com/docs/guides/batch, "Batch rate limits"). They are defaults, not constants of
 // nature: the built-in engine and other providers allow more, so every one is an option of the validator.
 
 // Spec enum and SDK BatchCreateParams; the set has grown over time, so callers may pass their own list.

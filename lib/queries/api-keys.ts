@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { createApiKey, revokeApiKey } from '@/app/settings/actions'
+import { createApiKey, revokeApiKey } from '@/lib/actions/api-keys'
 import type { ApiKeyList } from '@/lib/types'
 import { unwrap } from './actions'
 import { fetchJson } from './fetch-json'

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query'
-import { logIn, logOut, setUpAdmin } from '@/app/login/actions'
+import { logIn, logOut, setUpAdmin } from '@/lib/actions/auth'
 import type { LoginInput, SetupInput } from '@/lib/validations/auth'
 import { unwrap } from './actions'
 

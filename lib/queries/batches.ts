@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, keepPreviousData, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/app/batches/actions'
+import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/lib/actions/batches'
 import { isTerminal, pollDelay } from '@/lib/batch'
 import type { BatchDetail, BatchFacets, BatchListPage } from '@/lib/types'
 import type { BatchFilters } from '@/lib/batch/list-filters'

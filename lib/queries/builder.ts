@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deleteBuilderTemplate, saveBuilderTemplate } from '@/app/files/build/actions'
+import { deleteBuilderTemplate, saveBuilderTemplate } from '@/lib/actions/builder'
 import { isErrorBody } from '@/lib/errors'
 import type { SaveTemplateInput, SavedTemplate } from '@/lib/validations/builder'
 import { ActionError, unwrap } from './actions'

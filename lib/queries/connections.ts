@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deleteConnection, importBatches, saveConnection, testConnection } from '@/app/connections/actions'
+import { deleteConnection, importBatches, saveConnection, testConnection } from '@/lib/actions/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import type { SaveConnectionInput } from '@/lib/validations/connections'
 import { unwrap } from './actions'

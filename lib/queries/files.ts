@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/app/files/actions'
+import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/lib/actions/files'
 import { isErrorBody, type ActionResult, type ErrorDetail } from '@/lib/errors'
 import { ActionError, unwrap } from './actions'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
@@ -128,7 +128,7 @@ async function withRetries<T>(call: () => Promise<ActionResult<T>>, signal: Abor
 
 /**
  * One chunk as the raw body of `PUT /api/uploads/{uploadId}?offset=N`: a route, not an action, so the server
- * streams it to disk (README, decision 10). Answers like an action, so retries treat both alike.
+ * streams it to disk (docs/decisions/010-upload-chunks-go-to-a-route.md). Answers like an action, so retries treat both alike.
  */
 async function sendChunk(uploadId: string, offset: number, chunk: Blob, signal: AbortSignal): Promise<ActionResult<{ received: number }>> {
   const response = await fetch(`/api/uploads/${encodeURIComponent(uploadId)}?offset=${offset}`, {

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deletePrice, resetPrices, savePrice } from '@/app/settings/actions'
+import { deletePrice, resetPrices, savePrice } from '@/lib/actions/prices'
 import type { PriceTable, UsageReport } from '@/lib/types'
 import type { SavePriceInput } from '@/lib/validations/prices'
 import { unwrap } from './actions'

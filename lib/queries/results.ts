@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { retryBatchLines } from '@/app/batches/actions'
+import { retryBatchLines } from '@/lib/actions/batches'
 import type { ResultFacets, ResultPage, ResultRowDetail } from '@/lib/types'
 import type { ResultSort } from '@/lib/validations/results'
 import type { ResultStatus } from '@/lib/results/extract'

@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deleteUpstream, saveUpstream, testUpstream } from '@/app/connections/builtin/actions'
+import { deleteUpstream, saveUpstream, testUpstream } from '@/lib/actions/upstreams'
 import type { EngineUpstreams, ModelRoute } from '@/lib/types'
 import type { SaveUpstreamInput } from '@/lib/validations/upstreams'
 import { unwrap } from './actions'

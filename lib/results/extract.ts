@@ -10,6 +10,16 @@ const int = (value: unknown): number | null => (typeof value === 'number' && Num
 export const RESULT_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'missing'] as const
 export type ResultStatus = (typeof RESULT_STATUSES)[number]
 
+export function isResultStatus(value: string): value is ResultStatus {
+  return (RESULT_STATUSES as readonly string[]).includes(value)
+}
+
+/** A result row's status read back from the database, where only the indexer writes it. */
+export function parseResultStatus(value: string): ResultStatus {
+  if (!isResultStatus(value)) throw new Error(`The results index holds a row with the unknown status "${value}".`)
+  return value
+}
+
 export const RESULT_STATUS_LABELS: Record<ResultStatus, string> = {
   succeeded: 'Succeeded',
   failed: 'Failed',

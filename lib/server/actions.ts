@@ -14,7 +14,7 @@ export function defineAction<S extends z.ZodType, T>(schema: S, handler: (input:
   return actionWrapper(schema, handler, authorizeAction)
 }
 
-/** An action anyone may call: only logging in, the first-run setup and logging out (app/login/actions.ts). */
+/** An action anyone may call: only logging in, the first-run setup and logging out (lib/actions/auth.ts). */
 export function definePublicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<S>) => Promise<T>) {
   return actionWrapper(schema, handler, async () => {})
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BATCH_STATUSES, type BatchStatus } from '@/lib/batch/status'
+import { BATCH_STATUSES, isBatchStatus } from '@/lib/batch/status'
 
 /** `status=completed,failed`: one or several statuses, comma-separated (one parameter keeps URLs short and shareable). */
 const statusList = z
@@ -14,9 +14,9 @@ const statusList = z
           .filter((part) => part !== ''),
       ),
     ]
-    const unknown = statuses.filter((status) => !(BATCH_STATUSES as readonly string[]).includes(status))
+    const unknown = statuses.filter((status) => !isBatchStatus(status))
     if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a status; use ${BATCH_STATUSES.join(', ')}` })
-    return statuses as BatchStatus[]
+    return statuses.filter(isBatchStatus)
   })
 
 export const BATCH_SORTS = ['created', 'status', 'requests'] as const
@@ -48,11 +48,17 @@ export const batchIdInput = z.object({ batchId: z.string().regex(/^batch_[0-9A-Z
 /** `remote`: also delete the batch's files on its provider (asked for with a second confirmation). */
 export const deleteBatchInput = batchIdInput.extend({ remote: z.boolean().default(false) })
 
-// OpenAI's metadata limits (reference §3): 16 pairs, keys up to 64 characters, values up to 512.
+// OpenAI's metadata limits (https://platform.openai.com/docs/api-reference/batch/create, `metadata`): 16 pairs, keys up to 64 characters, values up to 512.
 export const METADATA_MAX_PAIRS = 16
 export const METADATA_MAX_KEY = 64
 export const METADATA_MAX_VALUE = 512
 export const DESCRIPTION_MAX = METADATA_MAX_VALUE
+// OpenAI's `output_expires_after.seconds` (batches) and `expires_after.seconds` (files): an hour to 30 days
+// (https://platform.openai.com/docs/api-reference/batch/create).
+export const EXPIRES_AFTER_MIN_SECONDS = 3600
+export const EXPIRES_AFTER_MAX_SECONDS = 30 * 86_400
+/** How long batch input, output and error files are kept when no expires_after is given: OpenAI's 30 days. */
+export const BATCH_FILE_RETENTION_SECONDS = 30 * 86_400
 /** The description travels as `metadata.description`, OpenAI's own convention, so it round-trips to every provider. */
 export const DESCRIPTION_KEY = 'description'
 
@@ -91,7 +97,12 @@ export const createBatchInput = z
     description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
     metadata: metadataPairs.default([]),
     /** OpenAI's output_expires_after.seconds: how long the provider keeps the output and error files (1 h to 30 days). */
-    outputExpiresAfterSeconds: z.number().int().min(3600, 'keep the results at least an hour').max(2_592_000, 'keep the results at most 30 days').optional(),
+    outputExpiresAfterSeconds: z
+      .number()
+      .int()
+      .min(EXPIRES_AFTER_MIN_SECONDS, 'keep the results at least an hour')
+      .max(EXPIRES_AFTER_MAX_SECONDS, 'keep the results at most 30 days')
+      .optional(),
   })
   .superRefine((input, context) => {
     const used = input.metadata.length + (input.description === '' ? 0 : 1)

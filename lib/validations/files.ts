@@ -17,7 +17,7 @@ export const uploadStartInput = z.object({
     .min(1, 'give the file a name')
     .max(255, 'use a name of at most 255 characters')
     .refine((name) => !/[/\\\0]/.test(name), 'a file name may not contain slashes or NUL')
-    // OpenAI rejects batch uploads whose name does not end in .jsonl (reference §1).
+    // OpenAI rejects batch uploads whose name does not end in .jsonl (https://platform.openai.com/docs/api-reference/files/create).
     .refine((name) => name.toLowerCase().endsWith('.jsonl'), 'a batch file must be a .jsonl file'),
   bytes: z.number().int().min(1, 'the file is empty').max(Number.MAX_SAFE_INTEGER),
   sha256: z.string().regex(SHA256_HEX).optional(),

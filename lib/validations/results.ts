@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
+import { isResultStatus, RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
 import { batchIdInput } from './batches'
 
 /** `status=failed,expired`: one or several result statuses, comma-separated. */
@@ -15,9 +15,9 @@ const resultStatusList = z
           .filter((part) => part !== ''),
       ),
     ]
-    const unknown = statuses.filter((status) => !(RESULT_STATUSES as readonly string[]).includes(status))
+    const unknown = statuses.filter((status) => !isResultStatus(status))
     if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a result status; use ${RESULT_STATUSES.join(', ')}` })
-    return statuses as ResultStatus[]
+    return statuses.filter(isResultStatus)
   })
 
 export const RESULT_SORTS = ['line', 'status', 'tokens'] as const

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { GET as getFacets } from '@/app/api/batches/facets/route'
 import { GET as getBatches } from '@/app/api/batches/route'
 import { db } from '@/lib/server/db'
-import type { BatchFacets, BatchListPage } from '@/lib/types'
+import type { BatchFacets, BatchListPage, FacetCount } from '@/lib/types'
 import { callRoute } from '@/tests/support/routes'
 
 const list = async (query: string) => {
@@ -167,7 +167,7 @@ describe('GET /api/batches/facets', () => {
 
   it('counts each menu under the other filters and the search, never under its own choice', async () => {
     const facets = async (query: string) => (await callRoute(getFacets, `/api/batches/facets?${query}`)).body as BatchFacets
-    const counts = (list: BatchFacets['statuses']) => Object.fromEntries(list.map((facet) => [facet.value, facet.count]))
+    const counts = (list: FacetCount[]) => Object.fromEntries(list.map((facet) => [facet.value, facet.count]))
 
     const openai = await facets('connectionId=conn_oa')
     expect(counts(openai.statuses)).toEqual({ in_progress: 1, completed: 1, cancelled: 1 })

@@ -1,5 +1,3 @@
-import { readdirSync } from 'node:fs'
-import path from 'node:path'
 import type { NextRequest } from 'next/server'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 
@@ -7,12 +5,12 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_API_KEY = 'hostile-input-test-key'
 })
 
-const { createBatch, cancelBatch, deleteBatch } = await import('@/app/batches/actions')
-const { saveConnection, deleteConnection, testConnection } = await import('@/app/connections/actions')
-const { saveUpstream, deleteUpstream, testUpstream } = await import('@/app/connections/builtin/actions')
-const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/app/files/actions')
-const { createApiKey, revokeApiKey } = await import('@/app/settings/actions')
-const { logIn, setUpAdmin } = await import('@/app/login/actions')
+const { createBatch, cancelBatch, deleteBatch } = await import('@/lib/actions/batches')
+const { saveConnection, deleteConnection, testConnection } = await import('@/lib/actions/connections')
+const { saveUpstream, deleteUpstream, testUpstream } = await import('@/lib/actions/upstreams')
+const { startFileUpload, completeFileUpload, cancelFileUpload, deleteFile } = await import('@/lib/actions/files')
+const { createApiKey, revokeApiKey } = await import('@/lib/actions/api-keys')
+const { logIn, setUpAdmin } = await import('@/lib/actions/auth')
 const apiBatch = await import('@/app/api/batches/[batchId]/route')
 const apiBatches = await import('@/app/api/batches/route')
 const apiFile = await import('@/app/api/files/[fileId]/route')
@@ -28,8 +26,8 @@ const v1File = await import('@/app/v1/files/[fileId]/route')
 const v1FileContent = await import('@/app/v1/files/[fileId]/content/route')
 const v1Files = await import('@/app/v1/files/route')
 const { db } = await import('@/lib/server/db')
-const { env } = await import('@/lib/server/env')
 const { callRoute } = await import('@/tests/support/routes')
+const { listDataFiles } = await import('@/tests/support/data-dir')
 
 const TRAVERSAL = '../../secret.key'
 const NUL = 'batch_abc\0def'
@@ -48,16 +46,7 @@ async function snapshot() {
     db.session.count(),
     db.adminAccount.count(),
   ])
-  const files: string[] = []
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else if (!/batchboard\.db(-wal|-shm|-journal)?$/.test(entry.name)) files.push(path.relative(env.dataDir, full))
-    }
-  }
-  walk(env.dataDir)
-  return { counts, files: files.sort() }
+  return { counts, files: listDataFiles() }
 }
 
 type Route = (request: NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
@@ -67,7 +56,7 @@ const put = (body: BodyInit) => ({ method: 'PUT', body, duplex: 'half' }) as Rou
 const postJson = (body: string) => ({ method: 'POST', body, headers: { ...V1_AUTH, 'content-type': 'application/json' } })
 
 // Not here: POST /v1/batches with an unknown input_file_id answers 200 and the batch fails at validation, as
-// OpenAI's does (reference §errors); the id is only ever a database key, never a path.
+// OpenAI's does (https://platform.openai.com/docs/guides/error-codes); the id is only ever a database key, never a path.
 const ROUTES: RouteCase[] = [
   { name: 'batch id with ../', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: `batch_${TRAVERSAL}` } },
   { name: 'batch id with NUL', route: apiBatch.GET, url: '/api/batches/x', params: { batchId: NUL } },

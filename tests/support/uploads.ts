@@ -1,6 +1,6 @@
 import { NextRequest } from 'next/server'
 import { PUT as putUploadChunk } from '@/app/api/uploads/[uploadId]/route'
-import { completeFileUpload, startFileUpload } from '@/app/files/actions'
+import { completeFileUpload, startFileUpload } from '@/lib/actions/files'
 import type { ErrorBody } from '@/lib/errors'
 import type { ActionResult } from '@/lib/server/actions'
 

@@ -6,6 +6,7 @@ import { env } from '@/lib/server/env'
 import { notFound } from '@/lib/server/http/errors'
 import type { ApiKeyList, ApiKeySummary, CreatedApiKey } from '@/lib/types'
 import type { createApiKeyInput } from '@/lib/validations/api-keys'
+import { newApiKeyId } from '@/lib/server/ids'
 
 // The schemas live in lib/validations so the Settings form checks with the same rules.
 export { apiKeyIdInput, createApiKeyInput } from '@/lib/validations/api-keys'
@@ -26,7 +27,7 @@ const toSummary = (row: { id: string; name: string; prefix: string; createdAt: D
 export async function createApiKey(input: z.infer<typeof createApiKeyInput>): Promise<CreatedApiKey> {
   const key = `bb-${randomBytes(24).toString('base64url')}`
   const row = await db.apiKey.create({
-    data: { id: `key_${randomBytes(8).toString('hex')}`, name: input.name, hash: hashKey(key), prefix: key.slice(0, 7) },
+    data: { id: newApiKeyId(), name: input.name, hash: hashKey(key), prefix: key.slice(0, 7) },
   })
   return { ...toSummary(row), key }
 }

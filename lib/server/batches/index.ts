@@ -1,16 +1,18 @@
 import 'server-only'
 import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, ConnectionKind, CreatedBatch } from '@/lib/types'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
+import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
-import { resultPaths } from '@/lib/server/engine/results'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
+import { parseConnectionKind } from '@/lib/server/connections/kinds'
 import { cancelRemoteBatch, createRemoteBatch, deleteRemoteBatchFiles } from '@/lib/server/connections/remote-batches'
 import { syncBatchNow } from '@/lib/server/connections/sync'
+import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
@@ -25,7 +27,7 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     remoteId: row.remoteId,
     endpoint: row.endpoint,
     model: row.model,
-    status: row.status as BatchStatus,
+    status: row.status,
     description: row.description,
     metadata: row.metadata as Record<string, string> | null,
     requestCounts: { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed },
@@ -125,12 +127,12 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
   })
   if (!row) throw notFound('batch', batchId)
   const counts = { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed }
-  const engine = row.connection.kind === 'builtin' ? await getEngineProgress(row.id).catch(() => null) : null
+  const engine = row.connection.kind === BUILTIN_CONNECTION_KIND ? await getEngineProgress(row.id).catch(() => null) : null
   const summary = toSummary(row)
   return {
     ...summary,
     cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, await listEffectivePrices()),
-    connectionKind: row.connection.kind as ConnectionKind,
+    connectionKind: parseConnectionKind(row.connection.kind),
     completionWindow: row.completionWindow,
     errors: toErrors(row.errors),
     usage: usageFromColumns(row),
@@ -186,7 +188,7 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
       param: 'fileId',
     })
   const metadata = toBatchMetadata(input.description, input.metadata)
-  if (connection.kind !== 'builtin') {
+  if (connection.kind !== BUILTIN_CONNECTION_KIND) {
     return createRemoteBatch({
       connectionId: connection.id,
       file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
@@ -216,7 +218,7 @@ async function findBatch(batchId: string) {
 /** Asks the provider for a remote batch's state now (the Refresh button); joins a refresh already under way. */
 export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind === 'builtin')
+  if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
     throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
   await syncBatchNow(batchId)
   return getBatch(batchId)
@@ -225,9 +227,9 @@ export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> 
 /** Asks the batch's connection to cancel it; OpenAI's rules (409 on completed, failed or expired) apply. */
 export async function cancelBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
   const batch = await findBatch(batchId)
-  if (batch.connection.kind !== 'builtin') return cancelRemoteBatch(batchId)
+  if (batch.connection.kind !== BUILTIN_CONNECTION_KIND) return cancelRemoteBatch(batchId)
   const cancelled = await cancelEngineBatch(batchId)
-  return { id: cancelled.id, status: cancelled.status as BatchStatus }
+  return { id: cancelled.id, status: cancelled.status }
 }
 
 /**
@@ -240,14 +242,14 @@ export async function deleteBatchRecord(
   options: { remote?: boolean } = {},
 ): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
   const batch = await findBatch(batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })
   }
   let remote = { deleted: 0, pending: 0 }
   if (options.remote) {
-    if (batch.connection.kind === 'builtin')
+    if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
       throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
     remote = await deleteRemoteBatchFiles(batchId)
   }

@@ -1,5 +1,5 @@
 import 'server-only'
-import { STATUS_LABELS, type BatchStatus } from '@/lib/batch'
+import { parseBatchStatus, STATUS_LABELS } from '@/lib/batch'
 import type { BatchFacets, FacetCount } from '@/lib/types'
 import type { BatchFacetsQuery, BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
@@ -138,7 +138,12 @@ export async function listBatchFacets(query: BatchFacetsQuery = {}): Promise<Bat
     [...counts].map(([value, count]) => ({ value, label: label(value), count })).sort(byCount)
   const chosen = (value: string | undefined) => (value === undefined ? [] : [value])
   return {
-    statuses: facets(withChosen(statuses, query.status ?? []), (value) => STATUS_LABELS[value as BatchStatus] ?? value),
+    statuses: [...withChosen(statuses, query.status ?? [])]
+      .map(([value, count]) => {
+        const status = parseBatchStatus(value)
+        return { value: status, label: STATUS_LABELS[status], count }
+      })
+      .sort(byCount),
     connections: facets(withChosen(connections, chosen(query.connectionId)), (value) => nameOf.get(value) ?? value),
     endpoints: facets(withChosen(endpoints, chosen(query.endpoint)), (value) => value),
     models: facets(withChosen(models, chosen(query.model)), (value) => value),

@@ -1,7 +1,7 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import Papa from 'papaparse'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { baseNameOf } from '@/lib/builder'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
@@ -182,7 +182,7 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
   const header = [...columns, ...distinct([...answers.names, 'status', 'error'], columns)]
 
   // A line without a result either has not run yet, or never will (the batch ended without it).
-  const noResult = isTerminal(batch.status as BatchStatus) ? 'not_run' : 'pending'
+  const noResult = isTerminal(batch.status) ? 'not_run' : 'pending'
 
   async function* rows(): AsyncGenerator<string> {
     // Excel reads a CSV as UTF-8 only when it starts with a byte order mark.

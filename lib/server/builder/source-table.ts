@@ -1,5 +1,4 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
@@ -9,6 +8,7 @@ import { AppError, notFound } from '@/lib/server/http/errors'
 import { ensureStorageDirs, fromStoragePath, sourceTablePath, toStoragePath } from '@/lib/server/storage'
 import { sourceTableHeader, sourceTableRow, type SourceTableHeader } from '@/lib/validations/builder'
 import { textLines } from './lines'
+import { newTempName } from '@/lib/server/ids'
 
 /** A table is smaller than the requests built from it (they repeat the prompt), so twice the batch file limit is ample. */
 export const SOURCE_TABLE_MAX_BYTES = 400 * 1024 * 1024
@@ -33,7 +33,7 @@ export async function storeSourceTable(fileId: string, body: ReadableStream<Uint
 
   await ensureStorageDirs()
   const finalPath = sourceTablePath(fileId)
-  const tempPath = `${finalPath}.${randomBytes(6).toString('hex')}.tmp`
+  const tempPath = `${finalPath}.${newTempName('part')}.tmp`
   const out = createWriteStream(tempPath)
   // Without a listener, a write still in flight when a refused table destroys the stream throws an uncaught
   // ERR_STREAM_DESTROYED; a real write error is reported by finished() below.

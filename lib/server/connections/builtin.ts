@@ -1,8 +1,8 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { BatchCreateParams } from 'openai/resources/batches'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { createEngineBatch } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { ensureStorageDirs, storageDirs } from '@/lib/server/storage'
@@ -11,6 +11,7 @@ import { deleteV1File, getV1File, getV1FileContent } from '@/lib/server/v1/files
 import { toOpenAIError } from '@/lib/server/v1/errors'
 import { toOpenAIBatch } from '@/lib/server/v1/serializers'
 import type { BatchConnection, RemoteBatch, RemoteFile } from './types'
+import { newTempName } from '@/lib/server/ids'
 
 // The engine answers the same shapes as /v1 (the serializers are shared), so the casts only name OpenAI's types.
 const asBatch = (batch: unknown) => batch as RemoteBatch
@@ -23,7 +24,7 @@ const asBatch = (batch: unknown) => batch as RemoteBatch
 export function builtinConnection(connection: { id: string; name: string }): BatchConnection {
   return {
     id: connection.id,
-    kind: 'builtin',
+    kind: BUILTIN_CONNECTION_KIND,
     name: connection.name,
     async listBatches(page = {}) {
       const list = await listV1Batches({ limit: page.limit ?? 20, after: page.after })
@@ -43,7 +44,7 @@ export function builtinConnection(connection: { id: string; name: string }): Bat
     async uploadFile({ path: source, filename }) {
       // Ingesting moves its input into storage; the caller's file stays where it is. An identical stored file is reused.
       await ensureStorageDirs()
-      const temp = path.join(storageDirs.uploads, `builtin-${randomBytes(8).toString('hex')}`)
+      const temp = path.join(storageDirs.uploads, newTempName('builtin'))
       await copyFile(source, temp)
       const { file } = await ingestFile(temp, { filename, rejectInvalid: false, reuseDuplicate: true })
       return (await getV1File(file.id)) as unknown as RemoteFile

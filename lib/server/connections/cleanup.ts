@@ -1,20 +1,22 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { getConnection } from './index'
 import { describeProviderError, isNotFound } from './provider-errors'
 import type { BatchConnection } from './types'
+import { newCleanupNoteId } from '@/lib/server/ids'
+import { backoffMs } from '@/lib/server/retry'
 
 /** How long a just-uploaded file may wait for its batch row before the sweep deletes it (covers a crash in between). */
 export const UPLOAD_GRACE_MS = 60 * 60 * 1000
-const MAX_DELAY_MS = 6 * 60 * 60 * 1000
+/** A failed deletion is tried again after a minute, then ever less often, at least every 6 hours. */
+const DELETE_BACKOFF = { baseMs: 60_000, maxMs: 6 * 60 * 60 * 1000 }
 
 /** Notes a remote file that no batch holds yet; due for deletion at `dueAt` unless the note is removed first. */
 export async function recordRemoteFile(connectionId: string, remoteFileId: string, reason: string, dueAt: Date): Promise<string> {
   const row = await db.remoteFileCleanup.upsert({
     where: { connectionId_remoteFileId: { connectionId, remoteFileId } },
-    create: { id: `rfc_${randomBytes(8).toString('hex')}`, connectionId, remoteFileId, reason, nextAttemptAt: dueAt },
+    create: { id: newCleanupNoteId(), connectionId, remoteFileId, reason, nextAttemptAt: dueAt },
     update: { reason, nextAttemptAt: dueAt },
   })
   return row.id
@@ -39,7 +41,7 @@ export async function deleteNotedFile(id: string): Promise<boolean> {
       data: {
         attempts,
         lastError: (connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)).message,
-        nextAttemptAt: new Date(Date.now() + Math.min(MAX_DELAY_MS, 30_000 * 2 ** attempts)),
+        nextAttemptAt: new Date(Date.now() + backoffMs(attempts, DELETE_BACKOFF)),
       },
     })
     return false

@@ -1,27 +1,28 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
+import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import type { ConnectionKind, ConnectionSummary, ConnectionTestResult } from '@/lib/types'
+import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { builtinConnection } from './builtin'
+import { parseConnectionKind } from './kinds'
 import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
 import { describeProviderError, redact } from './provider-errors'
 import type { BatchConnection } from './types'
+import { newConnectionId } from '@/lib/server/ids'
 
 export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
 
-export const BUILTIN_CONNECTION_ID = 'builtin'
 /** The name OPENAI_API_KEY's connection gets (unless a connection made in the app has it already). */
 export const ENV_CONNECTION_NAME = 'OpenAI'
 
 function toSummary(row: Connection & { _count: { batches: number } }): ConnectionSummary {
   return {
     id: row.id,
-    kind: row.kind as ConnectionKind,
+    kind: parseConnectionKind(row.kind),
     name: row.name,
     baseUrl: row.baseUrl,
     apiKeyHint: row.apiKeyHint,
@@ -71,7 +72,7 @@ async function findRemote(id: string): Promise<Connection> {
 export async function getConnection(id: string): Promise<BatchConnection> {
   const row = await db.connection.findUnique({ where: { id } })
   if (!row) throw notFound('connection', id)
-  if (row.kind === 'builtin') return builtinConnection(row)
+  if (row.kind === BUILTIN_CONNECTION_KIND) return builtinConnection(row)
   return openaiConnection(targetOf(row), { timeout: env.providerTimeoutMs, maxRetries: 0 })
 }
 
@@ -116,7 +117,7 @@ async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user',
   }
   const row = existing
     ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })
-    : await db.connection.create({ data: { id: `conn_${randomBytes(8).toString('hex')}`, ...data }, include: withCount })
+    : await db.connection.create({ data: { id: newConnectionId(), ...data }, include: withCount })
   return toSummary(row)
 }
 

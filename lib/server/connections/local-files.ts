@@ -8,13 +8,12 @@ import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
+import { backoffMs, withRetries } from '@/lib/server/retry'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
-import { indexBatchResults } from '@/lib/server/results/indexer'
-import { fillUsageFromOutput } from '@/lib/server/usage'
 import { isRetryable } from './provider-errors'
 import type { BatchConnection } from './types'
 
-const DOWNLOAD_ATTEMPTS = 3
+const DOWNLOAD_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 1_000 } }
 
 /**
  * Streams a provider's file to `<DATA_DIR>/files/<id>.jsonl.part`, checks its length against Content-Length,
@@ -29,18 +28,18 @@ export async function copyRemoteFile(connection: BatchConnection, remoteFileId: 
   const id = existing?.id ?? newFileId()
   const finalPath = storedFilePath(id)
   const partPath = `${finalPath}.part`
-  let stored: { bytes: number; sha256: string; lines: number } | null = null
-  for (let attempt = 1; stored === null; attempt++) {
-    try {
-      stored = await download(connection, remoteFileId, partPath)
-    } catch (error) {
-      await rm(partPath, { force: true })
+  const stored = await withRetries(
+    () =>
+      download(connection, remoteFileId, partPath).catch(async (error: unknown) => {
+        await rm(partPath, { force: true })
+        throw error
+      }),
+    {
+      attempts: DOWNLOAD_RETRIES.attempts,
       // A stream cut off mid-way is not an APIError: it is retried like a network error; a 4xx is not.
-      const retryable = error instanceof OpenAI.APIError ? isRetryable(error, 'read') : true
-      if (attempt >= DOWNLOAD_ATTEMPTS || !retryable) throw error
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt))
-    }
-  }
+      delayMs: (error, attempt) => (error instanceof OpenAI.APIError && !isRetryable(error, 'read') ? null : backoffMs(attempt, DOWNLOAD_RETRIES.backoff)),
+    },
+  )
   await rename(partPath, finalPath)
   const data = {
     filename,
@@ -88,18 +87,4 @@ async function download(connection: BatchConnection, remoteFileId: string, partP
     await handle.close()
   }
   return { bytes, sha256: hash.digest('hex'), lines: lines + (bytes > 0 && last !== 10 ? 1 : 0) }
-}
-
-/**
- * Called once a remote batch's output and error files are all in the data dir: usage summed from the output when the
- * provider reported none (Azure and some gateways leave it out), then the results index. Neither may fail the sync:
- * the files are safe, and the results page retries an index that is missing.
- */
-export async function onBatchFilesLocal(batchId: string): Promise<void> {
-  await fillUsageFromOutput(batchId).catch((error: unknown) =>
-    console.error(`Summing the usage of ${batchId} failed:`, error instanceof Error ? error.message : error),
-  )
-  await indexBatchResults(batchId).catch((error: unknown) =>
-    console.error(`Indexing the results of ${batchId} failed:`, error instanceof Error ? error.message : error),
-  )
 }

@@ -1,5 +1,5 @@
 import 'server-only'
-import { BATCH_STATUSES, type BatchStatus } from '@/lib/batch'
+import { isBatchStatus, type BatchStatus } from '@/lib/batch'
 import { DESCRIPTION_KEY } from '@/lib/validations/batches'
 
 /**
@@ -96,7 +96,7 @@ function toMetadata(value: unknown): Record<string, string> | null | undefined {
 export function mapRemoteBatch(remote: unknown): MappedBatch {
   if (!isObject(remote)) return {}
   const mapped: MappedBatch = {}
-  if (typeof remote.status === 'string' && (BATCH_STATUSES as readonly string[]).includes(remote.status)) mapped.status = remote.status as BatchStatus
+  if (typeof remote.status === 'string' && isBatchStatus(remote.status)) mapped.status = remote.status
   if (typeof remote.endpoint === 'string' && remote.endpoint !== '') mapped.endpoint = remote.endpoint
   if (has(remote, 'model')) mapped.model = typeof remote.model === 'string' && remote.model !== '' ? remote.model : null
   if (typeof remote.completion_window === 'string' && remote.completion_window !== '') mapped.completionWindow = remote.completion_window

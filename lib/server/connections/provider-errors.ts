@@ -1,5 +1,6 @@
 import 'server-only'
 import OpenAI from 'openai'
+import { retryAfterMs } from '@/lib/server/retry'
 
 /** Replaces every secret (of 4+ characters) in provider text: some servers echo the key they refused. */
 export function redact(text: string, secrets: (string | null | undefined)[]): string {
@@ -37,8 +38,6 @@ function neverArrived(error: unknown): boolean {
   return codes.some((code) => code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
 }
 
-export const isRateLimited = (error: unknown) => statusOf(error) === 429
-
 export const isNotFound = (error: unknown) => statusOf(error) === 404
 
 export const isConflict = (error: unknown) => statusOf(error) === 409
@@ -57,15 +56,6 @@ export function isRetryable(error: unknown, call: 'read' | 'create'): boolean {
   return error instanceof OpenAI.APIConnectionError
 }
 
-/** The provider's Retry-After (retry-after-ms, or retry-after in seconds or as a date), in ms; null when absent. */
-export function retryAfterMs(error: unknown, now = Date.now()): number | null {
-  if (!(error instanceof OpenAI.APIError) || !error.headers) return null
-  const ms = Number(error.headers.get('retry-after-ms'))
-  if (error.headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms
-  const value = error.headers.get('retry-after')
-  if (value === null) return null
-  const seconds = Number(value)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? null : Math.max(0, date - now)
-}
+/** The provider's Retry-After on a failed SDK call, in ms (parsed by the one parser in lib/server/retry); null when absent. */
+export const providerRetryAfterMs = (error: unknown, now = Date.now()): number | null =>
+  error instanceof OpenAI.APIError && error.headers ? retryAfterMs(error.headers, undefined, now) : null

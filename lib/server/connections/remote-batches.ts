@@ -3,34 +3,35 @@ import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newBatchId } from '@/lib/server/ids'
+import { backoffMs, withRetries } from '@/lib/server/retry'
 import { fromStoragePath } from '@/lib/server/storage'
 import { deleteNotedFile, recordRemoteFile, UPLOAD_GRACE_MS } from './cleanup'
 import { getConnection, getRemoteConnection } from './index'
-import { isConflict, isNotFound, isRetryable, retryAfterMs } from './provider-errors'
+import { isConflict, isNotFound, isRetryable, providerRetryAfterMs } from './provider-errors'
 import { requestSync, rowFromRemote, scheduleAfter, scheduleNew } from './sync'
 import type { BatchConnection, CreateRemoteBatch, RemoteBatch } from './types'
 
-const ATTEMPTS = 3
+/** Three attempts, 0.5 s then 1 s apart (with jitter) unless the provider's Retry-After says otherwise. */
+const PROVIDER_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 2_000 } }
 /** Longer Retry-After than this is not waited out inside a user's click: they get the message instead. */
 const MAX_WAIT_MS = 20_000
 
 /** Calls the provider, repeating what is safe to repeat (see isRetryable), honouring Retry-After. */
-export async function withRetries<T>(call: () => Promise<T>, kind: 'read' | 'create'): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call()
-    } catch (error) {
-      const wait = retryAfterMs(error) ?? 500 * 2 ** (attempt - 1)
-      if (attempt >= ATTEMPTS || !isRetryable(error, kind) || wait > MAX_WAIT_MS) throw error
-      await new Promise((resolve) => setTimeout(resolve, wait))
-    }
-  }
+export function withProviderRetries<T>(call: () => Promise<T>, kind: 'read' | 'create'): Promise<T> {
+  return withRetries(call, {
+    attempts: PROVIDER_RETRIES.attempts,
+    delayMs: (error, attempt) => {
+      if (!isRetryable(error, kind)) return null
+      const wait = providerRetryAfterMs(error) ?? backoffMs(attempt, PROVIDER_RETRIES.backoff)
+      return wait > MAX_WAIT_MS ? null : wait
+    },
+  })
 }
 
 /** A provider's refusal as the user reads it: what we tried, on which connection, and the provider's words verbatim. */
 function providerError(connection: BatchConnection, doing: string, error: unknown, after = ''): AppError {
   const { status, message } = connection.describeError(error)
-  const wait = retryAfterMs(error)
+  const wait = providerRetryAfterMs(error)
   const retry = status === 429 && wait !== null ? ` Try again in ${Math.ceil(wait / 1000)} s.` : ''
   // 4xx: the request was wrong (the user can fix it); anything else: the provider failed (502).
   const httpStatus = status !== null && status >= 400 && status < 500 && status !== 429 ? 400 : 502
@@ -61,7 +62,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
 
   let uploaded
   try {
-    uploaded = await withRetries(() => connection.uploadFile({ path, filename }), 'create')
+    uploaded = await withProviderRetries(() => connection.uploadFile({ path, filename }), 'create')
   } catch (error) {
     throw providerError(connection, 'take the input file', error, ' Nothing was started.')
   }
@@ -76,7 +77,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
       ...(input.metadata ? { metadata: input.metadata } : {}),
       ...(input.outputExpiresAfterSeconds ? { outputExpiresAfterSeconds: input.outputExpiresAfterSeconds } : {}),
     }
-    remote = await withRetries(() => connection.createBatch(params), 'create')
+    remote = await withProviderRetries(() => connection.createBatch(params), 'create')
   } catch (error) {
     // Deleted here and now; only if that fails does the note fall due for the sweep (after a backoff).
     await db.remoteFileCleanup.update({ where: { id: noteId }, data: { reason: 'batch creation failed' } })
@@ -135,10 +136,10 @@ async function store(batchId: string, remote: RemoteBatch) {
 export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
   const { connection, remoteId } = await findRemoteBatch(batchId)
   try {
-    const remote = await withRetries(() => connection.cancelBatch(remoteId), 'read')
+    const remote = await withProviderRetries(() => connection.cancelBatch(remoteId), 'read')
     const row = await store(batchId, remote)
     await requestSync(batchId)
-    return { id: row.id, status: row.status as BatchStatus }
+    return { id: row.id, status: row.status }
   } catch (error) {
     if (isConflict(error)) {
       await connection
@@ -157,7 +158,7 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
  */
 export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted: number; pending: number }> {
   const { batch, connection } = await findRemoteBatch(batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })
@@ -167,7 +168,7 @@ export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted
   for (const fileId of [batch.remoteInputFileId, batch.remoteOutputFileId, batch.remoteErrorFileId]) {
     if (!fileId) continue
     try {
-      await withRetries(() => connection.deleteFile(fileId), 'read')
+      await withProviderRetries(() => connection.deleteFile(fileId), 'read')
       deleted++
     } catch (error) {
       if (isNotFound(error)) deleted++
@@ -185,7 +186,7 @@ async function* allRemoteBatches(connection: BatchConnection): AsyncGenerator<Re
   let after: string | undefined
   // 100,000 batches at 100 a page: a bound, so a server that ignores `after` cannot loop forever.
   for (let page = 0; page < 1000; page++) {
-    const result = await withRetries(() => connection.listBatches({ limit: 100, ...(after ? { after } : {}) }), 'read')
+    const result = await withProviderRetries(() => connection.listBatches({ limit: 100, ...(after ? { after } : {}) }), 'read')
     yield* result.data
     if (!result.hasMore || !result.lastId || result.lastId === after) return
     after = result.lastId

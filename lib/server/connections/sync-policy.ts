@@ -1,4 +1,5 @@
 import 'server-only'
+import { backoffCeilingMs } from '@/lib/server/retry'
 
 export type SyncIntervals = { minMs: number; maxMs: number }
 
@@ -17,7 +18,8 @@ export function nextSyncDelayMs(
   const { minMs, maxMs } = intervals
   const clamp = (ms: number) => Math.min(maxMs, Math.max(minMs, ms))
   let delay = state.changed || state.finalizing ? minMs : clamp(state.ageMs / 10)
-  if (state.failures > 0) delay = Math.max(delay, clamp(minMs * 2 ** state.failures))
+  // No jitter: batches are already spread by their ages, and a predictable schedule is easier to reason about.
+  if (state.failures > 0) delay = Math.max(delay, clamp(backoffCeilingMs(state.failures + 1, { baseMs: minMs, maxMs })))
   // Retry-After may exceed the cap: the provider decides when it will answer again.
   if (state.retryAfterMs !== null) delay = Math.max(delay, state.retryAfterMs)
   return Math.round(delay)

@@ -1,13 +1,15 @@
 import 'server-only'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { Prisma, type Batch } from '@/lib/server/db/generated/client'
-import { db } from '@/lib/server/db'
+import { isTerminal } from '@/lib/batch'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { onBatchTerminal } from '@/lib/server/batches/terminal'
+import { db, type BatchRow } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
+import { startPoller } from '@/lib/server/poller'
 import { sweepRemoteFiles } from './cleanup'
 import { getConnection } from './index'
-import { copyRemoteFile, onBatchFilesLocal } from './local-files'
+import { copyRemoteFile } from './local-files'
 import { mapRemoteBatch, type MappedBatch } from './map-batch'
-import { describeProviderError, isNotFound, retryAfterMs } from './provider-errors'
+import { describeProviderError, isNotFound, providerRetryAfterMs } from './provider-errors'
 import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
 import type { BatchConnection, RemoteBatch } from './types'
 
@@ -27,12 +29,12 @@ const intervals = () => globalForSync.batchboardSync?.intervals ?? DEFAULT_SYNC_
 /** A claim keeps other processes off a batch while one syncs it; it lapses if the process dies. */
 const CLAIM_MS = 2 * 60 * 1000
 
-const needsFiles = (row: Pick<Batch, 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+const needsFiles = (row: Pick<BatchRow, 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
   (row.remoteOutputFileId !== null && row.outputFileId === null) || (row.remoteErrorFileId !== null && row.errorFileId === null)
 
 /** Whether a remote batch still needs the provider: running, or finished with files not yet copied here. */
-export const needsSync = (row: Pick<Batch, 'status' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
-  !isTerminal(row.status as BatchStatus) || needsFiles(row)
+export const needsSync = (row: Pick<BatchRow, 'status' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>) =>
+  !isTerminal(row.status) || needsFiles(row)
 
 type JsonColumn = Prisma.InputJsonValue | typeof Prisma.DbNull
 
@@ -67,14 +69,14 @@ export const scheduleNew = (mapped: MappedBatch | ReturnType<typeof rowFromRemot
 
 /** When a batch whose state just came from the provider should be asked again (null: never). */
 export function scheduleAfter(
-  row: Pick<Batch, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>,
+  row: Pick<BatchRow, 'status' | 'createdAt' | 'remoteOutputFileId' | 'outputFileId' | 'remoteErrorFileId' | 'errorFileId'>,
   changed: boolean,
 ): Date | null {
   if (!needsSync(row)) return null
   const delay = nextSyncDelayMs(
     {
       ageMs: Date.now() - row.createdAt.getTime(),
-      changed: changed || isTerminal(row.status as BatchStatus),
+      changed: changed || isTerminal(row.status),
       finalizing: row.status === 'finalizing',
       failures: 0,
       retryAfterMs: null,
@@ -84,7 +86,7 @@ export function scheduleAfter(
   return new Date(Date.now() + delay)
 }
 
-async function copyFiles(connection: BatchConnection, batch: Batch): Promise<Batch> {
+async function copyFiles(connection: BatchConnection, batch: BatchRow): Promise<BatchRow> {
   const name = batch.remoteId ?? batch.id
   const data: { outputFileId?: string; errorFileId?: string } = {}
   if (batch.remoteOutputFileId && !batch.outputFileId) data.outputFileId = await copyRemoteFile(connection, batch.remoteOutputFileId, `${name}_output.jsonl`)
@@ -103,21 +105,21 @@ async function syncOnce(batchId: string): Promise<void> {
   let connection: BatchConnection | null = null
   try {
     connection = await getConnection(before.connectionId)
-    let batch = before as Batch
-    if (!isTerminal(before.status as BatchStatus) || before.syncedAt === null) {
+    let batch: BatchRow = before
+    if (!isTerminal(before.status) || before.syncedAt === null) {
       const remote = await connection.retrieveBatch(before.remoteId)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
     }
-    if (isTerminal(batch.status as BatchStatus) && needsFiles(batch)) {
+    if (isTerminal(batch.status) && needsFiles(batch)) {
       batch = await copyFiles(connection, batch)
-      if (!needsFiles(batch)) await onBatchFilesLocal(batch.id)
+      if (!needsFiles(batch)) await onBatchTerminal(batch.id)
     }
     const changed =
       batch.status !== before.status || batch.requestCountCompleted + batch.requestCountFailed !== before.requestCountCompleted + before.requestCountFailed
     await db.batch.update({ where: { id: batchId }, data: { nextSyncAt: scheduleAfter(batch, changed), syncError: null, syncFailures: 0 } })
   } catch (error) {
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
-    if (isNotFound(error) && isTerminal(before.status as BatchStatus)) {
+    if (isNotFound(error) && isTerminal(before.status)) {
       const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
       await db.batch.updateMany({
         where: { id: batchId },
@@ -128,7 +130,7 @@ async function syncOnce(batchId: string): Promise<void> {
     const failures = before.syncFailures + 1
     const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
     const delay = nextSyncDelayMs(
-      { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: retryAfterMs(error) },
+      { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: providerRetryAfterMs(error) },
       intervals(),
     )
     await db.batch.updateMany({
@@ -165,16 +167,9 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   if (globalForSync.batchboardSync) return globalForSync.batchboardSync
   const pollMs = options.pollMs ?? 1000
   const concurrency = options.concurrency ?? 4
-  const state = {
-    intervals: { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs },
-    wake,
-    stop,
-  }
-  let stopped = false
-  let ticking: Promise<void> | null = null
-  let again = false
+  const configured = { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs }
 
-  async function tick() {
+  async function tick(stopped: AbortSignal) {
     const now = new Date()
     const due = await db.batch.findMany({
       where: { nextSyncAt: { lte: now }, connection: { kind: 'openai' }, id: { notIn: [...inFlight.keys()] } },
@@ -190,40 +185,27 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
       })
       if (count === 1) claimed.push(batch.id)
     }
-    for (let i = 0; i < claimed.length && !stopped; i += concurrency) {
+    for (let i = 0; i < claimed.length && !stopped.aborted; i += concurrency) {
       await Promise.all(claimed.slice(i, i + concurrency).map((id) => syncBatchNow(id)))
     }
-    if (!stopped) await sweepRemoteFiles()
+    if (!stopped.aborted) await sweepRemoteFiles()
   }
 
-  function wake() {
-    if (stopped) return
-    if (ticking) {
-      again = true
-      return
-    }
-    ticking = tick()
-      .catch((error: unknown) => console.error('Sync: looking for remote batches to refresh failed.', error))
-      .finally(() => {
-        ticking = null
-        if (again) {
-          again = false
-          wake()
-        }
-      })
-  }
-
-  const timer = setInterval(wake, pollMs)
-  timer.unref()
-  async function stop() {
-    stopped = true
-    clearInterval(timer)
-    await ticking
-    await Promise.allSettled([...inFlight.values()])
-    if (globalForSync.batchboardSync === state) delete globalForSync.batchboardSync
+  const poller = startPoller({
+    intervalMs: pollMs,
+    tick,
+    onError: (error) => console.error('Sync: looking for remote batches to refresh failed.', error),
+  })
+  const state = {
+    intervals: configured,
+    wake: poller.wake,
+    async stop() {
+      await poller.stop()
+      await Promise.allSettled([...inFlight.values()])
+      if (globalForSync.batchboardSync === state) delete globalForSync.batchboardSync
+    },
   }
   globalForSync.batchboardSync = state
-  wake()
   return state
 }
 

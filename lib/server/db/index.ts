@@ -1,15 +1,30 @@
 import 'server-only'
+import { parseBatchStatus, type BatchStatus } from '@/lib/batch/status'
 import type { DatabaseKind } from '@/lib/config/env'
 import { env } from '@/lib/server/env'
-import type { Prisma as SqlitePrisma, PrismaClient } from './generated/client'
+import type { Batch, Prisma as SqlitePrisma } from './generated/client'
 import type { Prisma as PostgresPrisma } from './generated-postgresql/client'
 import { createPostgresClient } from './postgresql'
 import { createSqliteClient } from './sqlite'
 
 export type { Prisma } from './generated/client'
 
+/** A Batch row as the client returns it: the status column parsed (see parsedStatus). */
+export type BatchRow = Omit<Batch, 'status'> & { status: BatchStatus }
+
 /** Which database DATABASE_URL chose: a file: URL (or none) is SQLite, a postgresql:// URL PostgreSQL. */
 export const dbKind: DatabaseKind = env.databaseKind
+
+/**
+ * The status column is a string (SQLite has no enums); it is parsed here, once, so every Batch row read through the
+ * client carries a BatchStatus (https://www.prisma.io/docs/orm/prisma-client/client-extensions/result).
+ */
+const parsedStatus = {
+  result: { batch: { status: { needs: { status: true }, compute: (batch: { status: string }) => parseBatchStatus(batch.status) } } },
+} as const
+
+const createSqliteDb = () => createSqliteClient(env.databaseUrl).$extends(parsedStatus)
+type Db = ReturnType<typeof createSqliteDb>
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 type ModelColumns<TypeMap> = { [Model in keyof TypeMap]: TypeMap[Model] extends { payload: { scalars: infer Columns } } ? Columns : never }
@@ -23,13 +38,13 @@ type SameModels = Equal<ModelColumns<SqlitePrisma.TypeMap['model']>, ModelColumn
  * (`SameModels`, which fails to compile on drift); the methods are generated from those models alike. The one real
  * difference is `$transaction`'s isolation levels: SQLite has only Serializable, PostgreSQL has it and three more.
  */
-function createClient(): PrismaClient {
-  if (dbKind === 'sqlite') return createSqliteClient(env.databaseUrl)
+function createClient(): Db {
+  if (dbKind === 'sqlite') return createSqliteDb()
   const sameModels: SameModels = true
-  return sameModels && (createPostgresClient(env.databaseUrl) as unknown as PrismaClient)
+  return sameModels && (createPostgresClient(env.databaseUrl).$extends(parsedStatus) as unknown as Db)
 }
 
 // One client per process: Next's dev server re-evaluates modules on every edit.
-const globalForDb = globalThis as unknown as { batchboardDb?: PrismaClient }
+const globalForDb = globalThis as unknown as { batchboardDb?: Db }
 export const db = globalForDb.batchboardDb ?? createClient()
 if (process.env.NODE_ENV !== 'production') globalForDb.batchboardDb = db

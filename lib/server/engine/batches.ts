@@ -1,6 +1,6 @@
 import 'server-only'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import type { BatchProgress } from '@/lib/types'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newBatchId } from '@/lib/server/ids'

@@ -1,14 +1,5 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
-import path from 'node:path'
-import { storageDirs } from '@/lib/server/storage'
-
-export const resultPaths = (batchId: string) => ({
-  output: path.join(storageDirs.files, `${batchId}_output.jsonl`),
-  error: path.join(storageDirs.files, `${batchId}_error.jsonl`),
-  /** `[custom_id, ms]` per answered line, for the results page's latency column; not part of OpenAI's files. */
-  timings: path.join(storageDirs.files, `${batchId}_timings.jsonl`),
-})
+import { newResultLineId } from '@/lib/server/ids'
 
 export type Usage = { input: number; cached: number; output: number; reasoning: number; total: number }
 
@@ -31,24 +22,9 @@ export function usageOf(body: unknown): Usage {
   }
 }
 
-// One random read per 256 ids instead of one per id: a busy batch makes two ids per line.
-let randomPool = Buffer.alloc(0)
-let randomOffset = 0
-function randomHex(bytes: number): string {
-  if (randomOffset + bytes > randomPool.length) {
-    randomPool = randomBytes(4096)
-    randomOffset = 0
-  }
-  randomOffset += bytes
-  return randomPool.toString('hex', randomOffset - bytes, randomOffset)
-}
-
-export const newRequestId = () => `req_${randomHex(16)}`
-const newLineId = () => `batch_req_${randomHex(16)}`
-
 /** OpenAI's BatchRequestOutput. `bodyJson` is already-serialised JSON, so an upstream's answer is not re-encoded. */
 export function resultLine(customId: string, statusCode: number, requestId: string, bodyJson: string): string {
-  return `{"id":"${newLineId()}","custom_id":${JSON.stringify(customId)},"response":{"status_code":${statusCode},"request_id":${JSON.stringify(requestId)},"body":${bodyJson}},"error":null}\n`
+  return `{"id":"${newResultLineId()}","custom_id":${JSON.stringify(customId)},"response":{"status_code":${statusCode},"request_id":${JSON.stringify(requestId)},"body":${bodyJson}},"error":null}\n`
 }
 
 /** A line that never ran (batch expired or cancelled): no response, a top-level error. */
@@ -57,7 +33,7 @@ export function notRunLine(customId: string, code: 'batch_expired' | 'batch_canc
     code === 'batch_expired'
       ? 'This request could not be executed before the completion window expired.'
       : 'This request was not executed because the batch was cancelled.'
-  return `${JSON.stringify({ id: newLineId(), custom_id: customId, response: null, error: { code, message } })}\n`
+  return `${JSON.stringify({ id: newResultLineId(), custom_id: customId, response: null, error: { code, message } })}\n`
 }
 
 export const errorBodyJson = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, param: null, code } })

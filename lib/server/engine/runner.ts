@@ -1,17 +1,17 @@
 import 'server-only'
-import { setMaxListeners } from 'node:events'
-import { open, stat, type FileHandle } from 'node:fs/promises'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { DEFAULT_MODELS, validateBatchFile } from '@/lib/jsonl'
+import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db } from '@/lib/server/db'
-import { newFileId } from '@/lib/server/ids'
-import { indexBatchResults } from '@/lib/server/results/indexer'
-import { ensureStorageDirs, fromStoragePath, readStoredFile, toStoragePath } from '@/lib/server/storage'
+import { newFileId, newRequestId } from '@/lib/server/ids'
+import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
+import { ensureStorageDirs, fromStoragePath, readStoredFile, resultPaths, toStoragePath } from '@/lib/server/storage'
+import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
-import { emptyUsage, errorBodyJson, newRequestId, notRunLine, resultLine, resultPaths, usageOf, type Usage } from './results'
+import { CommitLog, type CommittedLines, type LineOutcome } from './commit-log'
+import { errorBodyJson, notRunLine, resultLine, usageOf } from './results'
+import { StopController, type StopReason } from './stop-controller'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
-import { backoffMs, isRetryableStatus, retryAfterMs } from './retry'
 import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
 
 export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
@@ -49,7 +49,6 @@ export class LeaseLostError extends Error {
 
 export type RunContext = { owner: string; options: EngineOptions; signal: AbortSignal; onStop?: (check: () => void) => void }
 
-const FILE_RETENTION_SECONDS = 30 * 86_400
 const DEFAULT_FILE_LOOKUP_MESSAGE = (id: string) => `Cannot find file ${id}, or organization batchboard does not have access to it.`
 
 // Per-process limiters, shared by every batch using the same upstream: the upstream's limit is per server.
@@ -62,9 +61,6 @@ function limiterFor(target: UpstreamTarget): AdaptiveLimiter {
   return limiter
 }
 
-/** `latencyMs`: how long the upstream took to answer the final attempt, when one answered. */
-type LineOutcome = ({ ok: true; line: string; usage: Usage } | { ok: false; line: string }) & { latencyMs?: number }
-
 async function executeLine(
   target: UpstreamTarget,
   limiter: AdaptiveLimiter,
@@ -74,6 +70,7 @@ async function executeLine(
   options: EngineOptions,
   signal: AbortSignal,
 ): Promise<LineOutcome | null> {
+  const backoff = { baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs }
   let lastFailure: UpstreamResponse | Error | null = null
   let latencyMs: number | undefined
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
@@ -85,7 +82,7 @@ async function executeLine(
     } catch (error) {
       if (signal.aborted) return null
       lastFailure = error as Error
-      if (attempt < options.maxAttempts && !(await pause(backoffMs(attempt, options), signal))) return null
+      if (attempt < options.maxAttempts && !(await pause(backoffMs(attempt, backoff), signal))) return null
       continue
     }
     const requestId = (response.headers['x-request-id'] as string | undefined) ?? newRequestId()
@@ -113,7 +110,7 @@ async function executeLine(
     if (response.status === 429 || response.status === 503) limiter.onOverload()
     lastFailure = response
     if (!isRetryableStatus(response.status) || attempt === options.maxAttempts) break
-    const wait = retryAfterMs(response.headers, options.backoffMaxMs) ?? backoffMs(attempt, options)
+    const wait = retryAfterMs(response.headers, options.backoffMaxMs) ?? backoffMs(attempt, backoff)
     if (!(await pause(wait, signal))) return null
   }
   if (lastFailure instanceof Error) {
@@ -144,15 +141,6 @@ async function executeLine(
     )
   }
   return { ok: false, latencyMs, line: resultLine(customId, failed.status, requestId, json) }
-}
-
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal })
-    return true
-  } catch {
-    return false
-  }
 }
 
 type BatchRow = NonNullable<Awaited<ReturnType<typeof loadBatch>>>
@@ -239,95 +227,44 @@ async function validateBatch(batch: BatchRow): Promise<void> {
   ])
 }
 
-/** Opens a result file for appending, cut back to what the database says is committed: a crash's half-written tail goes. */
-async function openCommitted(filePath: string, committed: number): Promise<FileHandle> {
-  const size = await stat(filePath).then(
-    (s) => s.size,
-    () => 0,
-  )
-  if (size < committed) throw new Error(`${filePath} has ${size} bytes but ${committed} were committed; the data dir was changed underneath the engine.`)
-  const handle = await open(filePath, 'a')
-  if (size > committed) await handle.truncate(committed)
-  return handle
+/** An exponentially weighted rate, so the throughput shown follows changes without jumping on every commit. */
+const smoothRate = (previous: number, amount: number, seconds: number) => (previous === 0 ? amount / seconds : 0.7 * previous + 0.3 * (amount / seconds))
+
+/** Asks the batch row whether a running batch must stop: cancelled (or gone), or past its completion window. */
+async function probeBatch(batchId: string): Promise<StopReason | null> {
+  const row = await db.batch.findUnique({ where: { id: batchId }, select: { status: true, expiresAt: true } })
+  if (!row || row.status === 'cancelling' || row.status === 'cancelled') return 'cancel'
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now() && row.status === 'in_progress') return 'expire'
+  return null
 }
 
-type StopReason = 'cancel' | 'expire' | 'shutdown' | 'lease' | 'error'
-
-async function executeBatch(batch: BatchRow, context: RunContext): Promise<void> {
-  const { options, owner } = context
-  const run = batch.engineRun!
-  const input = batch.inputFile?.storagePath ? fromStoragePath(batch.inputFile.storagePath) : null
-  await ensureStorageDirs()
-  const paths = resultPaths(batch.id)
-  const out = await openCommitted(paths.output, Number(run.outputBytes))
-  const err = await openCommitted(paths.error, Number(run.errorBytes))
-  // Timings are not committed like results: a line run again after a crash appends its timing again, and the
-  // indexer keeps the last one.
-  const timings = await open(paths.timings, 'a')
-  const done = Buffer.from(run.doneLines ?? new Uint8Array(Math.ceil(batch.requestCountTotal / 8)))
-  const isDone = (index: number) => ((done[index >> 3] ?? 0) & (1 << (index & 7))) !== 0
-
-  let outputBytes = Number(run.outputBytes)
-  let errorBytes = Number(run.errorBytes)
-  let linesPerSecond = run.linesPerSecond
-  let tokensPerSecond = run.tokensPerSecond
-  let lastCommit = Date.now()
-
-  type Pending = { out: string[]; err: string[]; timings: string[]; indexes: number[]; completed: number; failed: number; usage: Usage }
-  const fresh = (): Pending => ({ out: [], err: [], timings: [], indexes: [], completed: 0, failed: 0, usage: emptyUsage() })
-  let pending = fresh()
-  let flushing: Promise<void> = Promise.resolve()
-  let flushError: unknown = null
-
-  const stopper = new AbortController()
-  // Every request and backoff in flight listens for the stop.
-  setMaxListeners(0, stopper.signal)
-  let stopReason: StopReason | null = batch.status === 'cancelling' ? 'cancel' : null
-  const stop = (reason: StopReason) => {
-    if (stopReason === null) stopReason = reason
-    stopper.abort(new Error(`stopped: ${reason}`))
-  }
-  if (stopReason) stopper.abort()
-  const onShutdown = () => stop('shutdown')
-  context.signal.addEventListener('abort', onShutdown, { once: true })
-  if (context.signal.aborted) stop('shutdown')
-
-  async function commit(force: boolean) {
-    const batchOut = pending
-    pending = fresh()
-    const lines = batchOut.indexes.length
-    if (lines === 0 && !force) return
-    const outText = batchOut.out.join('')
-    const errText = batchOut.err.join('')
-    // The bytes reach the disk before the database says they exist; a crash in between leaves a tail that the
-    // next run truncates, and those lines run again: none lost, none written twice.
-    if (outText) await out.write(outText)
-    if (errText) await err.write(errText)
-    if (batchOut.timings.length > 0) await timings.write(batchOut.timings.join(''))
-    await Promise.all([outText ? out.datasync() : null, errText ? err.datasync() : null])
-    outputBytes += Buffer.byteLength(outText)
-    errorBytes += Buffer.byteLength(errText)
-    for (const index of batchOut.indexes) done[index >> 3]! |= 1 << (index & 7)
-    const now = Date.now()
-    const seconds = Math.max(0.001, (now - lastCommit) / 1000)
-    lastCommit = now
-    if (lines > 0) {
-      linesPerSecond = linesPerSecond === 0 ? lines / seconds : 0.7 * linesPerSecond + 0.3 * (lines / seconds)
-      tokensPerSecond = tokensPerSecond === 0 ? batchOut.usage.total / seconds : 0.7 * tokensPerSecond + 0.3 * (batchOut.usage.total / seconds)
+/** The commit log's database half: renews the lease with the committed sizes and done lines, then adds the counts. */
+function persistTo(batchId: string, context: RunContext, rates: { linesPerSecond: number; tokensPerSecond: number }) {
+  return async (commit: CommittedLines) => {
+    const seconds = Math.max(0.001, commit.elapsedMs / 1000)
+    if (commit.lines > 0) {
+      rates.linesPerSecond = smoothRate(rates.linesPerSecond, commit.lines, seconds)
+      rates.tokensPerSecond = smoothRate(rates.tokensPerSecond, commit.usage.total, seconds)
     }
     await db.$transaction(async (tx) => {
       const renewed = await tx.engineRun.updateMany({
-        where: { batchId: batch.id, leaseOwner: owner },
-        data: { doneLines: done, outputBytes, errorBytes, leaseExpiresAt: new Date(now + options.leaseMs), linesPerSecond, tokensPerSecond },
-      })
-      if (renewed.count === 0) throw new LeaseLostError(batch.id)
-      if (lines === 0) return
-      const { usage } = batchOut
-      await tx.batch.update({
-        where: { id: batch.id },
+        where: { batchId, leaseOwner: context.owner },
         data: {
-          requestCountCompleted: { increment: batchOut.completed },
-          requestCountFailed: { increment: batchOut.failed },
+          doneLines: commit.doneLines,
+          outputBytes: commit.outputBytes,
+          errorBytes: commit.errorBytes,
+          leaseExpiresAt: new Date(commit.at + context.options.leaseMs),
+          ...rates,
+        },
+      })
+      if (renewed.count === 0) throw new LeaseLostError(batchId)
+      if (commit.lines === 0) return
+      const { usage } = commit
+      await tx.batch.update({
+        where: { id: batchId },
+        data: {
+          requestCountCompleted: { increment: commit.completed },
+          requestCountFailed: { increment: commit.failed },
           usageInputTokens: { increment: usage.input },
           usageCachedTokens: { increment: usage.cached },
           usageOutputTokens: { increment: usage.output },
@@ -337,102 +274,93 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
       })
     })
   }
+}
 
-  const flush = (force = false) => {
-    flushing = flushing
-      .then(() => (flushError ? undefined : commit(force)))
-      .catch((error: unknown) => {
-        flushError = error
-        stop(error instanceof LeaseLostError ? 'lease' : 'error')
+/** Sends every line not yet done to its upstream, as many at once as the upstreams' limiters allow, until done or stopped. */
+async function dispatchLines(batch: BatchRow, input: string, context: RunContext, log: CommitLog, stops: StopController): Promise<void> {
+  const targets = new Map<string, UpstreamTarget | null>()
+  const inFlight = new Set<Promise<void>>()
+  const path = batch.endpoint.replace(/^\/v1(?=\/)/, '')
+  for await (const line of readInputLines(input)) {
+    if (stops.reason) break
+    if (log.isDone(line.index)) continue
+    const request = JSON.parse(line.text) as { custom_id: string; body: Record<string, unknown> }
+    const model = typeof request.body.model === 'string' ? request.body.model : (DEFAULT_MODELS.get(batch.endpoint) ?? null)
+    const cacheKey = model ?? ''
+    if (!targets.has(cacheKey)) targets.set(cacheKey, await resolveUpstream(model))
+    const target = targets.get(cacheKey)
+    if (!target) {
+      log.record(line.index, {
+        ok: false,
+        line: resultLine(
+          request.custom_id,
+          404,
+          newRequestId(),
+          errorBodyJson(`The model '${model}' is not served by any upstream.`, 'invalid_request_error', 'model_not_found'),
+        ),
       })
-    return flushing
-  }
-
-  const record = (index: number, outcome: LineOutcome, customId?: string) => {
-    pending.indexes.push(index)
-    if (outcome.latencyMs !== undefined && customId !== undefined) pending.timings.push(`[${JSON.stringify(customId)},${outcome.latencyMs}]\n`)
-    if (outcome.ok) {
-      pending.out.push(outcome.line)
-      pending.completed++
-      const { usage } = pending
-      usage.input += outcome.usage.input
-      usage.cached += outcome.usage.cached
-      usage.output += outcome.usage.output
-      usage.reasoning += outcome.usage.reasoning
-      usage.total += outcome.usage.total
-    } else {
-      pending.err.push(outcome.line)
-      pending.failed++
+      continue
     }
-    if (pending.indexes.length >= options.flushLines) void flush()
-  }
-
-  let checking = false
-  const check = () => {
-    if (checking || stopReason) return
-    checking = true
-    void db.batch
-      .findUnique({ where: { id: batch.id }, select: { status: true, expiresAt: true } })
-      .then((row) => {
-        if (!row || row.status === 'cancelling' || row.status === 'cancelled') stop('cancel')
-        else if (row.expiresAt && row.expiresAt.getTime() <= Date.now() && row.status === 'in_progress') stop('expire')
+    const limiter = limiterFor(target)
+    try {
+      await limiter.acquire(stops.signal)
+    } catch {
+      break
+    }
+    const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), context.options, stops.signal)
+      .then((outcome) => {
+        // null: stopped before it finished; it stays not-done and is run again (or written as not run).
+        if (outcome) log.record(line.index, outcome, request.custom_id)
       })
-      .catch(() => {})
-      .finally(() => (checking = false))
+      .finally(() => {
+        limiter.release()
+        inFlight.delete(task)
+      })
+    inFlight.add(task)
   }
-  context.onStop?.(check)
-  const flushTimer = setInterval(() => void flush(Date.now() - lastCommit > options.leaseMs / 3), options.flushMs)
-  const watchTimer = setInterval(check, options.watchMs)
+  await Promise.allSettled([...inFlight])
+}
+
+async function executeBatch(batch: BatchRow, context: RunContext): Promise<void> {
+  const { options, owner } = context
+  const run = batch.engineRun!
+  const input = batch.inputFile?.storagePath ? fromStoragePath(batch.inputFile.storagePath) : null
+  await ensureStorageDirs()
+  const stops = new StopController({
+    initial: batch.status === 'cancelling' ? 'cancel' : null,
+    shutdown: context.signal,
+    probe: () => probeBatch(batch.id),
+    watchMs: options.watchMs,
+  })
+  let log: CommitLog
+  try {
+    log = await CommitLog.open(
+      resultPaths(batch.id),
+      { outputBytes: Number(run.outputBytes), errorBytes: Number(run.errorBytes), doneLines: run.doneLines, totalLines: batch.requestCountTotal },
+      {
+        flushLines: options.flushLines,
+        persist: persistTo(batch.id, context, { linesPerSecond: run.linesPerSecond, tokensPerSecond: run.tokensPerSecond }),
+        onError: (error) => stops.stop(error instanceof LeaseLostError ? 'lease' : 'error'),
+      },
+    )
+  } catch (error) {
+    stops.dispose()
+    throw error
+  }
+  context.onStop?.(() => stops.check())
+  const flushTimer = setInterval(() => void log.flush(log.sinceCommitMs > options.leaseMs / 3), options.flushMs)
+
+  const flushAll = async () => {
+    await log.flush(true)
+    if (log.error) throw log.error.error
+  }
 
   try {
-    if (!stopReason && batch.status === 'in_progress' && input) {
-      const targets = new Map<string, UpstreamTarget | null>()
-      const inFlight = new Set<Promise<void>>()
-      const path = batch.endpoint.replace(/^\/v1(?=\/)/, '')
-      for await (const line of readInputLines(input)) {
-        if (stopReason) break
-        if (isDone(line.index)) continue
-        const request = JSON.parse(line.text) as { custom_id: string; body: Record<string, unknown> }
-        const model = typeof request.body.model === 'string' ? request.body.model : (DEFAULT_MODELS.get(batch.endpoint) ?? null)
-        const cacheKey = model ?? ''
-        if (!targets.has(cacheKey)) targets.set(cacheKey, await resolveUpstream(model))
-        const target = targets.get(cacheKey)
-        if (!target) {
-          record(line.index, {
-            ok: false,
-            line: resultLine(
-              request.custom_id,
-              404,
-              newRequestId(),
-              errorBodyJson(`The model '${model}' is not served by any upstream.`, 'invalid_request_error', 'model_not_found'),
-            ),
-          })
-          continue
-        }
-        const limiter = limiterFor(target)
-        try {
-          await limiter.acquire(stopper.signal)
-        } catch {
-          break
-        }
-        const task: Promise<void> = executeLine(target, limiter, path, request.custom_id, JSON.stringify(request.body), options, stopper.signal)
-          .then((outcome) => {
-            // null: stopped before it finished; it stays not-done and is run again (or written as not run).
-            if (outcome) record(line.index, outcome, request.custom_id)
-          })
-          .finally(() => {
-            limiter.release()
-            inFlight.delete(task)
-          })
-        inFlight.add(task)
-      }
-      await Promise.allSettled([...inFlight])
-    }
+    if (!stops.reason && batch.status === 'in_progress' && input) await dispatchLines(batch, input, context, log, stops)
     clearInterval(flushTimer)
-    clearInterval(watchTimer)
-    await flush(true)
-    if (flushError) throw flushError
-    const reason = stopReason as StopReason | null
+    stops.endWatch()
+    await flushAll()
+    const reason = stops.reason
     if (reason === 'shutdown') {
       await db.engineRun.updateMany({ where: { batchId: batch.id, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
       return
@@ -440,22 +368,20 @@ async function executeBatch(batch: BatchRow, context: RunContext): Promise<void>
     if (reason === 'cancel' || reason === 'expire') {
       if (input) {
         for await (const line of readInputLines(input)) {
-          if (isDone(line.index)) continue
+          if (log.isDone(line.index)) continue
           const request = JSON.parse(line.text) as { custom_id: string }
-          record(line.index, { ok: false, line: notRunLine(request.custom_id, reason === 'cancel' ? 'batch_cancelled' : 'batch_expired') })
+          log.record(line.index, { ok: false, line: notRunLine(request.custom_id, reason === 'cancel' ? 'batch_cancelled' : 'batch_expired') })
         }
       }
-      await flush(true)
-      if (flushError) throw flushError
+      await flushAll()
       await finishBatch(await reloadBatch(batch.id), reason === 'cancel' ? 'cancelled' : 'expired', owner)
       return
     }
     await finishBatch(await reloadBatch(batch.id), 'completed', owner)
   } finally {
     clearInterval(flushTimer)
-    clearInterval(watchTimer)
-    context.signal.removeEventListener('abort', onShutdown)
-    await Promise.allSettled([out.close(), err.close(), timings.close()])
+    stops.dispose()
+    await log.close()
   }
 }
 
@@ -478,7 +404,7 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
   const run = batch.engineRun!
   const paths = resultPaths(batch.id)
   const now = new Date()
-  const retention = (run.outputExpiresAfterSeconds ?? FILE_RETENTION_SECONDS) * 1000
+  const retention = (run.outputExpiresAfterSeconds ?? BATCH_FILE_RETENTION_SECONDS) * 1000
   const from = status === 'completed' ? ['in_progress', 'finalizing'] : status === 'cancelled' ? ['cancelling'] : ['in_progress', 'validating']
   const fileData = (kind: 'output' | 'error', bytes: bigint) => ({
     id: newFileId(),
@@ -505,7 +431,5 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
     })
     await tx.engineRun.updateMany({ where: { batchId: batch.id, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
   })
-  // The results page would index on first open; doing it now makes that open instant. A failure is not the batch's:
-  // the page shows it and indexes again.
-  await indexBatchResults(batch.id).catch((error: unknown) => console.error(`Indexing the results of ${batch.id} failed:`, error))
+  await onBatchTerminal(batch.id)
 }

@@ -1,9 +1,11 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
+import { newLeaseOwner } from '@/lib/server/ids'
+import { startPoller } from '@/lib/server/poller'
+import { backoffMs } from '@/lib/server/retry'
 import { DEFAULT_ENGINE_OPTIONS, runBatch, type EngineOptions } from './runner'
 
 export type SchedulerOptions = Partial<EngineOptions> & {
@@ -16,6 +18,8 @@ export type SchedulerOptions = Partial<EngineOptions> & {
 export type Scheduler = { owner: string; wake(): void; stop(): Promise<void> }
 
 const ACTIVE_STATUSES = ['validating', 'in_progress', 'finalizing', 'cancelling']
+/** A batch whose run failed is resumed after 2 s, then ever later, at least every minute. */
+const RESUME_BACKOFF = { baseMs: 2_000, maxMs: 60_000 }
 
 // Schedulers in this process, so creating or cancelling a batch can wake them instead of waiting for a poll.
 const schedulers = new Set<{ wake(): void; notify(batchId: string): void }>()
@@ -47,12 +51,10 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   const engineOptions: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, maxAttempts: env.engineMaxAttempts, ...options }
   const pollMs = options.pollMs ?? 1000
   const maxBatches = options.maxBatches ?? 4
-  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  const owner = newLeaseOwner()
   const shutdown = new AbortController()
   const running = new Map<string, { promise: Promise<void>; check?: () => void }>()
   const retryAfter = new Map<string, { at: number; failures: number }>()
-  let ticking: Promise<void> | null = null
-  let again = false
 
   async function claim(batchId: string, leaseOwner: string | null, leaseExpiresAt: Date | null): Promise<boolean> {
     const now = new Date()
@@ -73,12 +75,12 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
       .catch(async (error: unknown) => {
         console.error(`Engine: batch ${batchId} stopped with an error; it will be resumed.`, error)
         const failures = (retryAfter.get(batchId)?.failures ?? 0) + 1
-        retryAfter.set(batchId, { at: Date.now() + Math.min(60_000, 1000 * 2 ** failures), failures })
+        retryAfter.set(batchId, { at: Date.now() + backoffMs(failures, RESUME_BACKOFF), failures })
         await db.engineRun.updateMany({ where: { batchId, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } }).catch(() => {})
       })
       .finally(() => {
         running.delete(batchId)
-        if (!shutdown.signal.aborted) wake()
+        if (!shutdown.signal.aborted) poller.wake()
       })
     running.set(batchId, entry)
   }
@@ -100,37 +102,21 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     }
   }
 
-  function wake() {
-    if (shutdown.signal.aborted) return
-    if (ticking) {
-      again = true
-      return
-    }
-    ticking = tick()
-      .catch((error: unknown) => console.error('Engine scheduler: looking for work failed.', error))
-      .finally(() => {
-        ticking = null
-        if (again) {
-          again = false
-          wake()
-        }
-      })
-  }
-
-  const handle = { wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
+  const poller = startPoller({
+    intervalMs: pollMs,
+    tick,
+    onError: (error) => console.error('Engine scheduler: looking for work failed.', error),
+  })
+  const handle = { wake: poller.wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
   schedulers.add(handle)
-  const timer = setInterval(wake, pollMs)
-  timer.unref()
-  wake()
 
   return {
     owner,
-    wake,
+    wake: poller.wake,
     async stop() {
       schedulers.delete(handle)
-      clearInterval(timer)
       shutdown.abort()
-      await ticking
+      await poller.stop()
       await Promise.allSettled([...running.values()].map((entry) => entry.promise))
     },
   }

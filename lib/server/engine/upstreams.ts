@@ -1,5 +1,4 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
@@ -8,6 +7,7 @@ import type { ModelRoute, UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
 import { matchScore } from '@/lib/batch/model-patterns'
 import { startSimulator, type Simulator } from './simulator'
+import { newUpstreamId } from '@/lib/server/ids'
 
 // The schema lives in lib/validations so the management form checks with the same rules.
 export { saveUpstreamInput, upstreamIdInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
@@ -88,9 +88,7 @@ export async function saveUpstream(raw: SaveUpstreamInput, source: 'env' | 'user
       ? {}
       : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
   }
-  const row = existing
-    ? await db.upstream.update({ where: { id: existing.id }, data })
-    : await db.upstream.create({ data: { id: `ups_${randomBytes(8).toString('hex')}`, ...data } })
+  const row = existing ? await db.upstream.update({ where: { id: existing.id }, data }) : await db.upstream.create({ data: { id: newUpstreamId(), ...data } })
   cache = null
   return toSummary(row)
 }
@@ -198,9 +196,4 @@ export async function getUpstreamTarget(id: string): Promise<UpstreamTarget & { 
 export async function findUpstream(id: string): Promise<UpstreamSummary | null> {
   const row = await db.upstream.findUnique({ where: { id } })
   return row ? toSummary(row) : null
-}
-
-/** Drops cached upstream rows, e.g. after a test or another process changed them. */
-export function forgetUpstreamCache() {
-  cache = null
 }

@@ -1,7 +1,7 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
 import type { FileListQuery } from '@/lib/validations/files'
 import { db } from '@/lib/server/db'
@@ -54,7 +54,7 @@ export async function getFile(fileId: string): Promise<FileDetail> {
     stored: file.storagePath !== null,
     batches: batches.map((batch) => ({
       id: batch.id,
-      status: batch.status as BatchStatus,
+      status: batch.status,
       description: batch.description,
       createdAt: batch.createdAt.toISOString(),
     })),
@@ -134,7 +134,7 @@ export async function previewFile(fileId: string, window: { from: number; count:
 /** Deletes a file and its bytes; refused while a batch that has not finished still needs it. */
 export async function deleteFile(fileId: string): Promise<{ id: string }> {
   const file = await findFile(fileId)
-  const active = (await batchesUsing(fileId)).filter((batch) => !isTerminal(batch.status as BatchStatus))
+  const active = (await batchesUsing(fileId)).filter((batch) => !isTerminal(batch.status))
   if (active.length > 0) {
     throw new AppError(409, 'file_in_use', `Batch ${active[0]?.id} is still using this file. Wait for it to finish or cancel it, then delete the file.`, {
       param: 'fileId',

@@ -21,7 +21,8 @@ type RouteInput<P extends z.ZodType, Q extends z.ZodType> = {
 }
 
 /**
- * Every GET route handler has the same steps: authorise → parse → call a service → respond.
+ * Every route handler (the GET reads, the upload PUTs, the webhook POST) has the same steps: authorise → parse →
+ * call a service → respond.
  * The handler returns plain data (sent as JSON) or a Response (downloads, streams).
  */
 export function defineRoute<P extends z.ZodType = EmptySchema, Q extends z.ZodType = EmptySchema>(

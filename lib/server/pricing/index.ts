@@ -10,6 +10,7 @@ import {
   type PriceRow,
   type TokenUsage,
 } from '@/lib/pricing'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { PriceListRow, PriceTable } from '@/lib/types'
 import type { savePriceInput } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'
@@ -81,7 +82,7 @@ export async function resetPrices(model?: string): Promise<{ reset: number }> {
 }
 
 /** OpenAI-compatible batch APIs bill batch prices; the built-in engine sends ordinary requests to its upstream. */
-export const priceBasisOf = (connectionKind: string): PriceBasis => (connectionKind === 'builtin' ? 'standard' : 'batch')
+export const priceBasisOf = (connectionKind: string): PriceBasis => (connectionKind === BUILTIN_CONNECTION_KIND ? 'standard' : 'batch')
 
 type UsageColumns = {
   usageInputTokens: bigint | null

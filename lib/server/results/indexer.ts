@@ -1,7 +1,7 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import type { DatabaseKind } from '@/lib/config/env'
 import { db, dbKind } from '@/lib/server/db'
@@ -9,8 +9,7 @@ import { jsonArrayElements } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import { fromStoragePath } from '@/lib/server/storage'
-import { resultPaths } from '@/lib/server/engine/results'
+import { fromStoragePath, resultPaths } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
 import { addToSearch, updateSearchable } from './search'
 
@@ -267,7 +266,7 @@ async function build(batchId: string): Promise<IndexOutcome> {
     include: { inputFile: true, outputFile: true, errorFile: true },
   })
   if (!batch) throw notFound('batch', batchId)
-  if (!isTerminal(batch.status as BatchStatus)) {
+  if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}; its results can be explored when it ends.`, {
       param: 'batchId',
     })

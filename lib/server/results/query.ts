@@ -1,6 +1,6 @@
 import 'server-only'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
+import { isTerminal } from '@/lib/batch'
+import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
 import type { ResultFilters, ResultPageQuery, ResultSort } from '@/lib/validations/results'
 import { db, dbKind } from '@/lib/server/db'
@@ -46,7 +46,7 @@ export function toRowSummary(row: RawRow): ResultRowSummary {
   return {
     line: n(row.line),
     customId: row.customId,
-    status: row.status as ResultStatus,
+    status: parseResultStatus(row.status),
     statusCode: n(row.statusCode),
     errorCode: row.errorCode,
     errorMessage: row.errorMessage,
@@ -102,7 +102,7 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
   if (!batch) throw notFound('batch', batchId)
   const index = batch.resultIndex
   if (index?.state === 'ready' || index?.state === 'failed') return { state: index.state, message: index.message, rowCount: index.rowCount }
-  if (!isTerminal(batch.status as BatchStatus)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
+  if (!isTerminal(batch.status)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
   // Another process (a worker's engine) may be building it: give that build a while before starting one here.
   const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
   if (!isIndexing(batchId) && !busyElsewhere)

@@ -3,9 +3,8 @@ import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { finished } from 'node:stream/promises'
-import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { isTerminal } from '@/lib/batch'
 import type { CreatedBatch } from '@/lib/types'
 import { RETRYABLE_STATUSES, type RetryLinesInput } from '@/lib/validations/results'
 import { createBatch } from '@/lib/server/batches'
@@ -14,6 +13,7 @@ import { ingestFile } from '@/lib/server/files/ingest'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { ensureStorageDirs, fromStoragePath, storageDirs } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
+import { newTempName } from '@/lib/server/ids'
 
 /** Line numbers of the rows that did not succeed (after merging earlier retries), in file order. */
 async function linesToRetry(batchId: string): Promise<number[]> {
@@ -33,7 +33,7 @@ async function linesToRetry(batchId: string): Promise<number[]> {
 export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedBatch & { lineCount: number }> {
   const batch = await db.batch.findUnique({ where: { id: input.batchId }, include: { resultIndex: true, inputFile: true } })
   if (!batch) throw notFound('batch', input.batchId)
-  if (!isTerminal(batch.status as BatchStatus))
+  if (!isTerminal(batch.status))
     throw new AppError(409, 'batch_active', 'This batch is still running; retry its failed lines when it ends.', { param: 'batchId' })
   if (batch.resultIndex?.state !== 'ready')
     throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Wait for the results table to load, then retry.', { param: 'batchId' })
@@ -44,7 +44,7 @@ export async function retryFailedLines(input: RetryLinesInput): Promise<CreatedB
   if (lines.size === 0) throw new AppError(409, 'nothing_to_retry', 'Every line of this batch succeeded; there is nothing to retry.', { param: 'batchId' })
 
   await ensureStorageDirs()
-  const temp = path.join(storageDirs.uploads, `retry-${randomBytes(8).toString('hex')}.jsonl`)
+  const temp = path.join(storageDirs.uploads, `${newTempName('retry')}.jsonl`)
   const out = createWriteStream(temp)
   // A write error is reported by finished(); without a listener it would be an uncaught exception.
   out.on('error', () => {})

@@ -20,6 +20,14 @@ export const fromStoragePath = (relative: string) => path.join(env.dataDir, rela
 export const storedFilePath = (fileId: string) => path.join(storageDirs.files, `${fileId}.jsonl`)
 export const sourceTablePath = (fileId: string) => path.join(storageDirs.sources, `${fileId}.jsonl`)
 
+/** Where the engine writes a builtin batch's results; the results index reads the timings from here for any batch. */
+export const resultPaths = (batchId: string) => ({
+  output: path.join(storageDirs.files, `${batchId}_output.jsonl`),
+  error: path.join(storageDirs.files, `${batchId}_error.jsonl`),
+  /** `[custom_id, ms]` per answered line, for the results page's latency column; not part of OpenAI's files. */
+  timings: path.join(storageDirs.files, `${batchId}_timings.jsonl`),
+})
+
 export async function ensureStorageDirs() {
   await Promise.all(Object.values(storageDirs).map((dir) => mkdir(dir, { recursive: true })))
 }

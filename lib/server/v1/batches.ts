@@ -1,11 +1,12 @@
 import 'server-only'
 import { z } from 'zod'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { describeType } from '@/lib/jsonl/errors'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
 import { db } from '@/lib/server/db'
 import { cancelEngineBatch, createEngineBatch, ENGINE_ENDPOINTS, getEngineBatch, parseCompletionWindow } from '@/lib/server/engine'
 import { readJsonBody } from '@/lib/server/http/body'
 import { AppError } from '@/lib/server/http/errors'
+import { EXPIRES_AFTER_MAX_SECONDS, EXPIRES_AFTER_MIN_SECONDS, METADATA_MAX_KEY, METADATA_MAX_PAIRS, METADATA_MAX_VALUE } from '@/lib/validations/batches'
 import { V1Error, noSuchBatch } from './errors'
 import { toOpenAIBatch, toOpenAIList } from './serializers'
 
@@ -19,15 +20,19 @@ const MAX_CREATE_BODY_BYTES = 64 * 1024
 
 export const batchIdParams = z.object({ batchId: z.string().min(1).max(200) })
 
-// OpenAI's `Metadata`: up to 16 pairs, keys ≤ 64 characters, string values ≤ 512.
-const metadataSchema = z.record(z.string().max(64), z.string().max(512)).refine((value) => Object.keys(value).length <= 16, 'metadata may have at most 16 keys')
+// OpenAI's `Metadata`, with the limits the dashboard's form checks.
+const metadataSchema = z
+  .record(z.string().max(METADATA_MAX_KEY), z.string().max(METADATA_MAX_VALUE))
+  .refine((value) => Object.keys(value).length <= METADATA_MAX_PAIRS, `metadata may have at most ${METADATA_MAX_PAIRS} keys`)
 
 export const createBatchBody = z.object({
   input_file_id: z.string().min(1).max(200),
   endpoint: z.string(),
   completion_window: z.string(),
   metadata: metadataSchema.nullable().optional(),
-  output_expires_after: z.object({ anchor: z.literal('created_at'), seconds: z.number().int().min(3600).max(2_592_000) }).optional(),
+  output_expires_after: z
+    .object({ anchor: z.literal('created_at'), seconds: z.number().int().min(EXPIRES_AFTER_MIN_SECONDS).max(EXPIRES_AFTER_MAX_SECONDS) })
+    .optional(),
 })
 
 const valueAt = (value: unknown, path: PropertyKey[]) =>

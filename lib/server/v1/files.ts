@@ -1,23 +1,22 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { BUILTIN_CONNECTION_ID } from '@/lib/server/connections'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db } from '@/lib/server/db'
 import { deleteFile, downloadFile } from '@/lib/server/files'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { newFileId } from '@/lib/server/ids'
+import { newFileId, newTempName } from '@/lib/server/ids'
+import { BATCH_FILE_RETENTION_SECONDS, EXPIRES_AFTER_MAX_SECONDS, EXPIRES_AFTER_MIN_SECONDS } from '@/lib/validations/batches'
 import { ensureStorageDirs, storageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import { V1Error, noSuchFile } from './errors'
-import { boundaryOf, parseMultipart } from './multipart'
+import { parseMultipart } from './multipart'
 import { toOpenAIFile, toOpenAIList } from './serializers'
 
 // OpenAI's upload purposes (spec `CreateFileRequest`).
 const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'] as const
 const UPLOAD_FIELDS = new Set(['file', 'purpose', 'expires_after[anchor]', 'expires_after[seconds]'])
 const MAX_FILE_BYTES = 512 * 1024 * 1024
-const BATCH_FILE_RETENTION_SECONDS = 30 * 86_400
 
 export const fileListQuery = z.object({
   purpose: z.string().max(100).optional(),
@@ -31,7 +30,7 @@ export const fileIdParams = z.object({ fileId: z.string().min(1).max(200) })
 const uploadFields = z.object({
   purpose: z.enum(UPLOAD_PURPOSES),
   'expires_after[anchor]': z.literal('created_at').optional(),
-  'expires_after[seconds]': z.coerce.number().int().min(3600).max(2_592_000).optional(),
+  'expires_after[seconds]': z.coerce.number().int().min(EXPIRES_AFTER_MIN_SECONDS).max(EXPIRES_AFTER_MAX_SECONDS).optional(),
 })
 
 function missing(name: string) {
@@ -40,20 +39,23 @@ function missing(name: string) {
 
 /** POST /v1/files: streamed to a temp dir under DATA_DIR, then stored like a dashboard upload (bad lines kept). */
 export async function uploadV1File(request: Request) {
-  const boundary = boundaryOf(request.headers.get('content-type'))
-  if (!boundary || !request.body) {
-    throw new V1Error(400, `Invalid Content-Type header (${request.headers.get('content-type') ?? 'none'}), expected multipart/form-data with a boundary.`)
-  }
+  const contentType = request.headers.get('content-type')
+  if (!request.body) throw new V1Error(400, `The request has no body; send the file and 'purpose' as multipart/form-data.`)
   await ensureStorageDirs()
-  const dir = path.join(storageDirs.uploads, `v1-${randomBytes(8).toString('hex')}`)
-  await mkdir(dir, { recursive: true })
+  const dir = path.join(storageDirs.uploads, newTempName('v1'))
   try {
-    const { fields, files } = await parseMultipart(request.body, boundary, dir, { maxFileBytes: MAX_FILE_BYTES, maxFieldBytes: 64 * 1024, maxParts: 10 })
-    for (const name of [...fields.keys(), ...files.map((file) => file.field)]) {
+    const { fields, file } = await parseMultipart(request.body, contentType, dir, { maxFileBytes: MAX_FILE_BYTES, maxFieldBytes: 64 * 1024, maxParts: 10 })
+    for (const name of [...fields.keys(), ...(file ? [file.field] : [])]) {
       if (!UPLOAD_FIELDS.has(name)) throw new V1Error(400, `Unrecognized request argument supplied: ${name}`, { param: name })
     }
-    const file = files.find((part) => part.field === 'file')
-    if (!file) throw missing('file')
+    if (!file || file.field !== 'file') {
+      // busboy skips a part whose Content-Disposition it cannot read, so a client that sent one is told why here.
+      throw new V1Error(
+        400,
+        "Missing required parameter: 'file'. A part whose Content-Disposition header cannot be read (such as a filename* with a bad percent-encoding) is skipped; check how the form is encoded.",
+        { param: 'file', code: 'missing_required_parameter' },
+      )
+    }
     if (!fields.has('purpose')) throw missing('purpose')
     const parsed = uploadFields.safeParse(Object.fromEntries(fields))
     if (!parsed.success) {

@@ -1,144 +1,146 @@
 import 'server-only'
-import { open, type FileHandle } from 'node:fs/promises'
+import busboy from 'busboy'
+import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { Readable, type Writable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+import { pipeline } from 'node:stream/promises'
 import { V1Error } from './errors'
 
 export type MultipartFile = { field: string; filename: string; path: string; bytes: number }
-export type MultipartResult = { fields: Map<string, string>; files: MultipartFile[] }
+export type MultipartResult = { fields: Map<string, string>; file: MultipartFile | null }
 export type MultipartLimits = { maxFileBytes: number; maxFieldBytes: number; maxParts: number }
 
-const CRLF = Buffer.from('\r\n')
-const HEADER_END = Buffer.from('\r\n\r\n')
-const MAX_HEADER_BYTES = 16 * 1024
+// C0 controls, DEL and C1 controls: a filename holding one breaks logs, headers and file listings downstream.
+const isControlCharacter = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f)
+// What busboy's UTF-8 decoder puts in place of bytes that are not UTF-8.
+const REPLACEMENT_CHARACTER = '\uFFFD'
 
-export function boundaryOf(contentType: string | null): string | null {
-  if (!contentType || !/^multipart\/form-data/i.test(contentType)) return null
-  const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType)
-  return match ? (match[1] ?? match[2] ?? null) : null
-}
+const cutOff = () => new V1Error(400, 'The multipart body ended before its closing boundary; the upload was cut off. Send it again.')
 
-function parseDisposition(headers: string): { name: string; filename: string | null } {
-  const disposition = headers.split('\r\n').find((line) => /^content-disposition:/i.test(line)) ?? ''
-  const name = /\bname="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1] ?? /\bname=([^;\s]+)/i.exec(disposition)?.[1]
-  if (name === undefined) throw new V1Error(400, 'A multipart part has no name in its Content-Disposition header.')
-  const extended = /\bfilename\*=(?:UTF-8'[^']*')?([^;]+)/i.exec(disposition)?.[1]
-  let filename: string | null = null
-  if (extended) filename = decodeURIComponent(extended.trim())
-  else {
-    const quoted = /\bfilename="((?:[^"\\]|\\.)*)"/i.exec(disposition)?.[1]
-    // Browsers and undici percent-encode quotes and newlines in filenames; others backslash-escape them.
-    if (quoted !== undefined) filename = quoted.replace(/\\(.)/g, '$1').replace(/%22/g, '"').replace(/%0A/gi, '\n').replace(/%0D/gi, '\r')
+/** busboy's errors are about the shape of the body; each becomes a 400 that says what to fix. */
+function toParseError(error: unknown): V1Error {
+  const message = error instanceof Error ? error.message : String(error)
+  if (message === 'Unexpected end of form' || message === 'Unexpected end of file') return cutOff()
+  if (message === 'Malformed part header') {
+    return new V1Error(400, 'A part of the multipart body has a malformed header, or headers longer than 16 KB. Check how the form is encoded.')
   }
-  return { name: name.replace(/\\(.)/g, '$1'), filename }
+  return new V1Error(400, `The multipart body could not be read (${message}). Check how the form is encoded.`)
 }
 
 /**
- * Streams a multipart/form-data body: file parts go straight to disk under `dir` (a 200 MB upload never sits in
- * memory, which `request.formData()` would do in Node), text fields are kept up to `maxFieldBytes`.
+ * undici's FormData (which the `openai` SDK uses) and browsers escape `"`, CR and LF in a quoted filename as %22,
+ * %0D and %0A (HTML spec, "multipart/form-data encoding algorithm"); busboy leaves them as they came.
  */
-export async function parseMultipart(body: ReadableStream<Uint8Array>, boundary: string, dir: string, limits: MultipartLimits): Promise<MultipartResult> {
-  const delimiter = Buffer.from(`\r\n--${boundary}`)
-  const fields = new Map<string, string>()
-  const files: MultipartFile[] = []
-  // A leading CRLF lets the first boundary match the same delimiter as every later one.
-  let buffer: Buffer = Buffer.from(CRLF)
-  let state = 'preamble' as 'preamble' | 'boundary' | 'headers' | 'body' | 'done'
-  let parts = 0
-  let sink: { kind: 'file'; handle: FileHandle; file: MultipartFile } | { kind: 'field'; name: string; chunks: Buffer[]; bytes: number } | null = null
+const unescapeFilename = (filename: string) => filename.replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n')
 
-  async function write(data: Buffer) {
-    if (!sink || data.length === 0) return
-    if (sink.kind === 'file') {
-      sink.file.bytes += data.length
-      if (sink.file.bytes > limits.maxFileBytes) {
-        throw new V1Error(413, `The file is larger than the ${Math.round(limits.maxFileBytes / 2 ** 20)} MB a file may be.`, { param: 'file' })
-      }
-      await sink.handle.write(data)
-    } else {
-      sink.bytes += data.length
-      if (sink.bytes > limits.maxFieldBytes) throw new V1Error(400, `The form field '${sink.name}' is too long.`, { param: sink.name })
-      sink.chunks.push(data)
-    }
+function filenameProblem(filename: string): string | null {
+  const codes = Array.from(filename, (character) => character.codePointAt(0)!)
+  const index = codes.findIndex(isControlCharacter)
+  if (index !== -1) {
+    const code = codes[index]!.toString(16).toUpperCase().padStart(4, '0')
+    return `The filename holds a control character (U+${code}) at position ${index + 1}; rename the file without control characters and send it again.`
   }
-
-  async function close() {
-    if (!sink) return
-    if (sink.kind === 'file') {
-      await sink.handle.close()
-      files.push(sink.file)
-    } else fields.set(sink.name, Buffer.concat(sink.chunks).toString('utf8'))
-    sink = null
+  if (filename.includes(REPLACEMENT_CHARACTER)) {
+    return 'The filename is not valid UTF-8; send it as UTF-8 bytes in filename="…", or percent-encoded UTF-8 in filename*=UTF-8\'\'….'
   }
+  return null
+}
 
-  async function consume(): Promise<void> {
-    for (;;) {
-      if (state === 'preamble') {
-        const index = buffer.indexOf(delimiter)
-        if (index === -1) {
-          buffer = buffer.subarray(Math.max(0, buffer.length - delimiter.length + 1))
-          return
-        }
-        buffer = buffer.subarray(index + delimiter.length)
-        state = 'boundary'
-      } else if (state === 'boundary') {
-        if (buffer.length < 2) return
-        if (buffer[0] === 0x2d && buffer[1] === 0x2d) {
-          state = 'done'
-          return
-        }
-        const lineEnd = buffer.indexOf(CRLF)
-        if (lineEnd === -1) return
-        buffer = buffer.subarray(lineEnd + 2)
-        state = 'headers'
-      } else if (state === 'headers') {
-        const end = buffer.indexOf(HEADER_END)
-        if (end === -1) {
-          if (buffer.length > MAX_HEADER_BYTES) throw new V1Error(400, 'A multipart part has headers that are too long.')
-          return
-        }
-        const { name, filename } = parseDisposition(buffer.toString('utf8', 0, end))
-        buffer = buffer.subarray(end + HEADER_END.length)
-        if (++parts > limits.maxParts) throw new V1Error(400, 'The form has too many fields.')
-        if (filename !== null) {
-          const filePath = path.join(dir, `part-${parts}`)
-          sink = { kind: 'file', handle: await open(filePath, 'w'), file: { field: name, filename, path: filePath, bytes: 0 } }
-        } else sink = { kind: 'field', name, chunks: [], bytes: 0 }
-        state = 'body'
-      } else if (state === 'body') {
-        const index = buffer.indexOf(delimiter)
-        if (index === -1) {
-          // Keep a tail that could be the start of the delimiter; everything before it is part data.
-          const safe = buffer.length - delimiter.length + 1
-          if (safe > 0) {
-            await write(buffer.subarray(0, safe))
-            buffer = buffer.subarray(safe)
-          }
-          return
-        }
-        await write(buffer.subarray(0, index))
-        await close()
-        buffer = buffer.subarray(index + delimiter.length)
-        state = 'boundary'
-      } else return
-    }
-  }
-
-  const reader = body.getReader()
+/**
+ * Streams a multipart/form-data body with busboy: the one file part is piped to a file under `dir` with backpressure
+ * (a 200 MB upload never sits in memory, which `request.formData()` would do in Node), text fields are kept up to
+ * `maxFieldBytes`. On any refusal the rest of the body is read and dropped, so the client still gets the answer, and
+ * the file on disk is closed before this rejects: the caller can remove `dir` with nothing left behind.
+ */
+export async function parseMultipart(
+  body: ReadableStream<Uint8Array>,
+  contentType: string | null,
+  dir: string,
+  limits: MultipartLimits,
+): Promise<MultipartResult> {
+  let parser: busboy.Busboy
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      buffer = buffer.length > 0 ? Buffer.concat([buffer, value]) : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-      await consume()
-      if (state === 'done') break
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => {})
-    throw error
-  } finally {
-    const open = sink as { kind: string; handle?: FileHandle } | null
-    if (open?.handle) await open.handle.close().catch(() => {})
+    parser = busboy({
+      headers: { 'content-type': contentType ?? undefined },
+      // undici and browsers send a quoted filename as raw UTF-8; busboy's default for it is latin1.
+      defParamCharset: 'utf8',
+      // files.ts takes the base name itself, after the checks on the full filename.
+      preservePath: true,
+      // busboy reports a limit when a count reaches it, so one more than allowed means "too many".
+      limits: { fileSize: limits.maxFileBytes + 1, fieldSize: limits.maxFieldBytes + 1, parts: limits.maxParts + 1, files: 1 },
+    })
+  } catch {
+    throw new V1Error(400, `Invalid Content-Type header (${contentType ?? 'none'}), expected multipart/form-data with a boundary.`)
   }
-  if (state !== 'done') throw new V1Error(400, 'The multipart body ended before its closing boundary; the upload was cut off. Send it again.')
-  return { fields, files }
+  await mkdir(dir, { recursive: true })
+
+  // The DOM and node:stream/web typings describe the same runtime ReadableStream (as in files/upload.ts).
+  const source = Readable.fromWeb(body as NodeReadableStream<Uint8Array>)
+  const fields = new Map<string, string>()
+  let file: MultipartFile | null = null
+  const writes: Promise<void>[] = []
+  const partStreams = new Set<Readable | Writable>()
+  // The first refusal wins; later errors (a destroyed file stream, the parser giving up) follow from it.
+  const failures: unknown[] = []
+  let settle: () => void = () => {}
+  const parsed = new Promise<void>((resolve) => (settle = resolve))
+
+  const fail = (error: unknown) => {
+    failures.push(error)
+    if (failures.length > 1) return
+    source.unpipe(parser)
+    source.resume()
+    // Both ends: a part that busboy has ended may not have reached the disk yet, and its pipe would wait forever.
+    for (const stream of partStreams) stream.destroy()
+    settle()
+  }
+
+  parser.on('file', (name, stream, info) => {
+    const filename = unescapeFilename(info.filename ?? '')
+    const problem = !name ? 'A multipart part has no name in its Content-Disposition header.' : filenameProblem(filename)
+    if (failures.length > 0 || problem) {
+      stream.resume()
+      if (problem) fail(new V1Error(400, problem, { param: name || null }))
+      return
+    }
+    const part: MultipartFile = { field: name, filename, path: path.join(dir, 'file'), bytes: 0 }
+    const out = createWriteStream(part.path, { flags: 'wx' })
+    partStreams.add(stream).add(out)
+    stream.once('limit', () => {
+      fail(new V1Error(413, `The file is larger than the ${Math.round(limits.maxFileBytes / 2 ** 20)} MB a file may be.`, { param: 'file' }))
+    })
+    writes.push(
+      pipeline(stream, out)
+        .then(
+          () => {
+            part.bytes = out.bytesWritten
+            file = part
+          },
+          (error: unknown) => fail(error),
+        )
+        // Only once the descriptor is closed may the caller remove the directory and find it empty.
+        .then(() => new Promise<void>((resolve) => (out.closed ? resolve() : out.once('close', () => resolve())))),
+    )
+  })
+  parser.on('field', (name, value, info) => {
+    if (!name) fail(new V1Error(400, 'A multipart part has no name in its Content-Disposition header.'))
+    else if (info.valueTruncated) fail(new V1Error(400, `The form field '${name}' is too long.`, { param: name }))
+    else fields.set(name, value)
+  })
+  parser.on('filesLimit', () => {
+    fail(new V1Error(400, "The form has more than one file part; send exactly one file, in the 'file' field.", { param: 'file' }))
+  })
+  parser.on('partsLimit', () => fail(new V1Error(400, `The form has more than ${limits.maxParts} parts; send only 'file' and the documented fields.`)))
+  parser.on('error', (error) => fail(toParseError(error)))
+  parser.on('finish', settle)
+  // The client went away or the connection broke mid-body.
+  source.on('error', () => fail(cutOff()))
+  source.pipe(parser)
+
+  await parsed
+  await Promise.all(writes)
+  if (failures.length > 0) throw failures[0]
+  return { fields, file }
 }

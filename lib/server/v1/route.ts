@@ -1,9 +1,9 @@
 import 'server-only'
-import { randomBytes } from 'node:crypto'
 import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authenticateV1 } from './auth'
 import { V1Error, toOpenAIError } from './errors'
+import { newRequestId } from '@/lib/server/ids'
 
 type V1RouteSpec<P extends z.ZodType, Q extends z.ZodType> = { params?: P; query?: Q }
 type V1RouteInput<P extends z.ZodType, Q extends z.ZodType> = { request: NextRequest; params: z.infer<P>; query: z.infer<Q> }
@@ -28,7 +28,7 @@ export function defineV1Route<P extends z.ZodType = typeof emptySchema, Q extend
   handler: (input: V1RouteInput<P, Q>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, context: { params?: Promise<Record<string, string | string[]>> }) => {
-    const requestId = `req_${randomBytes(16).toString('hex')}`
+    const requestId = newRequestId()
     let response: Response
     try {
       await authenticateV1(request)

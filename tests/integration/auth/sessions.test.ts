@@ -14,8 +14,8 @@ vi.mock('next/headers', async () => {
 
 const { GET: getBatches } = await import('@/app/api/batches/route')
 const { GET: getHealth } = await import('@/app/api/health/route')
-const { logIn, logOut, setUpAdmin } = await import('@/app/login/actions')
-const { createApiKey } = await import('@/app/settings/actions')
+const { logIn, logOut, setUpAdmin } = await import('@/lib/actions/auth')
+const { createApiKey } = await import('@/lib/actions/api-keys')
 const { db } = await import('@/lib/server/db')
 const { callRoute } = await import('@/tests/support/routes')
 

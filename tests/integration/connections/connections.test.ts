@@ -13,7 +13,7 @@ vi.hoisted(() => {
 })
 
 import { GET as getConnections } from '@/app/api/connections/route'
-import { deleteConnection, saveConnection, testConnection } from '@/app/connections/actions'
+import { deleteConnection, saveConnection, testConnection } from '@/lib/actions/connections'
 import { getConnection, getRemoteConnection } from '@/lib/server/connections'
 import { decryptSecret } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'

@@ -9,7 +9,7 @@ vi.hoisted(() => {
 })
 
 import { GET as getConnections } from '@/app/api/connections/route'
-import { deleteConnection, saveConnection } from '@/app/connections/actions'
+import { deleteConnection, saveConnection } from '@/lib/actions/connections'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { decryptSecret } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { NextRequest } from 'next/server'
 import OpenAI, { toFile } from 'openai'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
@@ -10,8 +11,8 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_PROVIDER_TIMEOUT_MS = '1500'
 })
 
-import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/app/batches/actions'
-import { importBatches, saveConnection } from '@/app/connections/actions'
+import { cancelBatch, createBatch, deleteBatch, refreshBatch } from '@/lib/actions/batches'
+import { importBatches, saveConnection } from '@/lib/actions/connections'
 import { POST as webhook } from '@/app/api/webhooks/openai/route'
 import { createApiKey } from '@/lib/server/api-keys'
 import { startSync } from '@/lib/server/connections/sync'
@@ -365,7 +366,7 @@ describe('webhooks and refresh', () => {
     return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': `v1,${signature}`, 'content-type': 'application/json' }
   }
   const post = (body: string, headers: Record<string, string>) =>
-    webhook(new Request('http://localhost/api/webhooks/openai', { method: 'POST', body, headers }))
+    webhook(new NextRequest('http://localhost/api/webhooks/openai', { method: 'POST', body, headers }), {})
 
   it('refuses a bad signature with 400 and a message that says what to check', async () => {
     const body = JSON.stringify({ id: 'evt_1', object: 'event', created_at: 1, type: 'batch.completed', data: { id: 'batch_x' } })

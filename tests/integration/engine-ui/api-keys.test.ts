@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GET as getApiKeys } from '@/app/api/api-keys/route'
-import { createApiKey, revokeApiKey } from '@/app/settings/actions'
+import { createApiKey, revokeApiKey } from '@/lib/actions/api-keys'
 import { verifyApiKey } from '@/lib/server/api-keys'
 import type { ApiKeyList } from '@/lib/types'
 import { callRoute } from '@/tests/support/routes'

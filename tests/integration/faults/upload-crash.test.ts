@@ -8,7 +8,7 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_ENGINE = 'off'
 })
 
-const { completeFileUpload } = await import('@/app/files/actions')
+const { completeFileUpload } = await import('@/lib/actions/files')
 const { startBackgroundWork } = await import('@/lib/server/background')
 const { db } = await import('@/lib/server/db')
 const { storageDirs } = await import('@/lib/server/storage')

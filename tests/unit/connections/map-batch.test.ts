@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { mapRemoteBatch } from '@/lib/server/connections/map-batch'
 import { nextSyncDelayMs } from '@/lib/server/connections/sync-policy'
 
-// Batch objects as OpenAI (and LiteLLM) return them; see tests/fixtures/openai-batches and the reference §2.
+// Batch objects as OpenAI (and LiteLLM) return them; see tests/fixtures/openai-batches and https://platform.openai.com/docs/api-reference/batch/object.
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(__dirname, '../../fixtures/openai-batches', `${name}.json`), 'utf8')) as Record<string, unknown>
 

@@ -3,7 +3,7 @@ import { parseCompletionWindow } from '@/lib/server/engine/completion-window'
 import { AdaptiveLimiter } from '@/lib/server/engine/limiter'
 import { matchScore } from '@/lib/batch/model-patterns'
 import { usageOf } from '@/lib/server/engine/results'
-import { backoffMs, isRetryableStatus, retryAfterMs } from '@/lib/server/engine/retry'
+import { backoffMs, isRetryableStatus, retryAfterMs } from '@/lib/server/retry'
 
 describe('completion windows', () => {
   it("accepts OpenAI's 24h and the documented <n>s|m|h|d extension from 10s to 30d", () => {
@@ -23,7 +23,7 @@ describe('retry policy', () => {
   })
 
   it('grows the backoff exponentially with jitter, capped', () => {
-    const options = { backoffBaseMs: 100, backoffMaxMs: 1000 }
+    const options = { baseMs: 100, maxMs: 1000 }
     expect(backoffMs(1, options, () => 0)).toBe(50)
     expect(backoffMs(1, options, () => 1)).toBe(100)
     expect(backoffMs(3, options, () => 1)).toBe(400)

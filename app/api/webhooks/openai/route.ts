@@ -1,11 +1,5 @@
 import { receiveOpenAIWebhook } from '@/lib/server/connections/webhooks'
-import { toErrorResponse } from '@/lib/server/http/errors'
+import { defineRoute } from '@/lib/server/http/route'
 
-// Not behind the dashboard's authorisation: OpenAI calls it, and the signature (checked with the SDK) is the proof.
-export async function POST(request: Request) {
-  try {
-    return Response.json(await receiveOpenAIWebhook(await request.text(), request.headers))
-  } catch (error) {
-    return toErrorResponse(error)
-  }
-}
+// Public: OpenAI calls it without a session, and the signature (checked with the SDK) is the proof.
+export const POST = defineRoute({ public: true }, async ({ request }) => receiveOpenAIWebhook(await request.text(), request.headers))

@@ -7,7 +7,7 @@ import { fileIdInput, uploadIdInput, uploadStartInput } from '@/lib/validations/
 
 export const startFileUpload = defineAction(uploadStartInput, (input) => startUpload(input))
 
-// The chunks themselves go to PUT /api/uploads/{uploadId} (README, decision 10).
+// The chunks themselves go to PUT /api/uploads/{uploadId} (docs/decisions/010-upload-chunks-go-to-a-route.md).
 export const completeFileUpload = defineAction(uploadIdInput, ({ uploadId }) => completeUpload(uploadId))
 
 export const cancelFileUpload = defineAction(uploadIdInput, ({ uploadId }) => abortUpload(uploadId))

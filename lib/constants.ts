@@ -1,0 +1,10 @@
+// Constants shared by server and browser code. This module imports nothing, so anything may import it without a cycle.
+
+/** The built-in engine's connection: made by the first migration, always present, the default. */
+export const BUILTIN_CONNECTION_ID = 'builtin'
+
+/** What the `kind` column of a connection may hold. */
+export const CONNECTION_KINDS = ['builtin', 'openai'] as const
+
+/** The `kind` of the built-in engine's connection (the same word as its id, but a different question). */
+export const BUILTIN_CONNECTION_KIND = 'builtin'

@@ -1,0 +1,1 @@
+export type Page<T> = { data: T[]; nextCursor: string | null; total: number }
