@@ -77,4 +77,22 @@ export default [
       ],
     },
   },
+  {
+    // Shared pieces take their data as props: a data hook inside one would tie it to one screen's queries.
+    files: ['components/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverOnly,
+            {
+              group: ['@/lib/queries', '@/lib/queries/*', '**/lib/queries/**'],
+              message: 'components/ui must not import data hooks: pass the data in as props.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]

@@ -16,3 +16,11 @@ export function isErrorBody(value: unknown): value is ErrorBody {
 
 /** What every server action returns: actions never throw to the browser. */
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorDetail }
+
+/** A server action's or route's refusal in the browser, carrying the one error shape (thrown for React Query mutations). */
+export class ActionError extends Error {
+  constructor(readonly detail: ErrorDetail) {
+    super(detail.message)
+    this.name = 'ActionError'
+  }
+}

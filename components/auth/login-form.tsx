@@ -1,23 +1,16 @@
 'use client'
 
 import { LogIn } from 'lucide-react'
-import { useState, type FormEvent } from 'react'
 import { TextField } from '@/components/ui/input'
-import { useFieldErrors, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useZodForm } from '@/components/ui/use-zod-form'
 import { useLogin } from '@/lib/queries/auth'
-import { loginInput } from '@/lib/validations/auth'
+import { loginInput, type LoginInput } from '@/lib/validations/auth'
 import { AuthSubmit } from './auth-card'
 
-const FIELDS = ['password'] as const
-
 export function LoginForm({ next }: { next: string }) {
-  const [password, setPassword] = useState('')
   const login = useLogin(next)
-  const fields = useFieldErrors(FIELDS, zodFieldErrors(loginInput, { password }, FIELDS))
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (fields.submit()) login.mutate({ password }, { onError: fields.refuse })
-  }
+  const form = useZodForm({ schema: loginInput, defaultValues: { password: '' }, toInput: (values: LoginInput) => values })
+  const onSubmit = form.handleSubmit((values) => login.mutate(values, { onError: form.refuse }))
   // A successful login keeps the button busy until the next page has loaded.
   const busy = login.isPending || login.isSuccess
   return (
@@ -28,14 +21,10 @@ export function LoginForm({ next }: { next: string }) {
         type="password"
         autoComplete="current-password"
         autoFocus
-        value={password}
-        onChange={(event) => {
-          setPassword(event.target.value)
-          fields.changed()
-        }}
-        error={fields.shown('password')}
+        {...form.register('password')}
+        error={form.errorOf('password')}
       />
-      <AuthSubmit general={fields.general} busy={busy} icon={<LogIn aria-hidden className="size-4" />} label="Log in" busyLabel="Logging in…" />
+      <AuthSubmit general={form.general} busy={busy} icon={<LogIn aria-hidden className="size-4" />} label="Log in" busyLabel="Logging in…" />
     </form>
   )
 }

@@ -4,6 +4,7 @@ import { Search, X } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Input } from '@/components/ui/input'
+import { Select } from '@/components/ui/select'
 import { STATUS_LABELS } from '@/lib/batch'
 import { isFiltered, type BatchFilters } from '@/lib/batch/list-filters'
 import type { BatchStatus } from '@/lib/batch'
@@ -12,8 +13,6 @@ import { useBatchFacets } from '@/lib/queries/batches'
 
 /** Typing settles for this long before the list asks the server again. */
 const SEARCH_DEBOUNCE_MS = 300
-
-const selectClass = 'h-9 rounded-md border border-border bg-surface px-2.5 text-sm'
 
 export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; onChange: (filters: BatchFilters) => void }) {
   const { data: facets } = useBatchFacets(filters)
@@ -131,7 +130,7 @@ function FacetSelect(props: {
   // Keep a value from the URL selectable before (or without) its facet.
   const missing = props.value !== undefined && !options.some((option) => option.value === props.value)
   return (
-    <select aria-label={props.label} value={props.value ?? ''} onChange={(event) => props.onChange(event.target.value || undefined)} className={selectClass}>
+    <Select aria-label={props.label} value={props.value ?? ''} onChange={(event) => props.onChange(event.target.value || undefined)}>
       <option value="">{props.all}</option>
       {missing ? <option value={props.value}>{props.value}</option> : null}
       {options.map((option) => (
@@ -139,6 +138,6 @@ function FacetSelect(props: {
           {option.label} ({option.count})
         </option>
       ))}
-    </select>
+    </Select>
   )
 }

@@ -4,6 +4,8 @@ import { ArrowDown, ArrowUp, Layers, SearchX } from 'lucide-react'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useCallback, useMemo } from 'react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
@@ -118,7 +120,7 @@ function SortHeader({ label, sort, filters, onSort }: { label: string; sort: Bat
 
 function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; filters: BatchFilters; onSort: (filters: BatchFilters) => void }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-border bg-surface">
+    <div className={cn(PANEL, 'overflow-x-auto')}>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-border text-xs text-muted uppercase">
           <tr>

@@ -2,6 +2,8 @@
 
 import { CircleCheck, Download, KeyRound, Plug } from 'lucide-react'
 import { toast } from 'sonner'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { formatNumber } from '@/lib/format'
 import { useDeleteConnection, useImportBatches, useTestConnection } from '@/lib/queries/connections'
@@ -36,7 +38,7 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
   const importing = useImportBatches()
   const fromEnv = connection.source === 'env'
   return (
-    <li aria-label={connection.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
+    <li aria-label={connection.name} className={cn(PANEL, 'flex flex-col p-4')}>
       <CardHeading icon={Plug} name={connection.name} baseUrl={connection.baseUrl} fromEnv={fromEnv} />
       <dl className="mt-3 flex-1 divide-y divide-border text-sm">
         <SettingRow label="API key">

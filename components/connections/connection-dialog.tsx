@@ -1,11 +1,11 @@
 'use client'
 
-import { useId, type FormEvent } from 'react'
+import { useId } from 'react'
 import { toast } from 'sonner'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { StoredSecretField, TextField } from '@/components/ui/input'
-import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useZodForm } from '@/components/ui/use-zod-form'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
@@ -20,10 +20,6 @@ type FormState = {
   webhookSecret: string
   removeWebhookSecret: boolean
 }
-
-type Field = 'name' | 'baseUrl' | 'apiKey' | 'organization' | 'project' | 'webhookSecret'
-type FieldErrors = Partial<Record<Field, string>>
-const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'organization', 'project', 'webhookSecret']
 
 function initialState(connection: ConnectionSummary | null): FormState {
   return {
@@ -51,8 +47,6 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
   }
 }
 
-const validate = (form: FormState, connection: ConnectionSummary | null): FieldErrors => zodFieldErrors(saveConnectionInput, toInput(form, connection), FIELDS)
-
 type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
 
 /** Add (no connection) or edit an OpenAI-compatible batch API. The parent remounts it per use, for fresh state. */
@@ -72,33 +66,33 @@ export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionD
 
 function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, bind } = useValidatedForm(
-    () => initialState(connection),
-    FIELDS,
-    (values) => validate(values, connection),
-  )
+  const form = useZodForm({
+    schema: saveConnectionInput,
+    defaultValues: initialState(connection),
+    toInput: (values: FormState) => toInput(values, connection),
+  })
+  const { register, errorOf, setValue, watch } = form
   const save = useSaveConnection()
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!fields.submit()) return
-    save.mutate(toInput(form, connection), {
+  const onSubmit = form.handleSubmit(() =>
+    save.mutate(form.toInput(), {
       onSuccess: (saved) => {
         toast.success(connection ? `Saved ${saved.name}` : `Added ${saved.name}`)
         onDone()
       },
-      onError: fields.refuse,
-    })
-  }
+      onError: form.refuse,
+    }),
+  )
 
   const keyHint = connection?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
-      <TextField id={`${id}-name`} label="Name" {...bind('name')} placeholder="OpenAI production" autoComplete="off" />
+      <TextField id={`${id}-name`} label="Name" {...register('name')} error={errorOf('name')} placeholder="OpenAI production" autoComplete="off" />
       <TextField
         id={`${id}-base-url`}
         label="Base URL"
-        {...bind('baseUrl')}
+        {...register('baseUrl')}
+        error={errorOf('baseUrl')}
         placeholder={OPENAI_BASE_URL}
         inputMode="url"
         autoComplete="off"
@@ -107,19 +101,24 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
       <StoredSecretField
         id={`${id}-api-key`}
         label="API key"
-        {...bind('apiKey')}
+        {...register('apiKey')}
+        error={errorOf('apiKey')}
         placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
         hint="Stored encrypted; only its last 4 characters are ever shown again."
         hasStored={Boolean(keyHint)}
-        removing={form.removeKey}
-        onRemovingChange={(removeKey) => update({ removeKey, apiKey: '' })}
+        removing={watch('removeKey')}
+        onRemovingChange={(removeKey) => {
+          setValue('removeKey', removeKey)
+          setValue('apiKey', '', { shouldValidate: true })
+        }}
         removeLabel={`Remove the stored key (•••• ${keyHint})`}
       />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           id={`${id}-organization`}
           label="Organization (optional)"
-          {...bind('organization')}
+          {...register('organization')}
+          error={errorOf('organization')}
           placeholder="org-…"
           autoComplete="off"
           hint="Sent as OpenAI-Organization."
@@ -127,7 +126,8 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
         <TextField
           id={`${id}-project`}
           label="Project (optional)"
-          {...bind('project')}
+          {...register('project')}
+          error={errorOf('project')}
           placeholder="proj_…"
           autoComplete="off"
           hint="Sent as OpenAI-Project."
@@ -136,15 +136,19 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
       <StoredSecretField
         id={`${id}-webhook-secret`}
         label="Webhook signing secret (optional)"
-        {...bind('webhookSecret')}
+        {...register('webhookSecret')}
+        error={errorOf('webhookSecret')}
         placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
         hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
         hasStored={connection?.webhookSecretSet ?? false}
-        removing={form.removeWebhookSecret}
-        onRemovingChange={(removeWebhookSecret) => update({ removeWebhookSecret, webhookSecret: '' })}
+        removing={watch('removeWebhookSecret')}
+        onRemovingChange={(removeWebhookSecret) => {
+          setValue('removeWebhookSecret', removeWebhookSecret)
+          setValue('webhookSecret', '', { shouldValidate: true })
+        }}
         removeLabel="Remove the stored webhook secret"
       />
-      <FormFooter error={fields.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
+      <FormFooter error={form.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>
   )
 }

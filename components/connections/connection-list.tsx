@@ -3,6 +3,8 @@
 import { ChevronRight, Cpu, Plug, Plus } from 'lucide-react'
 import Link from 'next/link'
 import { useState } from 'react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
@@ -34,7 +36,7 @@ export function ConnectionList() {
     <div className="space-y-6">
       <ul className="grid gap-3 sm:grid-cols-2">
         {builtin.map((connection) => (
-          <li key={connection.id} aria-label={connection.name} className="rounded-xl border border-border bg-surface p-4">
+          <li key={connection.id} aria-label={connection.name} className={cn(PANEL, 'p-4')}>
             <div className="flex items-center gap-2">
               <Cpu aria-hidden className="size-4 text-accent" />
               <h2 className="font-medium">{connection.name}</h2>

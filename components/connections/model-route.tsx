@@ -2,6 +2,8 @@
 
 import { ArrowRight, Route } from 'lucide-react'
 import { useState, type FormEvent } from 'react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { Input } from '@/components/ui/input'
 import { useModelRoute } from '@/lib/queries/upstreams'
@@ -45,7 +47,7 @@ export function ModelRouteCheck() {
     setModel(text.trim())
   }
   return (
-    <section aria-labelledby="route-heading" className="rounded-xl border border-border bg-surface p-4">
+    <section aria-labelledby="route-heading" className={cn(PANEL, 'p-4')}>
       <h2 id="route-heading" className="flex items-center gap-2 text-sm font-semibold">
         <Route aria-hidden className="size-4 text-accent" />
         Route a model

@@ -1,6 +1,8 @@
 'use client'
 
 import { CircleCheck, KeyRound, Server } from 'lucide-react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { formatNumber } from '@/lib/format'
 import { useDeleteUpstream, useTestUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary, UpstreamTestResult } from '@/lib/types'
@@ -50,7 +52,7 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
   const remove = useDeleteUpstream()
   const fromEnv = upstream.source === 'env'
   return (
-    <li aria-label={upstream.name} className="flex flex-col rounded-xl border border-border bg-surface p-4">
+    <li aria-label={upstream.name} className={cn(PANEL, 'flex flex-col p-4')}>
       <CardHeading icon={Server} name={upstream.name} baseUrl={upstream.baseUrl} fromEnv={fromEnv} />
       <dl className="mt-3 flex-1 divide-y divide-border text-sm">
         <SettingRow label="Models">

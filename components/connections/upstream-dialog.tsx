@@ -1,18 +1,19 @@
 'use client'
 
 import { Plus, Trash2 } from 'lucide-react'
-import { useId, type FormEvent } from 'react'
+import { useId } from 'react'
+import { useFieldArray } from 'react-hook-form'
 import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { Input, StoredSecretField, TextField } from '@/components/ui/input'
-import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useZodForm } from '@/components/ui/use-zod-form'
 import { useSaveUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
 
-type HeaderRow = { key: number; name: string; value: string; /** The server holds a value for this name: empty keeps it. */ stored: boolean }
+type HeaderRow = { name: string; value: string; /** The server holds a value for this name: empty keeps it. */ stored: boolean }
 
 type FormState = {
   name: string
@@ -25,12 +26,6 @@ type FormState = {
   headers: HeaderRow[]
 }
 
-type Field = 'name' | 'baseUrl' | 'apiKey' | 'models' | 'maxConcurrency' | 'timeoutMs' | 'headers'
-type FieldErrors = Partial<Record<Field, string>>
-const FIELDS: Field[] = ['name', 'baseUrl', 'apiKey', 'models', 'maxConcurrency', 'timeoutMs', 'headers']
-
-let nextRowKey = 0
-
 function initialState(upstream: UpstreamSummary | null): FormState {
   return {
     name: upstream?.name ?? '',
@@ -40,7 +35,7 @@ function initialState(upstream: UpstreamSummary | null): FormState {
     models: upstream?.models.join(', ') ?? '',
     maxConcurrency: String(upstream?.maxConcurrency ?? 8),
     timeoutSeconds: String((upstream?.timeoutMs ?? 600_000) / 1000),
-    headers: (upstream?.headerNames ?? []).map((name) => ({ key: nextRowKey++, name, value: '', stored: true })),
+    headers: (upstream?.headerNames ?? []).map((name) => ({ name, value: '', stored: true })),
   }
 }
 
@@ -72,12 +67,24 @@ function toInput(form: FormState, upstream: UpstreamSummary | null): SaveUpstrea
   }
 }
 
-function validate(form: FormState, upstream: UpstreamSummary | null): FieldErrors {
-  const errors: FieldErrors = zodFieldErrors(saveUpstreamInput, toInput(form, upstream), FIELDS)
-  const unnamed = form.headers.find((row) => row.name.trim() === '' && row.value !== '')
-  const blank = form.headers.find((row) => row.name.trim() !== '' && row.value === '' && !row.stored)
-  if (!errors.headers && unnamed) errors.headers = 'give every header a name'
-  if (!errors.headers && blank) errors.headers = `enter a value for ${blank.name.trim()}`
+/** The form field a schema issue belongs to: a header's issue to its row, the timeout to its seconds. */
+function fieldOf(path: string, form: FormState): string | undefined {
+  const [key, rest] = [path.split('.')[0], path.split('.').slice(1).join('.')]
+  if (key === 'timeoutMs') return 'timeoutSeconds'
+  if (key === 'headers') {
+    const row = form.headers.findIndex((header) => header.name.trim() === rest)
+    return row === -1 ? undefined : `headers.${row}.name`
+  }
+  return key === 'keepHeaders' || key === 'id' ? undefined : key
+}
+
+/** What the schema cannot see: a row with a value but no name, or a new header without a value. */
+function checkHeaders(form: FormState): Record<string, string> {
+  const errors: Record<string, string> = {}
+  form.headers.forEach((row, index) => {
+    if (row.name.trim() === '' && row.value !== '') errors[`headers.${index}.name`] = 'give every header a name'
+    else if (row.name.trim() !== '' && row.value === '' && !row.stored) errors[`headers.${index}.value`] = `enter a value for ${row.name.trim()}`
+  })
   return errors
 }
 
@@ -100,37 +107,38 @@ export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogP
 
 function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; onDone: () => void }) {
   const id = useId()
-  const { form, fields, update, touch, bind } = useValidatedForm(
-    () => initialState(upstream),
-    FIELDS,
-    (values) => validate(values, upstream),
-  )
+  const form = useZodForm({
+    schema: saveUpstreamInput,
+    defaultValues: initialState(upstream),
+    toInput: (values: FormState) => toInput(values, upstream),
+    fieldOf,
+    check: checkHeaders,
+  })
+  const { register, errorOf, setValue, watch, control } = form
+  const headers = useFieldArray({ control, name: 'headers' })
+  const headerError = headers.fields.map((_, index) => errorOf(`headers.${index}.name`) ?? errorOf(`headers.${index}.value`)).find(Boolean)
   const save = useSaveUpstream()
-  const { shown } = fields
-  const updateHeader = (key: number, change: Partial<HeaderRow>) =>
-    update({ headers: form.headers.map((row) => (row.key === key ? { ...row, ...change } : row)) })
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!fields.submit()) return
-    save.mutate(toInput(form, upstream), {
+  const onSubmit = form.handleSubmit(() =>
+    save.mutate(form.toInput(), {
       onSuccess: (saved) => {
         toast.success(upstream ? `Saved ${saved.name}` : `Added ${saved.name}`)
         onDone()
       },
-      onError: fields.refuse,
-    })
-  }
+      onError: form.refuse,
+    }),
+  )
 
   const keyHint = upstream?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}>
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField id={`${id}-name`} label="Name" {...bind('name')} placeholder="ollama" autoComplete="off" />
+        <TextField id={`${id}-name`} label="Name" {...register('name')} error={errorOf('name')} placeholder="ollama" autoComplete="off" />
         <TextField
           id={`${id}-base-url`}
           label="Base URL"
-          {...bind('baseUrl')}
+          {...register('baseUrl')}
+          error={errorOf('baseUrl')}
           placeholder="http://localhost:11434/v1"
           inputMode="url"
           autoComplete="off"
@@ -140,7 +148,8 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
       <TextField
         id={`${id}-models`}
         label="Models"
-        {...bind('models')}
+        {...register('models')}
+        error={errorOf('models')}
         placeholder="llama*, qwen*"
         autoComplete="off"
         hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
@@ -148,12 +157,16 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
       <StoredSecretField
         id={`${id}-api-key`}
         label="API key"
-        {...bind('apiKey')}
+        {...register('apiKey')}
+        error={errorOf('apiKey')}
         placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
         hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
         hasStored={Boolean(keyHint)}
-        removing={form.removeKey}
-        onRemovingChange={(removeKey) => update({ removeKey, apiKey: '' })}
+        removing={watch('removeKey')}
+        onRemovingChange={(removeKey) => {
+          setValue('removeKey', removeKey)
+          setValue('apiKey', '', { shouldValidate: true })
+        }}
         removeLabel={`Remove the stored key (•••• ${keyHint})`}
       />
       <div className="grid gap-4 sm:grid-cols-2">
@@ -164,7 +177,8 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           min={1}
           max={1024}
           step={1}
-          {...bind('maxConcurrency')}
+          {...register('maxConcurrency')}
+          error={errorOf('maxConcurrency')}
           hint="Requests in flight at once. 429 and 503 answers lower it for a while."
         />
         <TextField
@@ -173,45 +187,39 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
           type="number"
           min={1}
           max={3600}
-          value={form.timeoutSeconds}
-          onChange={(event) => update({ timeoutSeconds: event.target.value }, 'timeoutMs')}
-          onBlur={touch('timeoutMs')}
-          error={shown('timeoutMs')}
+          {...register('timeoutSeconds')}
+          error={errorOf('timeoutSeconds')}
           hint="One request; a timed-out request is retried."
         />
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Extra headers</legend>
-        {form.headers.length > 0 ? (
+        {headers.fields.length > 0 ? (
           <ul className="space-y-2">
-            {form.headers.map((row, index) => (
-              <li key={row.key} className="flex items-center gap-2">
+            {headers.fields.map((row, index) => (
+              <li key={row.id} className="flex items-center gap-2">
                 <Input
                   aria-label={`Header ${index + 1} name`}
-                  value={row.name}
+                  {...register(`headers.${index}.name`)}
                   placeholder="OpenAI-Project"
                   autoComplete="off"
                   disabled={row.stored}
-                  onChange={(event) => updateHeader(row.key, { name: event.target.value })}
-                  onBlur={touch('headers')}
                   className="flex-1"
                 />
                 <Input
                   aria-label={`Header ${index + 1} value`}
                   type="password"
-                  value={row.value}
+                  {...register(`headers.${index}.value`)}
                   placeholder={row.stored ? 'Stored (leave empty to keep)' : 'Value'}
                   autoComplete="new-password"
-                  onChange={(event) => updateHeader(row.key, { value: event.target.value })}
-                  onBlur={touch('headers')}
                   className="flex-1"
                 />
                 <Button
                   type="button"
                   variant="ghost"
                   size="icon"
-                  aria-label={`Remove header ${row.name || index + 1}`}
-                  onClick={() => update({ headers: form.headers.filter((other) => other.key !== row.key) })}
+                  aria-label={`Remove header ${watch(`headers.${index}.name`) || index + 1}`}
+                  onClick={() => headers.remove(index)}
                 >
                   <Trash2 aria-hidden className="size-4" />
                 </Button>
@@ -219,19 +227,14 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
             ))}
           </ul>
         ) : null}
-        {shown('headers') ? <p className="text-xs text-danger">{shown('headers')}</p> : null}
-        <Button
-          type="button"
-          variant="secondary"
-          size="sm"
-          onClick={() => update({ headers: [...form.headers, { key: nextRowKey++, name: '', value: '', stored: false }] })}
-        >
+        {headerError ? <p className="text-xs text-danger">{headerError}</p> : null}
+        <Button type="button" variant="secondary" size="sm" onClick={() => headers.append({ name: '', value: '', stored: false }, { shouldFocus: false })}>
           <Plus aria-hidden className="size-3.5" />
           Add header
         </Button>
         <p className="text-xs text-muted">Sent with every request. Values are stored encrypted and, like the key, never shown again.</p>
       </fieldset>
-      <FormFooter error={fields.general} pending={save.isPending} submitLabel={upstream ? 'Save' : 'Add upstream'} onCancel={onDone} />
+      <FormFooter error={form.general} pending={save.isPending} submitLabel={upstream ? 'Save' : 'Add upstream'} onCancel={onDone} />
     </form>
   )
 }

@@ -2,6 +2,8 @@
 
 import { FileCheck2, Info } from 'lucide-react'
 import Link from 'next/link'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
@@ -13,7 +15,7 @@ export function ChosenFile({ fileId, reused, onChooseAnother }: { fileId: string
   const { data: file, error, isPending } = useFile(fileId)
   if (isPending) {
     return (
-      <div role="status" aria-label="Loading the chosen file" className="rounded-xl border border-border bg-surface p-4">
+      <div role="status" aria-label="Loading the chosen file" className={cn(PANEL, 'p-4')}>
         <Skeleton className="h-5 w-1/3" />
         <Skeleton className="mt-3 h-4 w-2/3" />
       </div>
@@ -37,7 +39,7 @@ export function ChosenFile({ fileId, reused, onChooseAnother }: { fileId: string
     file.estimatedInputTokens === null ? null : `≈ ${formatCompact(file.estimatedInputTokens)} input tokens`,
   ].filter((fact): fact is string => fact !== null)
   return (
-    <section aria-labelledby="chosen-file-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="chosen-file-heading" className={PANEL}>
       <div className="flex flex-wrap items-start gap-3 px-4 py-4">
         <FileCheck2 aria-hidden className="mt-0.5 size-5 shrink-0 text-success" />
         <div className="min-w-0 flex-1">

@@ -4,6 +4,8 @@ import { ArrowLeft, Download, FileQuestion, Plus, Trash2 } from 'lucide-react'
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useState, type ReactNode } from 'react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
@@ -83,7 +85,7 @@ export function FileDetailView({ fileId }: { fileId: string }) {
       {file.stored ? (
         <FilePreview fileId={file.id} lineCount={file.lineCount} />
       ) : (
-        <p className="rounded-xl border border-border bg-surface px-4 py-3 text-sm text-muted">
+        <p className={cn(PANEL, 'px-4 py-3 text-sm text-muted')}>
           Only the provider has this file&apos;s bytes; Batchboard has no copy to preview or download yet.
         </p>
       )}
@@ -113,7 +115,7 @@ function FileFacts({ file }: { file: FileDetail }) {
     },
   ]
   return (
-    <dl className="grid grid-cols-2 gap-x-6 gap-y-4 rounded-xl border border-border bg-surface px-4 py-4 text-sm sm:grid-cols-4">
+    <dl className={cn(PANEL, 'grid grid-cols-2 gap-x-6 gap-y-4 px-4 py-4 text-sm sm:grid-cols-4')}>
       {items.map(({ label, value }) => (
         <div key={label} className="min-w-0">
           <dt className="text-xs text-muted">{label}</dt>
@@ -126,7 +128,7 @@ function FileFacts({ file }: { file: FileDetail }) {
 
 function BatchesUsing({ batches }: { batches: FileDetail['batches'] }) {
   return (
-    <section aria-labelledby="batches-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="batches-heading" className={PANEL}>
       <h2 id="batches-heading" className="border-b border-border px-4 py-3 text-sm font-semibold">
         Batches using this file
       </h2>

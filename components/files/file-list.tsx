@@ -3,6 +3,8 @@
 import { Download, FileText, Trash2, Upload } from 'lucide-react'
 import Link from 'next/link'
 import { useState } from 'react'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { ButtonLink } from '@/components/ui/button-link'
 import { EmptyState } from '@/components/ui/empty-state'
@@ -39,7 +41,7 @@ export function FileList() {
   }
   return (
     <div className="space-y-3">
-      <div className="overflow-x-auto rounded-xl border border-border bg-surface">
+      <div className={cn(PANEL, 'overflow-x-auto')}>
         <table className="w-full text-left text-sm">
           <thead className="border-b border-border text-xs text-muted uppercase">
             <tr>

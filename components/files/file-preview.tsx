@@ -2,6 +2,7 @@
 
 import { useSearchParams } from 'next/navigation'
 import { useEffect, useRef } from 'react'
+import { PANEL } from '@/components/ui/card'
 import { cn } from '@/components/ui/cn'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
@@ -49,7 +50,7 @@ export function FilePreview({ fileId, lineCount }: { fileId: string; lineCount: 
     if (data) marked.current?.scrollIntoView({ block: 'center' })
   }, [data])
   return (
-    <section aria-labelledby="preview-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="preview-heading" className={PANEL}>
       <div className="flex items-baseline justify-between gap-4 border-b border-border px-4 py-3">
         <h2 id="preview-heading" className="text-sm font-semibold">
           Preview

@@ -4,8 +4,10 @@ import { CircleAlert, FileText } from 'lucide-react'
 import { useSearchParams } from 'next/navigation'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { toast } from 'sonner'
+import { PANEL } from '@/components/ui/card'
 import { Button } from '@/components/ui/button'
 import { cn } from '@/components/ui/cn'
+import { Select } from '@/components/ui/select'
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS } from '@/lib/jsonl'
 import { formatBytes, formatNumber } from '@/lib/format'
 import { useFiles, useUploadBatchFile, type UploadState } from '@/lib/queries/files'
@@ -187,7 +189,7 @@ function CheckedFile({
 }) {
   const { dragging, dropHandlers } = useFileDrop(onFiles)
   return (
-    <div {...dropHandlers} className={cn('rounded-xl border border-border bg-surface transition-colors', dragging && 'border-accent ring-2 ring-accent/30')}>
+    <div {...dropHandlers} className={cn(PANEL, 'transition-colors', dragging && 'border-accent ring-2 ring-accent/30')}>
       <div className="flex items-center gap-3 border-b border-border px-4 py-3">
         <FileText aria-hidden className="size-4 shrink-0 text-muted" />
         <div className="min-w-0 flex-1">
@@ -222,17 +224,17 @@ function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
   const files = data?.data.filter((file) => file.endpoint !== null) ?? []
   if (files.length === 0) return null
   return (
-    <div className="flex flex-wrap items-center gap-3 rounded-xl border border-border bg-surface px-4 py-3">
+    <div className={cn(PANEL, 'flex flex-wrap items-center gap-3 px-4 py-3')}>
       <label htmlFor="stored-file" className="text-sm font-medium">
         Or use a file you uploaded before
       </label>
-      <select
+      <Select
         id="stored-file"
         defaultValue=""
         onChange={(event) => {
           if (event.target.value) onPick(event.target.value)
         }}
-        className="h-9 min-w-0 flex-1 rounded-md border border-border bg-surface px-2.5 text-sm"
+        className="min-w-0 flex-1"
       >
         <option value="" disabled>
           Choose from {formatNumber(files.length)} stored {files.length === 1 ? 'file' : 'files'}…
@@ -242,7 +244,7 @@ function StoredFilePicker({ onPick }: { onPick: (fileId: string) => void }) {
             {file.filename} · {formatNumber(file.lineCount ?? 0)} requests · {formatBytes(file.bytes)}
           </option>
         ))}
-      </select>
+      </Select>
     </div>
   )
 }

@@ -12,6 +12,7 @@ import { ErrorNotice } from '@/components/ui/error-notice'
 import { Input } from '@/components/ui/input'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { cn } from '@/components/ui/cn'
+import { Select } from '@/components/ui/select'
 import { formatNumber } from '@/lib/format'
 import { RESULT_STATUS_LABELS, type ResultStatus } from '@/lib/results/extract'
 import { useBatch } from '@/lib/queries/batches'
@@ -112,11 +113,10 @@ export function ResultsView({ batchId }: { batchId: string }) {
             </div>
             <div className="flex flex-wrap items-center gap-2">
               {facets.data.errorCodes.length > 0 ? (
-                <select
+                <Select
                   aria-label="Error code"
                   value={view.errorCode ?? ''}
                   onChange={(event) => setView((current) => ({ ...current, errorCode: event.target.value || undefined }))}
-                  className="h-9 rounded-md border border-border bg-surface px-2.5 text-sm"
                 >
                   <option value="">Any error code</option>
                   {facets.data.errorCodes.map((code) => (
@@ -124,7 +124,7 @@ export function ResultsView({ batchId }: { batchId: string }) {
                       {code.code} ({formatNumber(code.count)})
                     </option>
                   ))}
-                </select>
+                </Select>
               ) : null}
               <div className="relative">
                 <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted" />
@@ -260,18 +260,14 @@ function RetryButton({ batchId, count }: { batchId: string; count: number }) {
         </p>
         <label className="mt-3 block text-sm text-foreground">
           <span className="mb-1 block text-xs text-muted">Run on</span>
-          <select
-            value={connectionId}
-            onChange={(event) => setConnectionId(event.target.value)}
-            className="h-9 w-full rounded-md border border-border bg-surface px-2.5 text-sm"
-          >
+          <Select value={connectionId} onChange={(event) => setConnectionId(event.target.value)} className="w-full">
             <option value="">The same connection</option>
             {(connections.data ?? []).map((connection) => (
               <option key={connection.id} value={connection.id}>
                 {connection.name}
               </option>
             ))}
-          </select>
+          </Select>
         </label>
       </ConfirmDialog>
     </>

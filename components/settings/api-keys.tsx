@@ -1,7 +1,8 @@
 'use client'
 
 import { KeyRound, TriangleAlert } from 'lucide-react'
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useState } from 'react'
+import { PANEL } from '@/components/ui/card'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { CopyButton } from '@/components/ui/copy-button'
@@ -9,10 +10,11 @@ import { Dialog } from '@/components/ui/dialog'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { TextField } from '@/components/ui/input'
 import { ListSkeleton } from '@/components/ui/skeleton'
+import { useZodForm } from '@/components/ui/use-zod-form'
 import { formatDateTime, formatRelative } from '@/lib/format'
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '@/lib/queries/api-keys'
 import type { ApiKeySummary, CreatedApiKey } from '@/lib/types'
-import { createApiKeyInput } from '@/lib/validations/api-keys'
+import { createApiKeyInput, type CreateApiKeyInput } from '@/lib/validations/api-keys'
 
 function NewKeyDialog({ created, onClose }: { created: CreatedApiKey; onClose: () => void }) {
   return (
@@ -46,36 +48,19 @@ function NewKeyDialog({ created, onClose }: { created: CreatedApiKey; onClose: (
 
 function CreateKeyForm() {
   const id = useId()
-  const [name, setName] = useState('')
-  const [submitted, setSubmitted] = useState(false)
   const create = useCreateApiKey()
-  const parsed = createApiKeyInput.safeParse({ name })
-  const clientError = submitted && !parsed.success ? (parsed.error.issues[0]?.message ?? null) : null
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    setSubmitted(true)
-    if (!parsed.success) return
-    create.mutate(name, {
-      onSuccess: () => {
-        setName('')
-        setSubmitted(false)
-      },
-    })
-  }
+  const form = useZodForm({ schema: createApiKeyInput, defaultValues: { name: '' }, toInput: (values: CreateApiKeyInput) => values })
+  const onSubmit = form.handleSubmit(({ name }) => create.mutate(name, { onSuccess: () => form.reset(), onError: form.refuse }))
   return (
     <>
       <form noValidate onSubmit={onSubmit} className="flex flex-wrap items-start gap-2" aria-label="Create an API key">
         <TextField
           id={`${id}-name`}
           label="Name"
-          value={name}
+          {...form.register('name')}
           placeholder="nightly-eval script"
           autoComplete="off"
-          onChange={(event) => {
-            setName(event.target.value)
-            create.reset()
-          }}
-          error={clientError ?? create.error?.message}
+          error={form.errorOf('name') ?? form.general}
           className="w-full max-w-xs"
         />
         <Button type="submit" className="mt-7" disabled={create.isPending}>
@@ -134,7 +119,7 @@ function KeyRow({ apiKey }: { apiKey: ApiKeySummary }) {
 export function ApiKeys() {
   const { data, error, isPending, refetch } = useApiKeys()
   return (
-    <section aria-labelledby="api-keys-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="api-keys-heading" className={PANEL}>
       <div className="border-b border-border px-5 py-3">
         <h2 id="api-keys-heading" className="text-sm font-semibold">
           API keys

@@ -1,21 +1,18 @@
 'use client'
 
-import { useId, type FormEvent } from 'react'
+import { useId } from 'react'
 import { toast } from 'sonner'
 import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { TextField } from '@/components/ui/input'
-import { useValidatedForm, zodFieldErrors } from '@/components/ui/use-field-errors'
+import { useZodForm } from '@/components/ui/use-zod-form'
 import { useSavePrice } from '@/lib/queries/prices'
 import type { PriceListRow } from '@/lib/types'
 import { savePriceInput, type SavePriceInput } from '@/lib/validations/prices'
 
 const RATE_FIELDS = ['input', 'cachedInput', 'output', 'batchInput', 'batchCachedInput', 'batchOutput'] as const
 type RateField = (typeof RATE_FIELDS)[number]
-type Field = 'model' | RateField
-const FIELDS: readonly Field[] = ['model', ...RATE_FIELDS]
-
-type FormState = Record<Field, string>
+type FormState = Record<'model' | RateField, string>
 
 const LABELS: Record<RateField, { label: string; hint: string }> = {
   input: { label: 'Input', hint: 'Required.' },
@@ -66,41 +63,27 @@ export function PriceDialog({ row, onClose }: { row: PriceListRow | null; onClos
 
 function PriceForm({ row, onDone }: { row: PriceListRow | null; onDone: () => void }) {
   const id = useId()
-  const {
-    form,
-    fields,
-    update: change,
-  } = useValidatedForm(
-    () => initialState(row),
-    FIELDS,
-    (values) => zodFieldErrors(savePriceInput, toInput(values, row === null), FIELDS),
-  )
+  const form = useZodForm({ schema: savePriceInput, defaultValues: initialState(row), toInput: (values: FormState) => toInput(values, row === null) })
   const save = useSavePrice()
-  const input = toInput(form, row === null)
-  const update = (field: Field, value: string) => change({ [field]: value }, field)
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!fields.submit()) return
-    save.mutate(input, {
+  const onSubmit = form.handleSubmit(() =>
+    save.mutate(form.toInput(), {
       onSuccess: (saved) => {
         toast.success(`Saved the price of ${saved.model}`)
         onDone()
       },
-      onError: fields.refuse,
-    })
-  }
+      onError: form.refuse,
+    }),
+  )
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={row ? `Edit ${row.model}` : 'Add a price'}>
       <TextField
         id={`${id}-model`}
         label="Model"
-        value={form.model}
+        {...form.register('model')}
         readOnly={row !== null}
         placeholder="llama3.1* or gpt-4o-mini"
         autoComplete="off"
-        onChange={(event) => update('model', event.target.value)}
-        onBlur={() => fields.touch('model')}
-        error={fields.shown('model')}
+        error={form.errorOf('model')}
         hint={row ? undefined : 'Dated snapshots (gpt-4o-mini-2024-07-18) use their model’s price unless they have their own.'}
       />
       <div className="grid gap-4 sm:grid-cols-3">
@@ -110,15 +93,13 @@ function PriceForm({ row, onDone }: { row: PriceListRow | null; onDone: () => vo
             id={`${id}-${field}`}
             label={LABELS[field].label}
             inputMode="decimal"
-            value={form[field]}
-            onChange={(event) => update(field, event.target.value)}
-            onBlur={() => fields.touch(field)}
-            error={fields.shown(field)}
+            {...form.register(field)}
+            error={form.errorOf(field)}
             hint={LABELS[field].hint}
           />
         ))}
       </div>
-      <FormFooter error={fields.general} pending={save.isPending} submitLabel={row ? 'Save price' : 'Add price'} onCancel={onDone} />
+      <FormFooter error={form.general} pending={save.isPending} submitLabel={row ? 'Save price' : 'Add price'} onCancel={onDone} />
     </form>
   )
 }

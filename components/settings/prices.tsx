@@ -3,6 +3,8 @@
 import { Pencil, Plus, RotateCcw, Trash2 } from 'lucide-react'
 import { useState } from 'react'
 import { toast } from 'sonner'
+import { PANEL } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { ErrorNotice } from '@/components/ui/error-notice'
@@ -88,7 +90,7 @@ export function Prices() {
   const reset = useResetPrices()
   const changed = data ? data.rows.some((row) => row.source !== 'shipped') || data.hidden.length > 0 : false
   return (
-    <section id="prices" aria-labelledby="prices-heading" className="scroll-mt-6 rounded-xl border border-border bg-surface">
+    <section id="prices" aria-labelledby="prices-heading" className={cn(PANEL, 'scroll-mt-6')}>
       <div className="flex flex-wrap items-start justify-between gap-3 border-b border-border px-5 py-3">
         <div className="min-w-0">
           <h2 id="prices-heading" className="text-sm font-semibold">

@@ -1,5 +1,6 @@
 'use client'
 
+import { PANEL } from '@/components/ui/card'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { useSystemInfo } from '@/lib/queries/system'
@@ -14,7 +15,7 @@ export function SystemInfo() {
     ['Version', data.version, null],
   ] as const
   return (
-    <section aria-labelledby="storage-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="storage-heading" className={PANEL}>
       <h2 id="storage-heading" className="border-b border-border px-5 py-3 text-sm font-semibold">
         Storage
       </h2>

@@ -2,6 +2,7 @@
 
 import { CircleCheck, Info } from 'lucide-react'
 import { useSyncExternalStore } from 'react'
+import { PANEL } from '@/components/ui/card'
 import { CopyButton } from '@/components/ui/copy-button'
 import { useApiKeys } from '@/lib/queries/api-keys'
 
@@ -26,7 +27,7 @@ export function V1Api() {
     'for (const batch of page.data) console.log(batch.id, batch.status, batch.request_counts)',
   ].join('\n')
   return (
-    <section aria-labelledby="v1-heading" className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby="v1-heading" className={PANEL}>
       <div className="border-b border-border px-5 py-3">
         <h2 id="v1-heading" className="text-sm font-semibold">
           Use the /v1 API

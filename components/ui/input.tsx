@@ -1,5 +1,6 @@
 import type { ComponentProps, ReactNode } from 'react'
 import { cn } from './cn'
+import { Field } from './field'
 
 /** A text input in the app's style; `aria-invalid` turns its border red. */
 export function Input({ className, ...props }: ComponentProps<'input'>) {
@@ -26,25 +27,10 @@ type TextFieldProps = Omit<ComponentProps<'input'>, 'id'> & {
 
 /** A labelled input with its hint and its error, wired for screen readers. */
 export function TextField({ id, label, hint, error, className, ...props }: TextFieldProps) {
-  const hintId = hint ? `${id}-hint` : undefined
-  const errorId = error ? `${id}-error` : undefined
   return (
-    <div className={cn('space-y-1.5', className)}>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <Input id={id} aria-invalid={error ? true : undefined} aria-describedby={[errorId, hintId].filter(Boolean).join(' ') || undefined} {...props} />
-      {error ? (
-        <p id={errorId} className="text-xs text-danger">
-          {error}
-        </p>
-      ) : null}
-      {hint ? (
-        <p id={hintId} className="text-xs text-muted">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field id={id} label={label} hint={hint} error={error} className={className}>
+      {(control) => <Input {...control} {...props} />}
+    </Field>
   )
 }
 

@@ -4,6 +4,7 @@ import { BarChart3, CalendarRange, TriangleAlert } from 'lucide-react'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useState, type ReactNode } from 'react'
+import { PANEL } from '@/components/ui/card'
 import { Button } from '@/components/ui/button'
 import { ButtonLink } from '@/components/ui/button-link'
 import { cn } from '@/components/ui/cn'
@@ -205,7 +206,7 @@ function Report({ report }: { report: UsageReport }) {
 
 function Stat({ label, value, note, tone }: { label: string; value: string; note?: string; tone?: string }) {
   return (
-    <div className="rounded-xl border border-border bg-surface px-4 py-3">
+    <div className={cn(PANEL, 'px-4 py-3')}>
       <dt className="text-xs text-muted">{label}</dt>
       <dd className={cn('mt-1 text-2xl font-semibold tabular-nums', tone)}>{value}</dd>
       {note ? <dd className="mt-0.5 text-xs text-muted">{note}</dd> : null}
@@ -216,7 +217,7 @@ function Stat({ label, value, note, tone }: { label: string; value: string; note
 function Panel({ title, children }: { title: string; children: ReactNode }) {
   const id = `usage-${title.toLowerCase().replace(/\W+/g, '-')}`
   return (
-    <section aria-labelledby={id} className="rounded-xl border border-border bg-surface">
+    <section aria-labelledby={id} className={PANEL}>
       <h2 id={id} className="border-b border-border px-4 py-3 text-sm font-semibold">
         {title}
       </h2>

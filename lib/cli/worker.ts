@@ -50,16 +50,18 @@ async function main() {
   // Loaded after the environment is known: these modules read it when first imported.
   const { startEngine } = await import('@/lib/server/engine/start')
   const { startSync } = await import('@/lib/server/connections/sync')
+  const { startJobs } = await import('@/lib/server/jobs')
   const scheduler = await startEngine()
   const sync = startSync()
-  log(`Engine worker ${scheduler.owner} is running builtin batches and syncing remote ones. Stop it with Ctrl+C.`)
+  const jobs = startJobs()
+  log(`Engine worker ${scheduler.owner} is running builtin batches, syncing remote ones and moving jobs on. Stop it with Ctrl+C.`)
   let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) process.exit(1)
       stopping = true
       log('Stopping: finishing the lines in flight and handing the batches back…')
-      void Promise.all([scheduler.stop(), sync.stop()]).then(() => process.exit(0))
+      void Promise.all([scheduler.stop(), sync.stop(), jobs.stop()]).then(() => process.exit(0))
     })
   }
   // The scheduler's timer is unref'd; this keeps the process alive until a signal.

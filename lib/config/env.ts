@@ -39,6 +39,35 @@ const upstreams = optional(
     .default([]),
 )
 
+const v1LimitsMessage = 'must be JSON such as {"maxRequestsPerFile":50000,"maxFileBytes":209715200,"enqueuedTokens":{"gpt-4o*":2000000}}'
+
+/** OpenAI's per-batch limits, imposed by the built-in engine when set (BATCHBOARD_V1_LIMITS): to rehearse against them locally. */
+export const v1LimitsSchema = z
+  .object({
+    maxRequestsPerFile: z.number().int().positive().optional(),
+    maxFileBytes: z.number().int().positive().optional(),
+    /** Enqueued input tokens per model name or glob (* and ?). */
+    enqueuedTokens: z.record(z.string(), z.number().int().positive()).optional(),
+  })
+  .strict()
+
+export type V1Limits = z.infer<typeof v1LimitsSchema>
+
+const v1Limits = optional(
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${v1LimitsMessage} (it is not valid JSON)` })
+        return z.NEVER
+      }
+    })
+    .pipe(v1LimitsSchema)
+    .optional(),
+)
+
 export const envSchema = z.object({
   DATA_DIR: optional(z.string().default('./data')),
   DATABASE_URL: optional(
@@ -71,6 +100,7 @@ export const envSchema = z.object({
   OPENAI_PROJECT_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
   OPENAI_WEBHOOK_SECRET: optional(z.string().max(1000, 'must be at most 1,000 characters').optional()),
   BATCHBOARD_PROVIDER_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
+  BATCHBOARD_V1_LIMITS: v1Limits,
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -105,6 +135,8 @@ export type Env = {
   openaiWebhookSecret: string | undefined
   /** How long one provider call may wait for an answer before it counts as a timeout. */
   providerTimeoutMs: number
+  /** OpenAI's batch limits imposed by the engine (BATCHBOARD_V1_LIMITS); null: no limits. */
+  v1Limits: V1Limits | null
 }
 
 export type DatabaseKind = 'sqlite' | 'postgresql'
@@ -197,6 +229,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       : null,
     openaiWebhookSecret: parsed.data.OPENAI_WEBHOOK_SECRET,
     providerTimeoutMs: parsed.data.BATCHBOARD_PROVIDER_TIMEOUT_MS,
+    v1Limits: parsed.data.BATCHBOARD_V1_LIMITS ?? null,
   }
 }
 

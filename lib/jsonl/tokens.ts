@@ -74,12 +74,31 @@ export class TokenTally {
     this.fixedTokens += tokens
   }
 
+  /** One request's estimate (counted, or scaled by the rate seen so far), added to the tally: what jobs split by. */
+  addRequest(fixedTokens: number, texts: readonly string[], count: CountTokens): number {
+    this.addFixed(fixedTokens)
+    let chars = 0
+    for (const piece of texts) chars += piece.length
+    if (chars === 0) return fixedTokens
+    if (!this.wantsExactCount()) {
+      this.addScaled(chars)
+      return fixedTokens + Math.round(chars * this.tokensPerChar)
+    }
+    let tokens = 0
+    for (const piece of texts) tokens += count(piece)
+    this.addCounted(chars, tokens)
+    return fixedTokens + tokens
+  }
+
+  private get tokensPerChar(): number {
+    return this.countedChars === 0 ? 0 : this.countedTokens / this.countedChars
+  }
+
   get isExact(): boolean {
     return this.scaledChars === 0
   }
 
   total(): number {
-    const perChar = this.countedChars === 0 ? 0 : this.countedTokens / this.countedChars
-    return this.fixedTokens + this.countedTokens + Math.round(this.scaledChars * perChar)
+    return this.fixedTokens + this.countedTokens + Math.round(this.scaledChars * this.tokensPerChar)
   }
 }

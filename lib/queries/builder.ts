@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { deleteBuilderTemplate, saveBuilderTemplate } from '@/lib/actions/builder'
-import { isErrorBody } from '@/lib/errors'
+import { ActionError, isErrorBody } from '@/lib/errors'
 import type { SaveTemplateInput, SavedTemplate } from '@/lib/validations/builder'
-import { ActionError, unwrap } from './actions'
+import { unwrap } from './actions'
 import { fetchJson } from './fetch-json'
 
 export const builderKeys = {

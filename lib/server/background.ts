@@ -4,6 +4,7 @@ import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
+import { startJobs } from '@/lib/server/jobs'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000
@@ -27,5 +28,7 @@ export function startBackgroundWork() {
   // BATCHBOARD_ENGINE=off leaves builtin batches to `npm run worker` processes.
   // Remote batches: refreshed from their providers, finished ones' files copied here (claims keep processes apart).
   startSync()
+  // Jobs: split, submitted as their connection's queue allows, reconciled and retried (claims keep processes apart).
+  startJobs()
   if (env.engineEnabled) void startEngine().catch((error: unknown) => console.error('Starting the batch engine failed:', error))
 }

@@ -47,3 +47,8 @@ export const newTempName = (prefix: string) => `${prefix}-${randomHex(8)}`
 
 /** Who holds an engine lease: `host:pid:random`, so a process can tell a lease left by a dead process on its own host. */
 export const newLeaseOwner = () => `${os.hostname()}:${process.pid}:${randomHex(4)}`
+
+export const newJobId = () => `job_${base62(24)}`
+export const newJobPartId = () => `jpart_${base62(24)}`
+/** The key a job part's batch carries in its metadata, so a create whose answer was lost can be found. */
+export const newSubmitKey = () => base62(24)

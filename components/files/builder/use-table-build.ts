@@ -17,6 +17,9 @@ const BUILD_DELAY_MS = 250
  * Reads a table and builds the batch file from it in a Web Worker, so the page stays responsive with 50,000
  * rows: every change of the configuration starts a new build, and the worker drops the one it was doing.
  */
+/** Makes every part of the current build into a file (and the table rows it came from). */
+export type ExportParts = () => Promise<ExportedPart[]>
+
 export function useTableBuild(config: BuildConfig) {
   const worker = useRef<Worker | null>(null)
   const [table, setTable] = useState<TableState>({ status: 'empty' })

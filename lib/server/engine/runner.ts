@@ -13,6 +13,7 @@ import { errorBodyJson, notRunLine, resultLine, usageOf } from './results'
 import { StopController, type StopReason } from './stop-controller'
 import { UpstreamNetworkError, UpstreamTimeoutError, postJson, type UpstreamResponse } from './upstream-http'
 import { SIMULATOR_UPSTREAM_NAME, resolveUpstream, type UpstreamTarget } from './upstreams'
+import { checkV1Limits } from './v1-limits'
 
 export const ENGINE_ENDPOINTS = ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/embeddings', '/v1/moderations'] as const
 
@@ -197,6 +198,18 @@ async function validateBatch(batch: BatchRow): Promise<void> {
         line: 1,
       },
     ])
+    return
+  }
+  const refusal = await checkV1Limits({
+    id: batch.id,
+    createdAt: batch.createdAt,
+    model,
+    requestCount: report.facts.requestCount,
+    bytes: report.facts.bytes,
+    estimatedInputTokens: Number(file.estimatedInputTokens ?? 0),
+  })
+  if (refusal) {
+    await failValidation(batch.id, [refusal])
     return
   }
   const total = report.facts.requestCount

@@ -1,32 +1,14 @@
 import 'server-only'
-import { open, type FileHandle } from 'node:fs/promises'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import type { ResultExportQuery } from '@/lib/validations/results'
 import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError, notFound } from '@/lib/server/http/errors'
-import { ROW_COLUMNS, filePaths, filterSql, type RawRow } from './query'
+import { OffsetReader } from './lines'
+import { ROW_COLUMNS, filePaths, filterSql, isJobId, type RawRow } from './query'
 import { csvCell, inertFormula } from '@/lib/format/csv'
 
 const PAGE_ROWS = 1_000
-
-/** Lines read by offset from a few files, each opened once for the whole export. */
-class OffsetReader {
-  private handles = new Map<string, Promise<FileHandle>>()
-
-  async read(path: string | null | undefined, offset: number | bigint | null, length: number | bigint | null): Promise<string | null> {
-    if (!path || offset === null || length === null) return null
-    let handle = this.handles.get(path)
-    if (!handle) this.handles.set(path, (handle = open(path, 'r')))
-    const buffer = Buffer.alloc(Number(length))
-    const { bytesRead } = await (await handle).read(buffer, 0, buffer.length, Number(offset))
-    return buffer.toString('utf8', 0, bytesRead)
-  }
-
-  async close() {
-    await Promise.allSettled([...this.handles.values()].map(async (handle) => (await handle).close()))
-  }
-}
 
 const parse = (text: string | null): unknown => {
   if (text === null) return null
@@ -112,10 +94,15 @@ function record(format: Format, fields: string[], row: RawRow, inputText: string
  * page of rows at a time, each joined to its request and result lines read by byte offset.
  */
 export async function exportResults(batchId: string, query: ResultExportQuery): Promise<Response> {
-  const batch = await db.batch.findUnique({ where: { id: batchId }, select: { id: true, resultIndex: { select: { state: true } } } })
-  if (!batch) throw notFound('batch', batchId)
-  if (batch.resultIndex?.state !== 'ready')
-    throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
+  if (isJobId(batchId)) {
+    // A job's rows exist from the moment its input is split; an export of a running job has its pending lines too.
+    if ((await db.job.count({ where: { id: batchId } })) === 0) throw notFound('job', batchId)
+  } else {
+    const batch = await db.batch.findUnique({ where: { id: batchId }, select: { id: true, resultIndex: { select: { state: true } } } })
+    if (!batch) throw notFound('batch', batchId)
+    if (batch.resultIndex?.state !== 'ready')
+      throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
+  }
   const where = filterSql(batchId, query)
   const resultFileIds = await db.$queryRaw<{ id: string }[]>`
     SELECT DISTINCT "resultFileId" AS "id" FROM "ResultRow" WHERE "batchId" = ${batchId} AND "resultFileId" IS NOT NULL`

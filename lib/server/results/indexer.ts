@@ -335,3 +335,27 @@ export function indexBatchResults(batchId: string): Promise<IndexOutcome> {
 
 /** Whether this process is building the batch's index right now. */
 export const isIndexing = (batchId: string) => running.has(batchId)
+
+/**
+ * Takes a job part's results into the job's rows (batchId = the job's id): each line of the part gets its latest
+ * attempt (the part batch's row: a result, or "missing"), its prompt preview, and one more attempt counted. The
+ * part's batch must be indexed first. Full-text entries leave with the old text and come back with the new, in the
+ * same transaction.
+ */
+export async function foldPartIntoJob(jobId: string, partBatchId: string, partId: string): Promise<number> {
+  const set = [...RESULT_SIDE, 'prompt', 'imageCount'].map((column) => `"${column}" = c."${column}"`).join(', ')
+  const [, updated] = await db.$transaction([
+    db.$executeRaw`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response")
+      SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
+    db.$executeRawUnsafe(
+      `UPDATE "ResultRow" AS t SET ${set}, "attempts" = t."attempts" + 1
+       FROM "ResultRow" AS c WHERE c."batchId" = ? AND c."customId" = t."customId" AND t."batchId" = ? AND t."jobPartId" = ?`,
+      partBatchId,
+      jobId,
+      partId,
+    ),
+    db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response")
+      SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
+  ])
+  return updated
+}

@@ -98,6 +98,7 @@ type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: nu
  * indexing now, in the background: the page shows "indexing" and polls.
  */
 async function indexInfo(batchId: string): Promise<IndexInfo> {
+  if (isJobId(batchId)) return jobIndexInfo(batchId)
   const batch = await db.batch.findUnique({ where: { id: batchId }, select: { status: true, resultIndex: true } })
   if (!batch) throw notFound('batch', batchId)
   const index = batch.resultIndex
@@ -108,6 +109,22 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
   if (!isIndexing(batchId) && !busyElsewhere)
     void indexBatchResults(batchId).catch((error: unknown) => console.error(`Indexing the results of ${batchId} failed:`, error))
   return { state: 'indexing', message: null, rowCount: 0 }
+}
+
+/** A job's rows are made as its input is split and filled in as its parts end: readable at any time. */
+export const isJobId = (id: string) => id.startsWith('job_')
+
+async function jobIndexInfo(jobId: string): Promise<IndexInfo> {
+  const job = await db.job.findUnique({
+    where: { id: jobId },
+    select: { lineCount: true, linesSucceeded: true, linesFailed: true, endedAt: true, splitLines: true },
+  })
+  if (!job) throw notFound('job', jobId)
+  const final = job.linesSucceeded + job.linesFailed
+  const message = job.endedAt
+    ? null
+    : `Partial: ${final.toLocaleString('en-US')} of ${job.lineCount.toLocaleString('en-US')} lines have a final answer so far; the rest are pending.`
+  return { state: 'ready', message, rowCount: job.splitLines }
 }
 
 export async function listResultPage(batchId: string, query: ResultPageQuery): Promise<ResultPage> {
@@ -165,7 +182,9 @@ export async function findResultRow(batchId: string, customId: string): Promise<
 
 /** Absolute paths of the files a batch's rows point into: its input file and every result file of its chain. */
 export async function filePaths(batchId: string, fileIds: Iterable<string>): Promise<{ input: string | null; results: Map<string, string> }> {
-  const index = await db.resultIndex.findUnique({ where: { batchId }, select: { inputFileId: true } })
+  const index = isJobId(batchId)
+    ? await db.job.findUnique({ where: { id: batchId }, select: { inputFileId: true } })
+    : await db.resultIndex.findUnique({ where: { batchId }, select: { inputFileId: true } })
   const ids = [...new Set(fileIds)]
   const files = await db.file.findMany({
     where: { id: { in: [...ids, ...(index?.inputFileId ? [index.inputFileId] : [])] } },

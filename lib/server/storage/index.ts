@@ -11,6 +11,8 @@ export const storageDirs = {
   uploads: path.join(env.dataDir, 'uploads'),
   // Tables batch files were built from (the batch builder), for joining answers back to them.
   sources: path.join(env.dataDir, 'sources'),
+  // Jobs' part files (the inputs of their batches) and their combined output and error files.
+  jobs: path.join(env.dataDir, 'jobs'),
 }
 
 /** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */
@@ -19,6 +21,7 @@ export const fromStoragePath = (relative: string) => path.join(env.dataDir, rela
 
 export const storedFilePath = (fileId: string) => path.join(storageDirs.files, `${fileId}.jsonl`)
 export const sourceTablePath = (fileId: string) => path.join(storageDirs.sources, `${fileId}.jsonl`)
+export const jobPartPath = (jobId: string, seq: number) => path.join(storageDirs.jobs, jobId, `part-${seq}.jsonl`)
 
 /** Where the engine writes a builtin batch's results; the results index reads the timings from here for any batch. */
 export const resultPaths = (batchId: string) => ({

@@ -1,0 +1,57 @@
+'use client'
+
+import { useRouter } from 'next/navigation'
+import { useState } from 'react'
+import { toast } from 'sonner'
+import { uploadSourceTable } from '@/lib/queries/builder'
+import { useUploadBatchFile } from '@/lib/queries/files'
+import type { FileSummary } from '@/lib/types'
+import type { ExportParts } from './use-table-build'
+
+/**
+ * Create batch from a built file: uploads each part with the table it was built from (so answers can be joined back
+ * to it), then opens New batch for a single file, or lists the uploaded parts (`created`) to start one batch each.
+ */
+export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename: string; outcomeId: number; onExport: ExportParts }) {
+  const router = useRouter()
+  const upload = useUploadBatchFile()
+  const [busy, setBusy] = useState(false)
+  const [created, setCreated] = useState<{ id: number; files: FileSummary[] } | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  async function create() {
+    setBusy(true)
+    setError(null)
+    try {
+      const parts = await onExport()
+      const files: FileSummary[] = []
+      for (const part of parts) {
+        const result = await upload.start(new File([part.file], part.name, { type: 'application/jsonl' }))
+        if (result.status !== 'done') throw new Error(result.status === 'failed' ? result.error.message : 'The upload was cancelled.')
+        await uploadSourceTable(result.file.id, part.table)
+        files.push(result.file)
+      }
+      const [first] = files
+      if (files.length === 1 && first) {
+        toast.success(`Uploaded ${first.filename}`, { description: `Built from ${filename}; choose where it runs.` })
+        router.push(`/batches/new?file=${encodeURIComponent(first.id)}`)
+      } else setCreated({ id: outcomeId, files })
+    } catch (failure) {
+      // An ActionError is an Error whose message is the server's.
+      setError(failure instanceof Error ? failure.message : 'The file could not be uploaded. Try again.')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const uploading = upload.state.status === 'uploading' ? upload.state : null
+  return {
+    create,
+    busy,
+    error,
+    /** The uploaded parts, while they belong to the current build. */
+    createdFiles: created?.id === outcomeId ? created.files : null,
+    /** Share of the current part sent; null while unknown. */
+    progress: uploading && uploading.totalBytes > 0 ? uploading.sentBytes / uploading.totalBytes : null,
+  }
+}

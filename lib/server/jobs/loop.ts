@@ -1,0 +1,141 @@
+import 'server-only'
+import type { Job } from '@/lib/server/db/generated/client'
+import { db } from '@/lib/server/db'
+import { startPoller, type Poller } from '@/lib/server/poller'
+import { cancelBatch } from '@/lib/server/batches'
+import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { CLAIM_MS, splitJobInput } from './parts'
+import { countJobLines, reconcileEndedParts, splitPendingRetries } from './reconcile'
+import { writeJobResultFiles } from './result-files'
+import { recoverSubmittingParts, submitQueuedParts } from './submit'
+import { LineTooLargeError } from './split'
+
+export const ACTIVE_JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling'] as const
+
+/** How soon an active job is looked at again when nothing wakes it: about one remote sync interval. */
+const TICK_MS = 5_000
+const POLL_MS = 1_000
+
+async function claimDueJob(now: Date): Promise<Job | null> {
+  const due = await db.job.findMany({
+    where: { status: { in: [...ACTIVE_JOB_STATUSES] }, nextTickAt: { lte: now } },
+    orderBy: { nextTickAt: 'asc' },
+    take: 10,
+  })
+  for (const job of due) {
+    const claimed = await db.job.updateMany({ where: { id: job.id, nextTickAt: job.nextTickAt }, data: { nextTickAt: new Date(now.getTime() + CLAIM_MS) } })
+    if (claimed.count === 1) return job
+  }
+  return null
+}
+
+/** One look at one job: split, recover, take in ended parts, retry, submit, cancel, finish — whatever is due. */
+export async function tickJob(jobId: string): Promise<void> {
+  let job = await db.job.findUniqueOrThrow({ where: { id: jobId } })
+  if (job.status === 'splitting') {
+    try {
+      await splitJobInput(job)
+    } catch (error) {
+      if (!(error instanceof LineTooLargeError)) throw error
+      await db.job.update({ where: { id: job.id }, data: { status: 'failed', error: error.message, endedAt: new Date() } })
+      return
+    }
+    job = await db.job.update({ where: { id: job.id }, data: { status: 'running' } })
+  }
+  const withConnection = await db.job.findUniqueOrThrow({
+    where: { id: job.id },
+    include: { connection: { select: { id: true, kind: true, name: true, enqueuedTokenLimits: true } } },
+  })
+  await recoverSubmittingParts(withConnection)
+  await reconcileEndedParts(job)
+  if (job.status === 'running') {
+    await splitPendingRetries(job)
+    await submitQueuedParts(withConnection)
+  }
+  if (job.status === 'cancelling') await cancelRunningParts(job)
+  await settle(job.id)
+}
+
+/** A job's cancel: running parts are cancelled, queued ones never sent, and lines that never ran end "cancelled". */
+async function cancelRunningParts(job: Job): Promise<void> {
+  const running = await db.jobPart.findMany({ where: { jobId: job.id, status: 'submitted' }, include: { batch: { select: { id: true, status: true } } } })
+  for (const part of running) {
+    if (!part.batch || isTerminal(part.batch.status as BatchStatus) || part.batch.status === 'cancelling') continue
+    // A batch that ended meanwhile answers 409; the next tick takes its results in.
+    await cancelBatch(part.batch.id).catch(() => {})
+  }
+  const unsent = await db.jobPart.findMany({ where: { jobId: job.id, status: 'queued' }, select: { id: true } })
+  if (unsent.length === 0) return
+  const ids = unsent.map((part) => part.id)
+  await db.$transaction([
+    db.resultRow.updateMany({
+      where: { batchId: job.id, jobPartId: { in: ids }, status: 'pending' },
+      data: { status: 'cancelled', errorCode: 'batch_cancelled', errorMessage: 'The job was cancelled before this line was sent.' },
+    }),
+    db.jobPart.updateMany({ where: { id: { in: ids } }, data: { status: 'ended', endedAt: new Date(), waitingReason: null } }),
+  ])
+}
+
+/** Counts written to the job; a job with no line left to run ends, with its combined output and error files. */
+async function settle(jobId: string): Promise<void> {
+  const job = await db.job.findUniqueOrThrow({ where: { id: jobId } })
+  const counts = await countJobLines(jobId)
+  const inFlight = await db.jobPart.count({ where: { jobId, status: { in: ['queued', 'submitting', 'submitted'] } } })
+  let status = job.status
+  if (job.status === 'cancelling' && inFlight === 0) {
+    // Lines that were waiting for a retry part when the job was cancelled end as they are: cancelled.
+    await db.resultRow.updateMany({
+      where: { batchId: jobId, status: 'pending' },
+      data: { status: 'cancelled', errorCode: 'batch_cancelled', errorMessage: 'The job was cancelled before this line was sent again.' },
+    })
+    status = 'cancelled'
+  } else if (job.status === 'running' && inFlight === 0 && counts.pending === 0) status = 'completed'
+  const ended = status !== job.status
+  if (ended) await writeJobResultFiles(job)
+  const after = ended ? await countJobLines(jobId) : counts
+  await db.job.update({
+    where: { id: jobId },
+    data: {
+      linesSucceeded: after.succeeded,
+      linesFailed: after.failed,
+      status,
+      ...(ended ? { endedAt: new Date() } : {}),
+      nextTickAt: new Date(Date.now() + TICK_MS),
+    },
+  })
+}
+
+const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller }
+
+/** Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). */
+export async function requestJobTick(jobId: string): Promise<void> {
+  await db.job.updateMany({ where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] } }, data: { nextTickAt: new Date() } })
+  globalForJobs.batchboardJobs?.wake()
+}
+
+/** Ticks every due job it can claim, one at a time; a job that fails to move on is looked at again later. */
+async function tickDueJobs(signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const job = await claimDueJob(new Date())
+    if (!job) return
+    try {
+      await tickJob(job.id)
+    } catch (error) {
+      console.error(`Job ${job.id} could not move on:`, error instanceof Error ? error.message : error)
+      await db.job.updateMany({ where: { id: job.id }, data: { nextTickAt: new Date(Date.now() + TICK_MS) } }).catch(() => {})
+    }
+  }
+}
+
+/** The job loop: one per process (server or worker); claims keep processes off each other's jobs. */
+export function startJobs(options: { pollMs?: number } = {}): Poller {
+  const running = globalForJobs.batchboardJobs
+  if (running && !running.stopped) return running
+  const poller = startPoller({
+    intervalMs: options.pollMs ?? POLL_MS,
+    tick: tickDueJobs,
+    onError: (error) => console.error('The job loop failed:', error instanceof Error ? error.message : error),
+  })
+  globalForJobs.batchboardJobs = poller
+  return poller
+}

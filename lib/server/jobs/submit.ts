@@ -1,0 +1,157 @@
+import 'server-only'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
+import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
+import { JOB_METADATA_KEY, PART_METADATA_KEY } from '@/lib/validations/jobs'
+import type { Job, JobPart } from '@/lib/server/db/generated/client'
+import { createBatch } from '@/lib/server/batches'
+import { getConnection } from '@/lib/server/connections'
+import { importRemoteBatches } from '@/lib/server/connections/remote-batches'
+import { db } from '@/lib/server/db'
+import { AppError } from '@/lib/server/http/errors'
+import type { BackoffPolicy } from '@/lib/server/retry'
+
+/** Statuses in which a batch's tokens count against the provider's enqueued-token limit. */
+export const ENQUEUED_STATUSES = ['validating', 'in_progress', 'finalizing'] as const
+
+// Backoff for a part the provider's queue refused: 30 s, doubling, at most 10 minutes. The queue frees up as other
+// batches end, which takes minutes, so asking every few seconds only earns more refusals; a part of the same model
+// ending wakes the refused parts at once (reconcile.ts).
+export const QUEUE_BACKOFF: BackoffPolicy = { baseMs: 30_000, maxMs: 10 * 60_000 }
+
+type JobWithConnection = Job & { connection: { id: string; kind: string; name: string; enqueuedTokenLimits: unknown } }
+
+/** Estimated input tokens enqueued for a model on a connection: every running batch Batchboard knows there, any job's or none. */
+export async function enqueuedTokens(connectionId: string, model: string | null): Promise<number> {
+  const [inBatches, submitting] = await Promise.all([
+    db.file.aggregate({
+      where: { model, inputOf: { some: { connectionId, status: { in: [...ENQUEUED_STATUSES] } } } },
+      _sum: { estimatedInputTokens: true },
+    }),
+    // Parts between "submitting" and their batch row count too, or two ticks could both fill the same room.
+    db.jobPart.aggregate({ where: { status: 'submitting', job: { connectionId, model } }, _sum: { estimatedTokens: true } }),
+  ])
+  return Number(inBatches._sum.estimatedInputTokens ?? 0) + Number(submitting._sum.estimatedTokens ?? 0)
+}
+
+const formatTokens = (tokens: number) => tokens.toLocaleString('en-US')
+
+/**
+ * Submits the job's queued parts that are due, while the connection's enqueued-token limit for the model leaves room.
+ * Jobs on one connection share that room: a job that already has its fair share in flight waits while another job's
+ * parts are waiting too.
+ */
+export async function submitQueuedParts(job: JobWithConnection): Promise<void> {
+  const limit = enqueuedTokenLimitOf(job.connection.enqueuedTokenLimits as Record<string, number> | null, job.model)
+  const due = await db.jobPart.findMany({ where: { jobId: job.id, status: 'queued', nextAttemptAt: { lte: new Date() } }, orderBy: { seq: 'asc' } })
+  for (const part of due) {
+    if (limit !== null) {
+      const enqueued = await enqueuedTokens(job.connectionId, job.model)
+      const tokens = Number(part.estimatedTokens)
+      if (enqueued + tokens > limit || !(await withinFairShare(job, limit))) {
+        await db.jobPart.update({
+          where: { id: part.id },
+          data: {
+            waitingReason: `Waiting for queue room: ${formatTokens(enqueued)} of ${formatTokens(limit)} tokens enqueued for ${job.model ?? 'this model'} on ${job.connection.name}; this part needs ${formatTokens(tokens)}.`,
+          },
+        })
+        return
+      }
+    }
+    await submitPart(job, part)
+  }
+}
+
+async function withinFairShare(job: Job, limit: number): Promise<boolean> {
+  const waiting = await db.job.count({
+    where: { connectionId: job.connectionId, model: job.model, status: 'running', parts: { some: { status: 'queued' } } },
+  })
+  if (waiting <= 1) return true
+  const own = await db.jobPart.aggregate({
+    where: { jobId: job.id, OR: [{ status: 'submitting' }, { status: 'submitted', batch: { status: { in: [...ENQUEUED_STATUSES] } } }] },
+    _sum: { estimatedTokens: true },
+  })
+  return Number(own._sum.estimatedTokens ?? 0) < limit / waiting
+}
+
+/**
+ * One part onto the connection. The part is marked "submitting" (committed) before the create call, so a crash or an
+ * unknown outcome is found by recoverSubmittingParts() — by its input file or its metadata key on the provider —
+ * before anything is sent again.
+ */
+async function submitPart(job: Job, part: JobPart): Promise<void> {
+  const claimed = await db.jobPart.updateMany({ where: { id: part.id, status: 'queued' }, data: { status: 'submitting', submittedAt: new Date() } })
+  if (claimed.count === 0) return
+  try {
+    const metadata = (job.metadata as { key: string; value: string }[] | null) ?? []
+    const created = await createBatch({
+      connectionId: job.connectionId,
+      fileId: part.fileId!,
+      completionWindow: job.completionWindow,
+      description: job.description ?? '',
+      metadata: [...metadata, { key: JOB_METADATA_KEY, value: job.id }, { key: PART_METADATA_KEY, value: part.submitKey }],
+    })
+    await recordSubmitted(part, created.id)
+  } catch (error) {
+    // A request the provider refused as wrong (4xx) will be refused again: the job stops and says why.
+    if (error instanceof AppError && error.status === 400) {
+      await db.jobPart.update({ where: { id: part.id }, data: { status: 'queued', waitingReason: error.message } })
+      await db.job.update({ where: { id: job.id }, data: { status: 'paused', error: `Part ${part.seq} could not be started: ${error.message}` } })
+      return
+    }
+    // Anything else may or may not have created the batch: recovery looks before it sends again.
+    await db.jobPart.update({ where: { id: part.id }, data: { waitingReason: error instanceof Error ? error.message.slice(0, 1000) : String(error) } })
+  }
+}
+
+async function recordSubmitted(part: JobPart, batchId: string): Promise<void> {
+  await db.$transaction([
+    db.batch.update({ where: { id: batchId }, data: { jobId: part.jobId } }),
+    db.jobPart.update({ where: { id: part.id }, data: { status: 'submitted', batchId, waitingReason: null } }),
+  ])
+}
+
+const RECOVERY_GRACE_MS = 60_000
+
+/**
+ * Parts left "submitting" by a crash or an unknown outcome: adopted if their batch exists (here, or on the provider
+ * under the part's metadata key), otherwise queued again. Never sends a part twice.
+ */
+export async function recoverSubmittingParts(job: JobWithConnection, now = Date.now()): Promise<void> {
+  const stuck = await db.jobPart.findMany({ where: { jobId: job.id, status: 'submitting' } })
+  for (const part of stuck) {
+    // A create may still be under way in this or another process; give it time to answer.
+    if (part.submittedAt && now - part.submittedAt.getTime() < RECOVERY_GRACE_MS) continue
+    const local = await db.batch.findFirst({ where: { inputFileId: part.fileId, connectionId: job.connectionId }, select: { id: true } })
+    if (local) {
+      await recordSubmitted(part, local.id)
+      continue
+    }
+    if (job.connection.kind !== BUILTIN_CONNECTION_KIND) {
+      const remoteId = await findRemoteBatchByKey(job.connectionId, part.submitKey, part.submittedAt)
+      if (remoteId) {
+        await importRemoteBatches(job.connectionId)
+        const imported = await db.batch.findUnique({ where: { connectionId_remoteId: { connectionId: job.connectionId, remoteId } }, select: { id: true } })
+        if (imported) {
+          await db.batch.update({ where: { id: imported.id }, data: { inputFileId: part.fileId } })
+          await recordSubmitted(part, imported.id)
+          continue
+        }
+      }
+    }
+    await db.jobPart.update({ where: { id: part.id }, data: { status: 'queued', nextAttemptAt: new Date(now) } })
+  }
+}
+
+/** The provider's id of the batch carrying this part key, looking back to shortly before the part was submitted. */
+async function findRemoteBatchByKey(connectionId: string, key: string, since: Date | null): Promise<string | null> {
+  const connection = await getConnection(connectionId)
+  const oldest = (since?.getTime() ?? 0) / 1000 - 3600
+  let after: string | undefined
+  for (;;) {
+    const page = await connection.listBatches({ after, limit: 100 })
+    for (const batch of page.data) if (batch.metadata?.[PART_METADATA_KEY] === key) return batch.id
+    const last = page.data.at(-1)
+    if (!page.hasMore || !last || last.created_at < oldest) return null
+    after = page.lastId ?? undefined
+  }
+}

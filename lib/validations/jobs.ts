@@ -1,0 +1,38 @@
+import { z } from 'zod'
+import { COMPLETION_WINDOW, DESCRIPTION_MAX, METADATA_MAX_PAIRS, metadataPairs } from './batches'
+
+export const JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed'] as const
+export type JobStatus = (typeof JOB_STATUSES)[number]
+
+/** Metadata keys every part's batch carries: which job, and which part (how a create with a lost answer is found). */
+export const JOB_METADATA_KEY = 'batchboard_job'
+export const PART_METADATA_KEY = 'batchboard_part'
+const JOB_METADATA_PAIRS = METADATA_MAX_PAIRS - 2
+
+export const MAX_ATTEMPTS_LIMIT = 10
+
+export const jobIdInput = z.object({ jobId: z.string().regex(/^job_[0-9A-Za-z]{1,64}$/, 'not a job id') })
+
+export const createJobInput = z
+  .object({
+    fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'choose a batch file'),
+    connectionId: z.string().min(1, 'choose a connection').max(200),
+    completionWindow: z.string().regex(COMPLETION_WINDOW, 'use a window such as 24h'),
+    description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
+    metadata: metadataPairs.default([]),
+    /** Times a line is sent before a retryable failure is final. */
+    maxAttempts: z.number().int().min(1, 'send each line at least once').max(MAX_ATTEMPTS_LIMIT, `at most ${MAX_ATTEMPTS_LIMIT} attempts per line`).default(3),
+  })
+  .superRefine((input, context) => {
+    const used = input.metadata.length + (input.description === '' ? 0 : 1)
+    if (used > JOB_METADATA_PAIRS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['metadata'],
+        message: `at most ${JOB_METADATA_PAIRS} metadata pairs on a job${input.description === '' ? '' : ', the description included'} (its batches carry two more: the job and part ids)`,
+      })
+    }
+  })
+
+export type CreateJobInput = z.input<typeof createJobInput>
+export type CreateJobFields = z.output<typeof createJobInput>

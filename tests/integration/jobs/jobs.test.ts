@@ -1,0 +1,124 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { NextRequest } from 'next/server'
+import { describe, expect, it } from 'vitest'
+import { GET as exportJobResults } from '@/app/api/jobs/[jobId]/results/export/route'
+import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { ingestFile } from '@/lib/server/files/ingest'
+import { cancelJob, createJob, getJob, tickJob } from '@/lib/server/jobs'
+import { fromStoragePath } from '@/lib/server/storage'
+import { chatLine } from '@/tests/support/batch-files'
+import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
+
+/** A stored input of `count` lines; lines whose number is in `failOnce` are refused once by the simulator. */
+async function storeInput(count: number, failOnce: ReadonlySet<number> = new Set()) {
+  const text = Array.from({ length: count }, (_, index) => {
+    const line = index + 1
+    const content = `question ${line} ${Math.random()}${failOnce.has(line) ? ' [sim:fail-once]' : ''}`
+    return chatLine({ customId: `q-${line}`, model: 'sim-chat', content })
+  }).join('\n')
+  const temp = path.join(os.tmpdir(), `jobs-${Date.now()}-${Math.random()}.jsonl`)
+  writeFileSync(temp, `${text}\n`)
+  const { file } = await ingestFile(temp, { filename: 'questions.jsonl', rejectInvalid: true, reuseDuplicate: false })
+  return file
+}
+
+async function limitBuiltin(maxRequestsPerBatch: number, enqueuedTokenLimits: Record<string, number> | null = null) {
+  await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch, enqueuedTokenLimits: enqueuedTokenLimits ?? Prisma.DbNull } })
+}
+
+async function runJobToEnd(jobId: string) {
+  return waitFor(
+    async () => {
+      await tickJob(jobId)
+      return getJob(jobId)
+    },
+    (job) => ['completed', 'cancelled', 'failed'].includes(job.status),
+    60_000,
+    100,
+  )
+}
+
+const readJsonl = (fileId: string) =>
+  db.file.findUniqueOrThrow({ where: { id: fileId } }).then((file) => parseResultLines(readFileSync(fromStoragePath(file.storagePath!), 'utf8')))
+
+describe('jobs on the built-in engine', () => {
+  useEngineWithSimulator()
+
+  it('splits to the connection limit, retries lines that fail once, and ends with one output line per input line in order', async () => {
+    await limitBuiltin(100)
+    const failOnce = new Set([7, 150, 333])
+    const file = await storeInput(450, failOnce)
+    const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: 'big', metadata: [], maxAttempts: 3 })
+    const job = await runJobToEnd(id)
+
+    expect(job.status).toBe('completed')
+    expect(job.lines).toEqual({ total: 450, succeeded: 450, failed: 0, pending: 0 })
+    const firstRound = job.parts.filter((part) => part.round === 1)
+    expect(firstRound.map((part) => part.lineCount)).toEqual([100, 100, 100, 100, 50])
+    const retries = job.parts.filter((part) => part.round > 1)
+    expect(retries.reduce((sum, part) => sum + part.lineCount, 0)).toBe(failOnce.size)
+
+    const output = await readJsonl(job.outputFileId!)
+    expect(output.map((line) => line.custom_id)).toEqual(Array.from({ length: 450 }, (_, index) => `q-${index + 1}`))
+    expect(job.errorFileId).toBeNull()
+    const retried = await db.resultRow.findMany({ where: { batchId: id, customId: { in: ['q-7', 'q-150', 'q-333'] } } })
+    expect(retried.map((row) => row.attempts)).toEqual([2, 2, 2])
+    // Its results export (the results explorer's own) holds each custom_id once, in input order.
+    const exported = await exportJobResults(new NextRequest(new URL(`http://127.0.0.1/api/jobs/${id}/results/export?format=jsonl`)), {
+      params: Promise.resolve({ jobId: id }),
+    })
+    expect(exported.status).toBe(200)
+    const exportedIds = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)
+    expect(exportedIds).toEqual(Array.from({ length: 450 }, (_, index) => `q-${index + 1}`))
+    // The job's batches are ordinary batches that know their job.
+    expect(await db.batch.count({ where: { jobId: id } })).toBe(job.parts.length)
+  })
+
+  it('gives up on a line after its attempts, and keeps its last error in the error file', async () => {
+    await limitBuiltin(10)
+    const file = await storeInput(20, new Set([5]))
+    const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 1 })
+    const job = await runJobToEnd(id)
+    expect(job.status).toBe('completed')
+    expect(job.lines).toMatchObject({ succeeded: 19, failed: 1, pending: 0 })
+    const errors = await readJsonl(job.errorFileId!)
+    expect(errors.map((line) => line.custom_id)).toEqual(['q-5'])
+    expect(errors[0]!.response?.status_code).toBe(400)
+  })
+
+  it('holds parts back while the enqueued-token limit has no room for them', async () => {
+    const file = await storeInput(40)
+    const tokensPerPart = Number(file.estimatedInputTokens) / 4
+    // Room for about two parts at a time.
+    await limitBuiltin(10, { 'sim-*': Math.ceil(tokensPerPart * 2.5) })
+    const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
+    await tickJob(id)
+    const started = await getJob(id)
+    expect(started.parts.filter((part) => part.status === 'submitted')).toHaveLength(2)
+    expect(started.parts.find((part) => part.status === 'queued')?.waitingReason).toMatch(/Waiting for queue room/)
+    const job = await runJobToEnd(id)
+    expect(job.lines.succeeded).toBe(40)
+  })
+
+  it('cancels: running parts are cancelled, unsent lines end cancelled, every line is accounted for', async () => {
+    const file = await storeInput(30)
+    // Room for one part at a time, so most of the job is still queued when it is cancelled.
+    await limitBuiltin(10, { 'sim-*': Math.ceil((Number(file.estimatedInputTokens) / 3) * 1.2) })
+    const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
+    await tickJob(id)
+    await cancelJob(id)
+    const job = await runJobToEnd(id)
+    expect(job.status).toBe('cancelled')
+    expect(job.lines.pending).toBe(0)
+    expect(job.lines.succeeded + job.lines.failed).toBe(30)
+    const errors = job.errorFileId ? await readJsonl(job.errorFileId) : []
+    const output = job.outputFileId ? await readJsonl(job.outputFileId) : []
+    expect(new Set([...errors, ...output].map((line) => line.custom_id)).size).toBe(30)
+  })
+})
