@@ -221,10 +221,7 @@ async function mergeRetry(targetKey: string, childId: string, searchable: boolea
      JOIN "ResultRow" AS c ON c."id" = w."childRowId"
      WHERE t."id" = w."targetId"`
   if (!searchable) return void (await update)
-  await updateSearchable(
-    winners.map((row) => Number(row.id)),
-    update,
-  )
+  await updateSearchable({ ids: winners.map((row) => Number(row.id)) }, update)
 }
 
 async function readyChildren(batchId: string) {
@@ -343,19 +340,10 @@ export const isIndexing = (batchId: string) => running.has(batchId)
  * same transaction.
  */
 export async function foldPartIntoJob(jobId: string, partBatchId: string, partId: string): Promise<number> {
-  const set = [...RESULT_SIDE, 'prompt', 'imageCount'].map((column) => `"${column}" = c."${column}"`).join(', ')
-  const [, updated] = await db.$transaction([
-    db.$executeRaw`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response")
-      SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
-    db.$executeRawUnsafe(
-      `UPDATE "ResultRow" AS t SET ${set}, "attempts" = t."attempts" + 1
-       FROM "ResultRow" AS c WHERE c."batchId" = ? AND c."customId" = t."customId" AND t."batchId" = ? AND t."jobPartId" = ?`,
-      partBatchId,
-      jobId,
-      partId,
-    ),
-    db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response")
-      SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
-  ])
-  return updated
+  const set = Prisma.raw([...RESULT_SIDE, 'prompt', 'imageCount'].map((column) => `"${column}" = c."${column}"`).join(', '))
+  return updateSearchable(
+    { jobId, partId },
+    db.$executeRaw`UPDATE "ResultRow" AS t SET ${set}, "attempts" = t."attempts" + 1
+       FROM "ResultRow" AS c WHERE c."batchId" = ${partBatchId} AND c."customId" = t."customId" AND t."batchId" = ${jobId} AND t."jobPartId" = ${partId}`,
+  )
 }

@@ -46,16 +46,32 @@ export function addToSearch(batchId: string): Prisma.PrismaPromise<number>[] {
   return [db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${batchId}`]
 }
 
+/** Makes a job part's new rows searchable (nothing to do on PostgreSQL), inside the caller's transaction. */
+export async function addJobPartToSearch(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string): Promise<void> {
+  if (dbKind === 'postgresql') return
+  await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`
+}
+
+/** Rows of ResultRow: by id, or a job part's rows in its job. */
+type Rows = { ids: number[] } | { jobId: string; partId: string }
+
+// SQLite only (PostgreSQL needs no search step): json_each takes any number of ids as one parameter.
+const rowsWhere = (rows: Rows) =>
+  'ids' in rows
+    ? Prisma.sql`"id" IN (SELECT "value" FROM json_each(${JSON.stringify(rows.ids)}))`
+    : Prisma.sql`"batchId" = ${rows.jobId} AND "jobPartId" = ${rows.partId}`
+
 /**
- * Runs `update`, which rewrites the rows `ids` (already searchable), so that search sees their new text: on SQLite they
- * leave the FTS5 table with their old text and come back with the new, in one transaction.
+ * Runs `update`, which rewrites `rows` (already searchable), so that search sees their new text, and answers how many
+ * rows it changed: on SQLite the rows leave the FTS5 table with their old text and come back with the new, in one
+ * transaction.
  */
-export async function updateSearchable(ids: number[], update: Prisma.PrismaPromise<number>): Promise<void> {
-  if (dbKind === 'postgresql') return void (await update)
-  const list = JSON.stringify(ids)
-  await db.$transaction([
-    db.$executeRaw`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response") SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(${list}))`,
+export async function updateSearchable(rows: Rows, update: Prisma.PrismaPromise<number>): Promise<number> {
+  if (dbKind === 'postgresql') return update
+  const [, updated] = await db.$transaction([
+    db.$executeRaw`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response") SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE ${rowsWhere(rows)}`,
     update,
-    db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(${list}))`,
+    db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE ${rowsWhere(rows)}`,
   ])
+  return updated
 }
