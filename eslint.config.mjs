@@ -17,7 +17,16 @@ export default [
   ...nextVitals,
   ...nextTypescript,
   {
-    ignores: ['.next/**', 'node_modules/**', 'lib/server/db/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', 'data/**'],
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      'lib/server/db/generated/**',
+      'lib/server/db/generated-postgresql/**',
+      'next-env.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+      'data/**',
+    ],
   },
   {
     rules: {

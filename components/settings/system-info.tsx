@@ -11,7 +11,7 @@ export function SystemInfo() {
   if (error) return <ErrorNotice title="Could not load settings" message={error.message} onRetry={() => void refetch()} />
   const rows = [
     ['Data directory', data.dataDir, 'Back up this one folder: database, uploads and results all live here. Set with DATA_DIR.'],
-    ['Database', data.databasePath, 'SQLite in WAL mode. Set with DATABASE_URL.'],
+    ['Database', data.databasePath, data.databaseKind === 'postgresql' ? 'PostgreSQL. Set with DATABASE_URL.' : 'SQLite in WAL mode. Set with DATABASE_URL.'],
     ['Version', data.version, null],
   ] as const
   return (

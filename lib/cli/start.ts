@@ -24,7 +24,7 @@ async function main() {
     throw error
   }
   migrateDatabase(env)
-  log(`Database ready at ${env.databasePath}`)
+  log(`Database ready at ${env.databaseLabel}`)
   if (!dev && !(await ensureBuild())) {
     console.error('The build failed; see the errors above.')
     process.exit(1)

@@ -1,9 +1,11 @@
 // `npm test`: every check the project has, in one command, ending with one line CI reads:
-// "N passed, N failed" across lint, typecheck, unit + integration tests, the production build and e2e.
+// "N passed, N failed" across lint, typecheck, unit + integration tests (integration on SQLite, then on PostgreSQL),
+// the production build and e2e.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ensureBuild } from './build'
+import { findPostgresBin } from './postgres-cluster'
 import { bin, log, run } from './run'
 
 type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string }
@@ -15,14 +17,29 @@ const single = (name: string, ok: boolean, note?: string): SuiteResult => ({ nam
 
 const readJson = <T>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined)
 
-async function vitest(): Promise<SuiteResult> {
-  const report = path.join(workDir, 'vitest.json')
-  const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env: testEnv })
+async function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<SuiteResult> {
+  const report = path.join(workDir, `vitest-${name.replace(/\W+/g, '-')}.json`)
+  const code = await run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
   const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report)
-  if (!json) return single('unit + integration', false, `vitest exited ${code} without a report`)
+  if (!json) return single(name, false, `vitest exited ${code} without a report`)
   // A crash outside any test (a file that fails to import) fails no test but must still fail the run.
   const failed = json.numFailedTests || (code === 0 ? 0 : 1)
-  return { name: 'unit + integration', passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests }
+  return { name, passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests }
+}
+
+/**
+ * The integration suite once more, on PostgreSQL: a throwaway cluster of Debian's PostgreSQL 15 (installed with apt
+ * when missing and we are root), started and removed by tests/support/global-setup.ts.
+ */
+async function integrationOnPostgres(): Promise<SuiteResult> {
+  const name = 'integration (PostgreSQL)'
+  try {
+    findPostgresBin()
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error)
+    return single(name, false, 'PostgreSQL is not installed')
+  }
+  return vitest(name, ['--project', 'integration'], { ...testEnv, BATCHBOARD_TEST_DB: 'postgres' })
 }
 
 function chromiumPath(): string | undefined {
@@ -63,8 +80,10 @@ async function main() {
   results.push(single('format', (await run(bin('prettier'), ['--check', '--log-level=warn', '.'], { env: testEnv })) === 0))
   log('Typecheck')
   results.push(single('typecheck', (await run(bin('tsc'), ['--noEmit'], { env: testEnv })) === 0))
-  log('Unit and integration tests')
-  results.push(await vitest())
+  log('Unit and integration tests (SQLite)')
+  results.push(await vitest('unit + integration', [], { ...testEnv, BATCHBOARD_TEST_DB: 'sqlite' }))
+  log('Integration tests on PostgreSQL')
+  results.push(await integrationOnPostgres())
   log('Production build')
   const built = await ensureBuild()
   results.push(single('build', built))

@@ -11,9 +11,11 @@ import { log, projectRoot } from './run'
 
 /**
  * Whether the database lacks a committed migration. A worker usually starts beside a running server, and
- * `prisma migrate deploy` cannot take its lock while the server holds the database open; so migrate only when needed.
+ * `prisma migrate deploy` cannot take its lock on SQLite while the server holds the database open; so migrate only when needed.
  */
 function needsMigration(env: Env): boolean {
+  // PostgreSQL's migrate deploy waits on an advisory lock instead of failing, so it is always safe to run.
+  if (!env.databasePath) return true
   if (!existsSync(env.databasePath)) return true
   const committed = readdirSync(path.join(projectRoot, 'prisma', 'migrations'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())

@@ -10,7 +10,8 @@ import { saveUpstreamInput } from '../validations/upstreams'
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema)
 
 // BATCHBOARD_UPSTREAMS holds upstream API keys.
-const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN|UPSTREAMS/i
+// DATABASE_URL may hold a PostgreSQL password.
+const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN|UPSTREAMS|DATABASE_URL/i
 const portMessage = 'must be a port number from 1 to 65535'
 const rateMessage = 'must be a fraction from 0 to 1, e.g. 0.05'
 
@@ -72,7 +73,10 @@ export const envSchema = z.object({
   DATABASE_URL: optional(
     z
       .string()
-      .regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/batchboard.db')
+      .regex(
+        /^(file:.+|postgres(ql)?:\/\/.+)/,
+        'must be a SQLite file URL such as file:./data/batchboard.db or a PostgreSQL URL such as postgresql://user:password@host:5432/batchboard',
+      )
       .optional(),
   ),
   PORT: optional(z.coerce.number({ error: portMessage }).int(portMessage).min(1, portMessage).max(65535, portMessage).default(3000)),
@@ -107,7 +111,11 @@ const defaultDatabaseUrl = (dataDir: string) => `file:${path.join(dataDir, 'batc
 export type Env = {
   dataDir: string
   databaseUrl: string
-  databasePath: string
+  databaseKind: DatabaseKind
+  /** The SQLite file; null on PostgreSQL. */
+  databasePath: string | null
+  /** Where the data is, safe to show and log: the SQLite file, or the PostgreSQL URL without its credentials. */
+  databaseLabel: string
   port: number
   hostname: string
   /** False only with BATCHBOARD_AUTH=off, which loadEnv allows on a loopback HOSTNAME alone. */
@@ -132,6 +140,18 @@ export type Env = {
   providerTimeoutMs: number
   /** OpenAI's batch limits imposed by the engine (BATCHBOARD_V1_LIMITS); null: no limits. */
   v1Limits: V1Limits | null
+}
+
+export type DatabaseKind = 'sqlite' | 'postgresql'
+
+/** A PostgreSQL URL with its user name, password and query (which may carry a password) removed. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+  } catch {
+    return 'postgresql://(unparsable URL)'
+  }
 }
 
 export class EnvError extends Error {
@@ -178,10 +198,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   }
   const dataDir = resolvePath(parsed.data.DATA_DIR)
   const databaseUrl = parsed.data.DATABASE_URL ?? defaultDatabaseUrl(dataDir)
+  const postgres = isPostgresUrl(databaseUrl)
+  const databasePath = postgres ? null : resolvePath(databaseUrl.slice('file:'.length))
   return {
     dataDir,
     databaseUrl,
-    databasePath: resolvePath(databaseUrl.slice('file:'.length)),
+    databaseKind: postgres ? 'postgresql' : 'sqlite',
+    databasePath,
+    databaseLabel: databasePath ?? redactDatabaseUrl(databaseUrl),
     port: parsed.data.PORT,
     hostname: parsed.data.HOSTNAME,
     authEnabled: parsed.data.BATCHBOARD_AUTH === 'on',
@@ -212,6 +236,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     v1Limits: parsed.data.BATCHBOARD_V1_LIMITS ?? null,
   }
 }
+
+/** postgresql:// (or postgres://) selects PostgreSQL; a file: URL, or none, SQLite. */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url)
 
 /** The database URL alone, for prisma.config.ts (which must not fail on unrelated variables). */
 export function databaseUrlFromEnv(source: Record<string, string | undefined>): string {

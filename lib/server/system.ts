@@ -5,6 +5,7 @@ import packageJson from '@/package.json'
 
 export const getSystemInfo = async (): Promise<SystemInfo> => ({
   dataDir: env.dataDir,
-  databasePath: env.databasePath,
+  databasePath: env.databaseLabel,
+  databaseKind: env.databaseKind,
   version: packageJson.version,
 })

@@ -3,15 +3,27 @@ import { GET as getBatches } from '@/app/api/batches/route'
 import { GET as getConnections } from '@/app/api/connections/route'
 import { GET as getFiles } from '@/app/api/files/route'
 import { GET as getHealth } from '@/app/api/health/route'
+import { startSync } from '@/lib/server/connections/sync'
 import { db } from '@/lib/server/db'
 import { callRoute } from '@/tests/support/routes'
+import { testDatabaseKind } from '@/tests/support/test-database'
 
 describe('GET /api/health', () => {
-  it('reports a reachable database', async () => {
+  it('reports a reachable database, its kind, and that this process runs neither the engine nor the sync', async () => {
     expect(await callRoute(getHealth, '/api/health')).toEqual({
       status: 200,
-      body: { status: 'ok', database: 'ok', version: expect.any(String) },
+      body: { status: 'ok', database: 'ok', databaseKind: testDatabaseKind(), engine: false, sync: false, version: expect.any(String) },
     })
+  })
+
+  it('says so once this process runs the sync', async () => {
+    const sync = startSync({ pollMs: 60_000 })
+    try {
+      expect(await callRoute(getHealth, '/api/health')).toMatchObject({ status: 200, body: { sync: true, engine: false } })
+    } finally {
+      await sync.stop()
+    }
+    expect(await callRoute(getHealth, '/api/health')).toMatchObject({ status: 200, body: { sync: false } })
   })
 })
 

@@ -24,7 +24,7 @@ describe('loadEnv', () => {
   it('lists every bad variable at once', () => {
     let error: unknown
     try {
-      loadEnv({ PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' })
+      loadEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })
     } catch (caught) {
       error = caught
     }
@@ -33,5 +33,24 @@ describe('loadEnv', () => {
     expect(problems).toHaveLength(3)
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT'])
     expect((error as EnvError).message).toContain('.env.example')
+  })
+
+  it('takes a postgresql:// DATABASE_URL and never shows its password', () => {
+    const env = loadEnv({ DATABASE_URL: 'postgresql://batchboard:s3cret-pw@db.example.com:5432/batchboard?sslmode=require' })
+    expect(env).toMatchObject({ databaseKind: 'postgresql', databasePath: null, databaseLabel: 'postgresql://db.example.com:5432/batchboard' })
+    expect(loadEnv({ DATA_DIR: '/tmp/bb' })).toMatchObject({
+      databaseKind: 'sqlite',
+      databasePath: '/tmp/bb/batchboard.db',
+      databaseLabel: '/tmp/bb/batchboard.db',
+    })
+    let error: unknown
+    try {
+      loadEnv({ DATABASE_URL: 'mysql://batchboard:s3cret-pw@db' })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(EnvError)
+    expect((error as EnvError).message).toContain('postgresql://user:password@host:5432/batchboard')
+    expect((error as EnvError).message).not.toContain('s3cret-pw')
   })
 })

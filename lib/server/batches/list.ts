@@ -3,11 +3,13 @@ import { parseBatchStatus, STATUS_LABELS } from '@/lib/batch'
 import type { BatchFacets, FacetCount } from '@/lib/types'
 import type { BatchFacetsQuery, BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
+import { jsonObjectValues, likeIgnoringCase, timestampText } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError } from '@/lib/server/http/errors'
 
 // The page of ids is chosen in SQL (filters, search, keyset), then hydrated with Prisma: Prisma cannot search JSON
-// values on SQLite, and a row-value keyset comparison is what lets SQLite walk an index instead of sorting.
+// values on SQLite, and a row-value keyset comparison is what lets the database walk an index instead of sorting.
+// The SQL is the same on SQLite and PostgreSQL but for the spellings in lib/server/db/dialect.ts.
 
 /** Columns each sort walks, all in the same direction; `id` breaks ties so the order is total. */
 const SORT_COLUMNS: Record<BatchSort, readonly string[]> = {
@@ -54,13 +56,14 @@ function filterConditions(query: BatchFacetsQuery): Prisma.Sql[] {
   if (query.q) {
     const prefix = `${likeEscape(query.q)}%`
     const contains = `%${likeEscape(query.q)}%`
-    // Metadata values through json_each, so a search for a key name does not match every batch that has the key.
+    const like = likeIgnoringCase
+    // Metadata values only (json_each / jsonb_each_text), so a search for a key name does not match every batch that has the key.
     conditions.push(Prisma.sql`(
-      b."id" LIKE ${prefix} ESCAPE '\\'
-      OR b."remoteId" LIKE ${prefix} ESCAPE '\\'
-      OR b."description" LIKE ${contains} ESCAPE '\\'
-      OR (b."metadata" IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(b."metadata") AS m WHERE m."value" LIKE ${contains} ESCAPE '\\'))
-      OR EXISTS (SELECT 1 FROM "File" AS f WHERE f."id" = b."inputFileId" AND f."filename" LIKE ${contains} ESCAPE '\\')
+      b."id" ${like} ${prefix} ESCAPE '\\'
+      OR b."remoteId" ${like} ${prefix} ESCAPE '\\'
+      OR b."description" ${like} ${contains} ESCAPE '\\'
+      OR (b."metadata" IS NOT NULL AND EXISTS (SELECT 1 FROM ${jsonObjectValues(Prisma.sql`b."metadata"`, 'm')} WHERE m."value" ${like} ${contains} ESCAPE '\\'))
+      OR EXISTS (SELECT 1 FROM "File" AS f WHERE f."id" = b."inputFileId" AND f."filename" ${like} ${contains} ESCAPE '\\')
     )`)
   }
   return conditions
@@ -78,7 +81,7 @@ export function pageQuery(query: BatchListQuery): Prisma.Sql {
     conditions.push(Prisma.sql`(${tuple}) ${Prisma.raw(query.order === 'asc' ? '>' : '<')} (${Prisma.join(values)})`)
   }
   const orderBy = Prisma.raw(columns.map((column) => `b."${column}" ${query.order === 'asc' ? 'ASC' : 'DESC'}`).join(', '))
-  return Prisma.sql`SELECT b."id", CAST(b."createdAt" AS TEXT) AS "createdAt", b."status", b."requestCountTotal"
+  return Prisma.sql`SELECT b."id", ${timestampText(Prisma.sql`b."createdAt"`)} AS "createdAt", b."status", b."requestCountTotal"
     FROM "Batch" AS b ${whereClause(conditions)} ORDER BY ${orderBy} LIMIT ${query.limit + 1}`
 }
 

@@ -212,3 +212,6 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   globalForSync.batchboardSync = state
   return state
 }
+
+/** Whether this process runs the sync loop (for /api/health). */
+export const isSyncRunning = () => globalForSync.batchboardSync !== undefined

@@ -1,45 +1,48 @@
 import 'server-only'
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 import { parseBatchStatus, type BatchStatus } from '@/lib/batch/status'
+import type { DatabaseKind } from '@/lib/config/env'
 import { env } from '@/lib/server/env'
-import { PrismaClient, type Batch } from './generated/client'
+import type { Batch, Prisma as SqlitePrisma } from './generated/client'
+import type { Prisma as PostgresPrisma } from './generated-postgresql/client'
+import { createPostgresClient } from './postgresql'
+import { createSqliteClient } from './sqlite'
 
 export type { Prisma } from './generated/client'
 
-/** A Batch row as the client returns it: the status column parsed (see createClient). */
+/** A Batch row as the client returns it: the status column parsed (see parsedStatus). */
 export type BatchRow = Omit<Batch, 'status'> & { status: BatchStatus }
 
-type Statements = { prepare(sql: string): unknown }
+/** Which database DATABASE_URL chose: a file: URL (or none) is SQLite, a postgresql:// URL PostgreSQL. */
+export const dbKind: DatabaseKind = env.databaseKind
 
 /**
- * The adapter opens transactions with a deferred `BEGIN`, and runs any query issued meanwhile on the same connection,
- * inside the open transaction. A transaction that has read and then writes after another process (an engine worker,
- * the results indexer) committed gets SQLITE_BUSY at once: SQLite cannot upgrade a stale snapshot, and the busy
- * timeout does not apply. `BEGIN IMMEDIATE` takes the write lock first, waiting through the busy timeout like any
- * other write, so a busy database delays a request instead of failing it.
+ * The status column is a string (SQLite has no enums); it is parsed here, once, so every Batch row read through the
+ * client carries a BatchStatus (https://www.prisma.io/docs/orm/prisma-client/client-extensions/result).
  */
-class ImmediateTransactions extends PrismaBetterSQLite3 {
-  override async connect() {
-    const adapter = await super.connect()
-    const client = (adapter as unknown as { client: Statements }).client
-    const prepare = client.prepare.bind(client)
-    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)
-    return adapter
-  }
-}
+const parsedStatus = {
+  result: { batch: { status: { needs: { status: true }, compute: (batch: { status: string }) => parseBatchStatus(batch.status) } } },
+} as const
 
-function createClient() {
-  // better-sqlite3 waits up to `timeout` ms on a locked database instead of failing at once; with WAL
-  // (set by the migrate step) readers never block the single writer.
-  const adapter = new ImmediateTransactions({ url: env.databaseUrl, timeout: 10_000 })
-  // The status column is a string (SQLite has no enums); it is parsed here, once, so every Batch row read through
-  // the client carries a BatchStatus (https://www.prisma.io/docs/orm/prisma-client/client-extensions/result).
-  return new PrismaClient({ adapter }).$extends({
-    result: { batch: { status: { needs: { status: true }, compute: (batch) => parseBatchStatus(batch.status) } } },
-  })
-}
+const createSqliteDb = () => createSqliteClient(env.databaseUrl).$extends(parsedStatus)
+type Db = ReturnType<typeof createSqliteDb>
 
-type Db = ReturnType<typeof createClient>
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type ModelColumns<TypeMap> = { [Model in keyof TypeMap]: TypeMap[Model] extends { payload: { scalars: infer Columns } } ? Columns : never }
+/** True when every model has the same columns, of the same types, in both generated clients. */
+type SameModels = Equal<ModelColumns<SqlitePrisma.TypeMap['model']>, ModelColumns<PostgresPrisma.TypeMap['model']>>
+
+/**
+ * Both generated clients come from one data model (prisma/postgresql/schema.prisma is generated from
+ * prisma/schema.prisma: tests/unit/postgres-schema.test.ts), so code keeps the SQLite client's types. TypeScript cannot
+ * compare the two clients' generic method types across two generated modules, so it compares their models' columns
+ * (`SameModels`, which fails to compile on drift); the methods are generated from those models alike. The one real
+ * difference is `$transaction`'s isolation levels: SQLite has only Serializable, PostgreSQL has it and three more.
+ */
+function createClient(): Db {
+  if (dbKind === 'sqlite') return createSqliteDb()
+  const sameModels: SameModels = true
+  return sameModels && (createPostgresClient(env.databaseUrl).$extends(parsedStatus) as unknown as Db)
+}
 
 // One client per process: Next's dev server re-evaluates modules on every edit.
 const globalForDb = globalThis as unknown as { batchboardDb?: Db }

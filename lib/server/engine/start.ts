@@ -10,3 +10,6 @@ export function startEngine(options: SchedulerOptions = {}): Promise<Scheduler> 
   globalForEngine.batchboardEngine ??= seedUpstreamsFromEnv().then(() => startScheduler(options))
   return globalForEngine.batchboardEngine
 }
+
+/** Whether this process runs the engine's scheduler (for /api/health). */
+export const isEngineRunning = () => globalForEngine.batchboardEngine !== undefined

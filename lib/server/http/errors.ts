@@ -2,6 +2,7 @@ import 'server-only'
 import { logger } from '@/lib/server/log'
 import { type z } from 'zod'
 import type { ErrorBody, ErrorDetail } from '@/lib/errors'
+import { isNulInTextError } from '@/lib/server/db/errors'
 
 /** An error the user can act on: it carries the HTTP status and the message they will read. */
 export class AppError extends Error {
@@ -18,6 +19,9 @@ export class AppError extends Error {
 
 export const notFound = (what: string, id: string) =>
   new AppError(404, 'not_found', `No ${what} with id '${id}'. It may have been deleted; reload the list.`, { param: 'id' })
+
+/** PostgreSQL cannot store NUL in text (SQLite can, and then finds nothing): such input is bad input, not a server error. */
+export const nulInText = () => new AppError(400, 'invalid_request', 'Ids and names cannot contain the NUL character (\\0). Remove it and try again.')
 
 function fromZod(error: z.ZodError, source: string): AppError {
   const [issue] = error.issues
@@ -37,6 +41,7 @@ export function toErrorDetail(error: unknown): { status: number; detail: ErrorDe
   if (error instanceof AppError) {
     return { status: error.status, detail: { code: error.code, message: error.message, ...error.details } }
   }
+  if (isNulInTextError(error)) return toErrorDetail(nulInText())
   // Unexpected failures keep their details in the server log only: they may hold paths or provider text.
   logger.error({ err: error }, 'Unexpected error; answered 500.')
   return {

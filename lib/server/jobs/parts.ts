@@ -4,6 +4,7 @@ import type { Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { newFileId, newJobPartId, newSubmitKey } from '@/lib/server/ids'
 import { fromStoragePath, jobPartPath, toStoragePath } from '@/lib/server/storage'
+import { addJobPartToSearch } from '@/lib/server/results/search'
 import { splitIntoParts, type SplitLimits, type SplitPart } from './split'
 
 /** The job loop's claim on a job; see loop.ts. */
@@ -67,7 +68,7 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
         })
       }
       // Full-text search holds every row outside an index being built (the delete trigger relies on it).
-      await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${job.id} AND "jobPartId" = ${partId}`
+      await addJobPartToSearch(tx, job.id, partId)
     } else {
       for (let start = 0; start < part.lines.length; start += ROWS_PER_INSERT) {
         const lines = part.lines.slice(start, start + ROWS_PER_INSERT).map((line) => line.line)

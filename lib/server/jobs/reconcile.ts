@@ -1,6 +1,6 @@
 import 'server-only'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import type { Batch, Job, JobPart } from '@/lib/server/db/generated/client'
+import { Prisma, type Batch, type Job, type JobPart } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { indexBatchResults } from '@/lib/server/results'
 import { foldPartIntoJob } from '@/lib/server/results/indexer'
@@ -111,21 +111,14 @@ async function failPartLines(job: Job, part: JobPart, error: BatchErrors[number]
 async function endPart(job: Job, part: JobPart, batch: Batch | null): Promise<void> {
   const cancelledByJob = job.status === 'cancelling' || job.status === 'cancelled'
   const retryableStatuses = cancelledByJob ? ['expired', 'missing'] : ['expired', 'missing', 'cancelled']
-  const codes = RETRYABLE_ERROR_CODES.map((code) => `'${code}'`).join(', ')
-  const statuses = retryableStatuses.map((status) => `'${status}'`).join(', ')
   await db.$transaction([
     db.resultRow.updateMany({
       where: { batchId: job.id, jobPartId: part.id, status: 'pending' },
       data: { status: 'missing', attempts: { increment: 1 }, sourceBatchId: batch?.id ?? null },
     }),
-    db.$executeRawUnsafe(
-      `UPDATE "ResultRow" SET "status" = 'pending'
-       WHERE "batchId" = ? AND "jobPartId" = ? AND "attempts" < ? AND ("status" IN (${statuses})
-         OR ("status" = 'failed' AND ("statusCode" >= 500 OR "statusCode" IN (408, 429) OR "errorCode" IN (${codes}))))`,
-      job.id,
-      part.id,
-      job.maxAttempts,
-    ),
+    db.$executeRaw`UPDATE "ResultRow" SET "status" = 'pending'
+       WHERE "batchId" = ${job.id} AND "jobPartId" = ${part.id} AND "attempts" < ${job.maxAttempts} AND ("status" IN (${Prisma.join(retryableStatuses)})
+         OR ("status" = 'failed' AND ("statusCode" >= 500 OR "statusCode" IN (408, 429) OR "errorCode" IN (${Prisma.join(RETRYABLE_ERROR_CODES)}))))`,
     db.jobPart.update({ where: { id: part.id }, data: { status: 'ended', endedAt: new Date(), waitingReason: null } }),
   ])
 }

@@ -2,6 +2,7 @@ import 'server-only'
 import { promptOf, resultOf } from '@/lib/results/extract'
 import type { ResultExportQuery } from '@/lib/validations/results'
 import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { OffsetReader } from './lines'
 import { ROW_COLUMNS, filePaths, filterSql, isJobId, type RawRow } from './query'
@@ -103,10 +104,8 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
       throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
   }
   const where = filterSql(batchId, query)
-  const resultFileIds = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT DISTINCT "resultFileId" AS "id" FROM "ResultRow" WHERE "batchId" = ? AND "resultFileId" IS NOT NULL`,
-    batchId,
-  )
+  const resultFileIds = await db.$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT "resultFileId" AS "id" FROM "ResultRow" WHERE "batchId" = ${batchId} AND "resultFileId" IS NOT NULL`
   const paths = await filePaths(
     batchId,
     resultFileIds.map((row) => row.id),
@@ -120,11 +119,8 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
 
   const nextPage = async (): Promise<RawRow[]> => {
     if (phase === 'lines') {
-      const rows = await db.$queryRawUnsafe<RawRow[]>(
-        `SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} AND r."line" > ? ORDER BY r."line" LIMIT ?`,
-        ...where.values,
-        afterLine,
-        PAGE_ROWS,
+      const rows = await db.$queryRaw<RawRow[]>(
+        Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where} AND r."line" > ${afterLine} ORDER BY r."line" LIMIT ${PAGE_ROWS}`,
       )
       const last = rows.at(-1)
       if (last) afterLine = Number(last.line)
@@ -133,7 +129,7 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
     }
     if (phase === 'orphans') {
       phase = 'done'
-      return db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} AND r."line" IS NULL ORDER BY r."id"`, ...where.values)
+      return db.$queryRaw<RawRow[]>(Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where} AND r."line" IS NULL ORDER BY r."id"`)
     }
     return []
   }

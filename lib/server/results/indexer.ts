@@ -3,11 +3,15 @@ import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
 import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf } from '@/lib/results/extract'
-import { db } from '@/lib/server/db'
+import type { DatabaseKind } from '@/lib/config/env'
+import { db, dbKind } from '@/lib/server/db'
+import { jsonArrayElements } from '@/lib/server/db/dialect'
+import { Prisma } from '@/lib/server/db/generated/client'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath, resultPaths } from '@/lib/server/storage'
 import { readLocatedLines } from './lines'
+import { addToSearch, updateSearchable } from './search'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */
 export const PROMPT_PREVIEW_CHARS = 2_000
@@ -46,29 +50,30 @@ const RESULT_COLUMNS = [
 /** What a result (and a retry's result, when merged) brings to a row; never the row's own input side. */
 const RESULT_SIDE = RESULT_COLUMNS.filter((column) => column !== 'batchId' && column !== 'customId')
 
+const placeholders: Record<DatabaseKind, (index: number) => string> = { sqlite: () => '?', postgresql: (index) => `$${index + 1}` }
+
 function insertSql(columns: Columns, rows: number, conflict: string): string {
-  const tuple = `(${columns.map(() => '?').join(', ')})`
-  return `INSERT INTO "ResultRow" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ${conflict}`
+  const placeholder = placeholders[dbKind]
+  const tuple = (row: number) => `(${columns.map((_, column) => placeholder(row * columns.length + column)).join(', ')})`
+  return `INSERT INTO "ResultRow" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array.from({ length: rows }, (_, row) => tuple(row)).join(', ')} ${conflict}`
 }
 
 const ON_INPUT_CONFLICT = 'ON CONFLICT ("batchId", "customId") DO NOTHING'
 const ON_RESULT_CONFLICT = `ON CONFLICT ("batchId", "customId") DO UPDATE SET ${RESULT_SIDE.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
 
+type Transaction = (statements: [sql: string, values: Value[]][]) => Promise<void>
+
 /**
- * Collects rows and writes them as multi-row INSERTs, several statements per transaction, through a better-sqlite3
- * connection of the build's own: prepared once, bound natively (Prisma's adapter doubled the time of a 50,000-line
- * index). WAL lets the app's readers go on meanwhile; each transaction is short, so the engine's commits wait little.
+ * Collects rows and writes them as multi-row INSERTs (each row binds at most 17 values: SQLite allows 32,766 and
+ * PostgreSQL 65,535 per statement), several statements per transaction.
  */
 class RowWriter {
   private rows: Value[][] = []
-  private readonly full: Statement
   constructor(
-    private readonly sqlite: Database.Database,
+    private readonly transaction: Transaction,
     private readonly columns: Columns,
     private readonly conflict: string,
-  ) {
-    this.full = sqlite.prepare(insertSql(columns, ROWS_PER_STATEMENT, conflict))
-  }
+  ) {}
 
   async add(row: Value[]) {
     this.rows.push(row)
@@ -79,15 +84,45 @@ class RowWriter {
     if (this.rows.length === 0) return
     const rows = this.rows
     this.rows = []
-    this.sqlite.transaction(() => {
-      for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-        const chunk = rows.slice(start, start + ROWS_PER_STATEMENT)
-        const statement = chunk.length === ROWS_PER_STATEMENT ? this.full : this.sqlite.prepare(insertSql(this.columns, chunk.length, this.conflict))
-        statement.run(...chunk.flat())
-      }
-    })()
-    // Let requests in between transactions: better-sqlite3 runs them synchronously.
-    await new Promise((resolve) => setImmediate(resolve))
+    const statements: [string, Value[]][] = []
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(start, start + ROWS_PER_STATEMENT)
+      statements.push([insertSql(this.columns, chunk.length, this.conflict), chunk.flat()])
+    }
+    await this.transaction(statements)
+  }
+}
+
+/**
+ * Where a build writes its rows. On SQLite, a better-sqlite3 connection of the build's own: prepared once, bound
+ * natively (Prisma's adapter doubled the time of a 50,000-line index); WAL lets the app's readers go on meanwhile, and
+ * each transaction is short, so the engine's commits wait little. On PostgreSQL, the app's pool (no file to open).
+ */
+function openRowSink(): { transaction: Transaction; close: () => void } {
+  if (!env.databasePath) {
+    return {
+      transaction: async (statements) => void (await db.$transaction(statements.map(([sql, values]) => db.$executeRawUnsafe(sql, ...values)))),
+      close: () => {},
+    }
+  }
+  const sqlite = new Database(env.databasePath, { timeout: 10_000 })
+  const prepared = new Map<string, Statement>()
+  const prepare = (sql: string) => {
+    let statement = prepared.get(sql)
+    if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)))
+    return statement
+  }
+  return {
+    async transaction(statements) {
+      sqlite.transaction(() => {
+        for (const [sql, values] of statements) prepare(sql).run(...values)
+      })()
+      // Let requests in between transactions: better-sqlite3 runs them synchronously.
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+    close: () => {
+      if (sqlite.open) sqlite.close()
+    },
   }
 }
 
@@ -101,8 +136,8 @@ function parse(text: string): unknown {
 
 type BatchForIndex = { id: string; createdAt: Date }
 
-async function indexInput(sqlite: Database.Database, key: string, batch: BatchForIndex, inputPath: string) {
-  const writer = new RowWriter(sqlite, INPUT_COLUMNS, ON_INPUT_CONFLICT)
+async function indexInput(transaction: Transaction, key: string, batch: BatchForIndex, inputPath: string) {
+  const writer = new RowWriter(transaction, INPUT_COLUMNS, ON_INPUT_CONFLICT)
   const attemptAt = batch.createdAt.getTime()
   for await (const line of readLocatedLines(inputPath)) {
     const prompt = promptOf(parse(line.text))
@@ -138,14 +173,14 @@ async function readTimings(batchId: string): Promise<Map<string, number>> {
 type ResultFileTally = { unreadable: number; succeeded: number; simulated: number }
 
 async function indexResults(
-  sqlite: Database.Database,
+  transaction: Transaction,
   key: string,
   batch: BatchForIndex,
   file: { id: string; path: string },
   timings: Map<string, number>,
   tally: ResultFileTally,
 ) {
-  const writer = new RowWriter(sqlite, RESULT_COLUMNS, ON_RESULT_CONFLICT)
+  const writer = new RowWriter(transaction, RESULT_COLUMNS, ON_RESULT_CONFLICT)
   const attemptAt = batch.createdAt.getTime()
   for await (const line of readLocatedLines(file.path)) {
     const parsed = parse(line.text)
@@ -192,28 +227,13 @@ async function mergeRetry(targetKey: string, childId: string, searchable: boolea
         OR (c."status" NOT IN ('succeeded', 'missing') AND t."status" <> 'succeeded' AND c."attemptAt" > t."attemptAt"))`
   if (winners.length === 0) return
   const pairs = JSON.stringify(winners.map((row) => [Number(row.id), Number(row.childRowId)]))
-  const ids = JSON.stringify(winners.map((row) => Number(row.id)))
-  const set = RESULT_SIDE.map((column) => `"${column}" = c."${column}"`).join(', ')
-  const update = db.$executeRawUnsafe(
-    `UPDATE "ResultRow" AS t SET ${set}
-     FROM (SELECT p."value" ->> 0 AS "targetId", p."value" ->> 1 AS "childRowId" FROM json_each(?) AS p) AS w
+  const set = Prisma.raw(RESULT_SIDE.map((column) => `"${column}" = c."${column}"`).join(', '))
+  const update = db.$executeRaw`UPDATE "ResultRow" AS t SET ${set}
+     FROM (SELECT CAST(p."value" ->> 0 AS INTEGER) AS "targetId", CAST(p."value" ->> 1 AS INTEGER) AS "childRowId" FROM ${jsonArrayElements(pairs, 'p')}) AS w
      JOIN "ResultRow" AS c ON c."id" = w."childRowId"
-     WHERE t."id" = w."targetId"`,
-    pairs,
-  )
-  // Rows already in the full-text index leave it with their old text and come back with the new, in one transaction.
+     WHERE t."id" = w."targetId"`
   if (!searchable) return void (await update)
-  await db.$transaction([
-    db.$executeRawUnsafe(
-      `INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response") SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`,
-      ids,
-    ),
-    update,
-    db.$executeRawUnsafe(
-      `INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "id" IN (SELECT "value" FROM json_each(?))`,
-      ids,
-    ),
-  ])
+  await updateSearchable({ ids: winners.map((row) => Number(row.id)) }, update)
 }
 
 async function readyChildren(batchId: string) {
@@ -276,25 +296,26 @@ async function build(batchId: string): Promise<IndexOutcome> {
   })
   const key = buildingKey(batchId)
   await db.$executeRaw`DELETE FROM "ResultRow" WHERE "batchId" = ${key}`
-  const sqlite = new Database(env.databasePath, { timeout: 10_000 })
+  const sink = openRowSink()
   try {
-    await indexInput(sqlite, key, batch, fromStoragePath(batch.inputFile.storagePath))
+    await indexInput(sink.transaction, key, batch, fromStoragePath(batch.inputFile.storagePath))
     const tally: ResultFileTally = { unreadable: 0, succeeded: 0, simulated: 0 }
     const timings = await readTimings(batchId)
     for (const file of [batch.outputFile, batch.errorFile]) {
-      if (file?.storagePath) await indexResults(sqlite, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) }, timings, tally)
+      if (file?.storagePath) await indexResults(sink.transaction, key, batch, { id: file.id, path: fromStoragePath(file.storagePath) }, timings, tally)
     }
     const { unreadable } = tally
-    sqlite.close()
+    sink.close()
     for (const child of await readyChildren(batchId)) await mergeRetry(key, child.id, false)
     const message = unreadable > 0 ? `${unreadable} result ${unreadable === 1 ? 'line was' : 'lines were'} not JSON with a custom_id and are not listed.` : null
     // The swap: readers see the old rows or the new ones, never a mix.
-    const [, , , rowCount] = await db.$transaction([
+    const swapped = await db.$transaction([
       db.$executeRaw`DELETE FROM "ResultRow" WHERE "batchId" = ${batchId}`,
       db.$executeRaw`UPDATE "ResultRow" SET "batchId" = ${batchId} WHERE "batchId" = ${key}`,
-      db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${batchId}`,
+      ...addToSearch(batchId),
       db.resultRow.count({ where: { batchId } }),
     ])
+    const rowCount = swapped.at(-1) ?? 0
     await db.resultIndex.update({ where: { batchId }, data: { state: 'ready', message, rowCount, indexedAt: new Date() } })
     // Another Batchboard's simulator answered every line (its output says so): costed as free, like the engine's own.
     const simulated = tally.succeeded > 0 && tally.simulated === tally.succeeded
@@ -302,7 +323,7 @@ async function build(batchId: string): Promise<IndexOutcome> {
     await propagateUp(batchId, batch.parentBatchId)
     return { state: 'ready', rowCount, message }
   } catch (error) {
-    if (sqlite.open) sqlite.close()
+    sink.close()
     await db.$executeRaw`DELETE FROM "ResultRow" WHERE "batchId" = ${key}`.catch(() => {})
     await fail(batchId, 'Indexing the results failed; the details are in the server log. Open the page again to retry.').catch(() => {})
     throw error
@@ -335,19 +356,10 @@ export const isIndexing = (batchId: string) => running.has(batchId)
  * same transaction.
  */
 export async function foldPartIntoJob(jobId: string, partBatchId: string, partId: string): Promise<number> {
-  const set = [...RESULT_SIDE, 'prompt', 'imageCount'].map((column) => `"${column}" = c."${column}"`).join(', ')
-  const [, updated] = await db.$transaction([
-    db.$executeRaw`INSERT INTO "ResultText"("ResultText", rowid, "prompt", "response")
-      SELECT 'delete', "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
-    db.$executeRawUnsafe(
-      `UPDATE "ResultRow" AS t SET ${set}, "attempts" = t."attempts" + 1
-       FROM "ResultRow" AS c WHERE c."batchId" = ? AND c."customId" = t."customId" AND t."batchId" = ? AND t."jobPartId" = ?`,
-      partBatchId,
-      jobId,
-      partId,
-    ),
-    db.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response")
-      SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`,
-  ])
-  return updated
+  const set = Prisma.raw([...RESULT_SIDE, 'prompt', 'imageCount'].map((column) => `"${column}" = c."${column}"`).join(', '))
+  return updateSearchable(
+    { jobId, partId },
+    db.$executeRaw`UPDATE "ResultRow" AS t SET ${set}, "attempts" = t."attempts" + 1
+       FROM "ResultRow" AS c WHERE c."batchId" = ${partBatchId} AND c."customId" = t."customId" AND t."batchId" = ${jobId} AND t."jobPartId" = ${partId}`,
+  )
 }

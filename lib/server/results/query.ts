@@ -4,17 +4,18 @@ import { isTerminal } from '@/lib/batch'
 import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
 import type { ResultFilters, ResultPageQuery, ResultSort } from '@/lib/validations/results'
-import { db } from '@/lib/server/db'
+import { db, dbKind } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
 import { indexBatchResults, isIndexing } from './indexer'
 import { readLineAt } from './lines'
+import { searchCondition } from './search'
 
-type Value = string | number | bigint
-
-export const ROW_COLUMNS = `r."id", r."line", r."customId", r."status", r."statusCode", r."errorCode", r."errorMessage", r."finishReason", r."inputTokens",
+export const ROW_COLUMNS =
+  Prisma.raw(`r."id", r."line", r."customId", r."status", r."statusCode", r."errorCode", r."errorMessage", r."finishReason", r."inputTokens",
   r."outputTokens", r."totalTokens", r."latencyMs", r."prompt", r."response", r."imageCount", r."outputImageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
-  r."resultOffset", r."resultLength"`
+  r."resultOffset", r."resultLength"`)
 
 export type RawRow = {
   id: number | bigint
@@ -64,50 +65,32 @@ export function toRowSummary(row: RawRow): ResultRowSummary {
   }
 }
 
-/**
- * Words typed by the user as an FTS5 query: each word quoted (so `AND`, `-` or `"` are text, never syntax), all
- * required, the last one as a prefix so results follow the typing.
- */
-export function toFtsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}_]+/gu)
-  if (!words || words.length === 0) return null
-  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
-}
-
-/** The WHERE clause of a filtered view of one batch's rows, with its values. */
-export function filterSql(batchId: string, filters: ResultFilters): { sql: string; values: Value[] } {
-  const conditions = ['r."batchId" = ?']
-  const values: Value[] = [batchId]
-  if (filters.status && filters.status.length > 0) {
-    conditions.push(`r."status" IN (${filters.status.map(() => '?').join(', ')})`)
-    values.push(...filters.status)
-  }
-  if (filters.errorCode) {
-    conditions.push('r."errorCode" = ?')
-    values.push(filters.errorCode)
-  }
+/** The WHERE clause of a filtered view of one batch's rows. */
+export function filterSql(batchId: string, filters: ResultFilters): Prisma.Sql {
+  const conditions = [Prisma.sql`r."batchId" = ${batchId}`]
+  if (filters.status && filters.status.length > 0) conditions.push(Prisma.sql`r."status" IN (${Prisma.join(filters.status)})`)
+  if (filters.errorCode) conditions.push(Prisma.sql`r."errorCode" = ${filters.errorCode}`)
   if (filters.q) {
-    const fts = toFtsQuery(filters.q)
-    if (fts) {
-      conditions.push('(r."customId" = ? OR r."id" IN (SELECT rowid FROM "ResultText" WHERE "ResultText" MATCH ?))')
-      values.push(filters.q, fts)
-    } else {
-      conditions.push('r."customId" = ?')
-      values.push(filters.q)
-    }
+    // An exact custom_id, or the words in the prompt or response.
+    const search = searchCondition(filters.q)
+    conditions.push(search ? Prisma.sql`(r."customId" = ${filters.q} OR ${search})` : Prisma.sql`r."customId" = ${filters.q}`)
   }
-  return { sql: `WHERE ${conditions.join(' AND ')}`, values }
+  return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`
 }
 
-/** Each sort walks one index of (batchId, column, line); the rowid every SQLite index carries breaks ties. */
+/** Each sort walks one index of (batchId, column, line); the row id breaks ties. */
 const ORDER: Record<ResultSort, string[]> = {
   line: ['r."line"'],
   status: ['r."status"', 'r."line"'],
   tokens: ['r."totalTokens"', 'r."line"'],
 }
 
+// SQLite sorts NULL first and PostgreSQL last, ascending; a line-less row (a result whose custom_id is not in the
+// input) and a row without tokens sort as SQLite has always shown them.
+const nulls = (order: 'asc' | 'desc') => (dbKind === 'postgresql' ? (order === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : '')
+
 export const orderSql = (sort: ResultSort, order: 'asc' | 'desc') =>
-  `ORDER BY ${[...ORDER[sort], 'r."id"'].map((column) => `${column} ${order === 'desc' ? 'DESC' : 'ASC'}`).join(', ')}`
+  Prisma.raw(`ORDER BY ${[...ORDER[sort], 'r."id"'].map((column) => `${column} ${order === 'desc' ? 'DESC' : 'ASC'}${nulls(order)}`).join(', ')}`)
 
 const STALE_INDEXING_MS = 120_000
 
@@ -152,13 +135,10 @@ export async function listResultPage(batchId: string, query: ResultPageQuery): P
   if (info.state !== 'ready') return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
   const where = filterSql(batchId, query)
   const [rows, counted] = await Promise.all([
-    db.$queryRawUnsafe<RawRow[]>(
-      `SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where.sql} ${orderSql(query.sort, query.order)} LIMIT ? OFFSET ?`,
-      ...where.values,
-      query.limit,
-      query.offset,
+    db.$queryRaw<RawRow[]>(
+      Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where} ${orderSql(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`,
     ),
-    db.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(*) AS "n" FROM "ResultRow" AS r ${where.sql}`, ...where.values),
+    db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "ResultRow" AS r ${where}`),
   ])
   const total = Number(counted[0]?.n ?? 0)
   const next = query.offset + rows.length
@@ -193,7 +173,9 @@ export async function getResultFacets(batchId: string): Promise<ResultFacets> {
 }
 
 export async function findResultRow(batchId: string, customId: string): Promise<RawRow> {
-  const [row] = await db.$queryRawUnsafe<RawRow[]>(`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r WHERE r."batchId" = ? AND r."customId" = ?`, batchId, customId)
+  const [row] = await db.$queryRaw<RawRow[]>(
+    Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r WHERE r."batchId" = ${batchId} AND r."customId" = ${customId}`,
+  )
   if (!row)
     throw new AppError(404, 'not_found', `No result with custom_id '${customId}' in batch ${batchId}. The index may have been rebuilt; reload the page.`, {
       param: 'customId',

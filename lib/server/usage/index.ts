@@ -6,6 +6,7 @@ import { batchCost, type TokenUsage } from '@/lib/pricing'
 import type { UsageDay, UsageGroup, UsageReport, UsageTotals } from '@/lib/types'
 import type { UsageQuery } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'
+import { dayOf } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine/upstreams'
 import { usageOf } from '@/lib/server/engine/results'
@@ -78,8 +79,11 @@ type GroupRow = {
   totalTokens: number | bigint | null
 }
 
-// A batch counts on the day it ended, or the day it was created while it still runs. Stored as ISO text (UTC).
-const DAY = Prisma.sql`substr(COALESCE(b."completedAt", b."failedAt", b."expiredAt", b."cancelledAt", b."createdAt"), 1, 10)`
+// A batch counts on the day it ended (UTC), or the day it was created while it still runs.
+const DAY = dayOf(Prisma.sql`COALESCE(b."completedAt", b."failedAt", b."expiredAt", b."cancelledAt", b."createdAt")`)
+
+// PostgreSQL sums BIGINT columns as NUMERIC (read back as a decimal object); the cast keeps the sum a BIGINT on both.
+const sumOf = (column: string) => Prisma.sql`CAST(SUM(b.${Prisma.raw(`"${column}"`)}) AS BIGINT)`
 
 const n = (value: number | bigint | null) => Number(value ?? 0)
 
@@ -112,13 +116,13 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
   const [groups, prices, anyBatch] = await Promise.all([
     db.$queryRaw<GroupRow[]>(Prisma.sql`
       SELECT ${DAY} AS "day", b."model" AS "model", b."connectionId" AS "connectionId", c."name" AS "connectionName", c."kind" AS "connectionKind",
-        (b."simulated" OR COALESCE(r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME}, 0)) AS "simulated",
+        CASE WHEN b."simulated" OR r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME} THEN 1 ELSE 0 END AS "simulated",
         COUNT(*) AS "batches", COUNT(b."usageTotalTokens") AS "withUsage",
-        SUM(b."usageInputTokens") AS "inputTokens", SUM(b."usageCachedTokens") AS "cachedTokens", SUM(b."usageOutputTokens") AS "outputTokens",
-        SUM(b."usageReasoningTokens") AS "reasoningTokens", SUM(b."usageTotalTokens") AS "totalTokens"
+        ${sumOf('usageInputTokens')} AS "inputTokens", ${sumOf('usageCachedTokens')} AS "cachedTokens", ${sumOf('usageOutputTokens')} AS "outputTokens",
+        ${sumOf('usageReasoningTokens')} AS "reasoningTokens", ${sumOf('usageTotalTokens')} AS "totalTokens"
       FROM "Batch" AS b JOIN "Connection" AS c ON c."id" = b."connectionId" LEFT JOIN "EngineRun" AS r ON r."batchId" = b."id"
       ${where}
-      GROUP BY 1, 2, 3, 6`),
+      GROUP BY 1, 2, 3, 4, 5, 6`),
     listEffectivePrices(),
     db.batch.findFirst({ select: { id: true } }),
   ])

@@ -1,6 +1,7 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
-import { AppError } from '@/lib/server/http/errors'
+import { isNulInTextError } from '@/lib/server/db/errors'
+import { AppError, nulInText } from '@/lib/server/http/errors'
 
 /** OpenAI's error envelope: all four keys always present. */
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } }
@@ -29,6 +30,7 @@ export function toOpenAIError(error: unknown): { status: number; body: OpenAIErr
     const code = error.code === 'not_found' || error.code === 'conflict' ? null : error.code
     return { status: error.status, body: { error: { message: error.message, type: typeFor(error.status), param: error.details.param ?? null, code } } }
   }
+  if (isNulInTextError(error)) return toOpenAIError(nulInText())
   logger.error({ err: error }, 'Unexpected error on /v1; answered 500.')
   return {
     status: 500,

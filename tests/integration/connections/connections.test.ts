@@ -108,7 +108,7 @@ describe('saving a connection', () => {
 
     const [row] = await db.$queryRaw<
       { apiKeyEncrypted: string; apiKeyHint: string }[]
-    >`SELECT apiKeyEncrypted, apiKeyHint FROM Connection WHERE id = ${connection.id}`
+    >`SELECT "apiKeyEncrypted", "apiKeyHint" FROM "Connection" WHERE "id" = ${connection.id}`
     expect(row!.apiKeyEncrypted).toMatch(/^v1\./)
     expect(row!.apiKeyEncrypted).not.toContain(KEY)
     expect(decryptSecret(row!.apiKeyEncrypted)).toBe(KEY)
