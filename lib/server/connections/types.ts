@@ -9,19 +9,35 @@ import type { ConnectionKind } from '@/lib/types'
 // rest of Batchboard calls: the whole life of a batch (start, refresh, cancel, list/import, results, file deletion,
 // limits) on one connection. See docs/decisions/048-one-connection-interface.md.
 
+type UnixSeconds = number | null | undefined
+
 /**
- * What Batchboard reads of a batch object, in OpenAI's wire shape. The SDK's Batch and the engine's serializer both
- * satisfy it; the whole object still goes through map-batch.ts, which reads every other field defensively.
+ * A batch object in OpenAI's wire shape, as loose as the shapes that fill it: the SDK's Batch, the engine's serializer
+ * and the Anthropic/Gemini adapters all satisfy it without a cast. map-batch.ts reads `errors` and `usage` defensively.
  */
 export type RemoteBatch = {
   id: string
+  object?: 'batch'
   status: string
+  endpoint?: string
+  model?: string | null
+  completion_window?: string
   created_at: number
   input_file_id: string | null
   output_file_id?: string | null
   error_file_id?: string | null
   request_counts?: { total: number; completed: number; failed: number } | null
   metadata?: Record<string, string> | null
+  errors?: unknown
+  usage?: unknown
+  in_progress_at?: UnixSeconds
+  expires_at?: UnixSeconds
+  finalizing_at?: UnixSeconds
+  completed_at?: UnixSeconds
+  failed_at?: UnixSeconds
+  expired_at?: UnixSeconds
+  cancelling_at?: UnixSeconds
+  cancelled_at?: UnixSeconds
 }
 
 /** What Batchboard reads of a file object, in OpenAI's wire shape (the SDK's FileObject satisfies it). */
