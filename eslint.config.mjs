@@ -40,6 +40,7 @@ export default [
       'lib/batch/**',
       'lib/format/**',
       'lib/jsonl/**',
+      'lib/providers/**',
       'lib/queries/**',
       'lib/validations/**',
       'lib/constants.ts',

@@ -14,11 +14,18 @@ export type BatchLimits = {
 // of its own, but a job's parts stay the size OpenAI takes, so they read like any other batch.
 const OPENAI_LIMITS: BatchLimits = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 }
 
+// Message Batches: 100,000 requests or 256 MB per batch, whichever comes first (batch create reference, batch-processing guide).
+export const ANTHROPIC_BATCH_LIMITS: BatchLimits = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 }
+
+// Gemini Batch Mode: the input file goes through the Files API, which takes up to 2 GB (ai.google.dev/api/files); no
+// request count is documented, so the size binds.
+export const GEMINI_BATCH_LIMITS: BatchLimits = { maxRequests: Number.MAX_SAFE_INTEGER, maxBytes: 2 * 1024 * 1024 * 1024 }
+
 export const DEFAULT_BATCH_LIMITS: Record<string, BatchLimits> = {
   builtin: OPENAI_LIMITS,
   openai: OPENAI_LIMITS,
-  // Message Batches: 100,000 requests or 256 MB per batch, whichever comes first.
-  anthropic: { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 },
+  anthropic: ANTHROPIC_BATCH_LIMITS,
+  gemini: GEMINI_BATCH_LIMITS,
 }
 
 export type ConnectionLimitSettings = {

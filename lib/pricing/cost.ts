@@ -1,7 +1,15 @@
 import { isModelPattern, matchScore } from '@/lib/batch/model-patterns'
 import type { PriceRow } from './prices'
 
-export type TokenUsage = { inputTokens: number; cachedTokens: number; outputTokens: number; reasoningTokens: number; totalTokens: number }
+export type TokenUsage = {
+  inputTokens: number
+  cachedTokens: number
+  outputTokens: number
+  reasoningTokens: number
+  totalTokens: number
+  /** Input tokens written to a prompt cache (Anthropic's cache_creation_input_tokens), part of inputTokens. */
+  cacheWriteTokens?: number
+}
 
 /**
  * `batch`: OpenAI-compatible batch APIs bill batch prices. `standard`: the built-in engine sends each line to its
@@ -9,13 +17,14 @@ export type TokenUsage = { inputTokens: number; cachedTokens: number; outputToke
  */
 export type PriceBasis = 'batch' | 'standard'
 
-export type Rates = { input: number; cachedInput: number; output: number }
+/** `cacheWrite` only for models that bill prompt-cache writes apart (Anthropic); others bill writes as input. */
+export type Rates = { input: number; cachedInput: number; output: number; cacheWrite?: number }
 
 /** A price looked up for a model: the row, and the name it was found under. */
 export type PriceMatch = { row: PriceRow; by: 'exact' | 'snapshot' | 'pattern' }
 
-// OpenAI dates its snapshots: gpt-4o-mini-2024-07-18, gpt-4-0613, gpt-3.5-turbo-0125.
-const SNAPSHOT_SUFFIX = /-(?:\d{4}-\d{2}-\d{2}|\d{4})$/
+// OpenAI dates its snapshots: gpt-4o-mini-2024-07-18, gpt-4-0613, gpt-3.5-turbo-0125; Anthropic: claude-haiku-4-5-20251001.
+const SNAPSHOT_SUFFIX = /-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/
 
 /** The price of a model: its own row, else its snapshot's model's row, else the best-fitting pattern. */
 export function findPrice(model: string, prices: readonly PriceRow[]): PriceMatch | null {
@@ -39,21 +48,27 @@ export function findPrice(model: string, prices: readonly PriceRow[]): PriceMatc
 export function ratesFor(price: PriceRow, basis: PriceBasis): Rates {
   const cachedInput = price.cachedInput ?? price.input
   const output = price.output ?? 0
-  if (basis === 'standard') return { input: price.input, cachedInput, output }
+  // Anthropic's batch discount covers cache writes too (platform.claude.com/docs/en/about-claude/pricing).
+  const cacheWrite = price.cacheWrite === undefined ? {} : { cacheWrite: basis === 'batch' ? price.cacheWrite / 2 : price.cacheWrite }
+  if (basis === 'standard') return { input: price.input, cachedInput, output, ...cacheWrite }
   return {
     input: price.batchInput ?? price.input / 2,
     cachedInput: price.batchCachedInput ?? cachedInput / 2,
     output: price.batchOutput ?? output / 2,
+    ...cacheWrite,
   }
 }
 
 /**
- * USD for a usage at some rates. Cached tokens are part of the input count and billed at the cached rate; reasoning
- * tokens are part of the output count (OpenAI's `output_tokens` includes them), so they are not added again.
+ * USD for a usage at some rates. Cached tokens (cache reads) and cache writes are part of the input count and billed
+ * at their own rates; reasoning tokens are part of the output count (OpenAI's `output_tokens` includes them), so they
+ * are not added again.
  */
-export function costOfUsage(usage: Pick<TokenUsage, 'inputTokens' | 'cachedTokens' | 'outputTokens'>, rates: Rates): number {
+export function costOfUsage(usage: Pick<TokenUsage, 'inputTokens' | 'cachedTokens' | 'outputTokens' | 'cacheWriteTokens'>, rates: Rates): number {
   const cached = Math.min(usage.cachedTokens, usage.inputTokens)
-  return ((usage.inputTokens - cached) * rates.input + cached * rates.cachedInput + usage.outputTokens * rates.output) / 1_000_000
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached)
+  const uncached = usage.inputTokens - cached - written
+  return (uncached * rates.input + cached * rates.cachedInput + written * (rates.cacheWrite ?? rates.input) + usage.outputTokens * rates.output) / 1_000_000
 }
 
 /** What a batch cost, or why it has no cost. */

@@ -68,6 +68,23 @@ describe('costOfUsage and ratesFor', () => {
     expect(rates).toEqual({ input: 1.5, cachedInput: 0.5, output: 7 })
   })
 
+  it('bills Anthropic cache writes at their own rate, halved in a batch, and cache reads at the hit rate', () => {
+    const sonnet = findPrice('claude-sonnet-4-6', SHIPPED_PRICES)!.row
+    expect(ratesFor(sonnet, 'standard')).toEqual({ input: 3, cachedInput: 0.3, output: 15, cacheWrite: 3.75 })
+    expect(ratesFor(sonnet, 'batch')).toEqual({ input: 1.5, cachedInput: 0.15, output: 7.5, cacheWrite: 1.875 })
+    // 1M prompt tokens: 500k read from the cache, 200k written to it, 300k plain; 100k output. Batch prices.
+    const withCache = { ...usage(1_000_000, 500_000, 100_000), cacheWriteTokens: 200_000 }
+    expect(costOfUsage(withCache, ratesFor(sonnet, 'batch'))).toBeCloseTo(0.3 * 1.5 + 0.5 * 0.15 + 0.2 * 1.875 + 0.1 * 7.5, 10)
+    // Without a cache-write rate (OpenAI, Gemini) writes cost the input rate.
+    expect(costOfUsage(withCache, ratesFor(row('m', 2, 1, 0), 'standard'))).toBeCloseTo(0.5 * 2 + 0.5 * 1, 10)
+  })
+
+  it("finds Anthropic's dated model ids under their model", () => {
+    expect(findPrice('claude-haiku-4-5-20251001', SHIPPED_PRICES)).toMatchObject({ by: 'snapshot', row: { model: 'claude-haiku-4-5', input: 1 } })
+    expect(findPrice('claude-sonnet-4-20250514', SHIPPED_PRICES)).toMatchObject({ by: 'snapshot', row: { model: 'claude-sonnet-4' } })
+    expect(findPrice('gemini-2.5-flash', SHIPPED_PRICES)).toMatchObject({ by: 'exact', row: { input: 0.3, output: 2.5 } })
+  })
+
   it('prices embeddings on input only', () => {
     const small = findPrice('text-embedding-3-small', SHIPPED_PRICES)!.row
     expect(costOfUsage(usage(1_000_000, 0, 0), ratesFor(small, 'batch'))).toBeCloseTo(0.01, 10)
