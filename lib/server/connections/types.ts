@@ -28,7 +28,7 @@ export type RemoteBatch = {
   error_file_id?: string | null
   request_counts?: { total: number; completed: number; failed: number } | null
   metadata?: Record<string, string> | null
-  errors?: unknown
+  errors?: { object?: string; data?: unknown[] } | null
   usage?: unknown
   in_progress_at?: UnixSeconds
   expires_at?: UnixSeconds
