@@ -1,8 +1,7 @@
 'use server'
 
 import { defineAction } from '@/lib/server/actions'
-import { deleteAppConnection, saveAppConnection, testConnection as testStoredConnection } from '@/lib/server/connections'
-import { importRemoteBatches } from '@/lib/server/connections/remote-batches'
+import { deleteAppConnection, getConnection, saveAppConnection, testConnection as testStoredConnection } from '@/lib/server/connections'
 import { connectionIdInput, saveConnectionInput } from '@/lib/validations/connections'
 
 export const saveConnection = defineAction(saveConnectionInput, (input) => saveAppConnection(input))
@@ -11,4 +10,4 @@ export const deleteConnection = defineAction(connectionIdInput, ({ id }) => dele
 
 export const testConnection = defineAction(connectionIdInput, ({ id }) => testStoredConnection(id))
 
-export const importBatches = defineAction(connectionIdInput, ({ id }) => importRemoteBatches(id))
+export const importBatches = defineAction(connectionIdInput, async ({ id }) => (await getConnection(id)).importBatches())

@@ -5,13 +5,12 @@ import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
-import { SIMULATOR_UPSTREAM_NAME, cancelEngineBatch, createEngineBatch, getEngineProgress } from '@/lib/server/engine'
+import { SIMULATOR_UPSTREAM_NAME, getEngineProgress } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
 import { parseConnectionKind } from '@/lib/server/connections/kinds'
-import { cancelRemoteBatch, createRemoteBatch, deleteRemoteBatchFiles } from '@/lib/server/connections/remote-batches'
-import { syncBatchNow } from '@/lib/server/connections/sync'
+import { getConnection } from '@/lib/server/connections'
 import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
 
@@ -172,12 +171,12 @@ export async function batchExists(batchId: string): Promise<boolean> {
 }
 
 async function findConnection(connectionId: string) {
-  const connection = await db.connection.findUnique({ where: { id: connectionId }, select: { id: true, kind: true, name: true } })
-  if (!connection) throw new AppError(404, 'not_found', `No connection with id '${connectionId}'. Choose one from the list.`, { param: 'connectionId' })
-  return connection
+  if ((await db.connection.count({ where: { id: connectionId } })) === 0)
+    throw new AppError(404, 'not_found', `No connection with id '${connectionId}'. Choose one from the list.`, { param: 'connectionId' })
+  return getConnection(connectionId)
 }
 
-/** Starts a batch from a stored input file on a connection: the built-in engine, or a provider through the SDK. */
+/** Starts a batch from a stored input file on a connection, which uploads or translates it if its kind needs that. */
 export async function createBatch(input: CreateBatchFields & { parentBatchId?: string | null }): Promise<CreatedBatch> {
   const connection = await findConnection(input.connectionId)
   const file = await db.file.findUnique({ where: { id: input.fileId }, select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true } })
@@ -188,49 +187,32 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
     throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, {
       param: 'fileId',
     })
-  const metadata = toBatchMetadata(input.description, input.metadata)
-  if (connection.kind !== BUILTIN_CONNECTION_KIND) {
-    return createRemoteBatch({
-      connectionId: connection.id,
-      file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
-      completionWindow: input.completionWindow,
-      metadata,
-      parentBatchId: input.parentBatchId ?? null,
-      outputExpiresAfterSeconds: input.outputExpiresAfterSeconds ?? null,
-    })
-  }
-  const batch = await createEngineBatch({
-    inputFileId: file.id,
-    endpoint: file.endpoint,
+  return connection.createBatch({
+    file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
     completionWindow: input.completionWindow,
-    metadata,
+    metadata: toBatchMetadata(input.description, input.metadata),
     parentBatchId: input.parentBatchId ?? null,
     outputExpiresAfterSeconds: input.outputExpiresAfterSeconds ?? null,
   })
-  return { id: batch.id }
 }
 
 async function findBatch(batchId: string) {
-  const batch = await db.batch.findUnique({ where: { id: batchId }, include: { connection: { select: { kind: true, name: true } } } })
+  const batch = await db.batch.findUnique({ where: { id: batchId } })
   if (!batch) throw notFound('batch', batchId)
-  return batch
+  return { batch, connection: await getConnection(batch.connectionId) }
 }
 
 /** Asks the provider for a remote batch's state now (the Refresh button); joins a refresh already under way. */
 export async function refreshRemoteBatch(batchId: string): Promise<BatchDetail> {
-  const batch = await findBatch(batchId)
-  if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
-    throw new AppError(400, 'invalid_request', 'Batches on the built-in engine are always up to date; there is nothing to refresh.', { param: 'batchId' })
-  await syncBatchNow(batchId)
+  const { connection } = await findBatch(batchId)
+  await connection.refreshBatch(batchId)
   return getBatch(batchId)
 }
 
 /** Asks the batch's connection to cancel it; OpenAI's rules (409 on completed, failed or expired) apply. */
 export async function cancelBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
-  const batch = await findBatch(batchId)
-  if (batch.connection.kind !== BUILTIN_CONNECTION_KIND) return cancelRemoteBatch(batchId)
-  const cancelled = await cancelEngineBatch(batchId)
-  return { id: cancelled.id, status: cancelled.status }
+  const { connection } = await findBatch(batchId)
+  return connection.cancelBatch(batchId)
 }
 
 /**
@@ -242,18 +224,14 @@ export async function deleteBatchRecord(
   batchId: string,
   options: { remote?: boolean } = {},
 ): Promise<{ id: string; remoteFilesDeleted: number; remoteFilesPending: number }> {
-  const batch = await findBatch(batchId)
+  const { batch, connection } = await findBatch(batchId)
   if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
     })
   }
   let remote = { deleted: 0, pending: 0 }
-  if (options.remote) {
-    if (batch.connection.kind === BUILTIN_CONNECTION_KIND)
-      throw new AppError(400, 'invalid_request', 'This batch ran on the built-in engine; there is no provider copy to delete.', { param: 'remote' })
-    remote = await deleteRemoteBatchFiles(batchId)
-  }
+  if (options.remote) remote = await connection.deleteFiles(batchId)
   // deleteMany: a second click racing the first finds nothing to delete rather than failing.
   await db.batch.deleteMany({ where: { id: batchId, status: batch.status } })
   // The engine's per-line timings belong to the record (its output and error files stay, as Files).

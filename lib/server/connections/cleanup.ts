@@ -1,9 +1,9 @@
 import 'server-only'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
-import { getConnection } from './index'
+import { getProviderConnection } from './provider'
 import { describeProviderError, isNotFound } from './provider-errors'
-import type { BatchConnection } from './types'
+import type { ProviderConnection } from './types'
 import { newCleanupNoteId } from '@/lib/server/ids'
 import { backoffMs } from '@/lib/server/retry'
 
@@ -22,14 +22,17 @@ export async function recordRemoteFile(connectionId: string, remoteFileId: strin
   return row.id
 }
 
-/** Deletes one noted file on its provider: done (or already gone) removes the note, a failure reschedules it. */
-export async function deleteNotedFile(id: string): Promise<boolean> {
+/**
+ * Deletes one noted file on its provider: done (or already gone) removes the note, a failure reschedules it.
+ * `known` is the note's connection when the caller has it at hand.
+ */
+export async function deleteNotedFile(id: string, known?: ProviderConnection): Promise<boolean> {
   const note = await db.remoteFileCleanup.findUnique({ where: { id } })
   if (!note) return true
-  let connection: BatchConnection | null = null
+  let connection: ProviderConnection | null = null
   try {
-    connection = await getConnection(note.connectionId)
-    await connection.deleteFile(note.remoteFileId).catch((error: unknown) => {
+    connection = known?.id === note.connectionId ? known : await getProviderConnection(note.connectionId)
+    await connection.api.deleteFile(note.remoteFileId).catch((error: unknown) => {
       if (!isNotFound(error)) throw error
     })
     await db.remoteFileCleanup.deleteMany({ where: { id } })
@@ -40,7 +43,7 @@ export async function deleteNotedFile(id: string): Promise<boolean> {
       where: { id },
       data: {
         attempts,
-        lastError: (connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)).message,
+        lastError: (connection ? connection.api.describeError(error) : describeProviderError(error, env.providerTimeoutMs)).message,
         nextAttemptAt: new Date(Date.now() + backoffMs(attempts, DELETE_BACKOFF)),
       },
     })

@@ -1,5 +1,6 @@
 import 'server-only'
 import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
+import { batchLimitsOf } from '@/lib/connections/limits'
 import type { Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
@@ -9,12 +10,14 @@ import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
 import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { builtinConnection } from './builtin'
 import { parseConnectionKind } from './kinds'
-import { openaiClient, openaiConnection, type OpenAITarget } from './openai'
+import { openaiClient } from './openai'
+import { providerOf, targetOf } from './provider'
 import { describeProviderError, redact } from './provider-errors'
+import { remoteConnection } from './remote'
 import type { BatchConnection } from './types'
 import { newConnectionId } from '@/lib/server/ids'
 
-export type { BatchConnection, BatchPage, CreateRemoteBatch, RemoteBatch, RemoteFile } from './types'
+export type { BatchConnection, BatchPage, CreateRemoteBatch, ImportResult, RemoteBatch, RemoteFile, StartBatchInput } from './types'
 
 /** The name OPENAI_API_KEY's connection gets (unless a connection made in the app has it already). */
 export const ENV_CONNECTION_NAME = 'OpenAI'
@@ -43,17 +46,6 @@ export async function listConnections(): Promise<ConnectionSummary[]> {
   return rows.map(toSummary)
 }
 
-function targetOf(row: Connection): OpenAITarget {
-  return {
-    id: row.id,
-    name: row.name,
-    baseUrl: row.baseUrl ?? OPENAI_BASE_URL,
-    apiKey: row.apiKeyEncrypted ? decryptSecret(row.apiKeyEncrypted) : null,
-    organization: row.organization,
-    project: row.project,
-  }
-}
-
 async function findRemote(id: string): Promise<Connection> {
   const row = await db.connection.findUnique({ where: { id } })
   if (!row) throw notFound('connection', id)
@@ -63,20 +55,29 @@ async function findRemote(id: string): Promise<Connection> {
   return row
 }
 
+/** The limits of a connection's kind with the connection's own overrides. */
+function limitsOf(row: Connection) {
+  return batchLimitsOf({
+    kind: row.kind,
+    maxRequestsPerBatch: row.maxRequestsPerBatch,
+    maxBytesPerBatch: row.maxBytesPerBatch === null ? null : Number(row.maxBytesPerBatch),
+    enqueuedTokenLimits: null,
+  })
+}
+
 /**
- * The registry: any connection by id as a BatchConnection. `openai` ones talk to their provider through the SDK, with
- * the SDK's own retries off (callers decide what is safe to repeat, provider-errors.ts, and how long to wait); the
- * built-in one answers in-process with what /v1 serves. Creating a builtin batch from a stored file needs no upload,
- * so lib/server/batches starts those on the engine directly.
+ * The registry: any connection by id as a BatchConnection, the one seam the batch service, the sync, jobs and the
+ * actions call. The built-in engine's batch row is the batch; every other kind shares one remote lifecycle over its
+ * own provider calls (provider.ts chooses those by kind).
  */
 export async function getConnection(id: string): Promise<BatchConnection> {
   const row = await db.connection.findUnique({ where: { id } })
   if (!row) throw notFound('connection', id)
-  if (row.kind === BUILTIN_CONNECTION_KIND) return builtinConnection(row)
-  return openaiConnection(targetOf(row), { timeout: env.providerTimeoutMs, maxRetries: 0 })
+  const provider = providerOf(row)
+  return provider.kind === BUILTIN_CONNECTION_KIND ? builtinConnection(provider, limitsOf(row)) : remoteConnection(provider, limitsOf(row))
 }
 
-/** For what only a provider has (uploads of stored files, imports): refuses the built-in engine with a clear 409. */
+/** For what only a provider has: refuses the built-in engine with a clear 409. */
 export async function getRemoteConnection(id: string): Promise<BatchConnection> {
   await findRemote(id)
   return getConnection(id)

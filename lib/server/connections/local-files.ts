@@ -11,7 +11,7 @@ import { newFileId } from '@/lib/server/ids'
 import { backoffMs, withRetries } from '@/lib/server/retry'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import { isRetryable } from './provider-errors'
-import type { BatchConnection } from './types'
+import type { ProviderConnection } from './types'
 
 const DOWNLOAD_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 1_000 } }
 
@@ -21,7 +21,7 @@ const DOWNLOAD_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 1_000 } }
  * marked complete. Network failures and 5xx are retried (the download is a read); what is left fails the sync,
  * which tries again later.
  */
-export async function copyRemoteFile(connection: BatchConnection, remoteFileId: string, filename: string): Promise<string> {
+export async function copyRemoteFile(connection: ProviderConnection, remoteFileId: string, filename: string): Promise<string> {
   const existing = await db.file.findUnique({ where: { connectionId_remoteId: { connectionId: connection.id, remoteId: remoteFileId } } })
   if (existing?.storagePath) return existing.id
   await ensureStorageDirs()
@@ -61,8 +61,8 @@ export class TruncatedDownload extends Error {
   }
 }
 
-async function download(connection: BatchConnection, remoteFileId: string, partPath: string) {
-  const response = await connection.fileContent(remoteFileId)
+async function download(connection: ProviderConnection, remoteFileId: string, partPath: string) {
+  const response = await connection.api.fileContent(remoteFileId)
   if (!response.body) throw new TruncatedDownload(0, 0)
   const hash = createHash('sha256')
   let bytes = 0

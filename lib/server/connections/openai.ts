@@ -2,7 +2,7 @@ import 'server-only'
 import { createReadStream } from 'node:fs'
 import OpenAI, { toFile } from 'openai'
 import { describeProviderError, redact } from './provider-errors'
-import type { BatchConnection } from './types'
+import type { ProviderApi } from './types'
 
 /** What the SDK needs to reach a connection; the key decrypted, so this never leaves the server. */
 export type OpenAITarget = { id: string; name: string; baseUrl: string; apiKey: string | null; organization: string | null; project: string | null }
@@ -30,12 +30,9 @@ export function openaiClient(target: OpenAITarget, options: { timeout?: number; 
 }
 
 /** The `openai` kind: api.openai.com or any server speaking /v1/files + /v1/batches, only through the official SDK. */
-export function openaiConnection(target: OpenAITarget, options: { timeout?: number; maxRetries?: number } = {}): BatchConnection {
+export function openaiApi(target: OpenAITarget, options: { timeout?: number; maxRetries?: number } = {}): ProviderApi {
   const client = openaiClient(target, options)
   return {
-    id: target.id,
-    kind: 'openai',
-    name: target.name,
     async listBatches({ after, limit } = {}) {
       const page = await client.batches.list({ ...(after ? { after } : {}), ...(limit ? { limit } : {}) })
       const data = page.data

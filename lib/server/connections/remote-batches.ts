@@ -6,10 +6,9 @@ import { newBatchId } from '@/lib/server/ids'
 import { backoffMs, withRetries } from '@/lib/server/retry'
 import { fromStoragePath } from '@/lib/server/storage'
 import { deleteNotedFile, recordRemoteFile, UPLOAD_GRACE_MS } from './cleanup'
-import { getConnection, getRemoteConnection } from './index'
 import { isConflict, isNotFound, isRetryable, providerRetryAfterMs } from './provider-errors'
 import { requestSync, rowFromRemote, scheduleAfter, scheduleNew } from './sync'
-import type { BatchConnection, CreateRemoteBatch, RemoteBatch } from './types'
+import type { CreateRemoteBatch, ImportResult, ProviderConnection, RemoteBatch, StartBatchInput } from './types'
 
 /** Three attempts, 0.5 s then 1 s apart (with jitter) unless the provider's Retry-After says otherwise. */
 const PROVIDER_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 2_000 } }
@@ -29,8 +28,8 @@ export function withProviderRetries<T>(call: () => Promise<T>, kind: 'read' | 'c
 }
 
 /** A provider's refusal as the user reads it: what we tried, on which connection, and the provider's words verbatim. */
-function providerError(connection: BatchConnection, doing: string, error: unknown, after = ''): AppError {
-  const { status, message } = connection.describeError(error)
+function providerError(connection: ProviderConnection, doing: string, error: unknown, after = ''): AppError {
+  const { status, message } = connection.api.describeError(error)
   const wait = providerRetryAfterMs(error)
   const retry = status === 429 && wait !== null ? ` Try again in ${Math.ceil(wait / 1000)} s.` : ''
   // 4xx: the request was wrong (the user can fix it); anything else: the provider failed (502).
@@ -38,23 +37,12 @@ function providerError(connection: BatchConnection, doing: string, error: unknow
   return new AppError(httpStatus, 'provider_error', `${connection.name} could not ${doing}: ${message}${retry}${after}`, { param: 'connectionId' })
 }
 
-export type CreateRemoteBatchInput = {
-  connectionId: string
-  file: { id: string; filename: string; storagePath: string | null; endpoint: string }
-  completionWindow: string
-  metadata: Record<string, string> | null
-  parentBatchId: string | null
-  /** Sent as output_expires_after when set; the provider's default (30 days at OpenAI) otherwise. */
-  outputExpiresAfterSeconds?: number | null
-}
-
 /**
- * Starts a batch on an `openai` connection: uploads the stored file (streamed, with a .jsonl name), notes the remote
+ * Starts a batch on a provider: uploads the stored file (streamed, with a .jsonl name), notes the remote
  * file at once, creates the batch and records it in the same transaction that drops the note. If creation fails the
  * uploaded file is deleted on the provider (or stays noted, and the sync's sweep deletes it later): nothing orphaned.
  */
-export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<{ id: string }> {
-  const connection = await getRemoteConnection(input.connectionId)
+export async function createRemoteBatch(connection: ProviderConnection, input: StartBatchInput): Promise<{ id: string }> {
   if (!input.file.storagePath)
     throw new AppError(409, 'file_not_local', `${input.file.filename} has no local copy to upload; choose another file.`, { param: 'fileId' })
   const path = fromStoragePath(input.file.storagePath)
@@ -62,7 +50,7 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
 
   let uploaded
   try {
-    uploaded = await withProviderRetries(() => connection.uploadFile({ path, filename }), 'create')
+    uploaded = await withProviderRetries(() => connection.api.uploadFile({ path, filename }), 'create')
   } catch (error) {
     throw providerError(connection, 'take the input file', error, ' Nothing was started.')
   }
@@ -77,11 +65,11 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
       ...(input.metadata ? { metadata: input.metadata } : {}),
       ...(input.outputExpiresAfterSeconds ? { outputExpiresAfterSeconds: input.outputExpiresAfterSeconds } : {}),
     }
-    remote = await withProviderRetries(() => connection.createBatch(params), 'create')
+    remote = await withProviderRetries(() => connection.api.createBatch(params), 'create')
   } catch (error) {
     // Deleted here and now; only if that fails does the note fall due for the sweep (after a backoff).
     await db.remoteFileCleanup.update({ where: { id: noteId }, data: { reason: 'batch creation failed' } })
-    const deleted = await deleteNotedFile(noteId)
+    const deleted = await deleteNotedFile(noteId, connection)
     throw providerError(
       connection,
       'create the batch',
@@ -118,10 +106,11 @@ export async function createRemoteBatch(input: CreateRemoteBatchInput): Promise<
   return { id }
 }
 
-async function findRemoteBatch(batchId: string) {
+async function findRemoteBatch(connection: ProviderConnection, batchId: string) {
   const batch = await db.batch.findUnique({ where: { id: batchId } })
-  if (!batch?.remoteId) throw new AppError(404, 'not_found', `No remote batch with id '${batchId}'. Reload the list.`, { param: 'batchId' })
-  return { batch, remoteId: batch.remoteId, connection: await getConnection(batch.connectionId) }
+  if (!batch?.remoteId || batch.connectionId !== connection.id)
+    throw new AppError(404, 'not_found', `No remote batch with id '${batchId}' on ${connection.name}. Reload the list.`, { param: 'batchId' })
+  return { batch, remoteId: batch.remoteId }
 }
 
 async function store(batchId: string, remote: RemoteBatch) {
@@ -133,16 +122,16 @@ async function store(batchId: string, remote: RemoteBatch) {
  * Cancels on the provider. Cancel is idempotent, so it is retried like a read. A 409 (the batch finished meanwhile)
  * refreshes the row and answers the provider's message.
  */
-export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; status: BatchStatus }> {
-  const { connection, remoteId } = await findRemoteBatch(batchId)
+export async function cancelRemoteBatch(connection: ProviderConnection, batchId: string): Promise<{ id: string; status: BatchStatus }> {
+  const { remoteId } = await findRemoteBatch(connection, batchId)
   try {
-    const remote = await withProviderRetries(() => connection.cancelBatch(remoteId), 'read')
+    const remote = await withProviderRetries(() => connection.api.cancelBatch(remoteId), 'read')
     const row = await store(batchId, remote)
     await requestSync(batchId)
     return { id: row.id, status: row.status }
   } catch (error) {
     if (isConflict(error)) {
-      await connection
+      await connection.api
         .retrieveBatch(remoteId)
         .then((remote) => store(batchId, remote))
         .catch(() => {})
@@ -156,8 +145,8 @@ export async function cancelRemoteBatch(batchId: string): Promise<{ id: string; 
  * A file already gone counts as deleted; one that cannot be deleted now is noted and retried by the sync's sweep.
  * The local copies stay in Files.
  */
-export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted: number; pending: number }> {
-  const { batch, connection } = await findRemoteBatch(batchId)
+export async function deleteRemoteBatchFiles(connection: ProviderConnection, batchId: string): Promise<{ deleted: number; pending: number }> {
+  const { batch } = await findRemoteBatch(connection, batchId)
   if (!isTerminal(batch.status)) {
     throw new AppError(409, 'batch_active', `This batch is still ${batch.status.replace('_', ' ')}. Cancel it, or wait for it to finish, then delete it.`, {
       param: 'batchId',
@@ -168,7 +157,7 @@ export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted
   for (const fileId of [batch.remoteInputFileId, batch.remoteOutputFileId, batch.remoteErrorFileId]) {
     if (!fileId) continue
     try {
-      await withProviderRetries(() => connection.deleteFile(fileId), 'read')
+      await withProviderRetries(() => connection.api.deleteFile(fileId), 'read')
       deleted++
     } catch (error) {
       if (isNotFound(error)) deleted++
@@ -182,26 +171,24 @@ export async function deleteRemoteBatchFiles(batchId: string): Promise<{ deleted
 }
 
 /** Pages through every batch on the provider (the SDK's cursor: `after` = the last id seen). */
-async function* allRemoteBatches(connection: BatchConnection): AsyncGenerator<RemoteBatch> {
+async function* allRemoteBatches(connection: ProviderConnection): AsyncGenerator<RemoteBatch> {
   let after: string | undefined
   // 100,000 batches at 100 a page: a bound, so a server that ignores `after` cannot loop forever.
   for (let page = 0; page < 1000; page++) {
-    const result = await withProviderRetries(() => connection.listBatches({ limit: 100, ...(after ? { after } : {}) }), 'read')
+    const result = await withProviderRetries(() => connection.api.listBatches({ limit: 100, ...(after ? { after } : {}) }), 'read')
     yield* result.data
     if (!result.hasMore || !result.lastId || result.lastId === after) return
     after = result.lastId
   }
 }
 
-export type ImportResult = { seen: number; imported: number }
-
 /**
  * Records every batch on the connection that Batchboard does not know yet (made by scripts, notebooks, another
  * dashboard): createdAt is the provider's, recordedAt now, file ids kept; they then sync like ours, so finished
  * ones get their output copied here.
  */
-export async function importRemoteBatches(connectionId: string): Promise<ImportResult> {
-  const connection = await getRemoteConnection(connectionId)
+export async function importRemoteBatches(connection: ProviderConnection): Promise<ImportResult> {
+  const connectionId = connection.id
   const known = new Set((await db.batch.findMany({ where: { connectionId }, select: { remoteId: true } })).map((row) => row.remoteId))
   let seen = 0
   let imported = 0

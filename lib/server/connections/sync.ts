@@ -2,18 +2,19 @@ import 'server-only'
 import { logger } from '@/lib/server/log'
 import { countSyncCall } from '@/lib/server/metrics'
 import { isTerminal } from '@/lib/batch'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db, type BatchRow } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { startPoller } from '@/lib/server/poller'
 import { sweepRemoteFiles } from './cleanup'
-import { getConnection } from './index'
+import { getProviderConnection } from './provider'
 import { copyRemoteFile } from './local-files'
 import { mapRemoteBatch, type MappedBatch } from './map-batch'
 import { describeProviderError, isNotFound, providerRetryAfterMs } from './provider-errors'
 import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
-import type { BatchConnection, RemoteBatch } from './types'
+import type { ProviderConnection, RemoteBatch } from './types'
 
 export type SyncOptions = Partial<SyncIntervals> & {
   /** How often the loop looks for batches that are due. */
@@ -88,7 +89,7 @@ export function scheduleAfter(
   return new Date(Date.now() + delay)
 }
 
-async function copyFiles(connection: BatchConnection, batch: BatchRow): Promise<BatchRow> {
+async function copyFiles(connection: ProviderConnection, batch: BatchRow): Promise<BatchRow> {
   const name = batch.remoteId ?? batch.id
   const data: { outputFileId?: string; errorFileId?: string } = {}
   if (batch.remoteOutputFileId && !batch.outputFileId) data.outputFileId = await copyRemoteFile(connection, batch.remoteOutputFileId, `${name}_output.jsonl`)
@@ -103,13 +104,13 @@ async function copyFiles(connection: BatchConnection, batch: BatchRow): Promise<
  */
 async function syncOnce(batchId: string): Promise<void> {
   const before = await db.batch.findUnique({ where: { id: batchId }, include: { connection: { select: { kind: true } } } })
-  if (!before || before.connection.kind !== 'openai' || before.remoteId === null) return
-  let connection: BatchConnection | null = null
+  if (!before || before.connection.kind === BUILTIN_CONNECTION_KIND || before.remoteId === null) return
+  let connection: ProviderConnection | null = null
   try {
-    connection = await getConnection(before.connectionId)
+    connection = await getProviderConnection(before.connectionId)
     let batch: BatchRow = before
     if (!isTerminal(before.status) || before.syncedAt === null) {
-      const remote = await connection.retrieveBatch(before.remoteId)
+      const remote = await connection.api.retrieveBatch(before.remoteId)
       countSyncCall(before.connection.kind, true)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
     }
@@ -124,7 +125,7 @@ async function syncOnce(batchId: string): Promise<void> {
     countSyncCall(before.connection.kind, false)
     // A file the provider has deleted (OpenAI: 30 days after the batch) will not come back: stop asking.
     if (isNotFound(error) && isTerminal(before.status)) {
-      const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
+      const { message } = connection ? connection.api.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
       await db.batch.updateMany({
         where: { id: batchId },
         data: { nextSyncAt: null, syncError: `The provider no longer has this batch's files (${message}); only their ids are kept.` },
@@ -132,7 +133,7 @@ async function syncOnce(batchId: string): Promise<void> {
       return
     }
     const failures = before.syncFailures + 1
-    const { message } = connection ? connection.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
+    const { message } = connection ? connection.api.describeError(error) : describeProviderError(error, env.providerTimeoutMs)
     const delay = nextSyncDelayMs(
       { ageMs: Date.now() - before.createdAt.getTime(), changed: false, finalizing: false, failures, retryAfterMs: providerRetryAfterMs(error) },
       intervals(),
@@ -176,7 +177,7 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   async function tick(stopped: AbortSignal) {
     const now = new Date()
     const due = await db.batch.findMany({
-      where: { nextSyncAt: { lte: now }, connection: { kind: 'openai' }, id: { notIn: [...inFlight.keys()] } },
+      where: { nextSyncAt: { lte: now }, connection: { kind: { not: BUILTIN_CONNECTION_KIND } }, id: { notIn: [...inFlight.keys()] } },
       select: { id: true, nextSyncAt: true },
       orderBy: { nextSyncAt: 'asc' },
       take: concurrency * 4,

@@ -1,10 +1,11 @@
 import 'server-only'
-import { batchLimitsOf, enqueuedTokenLimitOf } from '@/lib/connections/limits'
+import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
 import type { BatchStatus } from '@/lib/batch'
 import type { JobCost, JobDetail, JobLineCounts, JobPartStatus, JobSummary } from '@/lib/jobs/types'
 import type { CreateJobFields, JobStatus } from '@/lib/validations/jobs'
 import type { Batch, Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
+import { getConnection } from '@/lib/server/connections'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
@@ -55,12 +56,7 @@ export async function createJob(input: CreateJobFields): Promise<{ id: string }>
     throw new AppError(400, 'invalid_file', `${file.filename} is not a checked batch input file in Batchboard; choose another file.`, { param: 'fileId' })
   if ((file.validationErrorCount ?? 0) > 0)
     throw new AppError(400, 'invalid_file', `${file.filename} has validation errors; fix them and upload it again.`, { param: 'fileId' })
-  const limits = batchLimitsOf({
-    kind: connection.kind,
-    maxRequestsPerBatch: connection.maxRequestsPerBatch,
-    maxBytesPerBatch: connection.maxBytesPerBatch === null ? null : Number(connection.maxBytesPerBatch),
-    enqueuedTokenLimits: connection.enqueuedTokenLimits as Record<string, number> | null,
-  })
+  const { limits } = await getConnection(connection.id)
   const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits as Record<string, number> | null, file.model)
   const job = await db.job.create({
     data: {

@@ -1,11 +1,9 @@
 import 'server-only'
-import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
 import { JOB_METADATA_KEY, PART_METADATA_KEY } from '@/lib/validations/jobs'
 import type { Job, JobPart } from '@/lib/server/db/generated/client'
 import { createBatch } from '@/lib/server/batches'
-import { getConnection } from '@/lib/server/connections'
-import { importRemoteBatches } from '@/lib/server/connections/remote-batches'
+import { getConnection, type BatchConnection } from '@/lib/server/connections'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import type { BackoffPolicy } from '@/lib/server/retry'
@@ -126,10 +124,12 @@ export async function recoverSubmittingParts(job: JobWithConnection, now = Date.
       await recordSubmitted(part, local.id)
       continue
     }
-    if (job.connection.kind !== BUILTIN_CONNECTION_KIND) {
-      const remoteId = await findRemoteBatchByKey(job.connectionId, part.submitKey, part.submittedAt)
+    const connection = await getConnection(job.connectionId)
+    // On the built-in engine the batch row is the batch: not found above means never created.
+    if (connection.remote) {
+      const remoteId = await findRemoteBatchByKey(connection, part.submitKey, part.submittedAt)
       if (remoteId) {
-        await importRemoteBatches(job.connectionId)
+        await connection.importBatches()
         const imported = await db.batch.findUnique({ where: { connectionId_remoteId: { connectionId: job.connectionId, remoteId } }, select: { id: true } })
         if (imported) {
           await db.batch.update({ where: { id: imported.id }, data: { inputFileId: part.fileId } })
@@ -143,8 +143,7 @@ export async function recoverSubmittingParts(job: JobWithConnection, now = Date.
 }
 
 /** The provider's id of the batch carrying this part key, looking back to shortly before the part was submitted. */
-async function findRemoteBatchByKey(connectionId: string, key: string, since: Date | null): Promise<string | null> {
-  const connection = await getConnection(connectionId)
+async function findRemoteBatchByKey(connection: BatchConnection, key: string, since: Date | null): Promise<string | null> {
   const oldest = (since?.getTime() ?? 0) / 1000 - 3600
   let after: string | undefined
   for (;;) {

@@ -16,19 +16,19 @@ beforeAll(() => {
 afterAll(() => scheduler.stop())
 
 describe('the built-in engine through the connection registry', () => {
-  it('uploads, creates, lists, retrieves, reads results and refuses to cancel a finished batch, in OpenAI shapes', async () => {
+  it('answers the provider calls (upload, create, list, retrieve, results, a refused cancel) in OpenAI shapes', async () => {
     const connection = await getConnection('builtin')
     expect(connection).toMatchObject({ id: 'builtin', kind: 'builtin' })
 
     const source = path.join(os.tmpdir(), `builtin-conn-${Date.now()}.jsonl`)
     const text = chatFile(3, { model: 'sim-chat' })
     writeFileSync(source, text)
-    const file = await connection.uploadFile({ path: source, filename: 'three.jsonl' })
+    const file = await connection.api.uploadFile({ path: source, filename: 'three.jsonl' })
     expect(file).toMatchObject({ object: 'file', filename: 'three.jsonl', purpose: 'batch', bytes: Buffer.byteLength(text) })
     // The caller's file is left where it was; a second upload of the same bytes reuses the stored copy.
-    expect((await connection.uploadFile({ path: source, filename: 'three.jsonl' })).id).toBe(file.id)
+    expect((await connection.api.uploadFile({ path: source, filename: 'three.jsonl' })).id).toBe(file.id)
 
-    const created = await connection.createBatch({
+    const created = await connection.api.createBatch({
       inputFileId: file.id,
       endpoint: '/v1/chat/completions',
       completionWindow: '24h',
@@ -36,14 +36,14 @@ describe('the built-in engine through the connection registry', () => {
     })
     expect(created).toMatchObject({ object: 'batch', input_file_id: file.id, metadata: { purpose: 'registry' } })
     const done = await waitFor(
-      () => connection.retrieveBatch(created.id),
+      () => connection.api.retrieveBatch(created.id),
       (batch) => batch.status === 'completed',
     )
     expect(done.request_counts).toEqual({ total: 3, completed: 3, failed: 0 })
 
     const page = await connection.listBatches({ limit: 1 })
     expect(page.data.map((batch) => batch.id)).toEqual([created.id])
-    const output = await (await connection.fileContent(done.output_file_id!)).text()
+    const output = await (await connection.api.fileContent(done.output_file_id!)).text()
     expect(
       output
         .trim()
@@ -52,7 +52,7 @@ describe('the built-in engine through the connection registry', () => {
         .sort(),
     ).toEqual(['request-1', 'request-2', 'request-3'])
 
-    const refused = await connection.cancelBatch(created.id).catch((error: unknown) => connection.describeError(error))
+    const refused = await connection.api.cancelBatch(created.id).catch((error: unknown) => connection.describeError(error))
     expect(refused).toEqual({ status: 409, message: expect.stringContaining('completed') })
   })
 
