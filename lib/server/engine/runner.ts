@@ -152,16 +152,60 @@ const loadBatch = (id: string) => db.batch.findUnique({ where: { id }, include: 
 export async function runBatch(batchId: string, context: RunContext): Promise<void> {
   let batch = await loadBatch(batchId)
   if (!batch || !batch.engineRun) return
-  if (batch.status === 'validating') {
+  if (batch.status === 'validating' && !isPastWindow(batch)) {
     await validateBatch(batch)
     batch = await loadBatch(batchId)
     if (!batch) return
   }
-  if (batch.status === 'cancelling' && batch.inProgressAt === null) {
-    await finishBatch(batch, 'cancelled', context.owner)
+  const early = stoppedBeforeStart(batch)
+  if (early) {
+    await stopBeforeStart(batch, early, context)
     return
   }
   if (['in_progress', 'finalizing', 'cancelling'].includes(batch.status)) await executeBatch(batch, context)
+}
+
+const isPastWindow = (batch: BatchRow) => batch.expiresAt !== null && batch.expiresAt.getTime() <= Date.now()
+
+/** Cancelled, or out of time, before any line ran: every line still goes to the error file as not run. */
+function stoppedBeforeStart(batch: BatchRow): 'cancel' | 'expire' | null {
+  if (batch.status === 'cancelling' && batch.inProgressAt === null) return 'cancel'
+  if (batch.status === 'validating' && isPastWindow(batch)) return 'expire'
+  return null
+}
+
+/**
+ * Accounts for every input line of a batch stopped before it ran: the file is validated first when that had not
+ * finished (the line count comes from it, and an invalid file fails with its line errors as it would have anyway),
+ * then the runner writes each line as batch_cancelled or batch_expired and ends the batch.
+ */
+async function stopBeforeStart(batch: BatchRow, reason: 'cancel' | 'expire', context: RunContext): Promise<void> {
+  const file = batch.inputFile
+  if (batch.engineRun!.doneLines === null && file?.storagePath) {
+    const report = await validateBatchFile(readStoredFile(file.storagePath), {
+      endpoint: batch.endpoint,
+      supportedEndpoints: ENGINE_ENDPOINTS,
+      tokenEstimate: 'off',
+    })
+    if (!report.ok) {
+      await db.batch.updateMany({
+        where: { id: batch.id, status: batch.status },
+        data: { status: 'failed', failedAt: new Date(), errors: report.errors },
+      })
+      return
+    }
+    const total = report.facts.requestCount
+    await db.$transaction(async (tx) => {
+      const claimed = await tx.batch.updateMany({ where: { id: batch.id, status: batch.status }, data: { requestCountTotal: total } })
+      if (claimed.count === 0) return
+      await tx.engineRun.update({ where: { batchId: batch.id }, data: { doneLines: new Uint8Array(Math.ceil(total / 8)), outputBytes: 0, errorBytes: 0 } })
+    })
+    const reloaded = await loadBatch(batch.id)
+    // Changed underneath (a cancel of a batch that was expiring): the next pass sees its new state.
+    if (!reloaded || reloaded.status !== batch.status || reloaded.engineRun?.doneLines === null) return
+    batch = reloaded
+  }
+  await executeBatch(batch, context, reason)
 }
 
 async function failValidation(batchId: string, errors: { code: string; message: string; param: string | null; line: number | null }[]) {
@@ -169,10 +213,6 @@ async function failValidation(batchId: string, errors: { code: string; message: 
 }
 
 async function validateBatch(batch: BatchRow): Promise<void> {
-  if (batch.expiresAt && batch.expiresAt.getTime() <= Date.now()) {
-    await db.batch.updateMany({ where: { id: batch.id, status: 'validating' }, data: { status: 'expired', expiredAt: new Date() } })
-    return
-  }
   const file = batch.inputFile
   if (!file || !file.storagePath) {
     const id = batch.remoteInputFileId ?? batch.inputFileId ?? 'unknown'
@@ -214,8 +254,9 @@ async function validateBatch(batch: BatchRow): Promise<void> {
     return
   }
   const total = report.facts.requestCount
-  await db.$transaction([
-    db.batch.updateMany({
+  await db.$transaction(async (tx) => {
+    // Cancelled or expired while validating: the run state is left for stopBeforeStart, which counts the lines itself.
+    const started = await tx.batch.updateMany({
       where: { id: batch.id, status: 'validating' },
       data: {
         status: 'in_progress',
@@ -228,8 +269,9 @@ async function validateBatch(batch: BatchRow): Promise<void> {
         usageReasoningTokens: 0,
         usageTotalTokens: 0,
       },
-    }),
-    db.engineRun.update({
+    })
+    if (started.count === 0) return
+    await tx.engineRun.update({
       where: { batchId: batch.id },
       data: {
         doneLines: new Uint8Array(Math.ceil(total / 8)),
@@ -237,8 +279,8 @@ async function validateBatch(batch: BatchRow): Promise<void> {
         errorBytes: 0,
         upstreamName: target.simulated ? SIMULATOR_UPSTREAM_NAME : target.name,
       },
-    }),
-  ])
+    })
+  })
 }
 
 /** An exponentially weighted rate, so the throughput shown follows changes without jumping on every commit. */
@@ -338,13 +380,13 @@ async function dispatchLines(batch: BatchRow, input: string, context: RunContext
   await Promise.allSettled([...inFlight])
 }
 
-async function executeBatch(batch: BatchRow, context: RunContext): Promise<void> {
+async function executeBatch(batch: BatchRow, context: RunContext, stoppedBefore: 'cancel' | 'expire' | null = null): Promise<void> {
   const { options, owner } = context
   const run = batch.engineRun!
   const input = batch.inputFile?.storagePath ? fromStoragePath(batch.inputFile.storagePath) : null
   await ensureStorageDirs()
   const stops = new StopController({
-    initial: batch.status === 'cancelling' ? 'cancel' : null,
+    initial: stoppedBefore ?? (batch.status === 'cancelling' ? 'cancel' : null),
     shutdown: context.signal,
     probe: () => probeBatch(batch.id),
     watchMs: options.watchMs,
