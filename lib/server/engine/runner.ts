@@ -182,10 +182,10 @@ function stoppedBeforeStart(batch: BatchRow): 'cancel' | 'expire' | null {
 async function stopBeforeStart(batch: BatchRow, reason: 'cancel' | 'expire', context: RunContext): Promise<void> {
   const file = batch.inputFile
   if (batch.engineRun!.doneLines === null && file?.storagePath) {
-    const report = await validateBatchFile(readStoredFile(file.storagePath), {
-      endpoint: batch.endpoint,
-      supportedEndpoints: ENGINE_ENDPOINTS,
-      tokenEstimate: 'off',
+    const report = await runInWorker({
+      kind: 'validate',
+      path: fromStoragePath(file.storagePath),
+      options: { endpoint: batch.endpoint, supportedEndpoints: ENGINE_ENDPOINTS, endpointNotes: ENGINE_ENDPOINT_NOTES, tokenEstimate: 'off' },
     })
     if (!report.ok) {
       await db.batch.updateMany({
