@@ -6,6 +6,8 @@ import { ArrowDown, ArrowUp } from 'lucide-react'
 import { useEffect, useRef } from 'react'
 import { cn } from '@/components/ui/cn'
 import { formatLatency, formatNumber } from '@/lib/format'
+import { withQuery } from '@/lib/queries/fetch-json'
+import { resultsPath, type ResultSource } from '@/lib/queries/results'
 import type { ResultRowSummary } from '@/lib/types'
 import type { ResultSort } from '@/lib/validations/results'
 import { ResultStatusBadge } from './result-status-badge'
@@ -13,13 +15,12 @@ import { ResultStatusBadge } from './result-status-badge'
 const ROW_HEIGHT = 64
 const COLUMNS = 'grid-cols-[4rem_9rem_minmax(0,1fr)_minmax(0,1.3fr)_8rem_5rem_5rem_5rem]'
 
-const imageSrc = (batchId: string, customId: string, n: number) =>
-  `/api/batches/${encodeURIComponent(batchId)}/results/image?customId=${encodeURIComponent(customId)}&n=${n}`
+const imageSrc = (source: ResultSource, customId: string, n: number) => withQuery(resultsPath(source, '/image'), { customId, n })
 
 const column = createColumnHelper<ResultRowSummary>()
 
 type Props = {
-  batchId: string
+  source: ResultSource
   rows: ResultRowSummary[]
   sort: ResultSort
   order: 'asc' | 'desc'
@@ -30,7 +31,7 @@ type Props = {
 }
 
 /** One row per custom_id; only the rows in view are in the DOM, and the next page loads as the end comes into view. */
-export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMore, loadMore }: Props) {
+export function ResultTable({ source, rows, sort, order, onSort, onOpen, hasMore, loadMore }: Props) {
   const columns = [
     column.accessor('line', { header: 'Line', cell: (info) => info.getValue() ?? '—' }),
     column.accessor('customId', {
@@ -55,7 +56,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
             // eslint-disable-next-line @next/next/no-img-element
             <img
               key={n}
-              src={imageSrc(batchId, info.row.original.customId, n)}
+              src={imageSrc(source, info.row.original.customId, n)}
               alt={`Image ${n + 1} of ${info.row.original.customId}`}
               referrerPolicy="no-referrer"
               loading="lazy"
