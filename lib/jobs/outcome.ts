@@ -1,4 +1,4 @@
-import type { BatchOutcome } from '@/lib/batch'
+import { batchOutcome, type BatchOutcome } from '@/lib/batch'
 import type { JobStatus } from '@/lib/validations/jobs'
 import type { JobLineCounts } from './types'
 
@@ -11,9 +11,7 @@ export function jobOutcome(status: JobStatus, lines: JobLineCounts): BatchOutcom
   const { total, succeeded, failed } = lines
   switch (status) {
     case 'completed':
-      if (total > 0 && failed >= total) return { tone: 'danger', label: `Completed · ${number.format(failed)}/${number.format(total)} failed` }
-      if (failed > 0) return { tone: 'warning', label: `Completed · ${number.format(failed)} failed` }
-      return { tone: 'success', label: 'Completed' }
+      return batchOutcome('completed', { total, completed: succeeded, failed })
     case 'failed':
       return { tone: 'danger', label: 'Failed' }
     case 'cancelled':
