@@ -1,22 +1,6 @@
+import { OutcomeBadge } from '@/components/ui/outcome-badge'
 import { batchOutcome, type BatchStatus, type RequestCounts } from '@/lib/batch'
-import { cn } from '@/components/ui/cn'
-
-const TONES = {
-  success: 'bg-success/12 text-success ring-success/30',
-  warning: 'bg-warning/15 text-warning ring-warning/35',
-  danger: 'bg-danger/12 text-danger ring-danger/30',
-  active: 'bg-accent/12 text-accent ring-accent/30',
-  neutral: 'bg-subtle text-muted ring-border',
-} as const
 
 export function BatchOutcomeBadge({ status, counts }: { status: BatchStatus; counts: RequestCounts }) {
-  const outcome = batchOutcome(status, counts)
-  return (
-    <span
-      data-tone={outcome.tone}
-      className={cn('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset', TONES[outcome.tone])}
-    >
-      {outcome.label}
-    </span>
-  )
+  return <OutcomeBadge outcome={batchOutcome(status, counts)} />
 }

@@ -2,7 +2,7 @@
 
 import { Rocket } from 'lucide-react'
 import { useRouter, useSearchParams } from 'next/navigation'
-import { useId, type ReactNode } from 'react'
+import { useId, useState, type ReactNode } from 'react'
 import { useWatch } from 'react-hook-form'
 import { toast } from 'sonner'
 import { cn } from '@/components/ui/cn'
@@ -18,9 +18,11 @@ import { formatCompact, formatNumber } from '@/lib/format'
 import { useBatch, useCreateBatch } from '@/lib/queries/batches'
 import { useConnections } from '@/lib/queries/connections'
 import { useFile } from '@/lib/queries/files'
+import { useCreateJob } from '@/lib/queries/jobs'
 import type { BatchDetail } from '@/lib/types'
 import { createBatchInput, DESCRIPTION_KEY, DESCRIPTION_MAX } from '@/lib/validations/batches'
 import { ConnectionPicker } from './connection-picker'
+import { JobPlan, plannedParts, type JobChoice } from './job-plan'
 import { CostEstimate } from './cost-estimate'
 import { MetadataEditor } from './metadata-editor'
 import { newBatchValues, toCreateBatchInput, type NewBatchValues } from './new-batch-values'
@@ -69,6 +71,8 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   const file = useFile(fileId)
   const connections = useConnections()
   const create = useCreateBatch()
+  const createJob = useCreateJob()
+  const [jobChoice, setJobChoice] = useState<JobChoice>({ runAsJob: false, maxAttempts: 3 })
   const form = useZodForm({
     schema: createBatchInput,
     defaultValues: newBatchValues(clone),
@@ -88,9 +92,28 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   const used = metadata.length + (description.trim() === '' ? 0 : 1)
   const invalid = Object.keys(form.formState.errors).some((field) => field !== 'root')
   const usable = connection !== undefined
+  const asJob = file.data !== undefined && connection !== undefined && (jobChoice.runAsJob || plannedParts(file.data, connection).count > 1)
+  const pending = create.isPending || createJob.isPending
 
   const onSubmit = form.handleSubmit((values) => {
     if (!usable) return
+    if (asJob) {
+      const { outputExpiresAfterSeconds: _unused, ...input } = toCreateBatchInput(fileId, values)
+      createJob.mutate(
+        { ...input, maxAttempts: jobChoice.maxAttempts },
+        {
+          onSuccess: ({ id: jobId }) => {
+            toast.success('Job created', { description: `${jobId} is splitting the file into batches on ${connection.name}.` })
+            router.push(`/jobs/${jobId}`)
+          },
+          onError: (error) => {
+            form.refuse(error)
+            toast.error('The job was not created', { description: error.message })
+          },
+        },
+      )
+      return
+    }
     create.mutate(toCreateBatchInput(fileId, values), {
       onSuccess: ({ id: batchId }) => {
         toast.success('Batch created', { description: `${batchId} is validating on ${connection.name}.` })
@@ -183,6 +206,8 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
         </Field>
 
         <MetadataEditor control={form.control} register={register} errorOf={errorOf} used={used} />
+
+        {file.data && connection ? <JobPlan file={file.data} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
       </section>
 
       <Card title="Summary" id="summary-heading" padded={false}>
@@ -196,14 +221,14 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
         </dl>
         {form.general ? (
           <div className="px-4 pb-4">
-            <ErrorNotice title="The batch was not created" message={form.general} />
+            <ErrorNotice title={asJob ? 'The job was not created' : 'The batch was not created'} message={form.general} />
           </div>
         ) : null}
         <div className="flex flex-wrap items-center justify-end gap-3 border-t border-border px-4 py-3">
           {invalid ? <p className="text-sm text-danger">Fix the marked fields first.</p> : null}
-          <Button type="submit" disabled={invalid || !usable || create.isPending || !file.data}>
+          <Button type="submit" disabled={invalid || !usable || pending || !file.data}>
             <Rocket aria-hidden className="size-4" />
-            {create.isPending ? 'Creating…' : 'Create batch'}
+            {pending ? 'Creating…' : asJob ? 'Create job' : 'Create batch'}
           </Button>
         </div>
       </Card>

@@ -19,6 +19,43 @@ type FormState = {
   project: string
   webhookSecret: string
   removeWebhookSecret: boolean
+  /** Empty: the kind's default (lib/connections/limits.ts). */
+  maxRequestsPerBatch: string
+  maxMegabytesPerBatch: string
+  /** One `model or glob = tokens` per line. */
+  enqueuedTokenLimits: string
+}
+
+const MB = 1024 * 1024
+const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
+const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
+
+function tokenLimitsText(limits: Record<string, number> | null): string {
+  return Object.entries(limits ?? {})
+    .map(([pattern, tokens]) => `${pattern} = ${tokens}`)
+    .join('\n')
+}
+
+/** `gpt-4o* = 2000000` per line; a line that is not `name = number` reaches the schema as NaN tokens and is refused there. */
+function parseTokenLimits(text: string): Record<string, number> | null {
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+  if (lines.length === 0) return null
+  return Object.fromEntries(
+    lines.map((line) => {
+      const at = line.lastIndexOf('=')
+      return at < 0
+        ? [line.trim(), Number.NaN]
+        : [
+            line.slice(0, at).trim(),
+            Number(
+              line
+                .slice(at + 1)
+                .trim()
+                .replaceAll(/[,_ ]/g, ''),
+            ),
+          ]
+    }),
+  )
 }
 
 function initialState(connection: ConnectionSummary | null): FormState {
@@ -31,6 +68,9 @@ function initialState(connection: ConnectionSummary | null): FormState {
     project: connection?.project ?? '',
     webhookSecret: '',
     removeWebhookSecret: false,
+    maxRequestsPerBatch: blankOr(connection?.maxRequestsPerBatch ?? null),
+    maxMegabytesPerBatch: blankOr(connection?.maxBytesPerBatch ?? null, MB),
+    enqueuedTokenLimits: tokenLimitsText(connection?.enqueuedTokenLimits ?? null),
   }
 }
 
@@ -44,6 +84,9 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
     organization: form.organization,
     project: form.project,
     webhookSecret: form.removeWebhookSecret ? null : form.webhookSecret === '' ? undefined : form.webhookSecret,
+    maxRequestsPerBatch: numberOrNull(form.maxRequestsPerBatch),
+    maxBytesPerBatch: numberOrNull(form.maxMegabytesPerBatch, MB),
+    enqueuedTokenLimits: parseTokenLimits(form.enqueuedTokenLimits),
   }
 }
 
@@ -70,6 +113,8 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
     schema: saveConnectionInput,
     defaultValues: initialState(connection),
     toInput: (values: FormState) => toInput(values, connection),
+    // The schema counts bytes and keys tokens by model; the form shows MB and one text box.
+    fieldOf: (path) => (path === 'maxBytesPerBatch' ? 'maxMegabytesPerBatch' : path.startsWith('enqueuedTokenLimits') ? 'enqueuedTokenLimits' : path),
   })
   const { register, errorOf, setValue, watch } = form
   const save = useSaveConnection()
@@ -148,6 +193,45 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
         }}
         removeLabel="Remove the stored webhook secret"
       />
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium">Limits (a file over them runs as a job of several batches)</legend>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            id={`${id}-max-requests`}
+            label="Requests per batch"
+            {...register('maxRequestsPerBatch')}
+            error={errorOf('maxRequestsPerBatch')}
+            inputMode="numeric"
+            placeholder="50000"
+            hint="Empty: OpenAI's 50,000."
+          />
+          <TextField
+            id={`${id}-max-mb`}
+            label="MB per batch"
+            {...register('maxMegabytesPerBatch')}
+            error={errorOf('maxMegabytesPerBatch')}
+            inputMode="decimal"
+            placeholder="200"
+            hint="Empty: OpenAI's 200 MB."
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={`${id}-token-limits`} className="text-sm font-medium">
+            Enqueued tokens per model
+          </label>
+          <textarea
+            id={`${id}-token-limits`}
+            {...register('enqueuedTokenLimits')}
+            rows={3}
+            placeholder={'gpt-4o-mini = 2000000\ngpt-4.1* = 900000'}
+            className="w-full rounded-md border border-border bg-surface px-3 py-2 font-mono text-sm"
+          />
+          <p className="text-xs text-muted">
+            {errorOf('enqueuedTokenLimits') ??
+              "One `model or glob = tokens` per line, from your organization's limits page. A job submits no more than this at a time."}
+          </p>
+        </div>
+      </fieldset>
       <FormFooter error={form.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>
   )

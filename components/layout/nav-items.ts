@@ -1,10 +1,11 @@
-import { BarChart3, Files, Layers, Plug, PlusCircle, Settings, Table2, type LucideIcon } from 'lucide-react'
+import { BarChart3, Files, Layers, Plug, PlusCircle, Settings, Table2, Workflow, type LucideIcon } from 'lucide-react'
 
 export type NavItem = { href: string; label: string; icon: LucideIcon }
 
 export const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'Batches', icon: Layers },
   { href: '/batches/new', label: 'New batch', icon: PlusCircle },
+  { href: '/jobs', label: 'Jobs', icon: Workflow },
   { href: '/files/build', label: 'Build from table', icon: Table2 },
   { href: '/files', label: 'Files', icon: Files },
   { href: '/connections', label: 'Connections', icon: Plug },

@@ -8,7 +8,7 @@ import { ErrorNotice } from '@/components/ui/error-notice'
 import { Skeleton } from '@/components/ui/skeleton'
 import { formatLatency, formatNumber } from '@/lib/format'
 import { resultOf } from '@/lib/results/extract'
-import { resultImagePath, useResultRow } from '@/lib/queries/results'
+import { resultImagePath, useResultRow, type ResultSource } from '@/lib/queries/results'
 import type { ResultRowSummary } from '@/lib/types'
 import { ResultMarkdown } from './result-markdown'
 import { ResultStatusBadge } from './result-status-badge'
@@ -47,11 +47,11 @@ function JsonBlock({ title, text, empty }: { title: string; text: string | null;
   )
 }
 
-type Props = { batchId: string; row: ResultRowSummary | null; onClose: () => void; onPrevious: (() => void) | null; onNext: (() => void) | null }
+type Props = { source: ResultSource; row: ResultRowSummary | null; onClose: () => void; onPrevious: (() => void) | null; onNext: (() => void) | null }
 
 /** A row's request and result lines, pretty-printed, and the response rendered as sanitized Markdown; previous and next walk the table. */
-export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Props) {
-  const { data, error, isPending, refetch } = useResultRow(batchId, row?.customId ?? null)
+export function ResultDrawer({ source, row, onClose, onPrevious, onNext }: Props) {
+  const { data, error, isPending, refetch } = useResultRow(source, row?.customId ?? null)
   const response = fullText(data?.resultLine ?? null)
   return (
     <Dialog
@@ -59,7 +59,9 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
       onOpenChange={(open) => (open ? undefined : onClose())}
       title={row?.customId ?? ''}
       description={
-        row ? `Line ${row.line ?? '—'}${row.sourceBatchId && row.sourceBatchId !== batchId ? ` · result from retry ${row.sourceBatchId}` : ''}` : undefined
+        row
+          ? `Line ${row.line ?? '—'}${row.sourceBatchId && row.sourceBatchId !== source.id ? ` · result from ${source.kind === 'job' ? 'batch' : 'retry'} ${row.sourceBatchId}` : ''}`
+          : undefined
       }
       className="max-w-3xl"
     >
@@ -115,7 +117,7 @@ export function ResultDrawer({ batchId, row, onClose, onPrevious, onNext }: Prop
                       // eslint-disable-next-line @next/next/no-img-element
                       <img
                         key={n}
-                        src={resultImagePath(batchId, row.customId, n, 'output')}
+                        src={resultImagePath(source, row.customId, n, 'output')}
                         alt={`Output image ${n + 1} of ${row.customId}`}
                         referrerPolicy="no-referrer"
                         className="max-h-64 max-w-64 rounded border border-border"

@@ -7,6 +7,7 @@ const TONES: Record<ResultStatus, string> = {
   expired: 'bg-warning/15 text-warning ring-warning/35',
   cancelled: 'bg-subtle text-muted ring-border',
   missing: 'bg-warning/15 text-warning ring-warning/35',
+  pending: 'bg-accent/10 text-accent ring-accent/30',
 }
 
 export function ResultStatusBadge({ status }: { status: ResultStatus }) {

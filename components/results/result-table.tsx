@@ -6,6 +6,8 @@ import { ArrowDown, ArrowUp } from 'lucide-react'
 import { useEffect, useRef } from 'react'
 import { cn } from '@/components/ui/cn'
 import { formatLatency, formatNumber } from '@/lib/format'
+import { withQuery } from '@/lib/queries/fetch-json'
+import { resultsPath, type ResultSource } from '@/lib/queries/results'
 import type { ResultRowSummary } from '@/lib/types'
 import { resultImagePath } from '@/lib/queries/results'
 import type { ResultImageSide, ResultSort } from '@/lib/validations/results'
@@ -15,12 +17,12 @@ const ROW_HEIGHT = 64
 const COLUMNS = 'grid-cols-[4rem_9rem_minmax(0,1fr)_minmax(0,1.3fr)_8rem_5rem_5rem_5rem]'
 
 // Plain <img> (next/image would proxy data the user owns); at most two per cell, so a row keeps its height.
-function Thumbnails({ batchId, customId, count, side }: { batchId: string; customId: string; count: number; side: ResultImageSide }) {
+function Thumbnails({ source, customId, count, side }: { source: ResultSource; customId: string; count: number; side: ResultImageSide }) {
   return Array.from({ length: Math.min(count, 2) }, (_, n) => (
     // eslint-disable-next-line @next/next/no-img-element
     <img
       key={n}
-      src={resultImagePath(batchId, customId, n, side)}
+      src={resultImagePath(source, customId, n, side)}
       alt={`${side === 'input' ? 'Image' : 'Output image'} ${n + 1} of ${customId}`}
       referrerPolicy="no-referrer"
       loading="lazy"
@@ -32,7 +34,7 @@ function Thumbnails({ batchId, customId, count, side }: { batchId: string; custo
 const column = createColumnHelper<ResultRowSummary>()
 
 type Props = {
-  batchId: string
+  source: ResultSource
   rows: ResultRowSummary[]
   sort: ResultSort
   order: 'asc' | 'desc'
@@ -43,7 +45,7 @@ type Props = {
 }
 
 /** One row per custom_id; only the rows in view are in the DOM, and the next page loads as the end comes into view. */
-export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMore, loadMore }: Props) {
+export function ResultTable({ source, rows, sort, order, onSort, onOpen, hasMore, loadMore }: Props) {
   const columns = [
     column.accessor('line', { header: 'Line', cell: (info) => info.getValue() ?? '—' }),
     column.accessor('customId', {
@@ -63,7 +65,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
       header: 'Prompt',
       cell: (info) => (
         <div className="flex min-w-0 items-center gap-2">
-          <Thumbnails batchId={batchId} customId={info.row.original.customId} count={info.row.original.imageCount} side="input" />
+          <Thumbnails source={source} customId={info.row.original.customId} count={info.row.original.imageCount} side="input" />
           <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">—</span>}</span>
         </div>
       ),
@@ -80,7 +82,7 @@ export function ResultTable({ batchId, rows, sort, order, onSort, onOpen, hasMor
           )
         return (
           <div className="flex min-w-0 items-center gap-2">
-            <Thumbnails batchId={batchId} customId={row.customId} count={row.outputImageCount} side="output" />
+            <Thumbnails source={source} customId={row.customId} count={row.outputImageCount} side="output" />
             <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
           </div>
         )

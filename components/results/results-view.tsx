@@ -17,7 +17,8 @@ import { formatNumber } from '@/lib/format'
 import { RESULT_STATUS_LABELS, type ResultStatus } from '@/lib/results/extract'
 import { useBatch } from '@/lib/queries/batches'
 import { useConnections } from '@/lib/queries/connections'
-import { resultsPath, useResultFacets, useResultPage, useRetryLines, viewParams, type ResultView } from '@/lib/queries/results'
+import { isJobEnded, useJob } from '@/lib/queries/jobs'
+import { resultsPath, useResultFacets, useResultPage, useRetryLines, viewParams, type ResultSource, type ResultView } from '@/lib/queries/results'
 import { withQuery } from '@/lib/queries/fetch-json'
 import type { ResultFacets } from '@/lib/types'
 import type { ResultSort } from '@/lib/validations/results'
@@ -27,14 +28,19 @@ import { ResultTable } from './result-table'
 const SEARCH_DEBOUNCE_MS = 300
 const RETRYABLE: ResultStatus[] = ['failed', 'expired', 'cancelled', 'missing']
 
-export function ResultsView({ batchId }: { batchId: string }) {
-  const batch = useBatch(batchId)
-  const batchName = batch.data?.description ?? batchId
+/** The results explorer of a batch, or of a whole job (one row per input line, its latest answer). */
+export function ResultsView({ source }: { source: ResultSource }) {
+  const batch = useBatch(source.kind === 'batch' ? source.id : null)
+  const job = useJob(source.kind === 'job' ? source.id : null)
+  const owner = source.kind === 'batch' ? batch.data : job.data
+  const ownerName = owner?.description ?? source.id
+  // A running job's rows are filled in as its parts end.
+  const live = job.data !== undefined && !isJobEnded(job.data.status)
   const [view, setView] = useState<ResultView>({ sort: 'line', order: 'asc' })
   const [search, setSearch] = useState('')
   const [openIndex, setOpenIndex] = useState<number | null>(null)
-  const facets = useResultFacets(batchId)
-  const page = useResultPage(batchId, view)
+  const facets = useResultFacets(source, live)
+  const page = useResultPage(source, view, live)
   const rows = useMemo(() => page.data?.pages.flatMap((p) => p.data) ?? [], [page.data])
   const total = page.data?.pages[0]?.total ?? 0
 
@@ -62,9 +68,12 @@ export function ResultsView({ batchId }: { batchId: string }) {
   return (
     <div className="space-y-5">
       <div className="space-y-3">
-        <Link href={`/batches/${batchId}`} className="inline-flex items-center gap-1.5 text-sm text-muted hover:text-foreground">
+        <Link
+          href={`/${source.kind === 'job' ? 'jobs' : 'batches'}/${source.id}`}
+          className="inline-flex items-center gap-1.5 text-sm text-muted hover:text-foreground"
+        >
           <ArrowLeft aria-hidden className="size-4" />
-          {batchName}
+          {ownerName}
         </Link>
         <header className="flex flex-col gap-3 border-b border-border pb-4 md:flex-row md:items-end md:justify-between">
           <div className="space-y-1">
@@ -75,8 +84,13 @@ export function ResultsView({ batchId }: { batchId: string }) {
                 ? ` · ${facets.data.retryCount} ${facets.data.retryCount === 1 ? 'retry' : 'retries'} merged: each line shows its latest success`
                 : ''}
             </p>
+            {state === 'ready' && facets.data?.index.message ? (
+              <p role="status" className="text-sm text-warning">
+                {facets.data.index.message}
+              </p>
+            ) : null}
           </div>
-          {state === 'ready' && facets.data ? <Actions batchId={batchId} facets={facets.data} view={view} /> : null}
+          {state === 'ready' && facets.data ? <Actions source={source} facets={facets.data} view={view} /> : null}
         </header>
       </div>
       {facets.error ? (
@@ -150,7 +164,7 @@ export function ResultsView({ batchId }: { batchId: string }) {
             </EmptyState>
           ) : (
             <ResultTable
-              batchId={batchId}
+              source={source}
               rows={rows}
               sort={view.sort}
               order={view.order}
@@ -161,7 +175,7 @@ export function ResultsView({ batchId }: { batchId: string }) {
             />
           )}
           <ResultDrawer
-            batchId={batchId}
+            source={source}
             row={openIndex === null ? null : (rows[openIndex] ?? null)}
             onClose={() => setOpenIndex(null)}
             onPrevious={openIndex !== null && openIndex > 0 ? () => setOpenIndex(openIndex - 1) : null}
@@ -190,10 +204,10 @@ function Chip({ label, count, pressed, onClick }: { label: string; count: number
   )
 }
 
-function Actions({ batchId, facets, view }: { batchId: string; facets: ResultFacets; view: ResultView }) {
+function Actions({ source, facets, view }: { source: ResultSource; facets: ResultFacets; view: ResultView }) {
   const retryable = facets.statuses.filter((s) => RETRYABLE.includes(s.status)).reduce((sum, s) => sum + s.count, 0)
   const exportHref = (format: 'csv' | 'jsonl', filtered: boolean) =>
-    withQuery(resultsPath(batchId, '/export'), { format, ...(filtered ? viewParams(view) : {}) })
+    withQuery(resultsPath(source, '/export'), { format, ...(filtered ? viewParams(view) : {}) })
   const filtered = Boolean(view.status?.length || view.errorCode || view.q)
   const final = facets.retryCount > 0
   return (
@@ -210,7 +224,8 @@ function Actions({ batchId, facets, view }: { batchId: string; facets: ResultFac
           {final && !filtered ? 'Final results JSONL' : 'JSONL'}
         </a>
       </Button>
-      {retryable > 0 ? <RetryButton batchId={batchId} count={retryable} /> : null}
+      {/* A job retries its own lines, as its max attempts allow. */}
+      {retryable > 0 && source.kind === 'batch' ? <RetryButton batchId={source.id} count={retryable} /> : null}
     </div>
   )
 }

@@ -32,7 +32,7 @@ export const jobQueries = {
 }
 
 export const useJobs = () => useQuery(jobQueries.list())
-export const useJob = (jobId: string) => useQuery(jobQueries.detail(jobId))
+export const useJob = (jobId: string | null) => useQuery({ ...jobQueries.detail(jobId ?? ''), enabled: jobId !== null })
 
 export function useCreateJob() {
   const queryClient = useQueryClient()

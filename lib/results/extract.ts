@@ -8,7 +8,8 @@ const obj = (value: unknown): Json => (value && typeof value === 'object' && !Ar
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 const int = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null)
 
-export const RESULT_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'missing'] as const
+// 'pending' only on a job's rows: a line whose final answer is still to come.
+export const RESULT_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'missing', 'pending'] as const
 export type ResultStatus = (typeof RESULT_STATUSES)[number]
 
 export function isResultStatus(value: string): value is ResultStatus {
@@ -27,6 +28,7 @@ export const RESULT_STATUS_LABELS: Record<ResultStatus, string> = {
   expired: 'Expired',
   cancelled: 'Cancelled',
   missing: 'Missing',
+  pending: 'Pending',
 }
 
 /** Text parts of a message's content (a string, or OpenAI's array of parts), and how many images it carries. */

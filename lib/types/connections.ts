@@ -16,6 +16,10 @@ export type ConnectionSummary = {
   batchCount: number
   /** Whether an OpenAI webhook secret is stored (never the secret). */
   webhookSecretSet: boolean
+  /** The connection's own limits (null: the kind's default), for New batch's plan and the connection dialog. */
+  maxRequestsPerBatch: number | null
+  maxBytesPerBatch: number | null
+  enqueuedTokenLimits: Record<string, number> | null
 }
 
 /** What "Import batches" found on a connection. */

@@ -11,7 +11,7 @@ const optionalText = (max: number, message: string) =>
     z.string().max(max, message).nullable().default(null),
   )
 
-export const saveConnectionInput = z.object({
+const connectionFields = z.object({
   /** Present when editing. */
   id: z.string().min(1).max(100).optional(),
   name: z.string().trim().min(1, 'give the connection a name').max(100, 'use at most 100 characters'),
@@ -36,6 +36,25 @@ export const saveConnectionInput = z.object({
     .nullable()
     .optional(),
 })
+
+/** A connection's own batch limits (lib/connections/limits.ts): omitted keeps them, null goes back to the kind's default. */
+export const connectionLimitsInput = z.object({
+  maxRequestsPerBatch: z.number().int().min(1, 'at least 1 request per batch').max(10_000_000, 'at most 10,000,000 requests per batch').nullable().optional(),
+  maxBytesPerBatch: z
+    .number()
+    .int()
+    .min(1024, 'at least 1 KB per batch')
+    .max(100 * 1024 ** 3, 'at most 100 GB per batch')
+    .nullable()
+    .optional(),
+  /** { "<model or glob>": tokens }: the provider's enqueued-token limit per model. */
+  enqueuedTokenLimits: z
+    .record(z.string().trim().min(1, 'name a model or a pattern such as gpt-4o*').max(200), z.number().int().min(1, 'at least 1 token'))
+    .nullable()
+    .optional(),
+})
+
+export const saveConnectionInput = connectionFields.extend(connectionLimitsInput.shape)
 
 export type SaveConnectionInput = z.input<typeof saveConnectionInput>
 

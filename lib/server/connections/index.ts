@@ -1,13 +1,13 @@
 import 'server-only'
 import { BUILTIN_CONNECTION_ID, BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { batchLimitsOf } from '@/lib/connections/limits'
-import type { Connection } from '@/lib/server/db/generated/client'
+import { Prisma, type Connection } from '@/lib/server/db/generated/client'
 import { decryptSecret, encryptSecret, secretHint } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
-import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { connectionLimitsInput, OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { builtinConnection } from './builtin'
 import { parseConnectionKind } from './kinds'
 import { openaiClient } from './openai'
@@ -34,7 +34,16 @@ function toSummary(row: Connection & { _count: { batches: number } }): Connectio
     source: row.source === 'env' ? 'env' : 'user',
     batchCount: row._count.batches,
     webhookSecretSet: row.webhookSecretEncrypted !== null,
+    maxRequestsPerBatch: row.maxRequestsPerBatch,
+    maxBytesPerBatch: row.maxBytesPerBatch === null ? null : Number(row.maxBytesPerBatch),
+    enqueuedTokenLimits: parseTokenLimits(row.enqueuedTokenLimits),
   }
+}
+
+/** The stored JSON read back; anything but a { name: positive number } map (never written by Batchboard) is no limit. */
+function parseTokenLimits(value: unknown): Record<string, number> | null {
+  const parsed = connectionLimitsInput.shape.enqueuedTokenLimits.safeParse(value)
+  return parsed.success ? (parsed.data ?? null) : null
 }
 
 const withCount = { _count: { select: { batches: true } } } as const
@@ -115,6 +124,10 @@ async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user',
     ...(input.webhookSecret === undefined || input.webhookSecret === ''
       ? {}
       : { webhookSecretEncrypted: input.webhookSecret ? encryptSecret(input.webhookSecret) : null }),
+    // Omitted keeps the stored limits; null goes back to the kind's default.
+    ...(input.maxRequestsPerBatch === undefined ? {} : { maxRequestsPerBatch: input.maxRequestsPerBatch }),
+    ...(input.maxBytesPerBatch === undefined ? {} : { maxBytesPerBatch: input.maxBytesPerBatch === null ? null : BigInt(input.maxBytesPerBatch) }),
+    ...(input.enqueuedTokenLimits === undefined ? {} : { enqueuedTokenLimits: input.enqueuedTokenLimits ?? Prisma.DbNull }),
   }
   const row = existing
     ? await db.connection.update({ where: { id: existing.id }, data, include: withCount })

@@ -190,3 +190,7 @@ export async function retryJobNow(jobId: string): Promise<{ id: string; status: 
   await requestJobTick(jobId)
   return { id: jobId, status: 'running' }
 }
+
+export async function jobExists(jobId: string): Promise<boolean> {
+  return (await db.job.count({ where: { id: jobId } })) > 0
+}

@@ -166,7 +166,8 @@ export async function getResultFacets(batchId: string): Promise<ResultFacets> {
   const byStatus = new Map(statuses.map((row) => [row.status, Number(row.n)]))
   return {
     index: info,
-    statuses: RESULT_STATUSES.map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+    // Only a job's rows wait for an answer; a batch's are all final once indexed.
+    statuses: RESULT_STATUSES.filter((status) => status !== 'pending' || isJobId(batchId)).map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
     errorCodes: codes.map((row) => ({ code: row.code, count: Number(row.n) })),
     retryCount,
   }

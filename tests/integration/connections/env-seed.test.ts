@@ -48,6 +48,9 @@ describe('OPENAI_API_KEY', () => {
         source: 'env',
         batchCount: 0,
         webhookSecretSet: false,
+        maxRequestsPerBatch: null,
+        maxBytesPerBatch: null,
+        enqueuedTokenLimits: null,
       },
     ])
     expect(JSON.stringify(body)).not.toContain(KEY)

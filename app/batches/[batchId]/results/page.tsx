@@ -8,5 +8,5 @@ export const metadata: Metadata = { title: 'Results' }
 export default async function BatchResultsPage({ params }: { params: Promise<{ batchId: string }> }) {
   const { batchId } = await params
   if (!(await batchExists(batchId))) notFound()
-  return <ResultsView batchId={batchId} />
+  return <ResultsView source={{ kind: 'batch', id: batchId }} />
 }

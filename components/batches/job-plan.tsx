@@ -1,0 +1,75 @@
+'use client'
+
+import { Workflow } from 'lucide-react'
+import { useId } from 'react'
+import { Input } from '@/components/ui/input'
+import { batchLimitsOf, enqueuedTokenLimitOf, plannedBatchCount } from '@/lib/connections/limits'
+import { formatBytes, formatNumber } from '@/lib/format'
+import type { ConnectionSummary, FileDetail } from '@/lib/types'
+import { MAX_ATTEMPTS_LIMIT } from '@/lib/validations/jobs'
+
+export type JobChoice = { runAsJob: boolean; maxAttempts: number }
+
+/** How many batches the file needs on this connection; more than one makes it a job. */
+export function plannedParts(file: FileDetail, connection: ConnectionSummary) {
+  const limits = batchLimitsOf(connection)
+  const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits, file.model)
+  const count = plannedBatchCount({ lineCount: file.lineCount ?? 0, bytes: file.bytes, estimatedTokens: file.estimatedInputTokens }, limits, maxTokens)
+  return { count, limits }
+}
+
+/**
+ * Says, before anything is created, when the file is over the connection's limits and will run as a job of several
+ * batches; under the limits, offers to run it as a job anyway (for its retries). Max attempts when it is a job.
+ */
+export function JobPlan({
+  file,
+  connection,
+  choice,
+  onChange,
+}: {
+  file: FileDetail
+  connection: ConnectionSummary
+  choice: JobChoice
+  onChange: (choice: JobChoice) => void
+}) {
+  const id = useId()
+  const { count, limits } = plannedParts(file, connection)
+  const forced = count > 1
+  const asJob = forced || choice.runAsJob
+  return (
+    <div className="space-y-3 rounded-lg border border-border bg-subtle/50 px-3 py-3 text-sm">
+      {forced ? (
+        <p role="status" data-testid="job-plan" className="flex items-start gap-2">
+          <Workflow aria-hidden className="mt-0.5 size-4 shrink-0 text-accent" />
+          <span>
+            This file will run as <strong>{formatNumber(count)} batches</strong> of at most {formatNumber(limits.maxRequests)} requests (
+            {formatBytes(limits.maxBytes)}) on {connection.name}: a job that submits them as the queue has room and sends failed lines again.
+          </span>
+        </p>
+      ) : (
+        <label className="flex items-center gap-2">
+          <input type="checkbox" checked={choice.runAsJob} onChange={(event) => onChange({ ...choice, runAsJob: event.target.checked })} />
+          Run as a job (retry failed lines)
+        </label>
+      )}
+      {asJob ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={`${id}-attempts`} className="text-sm">
+            Max attempts per line
+          </label>
+          <Input
+            id={`${id}-attempts`}
+            type="number"
+            min={1}
+            max={MAX_ATTEMPTS_LIMIT}
+            value={choice.maxAttempts}
+            onChange={(event) => onChange({ ...choice, maxAttempts: Number(event.target.value) })}
+            className="w-20"
+          />
+          <span className="text-xs text-muted">Retryable failures (5xx, 429, timeouts, expired, missing) are sent again up to this many times in all.</span>
+        </div>
+      ) : null}
+    </div>
+  )
+}
