@@ -196,6 +196,29 @@ async function* allRemoteBatches(connection: BatchConnection): AsyncGenerator<Re
 export type ImportResult = { seen: number; imported: number }
 
 /**
+ * Records one batch found on the provider, as Import does: createdAt is the provider's, recordedAt now, file ids
+ * kept, and it syncs like ours from then on. `local` adds what Batchboard knows that the provider does not.
+ */
+export async function recordImportedBatch(connectionId: string, remote: RemoteBatch, local: { inputFileId?: string; jobId?: string }): Promise<{ id: string }> {
+  const columns = rowFromRemote(remote)
+  const id = newBatchId()
+  await db.batch.create({
+    data: {
+      status: 'validating',
+      endpoint: '',
+      ...columns,
+      ...local,
+      id,
+      connectionId,
+      remoteId: remote.id,
+      recordedAt: new Date(),
+      nextSyncAt: scheduleNew(columns),
+    },
+  })
+  return { id }
+}
+
+/**
  * Records every batch on the connection that Batchboard does not know yet (made by scripts, notebooks, another
  * dashboard): createdAt is the provider's, recordedAt now, file ids kept; they then sync like ours, so finished
  * ones get their output copied here.
@@ -210,19 +233,7 @@ export async function importRemoteBatches(connectionId: string): Promise<ImportR
       seen++
       if (typeof remote.id !== 'string' || known.has(remote.id)) continue
       known.add(remote.id)
-      const columns = rowFromRemote(remote)
-      await db.batch.create({
-        data: {
-          status: 'validating',
-          endpoint: '',
-          ...columns,
-          id: newBatchId(),
-          connectionId,
-          remoteId: remote.id,
-          recordedAt: new Date(),
-          nextSyncAt: scheduleNew(columns),
-        },
-      })
+      await recordImportedBatch(connectionId, remote, {})
       imported++
     }
   } catch (error) {
