@@ -202,19 +202,23 @@ export type ImportResult = { seen: number; imported: number }
 export async function recordImportedBatch(connectionId: string, remote: RemoteBatch, local: { inputFileId?: string; jobId?: string }): Promise<{ id: string }> {
   const columns = rowFromRemote(remote)
   const id = newBatchId()
-  await db.batch.create({
-    data: {
-      status: 'validating',
-      endpoint: '',
-      ...columns,
-      ...local,
-      id,
-      connectionId,
-      remoteId: remote.id,
-      recordedAt: new Date(),
-      nextSyncAt: scheduleNew(columns),
-    },
-  })
+  await db.$transaction([
+    db.batch.create({
+      data: {
+        status: 'validating',
+        endpoint: '',
+        ...columns,
+        ...local,
+        id,
+        connectionId,
+        remoteId: remote.id,
+        recordedAt: new Date(),
+        nextSyncAt: scheduleNew(columns),
+      },
+    }),
+    // An upload whose create answer was lost is noted for deletion; the batch found now uses it.
+    db.remoteFileCleanup.deleteMany({ where: { connectionId, remoteFileId: remote.input_file_id } }),
+  ])
   return { id }
 }
 

@@ -31,29 +31,6 @@ let sync: ReturnType<typeof startSync>
 let connectionId: string
 let wide: Simulator
 
-useEngineWithSimulator()
-
-beforeAll(async () => {
-  v1 = await startV1Server()
-  // Every line of every running part in flight at once: a part takes one answer's time, however many run.
-  const simulator = await startSimulator()
-  wide = simulator
-  await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 200, timeoutMs: 20_000 })
-  sync = startSync({ pollMs: 40, minMs: 40, maxMs: 200 })
-  const { key } = await createApiKey({ name: 'jobs over openai' })
-  const saved = await saveConnection({ name: 'Limited OpenAI', baseUrl: v1.baseURL, apiKey: key })
-  if (!saved.ok) throw new Error(saved.error.message)
-  connectionId = saved.data.id
-  // Parts of 20 requests; no enqueued-token limit on this side, so the provider's refusals are what the job meets.
-  await db.connection.update({ where: { id: connectionId }, data: { maxRequestsPerBatch: PER_PART } })
-})
-
-afterAll(async () => {
-  await sync.stop()
-  await v1.close()
-  await wide.close()
-})
-
 async function storeInput() {
   // Every line the same length, so every part's estimate is the same and about three fit under the limit.
   const text = Array.from({ length: LINES }, (_, index) => {
@@ -70,6 +47,29 @@ async function storeInput() {
 }
 
 describe('a job on an openai connection whose provider enforces an enqueued-token limit', () => {
+  useEngineWithSimulator()
+
+  beforeAll(async () => {
+    v1 = await startV1Server()
+    // Every line of every running part in flight at once: a part takes one answer's time, however many run.
+    const simulator = await startSimulator()
+    wide = simulator
+    await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 200, timeoutMs: 20_000 })
+    sync = startSync({ pollMs: 40, minMs: 40, maxMs: 200 })
+    const { key } = await createApiKey({ name: 'jobs over openai' })
+    const saved = await saveConnection({ name: 'Limited OpenAI', baseUrl: v1.baseURL, apiKey: key })
+    if (!saved.ok) throw new Error(saved.error.message)
+    connectionId = saved.data.id
+    // Parts of 20 requests; no enqueued-token limit on this side, so the provider's refusals are what the job meets.
+    await db.connection.update({ where: { id: connectionId }, data: { maxRequestsPerBatch: PER_PART } })
+  })
+
+  afterAll(async () => {
+    await sync.stop()
+    await v1.close()
+    await wide.close()
+  })
+
   it(
     'resubmits parts refused with token_limit_exceeded without spending line attempts, retries failed lines, and outputs each line once in order',
     { timeout: 240_000 },
