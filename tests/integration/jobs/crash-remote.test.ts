@@ -1,18 +1,17 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { saveConnection } from '@/lib/actions/connections'
-import { createApiKey } from '@/lib/server/api-keys'
 import { createBatch } from '@/lib/server/batches'
 import { startSync } from '@/lib/server/connections/sync'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { createJob, getJob, tickJob } from '@/lib/server/jobs'
+import { createJob } from '@/lib/server/jobs'
 import { fromStoragePath } from '@/lib/server/storage'
 import { chatLine } from '@/tests/support/batch-files'
-import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
+import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { startFaultProxy, type FaultProxy } from '@/tests/support/fault-proxy'
+import { readJsonl, runJobToEnd, saveV1Connection } from '@/tests/support/jobs'
 import { startV1Server } from '@/tests/support/v1-server'
 import { exited, startWorker } from '@/tests/support/worker'
 
@@ -39,23 +38,12 @@ async function providerBatchesOf(jobId: string) {
 }
 
 /** This process takes over: the sync loop runs here, and the job is ticked until it ends. */
-async function finishHere(jobId: string) {
+function finishHere(jobId: string) {
   sync = startSync({ pollMs: 40, minMs: 40, maxMs: 200 })
-  return waitFor(
-    async () => {
-      await tickJob(jobId)
-      return getJob(jobId)
-    },
-    (job) => ['completed', 'cancelled', 'failed'].includes(job.status),
-    200_000,
-    200,
-  )
+  return runJobToEnd(jobId, 200_000, 200)
 }
 
-async function outputIds(fileId: string) {
-  const output = await db.file.findUniqueOrThrow({ where: { id: fileId } })
-  return parseResultLines(readFileSync(fromStoragePath(output.storagePath!), 'utf8')).map((line) => line.custom_id)
-}
+const outputIds = async (fileId: string) => (await readJsonl(fileId)).map((line) => line.custom_id)
 
 describe('a job on an openai connection whose process is killed with SIGKILL', () => {
   useEngineWithSimulator()
@@ -63,11 +51,7 @@ describe('a job on an openai connection whose process is killed with SIGKILL', (
   beforeAll(async () => {
     v1 = await startV1Server()
     proxy = await startFaultProxy(v1.baseURL)
-    const { key } = await createApiKey({ name: 'jobs crash' })
-    const saved = await saveConnection({ name: 'Remote through a proxy', baseUrl: proxy.baseURL, apiKey: key })
-    if (!saved.ok) throw new Error(saved.error.message)
-    connectionId = saved.data.id
-    await db.connection.update({ where: { id: connectionId }, data: { maxRequestsPerBatch: PER_PART } })
+    connectionId = await saveV1Connection('Remote through a proxy', proxy.baseURL, PER_PART)
   })
 
   afterEach(async () => {

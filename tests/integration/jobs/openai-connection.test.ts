@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -13,16 +13,14 @@ vi.hoisted(() => {
   process.env.BATCHBOARD_SIMULATOR_LATENCY_MS = '6000'
 })
 
-import { saveConnection } from '@/lib/actions/connections'
-import { createApiKey } from '@/lib/server/api-keys'
 import { saveUpstream, startSimulator, type Simulator } from '@/lib/server/engine'
 import { startSync } from '@/lib/server/connections/sync'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { createJob, getJob, tickJob } from '@/lib/server/jobs'
-import { fromStoragePath } from '@/lib/server/storage'
+import { createJob } from '@/lib/server/jobs'
 import { chatLine } from '@/tests/support/batch-files'
-import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
+import { useEngineWithSimulator } from '@/tests/support/engine'
+import { readJsonl, runJobToEnd, saveV1Connection } from '@/tests/support/jobs'
 import { startV1Server } from '@/tests/support/v1-server'
 
 const FAIL_ONCE = new Set([5, 64, 177])
@@ -56,12 +54,8 @@ describe('a job on an openai connection whose provider enforces an enqueued-toke
     wide = simulator
     await saveUpstream({ name: 'sim', baseUrl: simulator.url, models: ['sim-*'], maxConcurrency: 200, timeoutMs: 20_000 })
     sync = startSync({ pollMs: 40, minMs: 40, maxMs: 200 })
-    const { key } = await createApiKey({ name: 'jobs over openai' })
-    const saved = await saveConnection({ name: 'Limited OpenAI', baseUrl: v1.baseURL, apiKey: key })
-    if (!saved.ok) throw new Error(saved.error.message)
-    connectionId = saved.data.id
     // Parts of 20 requests; no enqueued-token limit on this side, so the provider's refusals are what the job meets.
-    await db.connection.update({ where: { id: connectionId }, data: { maxRequestsPerBatch: PER_PART } })
+    connectionId = await saveV1Connection('Limited OpenAI', v1.baseURL, PER_PART)
   })
 
   afterAll(async () => {
@@ -81,15 +75,7 @@ describe('a job on an openai connection whose provider enforces an enqueued-toke
       expect(850 / partTokens).toBeLessThan(4)
 
       const { id } = await createJob({ fileId: file.id, connectionId, completionWindow: '24h', description: 'limited', metadata: [], maxAttempts: 3 })
-      const job = await waitFor(
-        async () => {
-          await tickJob(id)
-          return getJob(id)
-        },
-        (current) => ['completed', 'cancelled', 'failed'].includes(current.status),
-        200_000,
-        200,
-      )
+      const job = await runJobToEnd(id, 200_000, 200)
 
       expect(job.status).toBe('completed')
       expect(job.lines).toEqual({ total: LINES, succeeded: LINES, failed: 0, pending: 0 })
@@ -106,8 +92,7 @@ describe('a job on an openai connection whose provider enforces an enqueued-toke
       expect(retries.reduce((sum, part) => sum + part.lineCount, 0)).toBe(FAIL_ONCE.size)
 
       // Every custom_id exactly once in the job's output file, in input order.
-      const output = await db.file.findUniqueOrThrow({ where: { id: job.outputFileId! } })
-      const ids = parseResultLines(readFileSync(fromStoragePath(output.storagePath!), 'utf8')).map((line) => line.custom_id)
+      const ids = (await readJsonl(job.outputFileId!)).map((line) => line.custom_id)
       expect(ids).toEqual(Array.from({ length: LINES }, (_, index) => `q-${index + 1}`))
       expect(job.errorFileId).toBeNull()
       // On the provider (the builtin engine behind /v1), each part key names exactly one batch.
