@@ -45,7 +45,10 @@ async function measureSplit() {
   const { createJob } = await import('@/lib/server/jobs')
   const { splitJobInput } = await import('@/lib/server/jobs/parts')
   const { db } = await import('@/lib/server/db')
-  const { file } = await ingestFile(writeInput('split.jsonl', SPLIT_LINES), { filename: 'split.jsonl', rejectInvalid: true, reuseDuplicate: false })
+  // Ingest counts a file over 50,000 requests as invalid (one batch's limit), and createJob refuses invalid files; the
+  // file is otherwise valid, so the bench clears that one error to measure the split itself.
+  const { file } = await ingestFile(writeInput('split.jsonl', SPLIT_LINES), { filename: 'split.jsonl', rejectInvalid: false, reuseDuplicate: false })
+  await db.file.update({ where: { id: file.id }, data: { validationErrorCount: 0 } })
   const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
   const job = await db.job.findUniqueOrThrow({ where: { id } })
   global.gc?.()
