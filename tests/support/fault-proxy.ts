@@ -1,8 +1,12 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-/** What the proxy does instead of forwarding: answer with a status, never answer, or send half the body and hang up. */
-export type Fault = { status: number; headers?: Record<string, string>; message?: string; echoAuthorization?: boolean } | 'hang' | 'truncate'
+/**
+ * What the proxy does instead of forwarding: answer with a status, never answer, or send half the body and hang up.
+ * `hold` forwards the request (the upstream acts on it) and never passes the answer on; `stall` passes on the headers
+ * and half the body, then sends nothing more — the client dies or times out mid-download.
+ */
+export type Fault = { status: number; headers?: Record<string, string>; message?: string; echoAuthorization?: boolean } | 'hang' | 'truncate' | 'hold' | 'stall'
 
 type Rule = { method: string; path: RegExp; fault: Fault; times: number }
 
@@ -48,7 +52,22 @@ export async function startFaultProxy(targetBaseURL: string): Promise<FaultProxy
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
+        if (fault === 'hold') {
+          hanging.add(res)
+          answer.resume()
+          return
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers)
+        if (fault === 'stall') {
+          hanging.add(res)
+          const chunks: Buffer[] = []
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+          answer.on('end', () => {
+            const all = Buffer.concat(chunks)
+            res.write(all.subarray(0, Math.max(1, Math.floor(all.length / 2))))
+          })
+          return
+        }
         if (fault !== 'truncate') {
           answer.pipe(res)
           return

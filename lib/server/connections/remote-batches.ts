@@ -183,6 +183,33 @@ async function* allRemoteBatches(connection: ProviderConnection): AsyncGenerator
 }
 
 /**
+ * Records one batch found on the provider, as Import does: createdAt is the provider's, recordedAt now, file ids
+ * kept, and it syncs like ours from then on. `local` adds what Batchboard knows that the provider does not.
+ */
+export async function recordImportedBatch(connectionId: string, remote: RemoteBatch, local: { inputFileId?: string; jobId?: string }): Promise<{ id: string }> {
+  const columns = rowFromRemote(remote)
+  const id = newBatchId()
+  await db.$transaction([
+    db.batch.create({
+      data: {
+        status: 'validating',
+        endpoint: '',
+        ...columns,
+        ...local,
+        id,
+        connectionId,
+        remoteId: remote.id,
+        recordedAt: new Date(),
+        nextSyncAt: scheduleNew(columns),
+      },
+    }),
+    // An upload whose create answer was lost is noted for deletion; the batch found now uses it.
+    db.remoteFileCleanup.deleteMany({ where: { connectionId, remoteFileId: remote.input_file_id ?? '' } }),
+  ])
+  return { id }
+}
+
+/**
  * Records every batch on the connection that Batchboard does not know yet (made by scripts, notebooks, another
  * dashboard): createdAt is the provider's, recordedAt now, file ids kept; they then sync like ours, so finished
  * ones get their output copied here.
@@ -197,19 +224,7 @@ export async function importRemoteBatches(connection: ProviderConnection): Promi
       seen++
       if (typeof remote.id !== 'string' || known.has(remote.id)) continue
       known.add(remote.id)
-      const columns = rowFromRemote(remote)
-      await db.batch.create({
-        data: {
-          status: 'validating',
-          endpoint: '',
-          ...columns,
-          id: newBatchId(),
-          connectionId,
-          remoteId: remote.id,
-          recordedAt: new Date(),
-          nextSyncAt: scheduleNew(columns),
-        },
-      })
+      await recordImportedBatch(connectionId, remote, {})
       imported++
     }
   } catch (error) {

@@ -10,9 +10,10 @@ import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
 import { costOfBatchRow, listEffectivePrices } from '@/lib/server/pricing'
-import { requestJobTick } from './loop'
+import { requestJobTick } from './wake'
 
-export { requestJobTick, startJobs, tickJob } from './loop'
+export { startJobs, tickJob } from './loop'
+export { requestJobTick } from './wake'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 

@@ -10,8 +10,7 @@ import { countJobLines, reconcileEndedParts, splitPendingRetries } from './recon
 import { writeJobResultFiles } from './result-files'
 import { recoverSubmittingParts, submitQueuedParts } from './submit'
 import { LineTooLargeError } from './split'
-
-export const ACTIVE_JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling'] as const
+import { ACTIVE_JOB_STATUSES, registerJobLoop, runningJobLoop } from './wake'
 
 /** How soon an active job is looked at again when nothing wakes it: about one remote sync interval. */
 const TICK_MS = 5_000
@@ -106,14 +105,6 @@ async function settle(jobId: string): Promise<void> {
   })
 }
 
-const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller }
-
-/** Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). */
-export async function requestJobTick(jobId: string): Promise<void> {
-  await db.job.updateMany({ where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] } }, data: { nextTickAt: new Date() } })
-  globalForJobs.batchboardJobs?.wake()
-}
-
 /** Ticks every due job it can claim, one at a time; a job that fails to move on is looked at again later. */
 async function tickDueJobs(signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
@@ -130,13 +121,13 @@ async function tickDueJobs(signal: AbortSignal): Promise<void> {
 
 /** The job loop: one per process (server or worker); claims keep processes off each other's jobs. */
 export function startJobs(options: { pollMs?: number } = {}): Poller {
-  const running = globalForJobs.batchboardJobs
+  const running = runningJobLoop()
   if (running && !running.stopped) return running
   const poller = startPoller({
     intervalMs: options.pollMs ?? POLL_MS,
     tick: tickDueJobs,
     onError: (error) => logger.error({ err: error }, 'The job loop failed.'),
   })
-  globalForJobs.batchboardJobs = poller
+  registerJobLoop(poller)
   return poller
 }

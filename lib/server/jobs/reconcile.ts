@@ -2,6 +2,7 @@ import 'server-only'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { Prisma, type Batch, type Job, type JobPart } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
+import { newSubmitKey } from '@/lib/server/ids'
 import { indexBatchResults } from '@/lib/server/results'
 import { foldPartIntoJob } from '@/lib/server/results/indexer'
 import { splitRetryLines } from './parts'
@@ -83,6 +84,8 @@ async function requeuePart(part: JobPart, reason: string): Promise<void> {
     data: {
       status: 'queued',
       batchId: null,
+      // The refused batch keeps the old key: recovery after a crash must find the next submission, not this one.
+      submitKey: newSubmitKey(),
       queueAttempts: attempts,
       nextAttemptAt: at,
       waitingReason: `${reason} Trying again at ${at.toISOString().slice(11, 19)} UTC.`,

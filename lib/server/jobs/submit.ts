@@ -4,6 +4,8 @@ import { JOB_METADATA_KEY, PART_METADATA_KEY } from '@/lib/validations/jobs'
 import type { Job, JobPart } from '@/lib/server/db/generated/client'
 import { createBatch } from '@/lib/server/batches'
 import { getConnection, type BatchConnection } from '@/lib/server/connections'
+import { recordImportedBatch } from '@/lib/server/connections/remote-batches'
+import type { RemoteBatch } from '@/lib/server/connections/types'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import type { BackoffPolicy } from '@/lib/server/retry'
@@ -110,6 +112,10 @@ async function recordSubmitted(part: JobPart, batchId: string): Promise<void> {
 
 const RECOVERY_GRACE_MS = 60_000
 
+/** Whether a batch carries this part key in its metadata (the key changes with every submission of the part). */
+const carriesKey = (metadata: unknown, key: string) =>
+  typeof metadata === 'object' && metadata !== null && (metadata as Record<string, unknown>)[PART_METADATA_KEY] === key
+
 /**
  * Parts left "submitting" by a crash or an unknown outcome: adopted if their batch exists (here, or on the provider
  * under the part's metadata key), otherwise queued again. Never sends a part twice.
@@ -119,7 +125,10 @@ export async function recoverSubmittingParts(job: JobWithConnection, now = Date.
   for (const part of stuck) {
     // A create may still be under way in this or another process; give it time to answer.
     if (part.submittedAt && now - part.submittedAt.getTime() < RECOVERY_GRACE_MS) continue
-    const local = await db.batch.findFirst({ where: { inputFileId: part.fileId, connectionId: job.connectionId }, select: { id: true } })
+    // Recorded here but not on the part (a crash between the two): found by the key, not by the input file, which
+    // an earlier submission of the part that the provider's queue refused shares.
+    const candidates = await db.batch.findMany({ where: { inputFileId: part.fileId, connectionId: job.connectionId }, select: { id: true, metadata: true } })
+    const local = candidates.find((batch) => carriesKey(batch.metadata, part.submitKey))
     if (local) {
       await recordSubmitted(part, local.id)
       continue
@@ -127,28 +136,30 @@ export async function recoverSubmittingParts(job: JobWithConnection, now = Date.
     const connection = await getConnection(job.connectionId)
     // On the built-in engine the batch row is the batch: not found above means never created.
     if (connection.remote) {
-      const remoteId = await findRemoteBatchByKey(connection, part.submitKey, part.submittedAt)
-      if (remoteId) {
-        await connection.importBatches()
-        const imported = await db.batch.findUnique({ where: { connectionId_remoteId: { connectionId: job.connectionId, remoteId } }, select: { id: true } })
-        if (imported) {
-          await db.batch.update({ where: { id: imported.id }, data: { inputFileId: part.fileId } })
-          await recordSubmitted(part, imported.id)
-          continue
-        }
+      const remote = await findRemoteBatchByKey(connection, part.submitKey, part.submittedAt)
+      if (remote) {
+        // Only this batch is recorded; importing every unknown batch on the connection would be a surprise here.
+        const known = await db.batch.findUnique({
+          where: { connectionId_remoteId: { connectionId: job.connectionId, remoteId: remote.id } },
+          select: { id: true },
+        })
+        const { id } = known ?? (await recordImportedBatch(job.connectionId, remote, { inputFileId: part.fileId ?? undefined }))
+        await recordSubmitted(part, id)
+        continue
       }
     }
     await db.jobPart.update({ where: { id: part.id }, data: { status: 'queued', nextAttemptAt: new Date(now) } })
   }
 }
 
-/** The provider's id of the batch carrying this part key, looking back to shortly before the part was submitted. */
-async function findRemoteBatchByKey(connection: BatchConnection, key: string, since: Date | null): Promise<string | null> {
+/** The provider's batch carrying this part key, looking back to an hour before the part was submitted. */
+async function findRemoteBatchByKey(connection: BatchConnection, key: string, since: Date | null): Promise<RemoteBatch | null> {
   const oldest = (since?.getTime() ?? 0) / 1000 - 3600
   let after: string | undefined
   for (;;) {
     const page = await connection.listBatches({ after, limit: 100 })
-    for (const batch of page.data) if (batch.metadata?.[PART_METADATA_KEY] === key) return batch.id
+    const found = page.data.find((batch) => batch.metadata?.[PART_METADATA_KEY] === key)
+    if (found) return found
     const last = page.data.at(-1)
     if (!page.hasMore || !last || last.created_at < oldest) return null
     after = page.lastId ?? undefined

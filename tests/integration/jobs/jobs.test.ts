@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NextRequest } from 'next/server'
@@ -8,9 +8,9 @@ import { db } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { cancelJob, createJob, getJob, tickJob } from '@/lib/server/jobs'
-import { fromStoragePath } from '@/lib/server/storage'
 import { chatLine } from '@/tests/support/batch-files'
-import { parseResultLines, useEngineWithSimulator, waitFor } from '@/tests/support/engine'
+import { useEngineWithSimulator } from '@/tests/support/engine'
+import { readJsonl, runJobToEnd } from '@/tests/support/jobs'
 
 /** A stored input of `count` lines; lines whose number is in `failOnce` are refused once by the simulator. */
 async function storeInput(count: number, failOnce: ReadonlySet<number> = new Set()) {
@@ -28,21 +28,6 @@ async function storeInput(count: number, failOnce: ReadonlySet<number> = new Set
 async function limitBuiltin(maxRequestsPerBatch: number, enqueuedTokenLimits: Record<string, number> | null = null) {
   await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch, enqueuedTokenLimits: enqueuedTokenLimits ?? Prisma.DbNull } })
 }
-
-async function runJobToEnd(jobId: string) {
-  return waitFor(
-    async () => {
-      await tickJob(jobId)
-      return getJob(jobId)
-    },
-    (job) => ['completed', 'cancelled', 'failed'].includes(job.status),
-    60_000,
-    100,
-  )
-}
-
-const readJsonl = (fileId: string) =>
-  db.file.findUniqueOrThrow({ where: { id: fileId } }).then((file) => parseResultLines(readFileSync(fromStoragePath(file.storagePath!), 'utf8')))
 
 describe('jobs on the built-in engine', () => {
   useEngineWithSimulator()
