@@ -21,7 +21,10 @@ export async function createSession(now = new Date()): Promise<{ token: string; 
 // the password reset in the README) stops working within SESSION_CACHE_MS.
 const SESSION_CACHE_MS = 5_000
 const SESSION_CACHE_MAX = 1_000
-const liveSessions = new Map<string, { expiresAt: Date; checkedAt: number }>()
+// On globalThis: Next bundles server actions (logout) and route handlers (the polls) apart, and each bundle would
+// otherwise keep its own copy, so a logout would not reach the routes' cache.
+const globalForSessions = globalThis as unknown as { batchboardLiveSessions?: Map<string, { expiresAt: Date; checkedAt: number }> }
+const liveSessions = (globalForSessions.batchboardLiveSessions ??= new Map())
 
 /** Whether the cookie's token belongs to a live session. */
 export async function isValidSession(token: string | undefined): Promise<boolean> {
