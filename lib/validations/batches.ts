@@ -89,13 +89,18 @@ export const metadataPairs = z
 
 export const COMPLETION_WINDOW = /^([1-9]\d{0,6})(s|m|h|d)$/
 
+/** What starting work on a stored file takes, as a batch or as a job. */
+export const startWorkFields = {
+  fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'choose a batch file'),
+  connectionId: z.string().min(1, 'choose a connection').max(200),
+  completionWindow: z.string().regex(COMPLETION_WINDOW, 'use a window such as 24h'),
+  description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
+  metadata: metadataPairs.default([]),
+}
+
 export const createBatchInput = z
   .object({
-    fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'choose a batch file'),
-    connectionId: z.string().min(1, 'choose a connection').max(200),
-    completionWindow: z.string().regex(COMPLETION_WINDOW, 'use a window such as 24h'),
-    description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
-    metadata: metadataPairs.default([]),
+    ...startWorkFields,
     /** OpenAI's output_expires_after.seconds: how long the provider keeps the output and error files (1 h to 30 days). */
     outputExpiresAfterSeconds: z
       .number()

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { COMPLETION_WINDOW, DESCRIPTION_MAX, METADATA_MAX_PAIRS, metadataPairs } from './batches'
+import { METADATA_MAX_PAIRS, startWorkFields } from './batches'
 
 export const JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
@@ -15,11 +15,7 @@ export const jobIdInput = z.object({ jobId: z.string().regex(/^job_[0-9A-Za-z]{1
 
 export const createJobInput = z
   .object({
-    fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'choose a batch file'),
-    connectionId: z.string().min(1, 'choose a connection').max(200),
-    completionWindow: z.string().regex(COMPLETION_WINDOW, 'use a window such as 24h'),
-    description: z.string().trim().max(DESCRIPTION_MAX, `a description may have at most ${DESCRIPTION_MAX} characters`).default(''),
-    metadata: metadataPairs.default([]),
+    ...startWorkFields,
     /** Times a line is sent before a retryable failure is final. */
     maxAttempts: z.number().int().min(1, 'send each line at least once').max(MAX_ATTEMPTS_LIMIT, `at most ${MAX_ATTEMPTS_LIMIT} attempts per line`).default(3),
   })
