@@ -1,11 +1,10 @@
 'use client'
 
-import { useRef, useState } from 'react'
+import { useRef } from 'react'
 import { ProgressBar } from '@/components/ui/progress-bar'
-import { DEFAULT_BUILD_CONFIG, type BuildConfig } from '@/lib/validations/builder'
 import { DropZone } from '../drop-zone'
 import { BuildReport } from './build-report'
-import { DEFAULT_MODELS } from './endpoints'
+import { builderValues, useBuilderForm } from './builder-form'
 import { Notice } from './notice'
 import { RequestSettings } from './request-settings'
 import { SavedTemplates } from './saved-templates'
@@ -14,10 +13,9 @@ import { useTableBuild } from './use-table-build'
 
 /** From a table and a prompt template to a checked batch file, then a download or the New batch flow. */
 export function BatchBuilder() {
-  const [config, setConfig] = useState<BuildConfig>({ ...DEFAULT_BUILD_CONFIG, model: DEFAULT_MODELS['/v1/chat/completions'] })
+  const { form, config } = useBuilderForm()
   const { table, build, load, clear, exportParts } = useTableBuild(config)
   const input = useRef<HTMLInputElement>(null)
-  const update = (change: Partial<BuildConfig>) => setConfig((now) => ({ ...now, ...change }))
 
   const picker = (
     <input
@@ -73,8 +71,8 @@ export function BatchBuilder() {
     <div className="space-y-6">
       {picker}
       <TablePreview table={source} onChooseAnother={() => input.current?.click()} onClear={clear} />
-      <SavedTemplates config={config} onApply={(saved) => setConfig(saved)} />
-      <RequestSettings config={config} columns={source.columns} onChange={update} />
+      <SavedTemplates config={config} onApply={(saved) => form.reset(builderValues(saved))} />
+      <RequestSettings form={form} columns={source.columns} />
       <BuildReport state={build} filename={source.filename} onExport={exportParts} rowCount={source.rowCount} />
     </div>
   )
