@@ -73,12 +73,13 @@ void (async () => {
     'endpoint filter': (i) => 'endpoint=' + endpoints[i % 4],
     'search': (i) => 'q=' + ['nightly run 4', 'research', 'dataset-42', 'batch_remote_77', 'r9999', 'nothing-matches'][i % 6],
     'deep page (cursor)': (i) => { const sort = i % 2 ? 'sort=created&order=desc' : 'sort=requests&order=desc'; return sort + '&cursor=' + deepCursors[sort] },
+    'jobs filter': (i) => ['jobs=hide', 'jobs=only'][i % 2],
     'sorted': (i) => ['sort=status&order=asc', 'sort=requests&order=desc', 'sort=created&order=asc', 'sort=requests&order=asc&status=completed'][i % 4],
   }
   for (const make of Object.values(kinds)) await call(make(0)) // warm up each kind once
   const timings = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]))
   const names = Object.keys(kinds)
-  for (let i = 0; i < 210; i++) {
+  for (let i = 0; i < 240; i++) {
     const kind = names[i % names.length]
     timings[kind].push((await call(kinds[kind](Math.floor(i / names.length)))).ms)
   }
@@ -94,6 +95,8 @@ void (async () => {
     'deep page': plan('cursor=' + deepCursors['sort=created&order=desc']),
     'by requests': plan('sort=requests&order=desc'),
     'connection': plan('connectionId=conn_vllm'),
+    'hide job parts': plan('jobs=hide'),
+    'only job parts': plan('jobs=only'),
   }
   sqlite.close()
   console.log(JSON.stringify({ kinds: timings, plans }))

@@ -9,6 +9,7 @@ import { STATUS_LABELS } from '@/lib/batch'
 import { isFiltered, type BatchFilters } from '@/lib/batch/list-filters'
 import type { BatchStatus } from '@/lib/batch'
 import type { FacetCount } from '@/lib/types'
+import { BATCH_JOB_FILTERS } from '@/lib/validations/batches'
 import { useBatchFacets } from '@/lib/queries/batches'
 
 /** Typing settles for this long before the list asks the server again. */
@@ -75,6 +76,15 @@ export function BatchFilterBar({ filters, onChange }: { filters: BatchFilters; o
           onChange={(endpoint) => onChange({ ...filters, endpoint })}
         />
         <FacetSelect label="Model" all="All models" value={filters.model} options={facets?.models} onChange={(model) => onChange({ ...filters, model })} />
+        <Select
+          aria-label="Jobs"
+          value={filters.jobs ?? ''}
+          onChange={(event) => onChange({ ...filters, jobs: BATCH_JOB_FILTERS.find((value) => value === event.target.value) })}
+        >
+          <option value="">Batches and job parts</option>
+          <option value="only">Only parts of jobs</option>
+          <option value="hide">Hide parts of jobs</option>
+        </Select>
         {isFiltered(filters) ? (
           <Button variant="ghost" size="sm" onClick={() => onChange({ sort: filters.sort, order: filters.order })}>
             <X aria-hidden className="size-3.5" /> Clear filters

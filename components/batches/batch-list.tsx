@@ -1,9 +1,9 @@
 'use client'
 
-import { ArrowDown, ArrowUp, Layers, SearchX } from 'lucide-react'
+import { ArrowDown, ArrowUp, ChevronRight, Layers, SearchX } from 'lucide-react'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
-import { useCallback, useMemo } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { PANEL } from '@/components/ui/card'
 import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
@@ -11,13 +11,17 @@ import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { isTerminal } from '@/lib/batch'
+import { groupByJob, type BatchListEntry } from '@/lib/batch/job-groups'
 import { filtersFromParams, filtersToSearch, isFiltered, type BatchFilters } from '@/lib/batch/list-filters'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { formatDateTime, formatDuration, formatNumber, formatRelative } from '@/lib/format'
+import { jobOutcome } from '@/lib/jobs/outcome'
 import { describeCost } from '@/lib/pricing'
-import type { BatchListItem } from '@/lib/types'
+import type { BatchListItem, BatchListJob } from '@/lib/types'
 import type { BatchSort } from '@/lib/validations/batches'
 import { useBatches } from '@/lib/queries/batches'
+import { OutcomeBadge } from '@/components/ui/outcome-badge'
+import { JobProgressBar } from '@/components/ui/job-progress-bar'
 import { BatchFilterBar } from './batch-filter-bar'
 import { BatchOutcomeBadge } from './batch-outcome-badge'
 import { BatchProgressBar } from './batch-progress-bar'
@@ -46,6 +50,7 @@ export function BatchList() {
   else if (error) body = <ErrorNotice title="Could not load batches" message={error.message} onRetry={() => void refetch()} />
   else {
     const batches = data.pages.flatMap((page) => page.data)
+    const jobs: Record<string, BatchListJob> = Object.fromEntries(data.pages.flatMap((page) => Object.entries(page.jobs)))
     const total = data.pages[0]?.total ?? batches.length
     if (batches.length === 0 && filtered) {
       body = (
@@ -71,7 +76,7 @@ export function BatchList() {
     } else {
       body = (
         <div className="space-y-3">
-          <BatchTable batches={batches} filters={filters} onSort={setFilters} />
+          <BatchTable entries={groupByJob(batches, jobs)} filters={filters} onSort={setFilters} />
           <div className="flex items-center justify-between text-xs text-muted">
             <span aria-live="polite">
               Showing {formatNumber(batches.length)} of {formatNumber(total)} {total === 1 ? 'batch' : 'batches'}
@@ -118,7 +123,10 @@ function SortHeader({ label, sort, filters, onSort }: { label: string; sort: Bat
   )
 }
 
-function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; filters: BatchFilters; onSort: (filters: BatchFilters) => void }) {
+function BatchTable({ entries, filters, onSort }: { entries: BatchListEntry[]; filters: BatchFilters; onSort: (filters: BatchFilters) => void }) {
+  // Jobs start folded: a job of 40 parts is one row until it is opened.
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set())
+  const toggle = (jobId: string) => setOpen((now) => (now.has(jobId) ? new Set([...now].filter((id) => id !== jobId)) : new Set([...now, jobId])))
   return (
     <div className={cn(PANEL, 'overflow-x-auto')}>
       <table className="w-full text-left text-sm">
@@ -134,42 +142,107 @@ function BatchTable({ batches, filters, onSort }: { batches: BatchListItem[]; fi
           </tr>
         </thead>
         <tbody className="divide-y divide-border">
-          {batches.map((batch) => (
-            <tr key={batch.id} className="hover:bg-subtle/60">
-              <td className="px-4 py-3">
-                <Link href={`/batches/${batch.id}`} className="font-medium hover:underline">
-                  {batch.description ?? batch.id}
-                </Link>
-                <div className="text-xs text-muted">
-                  {batch.connectionName}
-                  {batch.model ? ` · ${batch.model}` : ''}
-                  {batch.syncedAt && batch.connectionId !== BUILTIN_CONNECTION_ID ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
-                </div>
-              </td>
-              <td className="px-4 py-3">
-                <div className="flex flex-wrap items-center gap-1.5">
-                  <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
-                  {batch.simulated ? <SimulatedBadge /> : null}
-                </div>
-              </td>
-              <td className="px-4 py-3 font-mono text-xs">{batch.endpoint}</td>
-              <td className="w-44 px-4 py-3">
-                <BatchProgressBar status={batch.status} counts={batch.requestCounts} size="sm" />
-                <div className="mt-1 text-xs text-muted tabular-nums">
-                  {formatNumber(batch.requestCounts.completed + batch.requestCounts.failed)}/{formatNumber(batch.requestCounts.total)}
-                  {batch.status === 'finalizing' ? ' · finalizing' : batch.status === 'cancelling' ? ' · cancelling' : ''}
-                </div>
-              </td>
-              <td className="px-4 py-3 whitespace-nowrap text-muted" title={formatDateTime(batch.createdAt)}>
-                {formatRelative(batch.createdAt)}
-              </td>
-              <td className="px-4 py-3 whitespace-nowrap text-muted tabular-nums">{describeDuration(batch)}</td>
-              <CostCell batch={batch} />
-            </tr>
-          ))}
+          {entries.flatMap((entry) =>
+            entry.kind === 'batch'
+              ? [<BatchRow key={entry.batch.id} batch={entry.batch} />]
+              : [
+                  <JobRow key={entry.jobId} entry={entry} open={open.has(entry.jobId)} onToggle={() => toggle(entry.jobId)} />,
+                  ...(open.has(entry.jobId) ? entry.parts.map((batch) => <BatchRow key={batch.id} batch={batch} part />) : []),
+                ],
+          )}
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** A job's folded row: what it is, how far its lines are, and how many of its parts this list holds. */
+function JobRow({ entry, open, onToggle }: { entry: Extract<BatchListEntry, { kind: 'job' }>; open: boolean; onToggle: () => void }) {
+  const { job, jobId, parts } = entry
+  const [latest] = parts
+  const partCount = job?.partCount ?? parts.length
+  const requests = parts.reduce((sum, batch) => sum + batch.requestCounts.total, 0)
+  return (
+    <tr className="bg-subtle/40 hover:bg-subtle/70" data-job={jobId}>
+      <td className="px-4 py-3">
+        <div className="flex items-start gap-2">
+          <button
+            type="button"
+            onClick={onToggle}
+            aria-expanded={open}
+            aria-label={`${open ? 'Hide' : 'Show'} the ${formatNumber(parts.length)} ${parts.length === 1 ? 'batch' : 'batches'} of job ${jobId}`}
+            className="mt-0.5 rounded text-muted hover:text-foreground focus-visible:ring-2 focus-visible:ring-accent focus-visible:outline-none"
+          >
+            <ChevronRight aria-hidden className={cn('size-4 transition-transform', open ? 'rotate-90' : '')} />
+          </button>
+          <div className="min-w-0">
+            <Link href={`/jobs/${jobId}`} className="font-medium hover:underline">
+              {job?.description ?? jobId}
+            </Link>
+            <div className="text-xs text-muted">
+              Job · {formatNumber(partCount)} {partCount === 1 ? 'part' : 'parts'}
+              {parts.length < partCount ? ` (${formatNumber(parts.length)} listed)` : ''}
+              {latest ? ` · ${latest.connectionName}` : ''}
+            </div>
+          </div>
+        </div>
+      </td>
+      <td className="px-4 py-3">{job ? <OutcomeBadge outcome={jobOutcome(job.status, job.lines)} /> : null}</td>
+      <td className="px-4 py-3 font-mono text-xs">{latest?.endpoint}</td>
+      <td className="w-44 px-4 py-3">
+        {job ? (
+          <>
+            <JobProgressBar lines={job.lines} size="sm" />
+            <div className="mt-1 text-xs text-muted tabular-nums">
+              {formatNumber(job.lines.succeeded + job.lines.failed)}/{formatNumber(job.lines.total)} lines
+            </div>
+          </>
+        ) : (
+          <div className="text-xs text-muted tabular-nums">{formatNumber(requests)} requests</div>
+        )}
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-muted" title={latest ? formatDateTime(latest.createdAt) : undefined}>
+        {latest ? formatRelative(latest.createdAt) : null}
+      </td>
+      <td className="px-4 py-3" />
+      <td className="px-4 py-3" />
+    </tr>
+  )
+}
+
+function BatchRow({ batch, part = false }: { batch: BatchListItem; part?: boolean }) {
+  return (
+    <tr className="hover:bg-subtle/60" data-part-of={part ? (batch.jobId ?? undefined) : undefined}>
+      <td className={cn('py-3 pr-4', part ? 'pl-10' : 'pl-4')}>
+        <Link href={`/batches/${batch.id}`} className="font-medium hover:underline">
+          {batch.description ?? batch.id}
+        </Link>
+        <div className="text-xs text-muted">
+          {batch.connectionName}
+          {batch.model ? ` · ${batch.model}` : ''}
+          {batch.syncedAt && batch.connectionId !== BUILTIN_CONNECTION_ID ? ` · synced ${formatRelative(batch.syncedAt)}` : ''}
+        </div>
+      </td>
+      <td className="px-4 py-3">
+        <div className="flex flex-wrap items-center gap-1.5">
+          <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
+          {batch.simulated ? <SimulatedBadge /> : null}
+        </div>
+      </td>
+      <td className="px-4 py-3 font-mono text-xs">{batch.endpoint}</td>
+      <td className="w-44 px-4 py-3">
+        <BatchProgressBar status={batch.status} counts={batch.requestCounts} size="sm" />
+        <div className="mt-1 text-xs text-muted tabular-nums">
+          {formatNumber(batch.requestCounts.completed + batch.requestCounts.failed)}/{formatNumber(batch.requestCounts.total)}
+          {batch.status === 'finalizing' ? ' · finalizing' : batch.status === 'cancelling' ? ' · cancelling' : ''}
+        </div>
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-muted" title={formatDateTime(batch.createdAt)}>
+        {formatRelative(batch.createdAt)}
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-muted tabular-nums">{describeDuration(batch)}</td>
+      <CostCell batch={batch} />
+    </tr>
   )
 }
 

@@ -15,7 +15,7 @@ import type { JobCost, JobDetail } from '@/lib/jobs/types'
 import { isJobEnded, useJob } from '@/lib/queries/jobs'
 import { JobActions } from './job-actions'
 import { JobParts } from './job-parts'
-import { JobProgressBar } from './job-progress-bar'
+import { JobProgressBar } from '@/components/ui/job-progress-bar'
 
 const fileContent = (fileId: string) => `/api/files/${encodeURIComponent(fileId)}/content`
 

@@ -11,7 +11,7 @@ import { ListSkeleton } from '@/components/ui/skeleton'
 import { formatDateTime, formatNumber, formatRelative } from '@/lib/format'
 import { jobOutcome } from '@/lib/jobs/outcome'
 import { useJobs } from '@/lib/queries/jobs'
-import { JobProgressBar } from './job-progress-bar'
+import { JobProgressBar } from '@/components/ui/job-progress-bar'
 
 /** Every job, newest first: status, progress by outcome, connection, and when it was created. */
 export function JobList() {

@@ -1,4 +1,4 @@
-import { BATCH_SORTS, type BatchSort } from '@/lib/validations/batches'
+import { BATCH_JOB_FILTERS, BATCH_SORTS, type BatchJobFilter, type BatchSort } from '@/lib/validations/batches'
 import { BATCH_STATUSES, type BatchStatus } from './status'
 
 /** What the batch list shows: the same names as the API's and the page's query string. */
@@ -7,6 +7,7 @@ export type BatchFilters = {
   connectionId?: string
   endpoint?: string
   model?: string
+  jobs?: BatchJobFilter
   q?: string
   sort?: BatchSort
   order?: 'asc' | 'desc'
@@ -21,11 +22,13 @@ export function filtersFromParams(params: Params): BatchFilters {
   const status = (params.get('status') ?? '').split(',').filter((value): value is BatchStatus => (BATCH_STATUSES as readonly string[]).includes(value))
   const sort = params.get('sort')
   const order = params.get('order')
+  const jobs = BATCH_JOB_FILTERS.find((value) => value === params.get('jobs'))
   return {
     ...(status.length > 0 ? { status } : {}),
     ...(text('connectionId') ? { connectionId: text('connectionId') } : {}),
     ...(text('endpoint') ? { endpoint: text('endpoint') } : {}),
     ...(text('model') ? { model: text('model') } : {}),
+    ...(jobs ? { jobs } : {}),
     ...(text('q') ? { q: text('q') } : {}),
     ...(sort && (BATCH_SORTS as readonly string[]).includes(sort) ? { sort: sort as BatchSort } : {}),
     ...(order === 'asc' || order === 'desc' ? { order } : {}),
@@ -35,7 +38,7 @@ export function filtersFromParams(params: Params): BatchFilters {
 export function filtersToSearch(filters: BatchFilters): string {
   const search = new URLSearchParams()
   if (filters.status?.length) search.set('status', filters.status.join(','))
-  for (const key of ['connectionId', 'endpoint', 'model', 'q', 'sort', 'order'] as const) {
+  for (const key of ['connectionId', 'endpoint', 'model', 'jobs', 'q', 'sort', 'order'] as const) {
     const value = filters[key]
     if (value) search.set(key, value)
   }
@@ -44,4 +47,5 @@ export function filtersToSearch(filters: BatchFilters): string {
 }
 
 /** Whether anything narrows the list (sorting does not). */
-export const isFiltered = (filters: BatchFilters) => Boolean(filters.status?.length || filters.connectionId || filters.endpoint || filters.model || filters.q)
+export const isFiltered = (filters: BatchFilters) =>
+  Boolean(filters.status?.length || filters.connectionId || filters.endpoint || filters.model || filters.jobs || filters.q)

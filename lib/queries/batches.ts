@@ -48,11 +48,11 @@ export const batchQueries = {
       refetchInterval: (query) =>
         query.state.data?.pages.some((page) => page.data.some((batch) => !isTerminal(batch.status))) ? backoff(query, query.state.data) : false,
     }),
-  facets: ({ status, connectionId, endpoint, model, q }: BatchFilters = {}) =>
+  facets: ({ status, connectionId, endpoint, model, jobs, q }: BatchFilters = {}) =>
     queryOptions({
-      queryKey: batchKeys.facets({ status, connectionId, endpoint, model, q }),
+      queryKey: batchKeys.facets({ status, connectionId, endpoint, model, jobs, q }),
       queryFn: ({ signal }) =>
-        fetchJson<BatchFacets>(withQuery('/api/batches/facets', batchListParams({ status, connectionId, endpoint, model, q })), { signal }),
+        fetchJson<BatchFacets>(withQuery('/api/batches/facets', batchListParams({ status, connectionId, endpoint, model, jobs, q })), { signal }),
       // The menus keep their last counts while the next filter's load, instead of emptying.
       placeholderData: keepPreviousData,
     }),

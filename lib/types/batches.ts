@@ -1,5 +1,6 @@
 import type { BatchStatus, RequestCounts } from '@/lib/batch'
 import type { BatchCost } from '@/lib/pricing'
+import type { JobSummary } from '@/lib/jobs/types'
 import type { ConnectionKind } from './connections'
 
 export type BatchSummary = {
@@ -20,6 +21,8 @@ export type BatchSummary = {
   /** Remote batches: when Batchboard last heard from the provider, and why the last try failed (null when it did not). */
   syncedAt: string | null
   syncError: string | null
+  /** The job this batch is a part of; null for a batch started on its own. */
+  jobId: string | null
 }
 
 export type BatchError = { code: string | null; message: string | null; param: string | null; line: number | null }
@@ -98,7 +101,16 @@ export type BatchListItem = BatchSummary & {
 }
 
 /** A page of the batch list. `total` is counted on the first page only: later pages answer null, so paging stays cheap. */
-export type BatchListPage = { data: BatchListItem[]; nextCursor: string | null; total: number | null }
+/** A job whose parts are on a page of the batch list, for the row that groups them. */
+export type BatchListJob = Pick<JobSummary, 'id' | 'description' | 'status' | 'lines' | 'partCount'>
+
+export type BatchListPage = {
+  data: BatchListItem[]
+  nextCursor: string | null
+  total: number | null
+  /** The jobs of this page's part batches, by id. */
+  jobs: Record<string, BatchListJob>
+}
 
 export type FacetCount = { value: string; label: string; count: number }
 

@@ -19,6 +19,10 @@ const statusList = z
     return statuses.filter(isBatchStatus)
   })
 
+/** `only`: the batches that are parts of a job; `hide`: the others (batches started on their own). */
+export const BATCH_JOB_FILTERS = ['only', 'hide'] as const
+export type BatchJobFilter = (typeof BATCH_JOB_FILTERS)[number]
+
 export const BATCH_SORTS = ['created', 'status', 'requests'] as const
 export type BatchSort = (typeof BATCH_SORTS)[number]
 
@@ -27,6 +31,7 @@ export const batchListQuery = z.object({
   connectionId: z.string().min(1).max(200).optional(),
   endpoint: z.string().min(1).max(200).optional(),
   model: z.string().min(1).max(200).optional(),
+  jobs: z.enum(BATCH_JOB_FILTERS).optional(),
   /** Batch id or remote id (prefix), description, metadata values or input file name (contains). */
   q: z.string().trim().max(200).optional(),
   sort: z.enum(BATCH_SORTS).default('created'),
@@ -39,7 +44,7 @@ export const batchListQuery = z.object({
 export type BatchListQuery = z.infer<typeof batchListQuery>
 
 /** The list's filters and search, for the filter menus' counts. */
-export const batchFacetsQuery = batchListQuery.pick({ status: true, connectionId: true, endpoint: true, model: true, q: true })
+export const batchFacetsQuery = batchListQuery.pick({ status: true, connectionId: true, endpoint: true, model: true, jobs: true, q: true })
 
 export type BatchFacetsQuery = z.infer<typeof batchFacetsQuery>
 

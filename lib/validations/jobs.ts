@@ -3,6 +3,7 @@ import { METADATA_MAX_PAIRS, startWorkFields } from './batches'
 
 export const JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling', 'cancelled', 'completed', 'failed'] as const
 export type JobStatus = (typeof JOB_STATUSES)[number]
+export const isJobStatus = (value: string): value is JobStatus => (JOB_STATUSES as readonly string[]).includes(value)
 
 /** Metadata keys every part's batch carries: which job, and which part (how a create with a lost answer is found). */
 export const JOB_METADATA_KEY = 'batchboard_job'

@@ -8,6 +8,7 @@ describe('batch list filters in the URL', () => {
       connectionId: 'builtin',
       endpoint: '/v1/embeddings',
       model: 'llama3',
+      jobs: 'hide' as const,
       q: 'nightly run',
       sort: 'requests' as const,
       order: 'asc' as const,
@@ -16,12 +17,13 @@ describe('batch list filters in the URL', () => {
   })
 
   it('drops unknown statuses, sorts and orders from a hand-edited URL', () => {
-    expect(filtersFromParams(new URLSearchParams('status=done,failed&sort=size&order=up&q=%20'))).toEqual({ status: ['failed'] })
+    expect(filtersFromParams(new URLSearchParams('status=done,failed&sort=size&order=up&jobs=some&q=%20'))).toEqual({ status: ['failed'] })
   })
 
   it('counts sorting as no filter', () => {
     expect(isFiltered({ sort: 'status', order: 'asc' })).toBe(false)
     expect(isFiltered({ q: 'x' })).toBe(true)
+    expect(isFiltered({ jobs: 'only' })).toBe(true)
     expect(filtersToSearch({})).toBe('')
   })
 })

@@ -2,8 +2,9 @@ import 'server-only'
 import { rm } from 'node:fs/promises'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
-import type { BatchDetail, BatchError, BatchFileRef, BatchListPage, BatchSummary, CreatedBatch } from '@/lib/types'
+import type { BatchDetail, BatchError, BatchFileRef, BatchListJob, BatchListPage, BatchSummary, CreatedBatch } from '@/lib/types'
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
+import { isJobStatus } from '@/lib/validations/jobs'
 import { db } from '@/lib/server/db'
 import { SIMULATOR_UPSTREAM_NAME, getEngineProgress } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
@@ -36,6 +37,7 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     simulated: row.simulated || row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
     syncedAt: iso(row.syncedAt),
     syncError: row.syncError,
+    jobId: row.jobId,
   }
 }
 
@@ -73,7 +75,29 @@ export async function listBatches(query: BatchListQuery): Promise<BatchListPage>
     }),
     nextCursor,
     total,
+    jobs: await listPageJobs(rows.flatMap((row) => (row.jobId ? [row.jobId] : []))),
   }
+}
+
+/** The jobs a page's part batches belong to, with their part counts: one query by primary key, whatever the page size. */
+async function listPageJobs(jobIds: string[]): Promise<Record<string, BatchListJob>> {
+  if (jobIds.length === 0) return {}
+  const jobs = await db.job.findMany({
+    where: { id: { in: [...new Set(jobIds)] } },
+    select: { id: true, description: true, status: true, lineCount: true, linesSucceeded: true, linesFailed: true, _count: { select: { parts: true } } },
+  })
+  return Object.fromEntries(
+    jobs.flatMap((job) => {
+      if (!isJobStatus(job.status)) return []
+      const lines = {
+        total: job.lineCount,
+        succeeded: job.linesSucceeded,
+        failed: job.linesFailed,
+        pending: Math.max(0, job.lineCount - job.linesSucceeded - job.linesFailed),
+      }
+      return [[job.id, { id: job.id, description: job.description, status: job.status, lines, partCount: job._count.parts } satisfies BatchListJob]]
+    }),
+  )
 }
 
 export { listBatchFacets } from './list'

@@ -53,6 +53,7 @@ function filterConditions(query: BatchFacetsQuery): Prisma.Sql[] {
   if (query.connectionId) conditions.push(Prisma.sql`b."connectionId" = ${query.connectionId}`)
   if (query.endpoint) conditions.push(Prisma.sql`b."endpoint" = ${query.endpoint}`)
   if (query.model) conditions.push(Prisma.sql`b."model" = ${query.model}`)
+  if (query.jobs) conditions.push(query.jobs === 'only' ? Prisma.sql`b."jobId" IS NOT NULL` : Prisma.sql`b."jobId" IS NULL`)
   if (query.q) {
     const prefix = `${likeEscape(query.q)}%`
     const contains = `%${likeEscape(query.q)}%`

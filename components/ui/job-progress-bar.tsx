@@ -1,4 +1,4 @@
-import { cn } from '@/components/ui/cn'
+import { cn } from './cn'
 import { formatNumber } from '@/lib/format'
 import type { JobLineCounts } from '@/lib/jobs/types'
 
