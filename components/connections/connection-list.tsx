@@ -1,18 +1,15 @@
 'use client'
 
-import { ChevronRight, Cpu, Plug, Plus } from 'lucide-react'
-import Link from 'next/link'
+import { Plug, Plus } from 'lucide-react'
 import { useState } from 'react'
-import { PANEL } from '@/components/ui/card'
-import { cn } from '@/components/ui/cn'
 import { Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorNotice } from '@/components/ui/error-notice'
 import { ListSkeleton } from '@/components/ui/skeleton'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
-import { formatNumber } from '@/lib/format'
 import { useConnections } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
+import { BuiltinCard } from './builtin-card'
 import { ConnectionCard } from './connection-card'
 import { ConnectionDialog } from './connection-dialog'
 
@@ -36,21 +33,7 @@ export function ConnectionList() {
     <div className="space-y-6">
       <ul className="grid gap-3 sm:grid-cols-2">
         {builtin.map((connection) => (
-          <li key={connection.id} aria-label={connection.name} className={cn(PANEL, 'p-4')}>
-            <div className="flex items-center gap-2">
-              <Cpu aria-hidden className="size-4 text-accent" />
-              <h2 className="font-medium">{connection.name}</h2>
-              <span className="ml-auto rounded-full bg-subtle px-2 py-0.5 text-xs text-muted">Default</span>
-            </div>
-            <p className="mt-2 text-sm text-muted">Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.</p>
-            <div className="mt-3 flex items-center justify-between gap-2">
-              <p className="text-xs text-muted">{formatNumber(connection.batchCount)} batches</p>
-              <Link href="/connections/builtin" className="inline-flex items-center gap-0.5 text-sm font-medium text-accent hover:underline">
-                Upstreams and simulator
-                <ChevronRight aria-hidden className="size-4" />
-              </Link>
-            </div>
-          </li>
+          <BuiltinCard key={connection.id} connection={connection} />
         ))}
       </ul>
       <section aria-labelledby="remote-connections-heading" className="space-y-3">

@@ -2,9 +2,12 @@
 
 import { defineAction } from '@/lib/server/actions'
 import { deleteAppConnection, getConnection, saveAppConnection, testConnection as testStoredConnection } from '@/lib/server/connections'
-import { connectionIdInput, saveConnectionInput } from '@/lib/validations/connections'
+import { saveBuiltinLimits as saveStoredBuiltinLimits } from '@/lib/server/connections/builtin-limits'
+import { connectionIdInput, connectionLimitsInput, saveConnectionInput } from '@/lib/validations/connections'
 
 export const saveConnection = defineAction(saveConnectionInput, (input) => saveAppConnection(input))
+
+export const saveBuiltinLimits = defineAction(connectionLimitsInput, (input) => saveStoredBuiltinLimits(input))
 
 export const deleteConnection = defineAction(connectionIdInput, ({ id }) => deleteAppConnection(id))
 

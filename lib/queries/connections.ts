@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { deleteConnection, importBatches, saveConnection, testConnection } from '@/lib/actions/connections'
+import { deleteConnection, importBatches, saveBuiltinLimits, saveConnection, testConnection } from '@/lib/actions/connections'
 import type { ConnectionSummary } from '@/lib/types'
-import type { SaveConnectionInput } from '@/lib/validations/connections'
+import type { ConnectionLimitsInput, SaveConnectionInput } from '@/lib/validations/connections'
 import { unwrap } from './actions'
 import { fetchJson } from './fetch-json'
 
@@ -24,6 +24,15 @@ export function useSaveConnection() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: async (input: SaveConnectionInput) => unwrap(await saveConnection(input)),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: connectionKeys.all }),
+  })
+}
+
+/** The built-in engine's job limits; New batch's plan follows them at once. */
+export function useSaveBuiltinLimits() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: async (input: ConnectionLimitsInput) => unwrap(await saveBuiltinLimits(input)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: connectionKeys.all }),
   })
 }

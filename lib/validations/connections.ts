@@ -59,3 +59,5 @@ export const saveConnectionInput = connectionFields.extend(connectionLimitsInput
 export type SaveConnectionInput = z.input<typeof saveConnectionInput>
 
 export const connectionIdInput = z.object({ id: z.string().min(1).max(100) })
+
+export type ConnectionLimitsInput = z.input<typeof connectionLimitsInput>
