@@ -21,8 +21,8 @@ import { useFile } from '@/lib/queries/files'
 import { useCreateJob } from '@/lib/queries/jobs'
 import type { BatchDetail } from '@/lib/types'
 import { createBatchInput, DESCRIPTION_KEY, DESCRIPTION_MAX } from '@/lib/validations/batches'
-import { ConnectionPicker } from './connection-picker'
-import { JobPlan, plannedParts, type JobChoice } from './job-plan'
+import { ConnectionPicker } from '@/components/ui/connection-picker'
+import { JobPlan, plannedParts, type JobChoice } from '@/components/ui/job-plan'
 import { CostEstimate } from './cost-estimate'
 import { MetadataEditor } from './metadata-editor'
 import { newBatchValues, toCreateBatchInput, type NewBatchValues } from './new-batch-values'
@@ -207,7 +207,7 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
 
         <MetadataEditor control={form.control} register={register} errorOf={errorOf} used={used} />
 
-        {file.data && connection ? <JobPlan file={file.data} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
+        {file.data && connection ? <JobPlan work={file.data} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
       </section>
 
       <Card title="Summary" id="summary-heading" padded={false}>

@@ -1,14 +1,18 @@
 'use client'
 
-import { Download, Rocket } from 'lucide-react'
+import { Download, Rocket, Workflow } from 'lucide-react'
 import Link from 'next/link'
 import { useState } from 'react'
 import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
+import { ConnectionPicker } from '@/components/ui/connection-picker'
+import { JobPlan, plannedParts, type JobChoice, type PlannedWork } from '@/components/ui/job-plan'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { formatBytes, formatCompact, formatCost, formatNumber } from '@/lib/format'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { estimateCost } from '@/lib/pricing'
+import { useConnections } from '@/lib/queries/connections'
 import { usePriceTable } from '@/lib/queries/prices'
 import { useModelRoute } from '@/lib/queries/upstreams'
 import { CheckSummary } from '../check-summary'
@@ -108,7 +112,22 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
               </div>
             ))}
           </div>
-          <FileActions ready={ready} filename={filename} outcomeId={outcome.id} onExport={onExport} />
+          <FileActions
+            ready={ready}
+            filename={filename}
+            outcomeId={outcome.id}
+            onExport={onExport}
+            work={
+              several
+                ? null
+                : {
+                    lineCount: requests,
+                    bytes: outcome.parts[0]?.bytes ?? 0,
+                    estimatedInputTokens: tokens,
+                    model: outcome.parts[0]?.report.facts.model ?? null,
+                  }
+            }
+          />
         </>
       ) : null}
     </div>
@@ -152,8 +171,27 @@ function Fact({ label, value }: { label: string; value: string }) {
   )
 }
 
-function FileActions({ ready, filename, outcomeId, onExport }: { ready: boolean; filename: string; outcomeId: number; onExport: ExportParts }) {
+function FileActions({
+  ready,
+  filename,
+  outcomeId,
+  onExport,
+  work,
+}: {
+  ready: boolean
+  filename: string
+  outcomeId: number
+  onExport: ExportParts
+  /** One file to run; null when the rows make several files (a job takes one input). */
+  work: PlannedWork | null
+}) {
   const { create, busy, error, createdFiles, progress } = useCreateFromBuild({ filename, outcomeId, onExport })
+  const connections = useConnections()
+  const [connectionId, setConnectionId] = useState<string>(BUILTIN_CONNECTION_ID)
+  const [jobChoice, setJobChoice] = useState<JobChoice>({ runAsJob: false, maxAttempts: 3 })
+  const connection = connections.data?.find((item) => item.id === connectionId)
+  // The same rule as New batch: over the connection's limits it can only run as a job.
+  const job = work && connection && (jobChoice.runAsJob || plannedParts(work, connection).count > 1) ? connection : null
 
   async function download() {
     try {
@@ -165,16 +203,31 @@ function FileActions({ ready, filename, outcomeId, onExport }: { ready: boolean;
 
   return (
     <div className="space-y-3">
+      {work && connection ? <JobPlan work={work} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
+      {job ? (
+        <ConnectionPicker connections={connections.data} error={connections.error?.message ?? null} value={connectionId} onChange={setConnectionId} />
+      ) : null}
       <div className="flex flex-wrap items-center gap-3">
-        <Button onClick={() => void create()} disabled={!ready || busy}>
-          <Rocket aria-hidden className="size-4" />
-          Create batch
-        </Button>
+        {job ? (
+          <Button onClick={() => void create({ connectionId: job.id, connectionName: job.name, maxAttempts: jobChoice.maxAttempts })} disabled={!ready || busy}>
+            <Workflow aria-hidden className="size-4" />
+            Create job
+          </Button>
+        ) : (
+          <Button onClick={() => void create()} disabled={!ready || busy}>
+            <Rocket aria-hidden className="size-4" />
+            Create batch
+          </Button>
+        )}
         <Button variant="secondary" onClick={() => void download()} disabled={!ready || busy}>
           <Download aria-hidden className="size-4" />
           Download .jsonl
         </Button>
-        <p className="text-xs text-muted">Create batch uploads the file and the table (so answers can be joined back to it), then opens New batch.</p>
+        <p className="text-xs text-muted">
+          {job
+            ? `Create job uploads the file and the table, then starts a job on ${job.name} and opens it.`
+            : 'Create batch uploads the file and the table (so answers can be joined back to it), then opens New batch.'}
+        </p>
       </div>
       {busy ? <ProgressBar value={progress} label="Uploading the batch file" /> : null}
       {error ? (

@@ -5,21 +5,27 @@ import { useState } from 'react'
 import { toast } from 'sonner'
 import { uploadSourceTable } from '@/lib/queries/builder'
 import { useUploadBatchFile } from '@/lib/queries/files'
+import { useCreateJob } from '@/lib/queries/jobs'
 import type { FileSummary } from '@/lib/types'
 import type { ExportParts } from './use-table-build'
+
+/** Run as a job: on which connection, with how many attempts per line. */
+export type BuildJob = { connectionId: string; connectionName: string; maxAttempts: number }
 
 /**
  * Create batch from a built file: uploads each part with the table it was built from (so answers can be joined back
  * to it), then opens New batch for a single file, or lists the uploaded parts (`created`) to start one batch each.
+ * With a job, the single file is started as a job at once and its page opens.
  */
 export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename: string; outcomeId: number; onExport: ExportParts }) {
   const router = useRouter()
   const upload = useUploadBatchFile()
+  const createJob = useCreateJob()
   const [busy, setBusy] = useState(false)
   const [created, setCreated] = useState<{ id: number; files: FileSummary[] } | null>(null)
   const [error, setError] = useState<string | null>(null)
 
-  async function create() {
+  async function create(job: BuildJob | null = null) {
     setBusy(true)
     setError(null)
     try {
@@ -32,7 +38,16 @@ export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename
         files.push(result.file)
       }
       const [first] = files
-      if (files.length === 1 && first) {
+      if (job && files.length === 1 && first) {
+        const { id } = await createJob.mutateAsync({
+          fileId: first.id,
+          connectionId: job.connectionId,
+          completionWindow: '24h',
+          maxAttempts: job.maxAttempts,
+        })
+        toast.success('Job created', { description: `${id} runs ${first.filename} on ${job.connectionName}.` })
+        router.push(`/jobs/${id}`)
+      } else if (files.length === 1 && first) {
         toast.success(`Uploaded ${first.filename}`, { description: `Built from ${filename}; choose where it runs.` })
         router.push(`/batches/new?file=${encodeURIComponent(first.id)}`)
       } else setCreated({ id: outcomeId, files })

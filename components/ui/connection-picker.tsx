@@ -1,6 +1,6 @@
-import { cn } from '@/components/ui/cn'
-import { ErrorNotice } from '@/components/ui/error-notice'
-import { Skeleton } from '@/components/ui/skeleton'
+import { cn } from './cn'
+import { ErrorNotice } from './error-notice'
+import { Skeleton } from './skeleton'
 import type { ConnectionSummary } from '@/lib/types'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 

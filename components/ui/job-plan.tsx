@@ -2,7 +2,7 @@
 
 import { Workflow } from 'lucide-react'
 import { useId } from 'react'
-import { Input } from '@/components/ui/input'
+import { Input } from './input'
 import { batchLimitsOf, enqueuedTokenLimitOf, plannedBatchCount } from '@/lib/connections/limits'
 import { formatBytes, formatNumber } from '@/lib/format'
 import type { ConnectionSummary, FileDetail } from '@/lib/types'
@@ -10,11 +10,14 @@ import { MAX_ATTEMPTS_LIMIT } from '@/lib/validations/jobs'
 
 export type JobChoice = { runAsJob: boolean; maxAttempts: number }
 
-/** How many batches the file needs on this connection; more than one makes it a job. */
-export function plannedParts(file: FileDetail, connection: ConnectionSummary) {
+/** What a plan is made from: a stored file (New batch) or a file just built from a table (the builder). */
+export type PlannedWork = Pick<FileDetail, 'lineCount' | 'bytes' | 'estimatedInputTokens' | 'model'>
+
+/** How many batches the work needs on this connection; more than one makes it a job. */
+export function plannedParts(work: PlannedWork, connection: ConnectionSummary) {
   const limits = batchLimitsOf(connection)
-  const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits, file.model)
-  const count = plannedBatchCount({ lineCount: file.lineCount ?? 0, bytes: file.bytes, estimatedTokens: file.estimatedInputTokens }, limits, maxTokens)
+  const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits, work.model)
+  const count = plannedBatchCount({ lineCount: work.lineCount ?? 0, bytes: work.bytes, estimatedTokens: work.estimatedInputTokens }, limits, maxTokens)
   return { count, limits }
 }
 
@@ -23,18 +26,18 @@ export function plannedParts(file: FileDetail, connection: ConnectionSummary) {
  * batches; under the limits, offers to run it as a job anyway (for its retries). Max attempts when it is a job.
  */
 export function JobPlan({
-  file,
+  work,
   connection,
   choice,
   onChange,
 }: {
-  file: FileDetail
+  work: PlannedWork
   connection: ConnectionSummary
   choice: JobChoice
   onChange: (choice: JobChoice) => void
 }) {
   const id = useId()
-  const { count, limits } = plannedParts(file, connection)
+  const { count, limits } = plannedParts(work, connection)
   const forced = count > 1
   const asJob = forced || choice.runAsJob
   return (
