@@ -1,4 +1,5 @@
 import { cn } from '@/components/ui/cn'
+import { OutcomeBar } from '@/components/ui/outcome-bar'
 import { progressParts, type BatchStatus, type RequestCounts } from '@/lib/batch'
 import { formatNumber } from '@/lib/format'
 
@@ -24,19 +25,18 @@ export function BatchProgressBar({
   const label = `${formatNumber(counts.completed)} completed, ${formatNumber(counts.failed)} failed of ${formatNumber(counts.total)}${PHASE_LABELS[parts.phase] ? ` · ${PHASE_LABELS[parts.phase]}` : ''}`
   const busy = parts.phase === 'finalizing' || parts.phase === 'cancelling' || parts.phase === 'waiting'
   return (
-    <div
-      role="progressbar"
-      aria-label="Batch progress"
-      aria-valuetext={label}
-      aria-valuemin={0}
-      aria-valuemax={counts.total}
-      aria-valuenow={done}
+    <OutcomeBar
+      name="Batch progress"
+      label={label}
+      total={counts.total}
+      done={done}
+      succeeded={parts.completed}
+      failed={parts.failed}
+      size={size}
+      busy={busy}
+      className={className}
       data-phase={parts.phase}
-      title={label}
-      className={cn('relative flex w-full overflow-hidden rounded-full bg-subtle', size === 'sm' ? 'h-1.5' : 'h-2.5', busy && 'animate-pulse', className)}
     >
-      <div className="h-full bg-success transition-[width] duration-300" style={{ width: `${parts.completed * 100}%` }} />
-      <div className="h-full bg-danger transition-[width] duration-300" style={{ width: `${parts.failed * 100}%` }} />
       {parts.phase === 'finalizing' || parts.phase === 'cancelling' ? (
         // Stripes over the whole bar: the lines are done (or stopping), the batch is not.
         <div
@@ -45,6 +45,6 @@ export function BatchProgressBar({
           style={{ backgroundImage: 'repeating-linear-gradient(135deg, transparent 0 6px, rgb(255 255 255 / 0.45) 6px 12px)' }}
         />
       ) : null}
-    </div>
+    </OutcomeBar>
   )
 }

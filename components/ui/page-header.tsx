@@ -1,4 +1,6 @@
+import type { LucideIcon } from 'lucide-react'
 import type { ReactNode } from 'react'
+import { ButtonLink } from './button-link'
 
 export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
   return (
@@ -9,5 +11,31 @@ export function PageHeader({ title, description, actions }: { title: string; des
       </div>
       {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
     </header>
+  )
+}
+
+/** A place the page's header links to, shown as a secondary button. */
+export type PageLink = { href: string; icon: LucideIcon; label: string }
+
+/** A list page: its header (title, description, links elsewhere) over its content. */
+export function Page({ title, description, links = [], children }: { title: string; description?: string; links?: PageLink[]; children: ReactNode }) {
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={title}
+        description={description}
+        actions={
+          links.length > 0
+            ? links.map(({ href, icon: Icon, label }) => (
+                <ButtonLink key={href} href={href} variant="secondary">
+                  <Icon aria-hidden className="size-4" />
+                  {label}
+                </ButtonLink>
+              ))
+            : undefined
+        }
+      />
+      {children}
+    </div>
   )
 }

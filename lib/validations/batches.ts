@@ -1,23 +1,9 @@
 import { z } from 'zod'
 import { BATCH_STATUSES, isBatchStatus } from '@/lib/batch/status'
+import { commaList } from './lists'
 
-/** `status=completed,failed`: one or several statuses, comma-separated (one parameter keeps URLs short and shareable). */
-const statusList = z
-  .string()
-  .max(200)
-  .transform((value, context) => {
-    const statuses = [
-      ...new Set(
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      ),
-    ]
-    const unknown = statuses.filter((status) => !isBatchStatus(status))
-    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a status; use ${BATCH_STATUSES.join(', ')}` })
-    return statuses.filter(isBatchStatus)
-  })
+/** `status=completed,failed`: one or several statuses. */
+const statusList = commaList({ max: 200, noun: 'a status', values: BATCH_STATUSES, isValue: isBatchStatus })
 
 /** `only`: the batches that are parts of a job; `hide`: the others (batches started on their own). */
 export const BATCH_JOB_FILTERS = ['only', 'hide'] as const

@@ -1,24 +1,10 @@
 import { z } from 'zod'
 import { isResultStatus, RESULT_STATUSES, type ResultStatus } from '@/lib/results/extract'
 import { batchIdInput } from './batches'
+import { commaList } from './lists'
 
-/** `status=failed,expired`: one or several result statuses, comma-separated. */
-const resultStatusList = z
-  .string()
-  .max(100)
-  .transform((value, context) => {
-    const statuses = [
-      ...new Set(
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== ''),
-      ),
-    ]
-    const unknown = statuses.filter((status) => !isResultStatus(status))
-    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `'${unknown.join("', '")}' is not a result status; use ${RESULT_STATUSES.join(', ')}` })
-    return statuses.filter(isResultStatus)
-  })
+/** `status=failed,expired`: one or several result statuses. */
+const resultStatusList = commaList({ max: 100, noun: 'a result status', values: RESULT_STATUSES, isValue: isResultStatus })
 
 export const RESULT_SORTS = ['line', 'status', 'tokens'] as const
 export type ResultSort = (typeof RESULT_SORTS)[number]
