@@ -296,3 +296,70 @@ test('the batch list filters by status and search, keeps its filters in the URL,
   await expect(created).toHaveAttribute('aria-sort', 'ascending')
   await expect(page).toHaveURL(/sort=created&order=asc/)
 })
+
+test('a job’s batches fold under one row linking to the job, and the Jobs filter shows or hides them', async ({ page, db }) => {
+  const jobId = 'job_e2egroup'
+  await db.job.create({
+    data: {
+      id: jobId,
+      connectionId: 'builtin',
+      endpoint: '/v1/chat/completions',
+      description: 'E2E grouped job',
+      status: 'completed',
+      limits: { maxRequests: 4, maxBytes: 1_000_000, maxTokens: null },
+      lineCount: 8,
+      linesSucceeded: 8,
+    },
+  })
+  const base = { connectionId: 'builtin', endpoint: '/v1/chat/completions', requestCountTotal: 4, requestCountCompleted: 4, status: 'completed' }
+  await db.batch.createMany({
+    data: [
+      { ...base, id: 'batch_e2e_part1', jobId, description: 'Grouped part one', completedAt: new Date() },
+      { ...base, id: 'batch_e2e_part2', jobId, description: 'Grouped part two', completedAt: new Date() },
+      { ...base, id: 'batch_e2e_solo', description: 'Standalone listing', completedAt: new Date() },
+    ],
+  })
+  for (const seq of [1, 2]) {
+    await db.jobPart.create({
+      data: {
+        id: `jpart_e2e${seq}`,
+        jobId,
+        seq,
+        lineCount: 4,
+        bytes: 400n,
+        estimatedTokens: 40n,
+        status: 'ended',
+        batchId: `batch_e2e_part${seq}`,
+        submitKey: `e2e-${seq}`,
+      },
+    })
+  }
+  try {
+    const row = (name: string) => page.getByRole('row', { name: new RegExp(name) })
+    const jobRow = page.locator(`tr[data-job="${jobId}"]`)
+    await page.goto('/')
+    await expect(jobRow).toContainText('E2E grouped job')
+    await expect(jobRow).toContainText('Job · 2 parts')
+    await expect(jobRow.getByRole('link', { name: 'E2E grouped job' })).toHaveAttribute('href', `/jobs/${jobId}`)
+    await expect(row('Standalone listing')).toBeVisible()
+    // Folded: the parts are one row until it is opened.
+    await expect(row('Grouped part one')).toHaveCount(0)
+    const toggle = jobRow.getByRole('button', { name: `Show the 2 batches of job ${jobId}` })
+    await toggle.click()
+    await expect(jobRow.getByRole('button', { name: `Hide the 2 batches of job ${jobId}` })).toHaveAttribute('aria-expanded', 'true')
+    await expect(row('Grouped part one')).toBeVisible()
+    await expect(row('Grouped part two')).toBeVisible()
+
+    const jobs = page.getByRole('combobox', { name: 'Jobs' })
+    await jobs.selectOption('hide')
+    await expect(page).toHaveURL(/[?&]jobs=hide/)
+    await expect(jobRow).toHaveCount(0)
+    await expect(row('Standalone listing')).toBeVisible()
+    await jobs.selectOption('only')
+    await expect(page).toHaveURL(/[?&]jobs=only/)
+    await expect(jobRow).toBeVisible()
+    await expect(row('Standalone listing')).toHaveCount(0)
+  } finally {
+    await db.job.delete({ where: { id: jobId } })
+  }
+})

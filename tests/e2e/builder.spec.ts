@@ -69,3 +69,23 @@ test('a CSV of 200 rows becomes a batch on the simulator, and its answers come b
     await db.builderTemplate.deleteMany({ where: { name: TEMPLATE } })
   }
 })
+
+test('a built file runs as a job on the built-in engine, from the builder straight to the job page', async ({ page }) => {
+  test.setTimeout(120_000)
+  const csv = Papa.unparse(Array.from({ length: 6 }, (_, index) => ({ id: `row-${index}`, name: `Gadget ${index}` })))
+  await page.goto('/files/build')
+  await page.getByLabel('Table file').setInputFiles({ name: 'gadgets.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.getByLabel('Model', { exact: true }).fill('sim-chat')
+  await page.getByRole('textbox', { name: 'User prompt' }).fill('Name {{name}} in one word.')
+  await expect(page.getByRole('heading', { name: 'Valid batch file' })).toBeVisible()
+
+  // Under the limits it is a batch unless asked; asked, it is a job on the chosen connection.
+  await expect(page.getByRole('button', { name: 'Create batch' })).toBeEnabled()
+  await page.getByRole('checkbox', { name: 'Run as a job (retry failed lines)' }).check()
+  await expect(page.getByRole('radio', { name: /Built-in engine/ })).toBeChecked()
+  await page.getByLabel('Max attempts per line').fill('2')
+  await page.getByRole('button', { name: 'Create job' }).click()
+
+  await expect(page).toHaveURL(/\/jobs\/job_[0-9A-Za-z]+$/, { timeout: 30_000 })
+  await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '6', { timeout: 90_000 })
+})
