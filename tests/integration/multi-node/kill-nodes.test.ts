@@ -12,9 +12,9 @@ import { exited, startAppServer, startWorker } from '@/tests/support/worker'
 
 const BATCHES = 8
 const LINES = 5_000
-// Every process runs the engine with the built-in simulator, as issue 17 sets it: 100 ms per answer.
 const API_KEY = 'multi-node-test-key-0123456789'
-// 256 answers in flight per process (64 by default), so the run is bound by CPU rather than by waiting.
+// The built-in simulator answers in 100 ms, as issue 17 sets it; 256 answers in flight per process (64 by default),
+// so the run is bound by CPU rather than by waiting.
 const NODE_ENV = { BATCHBOARD_SIMULATOR_LATENCY_MS: '100', BATCHBOARD_SIMULATOR_CONCURRENCY: '256', BATCHBOARD_API_KEY: API_KEY, LOG_LEVEL: 'warn' }
 
 const children: ChildProcess[] = []

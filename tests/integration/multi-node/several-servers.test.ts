@@ -23,37 +23,28 @@ afterAll(async () => {
 
 const statusOn = async (origin: string, path: string, headers: Record<string, string>) => (await fetch(`${origin}${path}`, { headers })).status
 
-/** Polls until every server answers `status`; returns how long that took after `since`. */
-async function allAnswer(path: string, headers: Record<string, string>, status: number, since: number): Promise<number> {
-  for (;;) {
-    const statuses = await Promise.all(servers.map((server) => statusOn(server.origin, path, headers)))
-    if (statuses.every((s) => s === status)) return Date.now() - since
-    if (Date.now() - since > 10_000) expect.fail(`servers still answer ${statuses.join(', ')} to ${path}, 10 s after the change`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+/** What every server answers to one GET. */
+const allAnswer = (path: string, headers: Record<string, string>) => Promise.all(servers.map((server) => statusOn(server.origin, path, headers)))
 
 describe(`several servers on one database (${dbKind})`, () => {
-  it('a session works on every server, and a logout on one is refused by all within SESSION_CACHE_MS', { timeout: 60_000 }, async () => {
+  it('a session works on every server, and a logout on one is refused by all after SESSION_CACHE_MS', { timeout: 60_000 }, async () => {
     const { token } = await createSession()
     const cookie = { cookie: `${SESSION_COOKIE}=${token}` }
-    expect(await allAnswer('/api/batches', {}, 401, Date.now())).toBeGreaterThanOrEqual(0)
-    await allAnswer('/api/batches', cookie, 200, Date.now())
-    // Both servers now remember the session as live; the logout is written elsewhere.
-    const loggedOut = Date.now()
+    expect(await allAnswer('/api/batches', {})).toEqual([401, 401])
+    expect(await allAnswer('/api/batches', cookie)).toEqual([200, 200])
+    // Both servers now remember the session as live; the logout is written elsewhere. One cache period later, every
+    // server has asked the database again: the bound the README states.
     await deleteSession(token)
-    const took = await allAnswer('/api/batches', cookie, 401, loggedOut)
-    // The bound the README states: one cache period, plus a poll and a request on a loaded machine.
-    expect(took).toBeLessThan(SESSION_CACHE_MS + 1_500)
+    await new Promise((resolve) => setTimeout(resolve, SESSION_CACHE_MS))
+    expect(await allAnswer('/api/batches', cookie)).toEqual([401, 401])
   })
 
   it('an API key revoked on one server is refused by the others at once (no cache)', { timeout: 60_000 }, async () => {
     const { id, key } = await createApiKey({ name: 'several servers' })
     const bearer = { authorization: `Bearer ${key}` }
-    await allAnswer('/v1/batches', bearer, 200, Date.now())
+    expect(await allAnswer('/v1/batches', bearer)).toEqual([200, 200])
     await revokeApiKey(id)
-    const statuses = await Promise.all(servers.map((server) => statusOn(server.origin, '/v1/batches', bearer)))
-    expect(statuses).toEqual([401, 401])
+    expect(await allAnswer('/v1/batches', bearer)).toEqual([401, 401])
   })
 
   it('login attempts are counted in the database: two servers together allow the per-client limit once, even racing', async () => {
