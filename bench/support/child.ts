@@ -47,13 +47,14 @@ const load = async (file) => { const m = await import(file); return { ...(m.defa
 const migratedDb = async () => {
   const { loadEnv } = await load(${JSON.stringify(path.join(projectRoot, 'lib/config/env.ts'))})
   const { migrateDatabase } = await load(${JSON.stringify(path.join(projectRoot, 'lib/cli/migrate.ts'))})
-  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR })
+  const env = loadEnv({ DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL || undefined })
   migrateDatabase(env)
   return { ...(await load(${JSON.stringify(path.join(projectRoot, 'lib/server/db/index.ts'))})), env }
 }
 `
 
-export function runServerScript<T>(code: { eval: string } | { file: string }, name: string): T {
+/** `databaseUrl`: a PostgreSQL database to run on (migrated by `migratedDb()`); SQLite in the fresh data dir otherwise. */
+export function runServerScript<T>(code: { eval: string } | { file: string }, name: string, databaseUrl = ''): T {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`))
   try {
     const output = execFileSync(
@@ -63,7 +64,7 @@ export function runServerScript<T>(code: { eval: string } | { file: string }, na
         cwd: projectRoot,
         encoding: 'utf8',
         maxBuffer: 1 << 24,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', BATCHBOARD_AUTH: 'off', HOSTNAME: '127.0.0.1' },
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', BATCHBOARD_AUTH: 'off', HOSTNAME: '127.0.0.1' },
       },
     )
     return JSON.parse(output.trim().split('\n').at(-1)!) as T

@@ -2,6 +2,7 @@ import 'server-only'
 import { logger } from '@/lib/server/log'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
+import { dbKind } from '@/lib/server/db'
 import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { startJobs } from '@/lib/server/jobs'
@@ -15,9 +16,11 @@ export function startBackgroundWork() {
   void seedConnectionsFromEnv().catch((error: unknown) =>
     logger.error({ reason: error instanceof Error ? error.message : 'unknown error' }, 'Creating the OpenAI connection from OPENAI_API_KEY failed.'),
   )
-  // No upload survives a restart (the browser's next chunk gets "start again"), so sweep them all now;
-  // later, sweep only those abandoned for an hour.
-  void sweepUploads(0).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
+  // No upload survives a restart (the browser's next chunk gets "start again"), so sweep them all now; later, sweep
+  // only those abandoned for an hour. On PostgreSQL other servers may share DATA_DIR and be mid-upload: only those.
+  void sweepUploads(dbKind === 'postgresql' ? ABANDONED_UPLOAD_MS : 0).catch((error: unknown) =>
+    logger.error({ err: error }, 'Sweeping temporary uploads failed.'),
+  )
   setInterval(() => {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
   }, SWEEP_EVERY_MS).unref()

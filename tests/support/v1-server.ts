@@ -2,6 +2,9 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { NextRequest } from 'next/server'
+import * as apiBatch from '@/app/api/batches/[batchId]/route'
+import * as apiBatches from '@/app/api/batches/route'
+import * as apiHealth from '@/app/api/health/route'
 import * as batch from '@/app/v1/batches/[batchId]/route'
 import * as batchCancel from '@/app/v1/batches/[batchId]/cancel/route'
 import * as batches from '@/app/v1/batches/route'
@@ -12,8 +15,11 @@ import * as files from '@/app/v1/files/route'
 type Handler = (request: NextRequest, context: { params?: Promise<Record<string, string>> }) => Promise<Response>
 type RouteModule = Partial<Record<'GET' | 'POST' | 'DELETE', Handler>>
 
-// The same path → module mapping as Next's app/v1 folders.
+// The same path → module mapping as Next's app/v1 folders (and the few app/api routes the multi-node tests read).
 const ROUTES: { pattern: RegExp; names: string[]; module: RouteModule }[] = [
+  { pattern: /^\/api\/health$/, names: [], module: apiHealth },
+  { pattern: /^\/api\/batches$/, names: [], module: apiBatches },
+  { pattern: /^\/api\/batches\/([^/]+)$/, names: ['batchId'], module: apiBatch },
   { pattern: /^\/v1\/files$/, names: [], module: files },
   { pattern: /^\/v1\/files\/([^/]+)$/, names: ['fileId'], module: file },
   { pattern: /^\/v1\/files\/([^/]+)\/content$/, names: ['fileId'], module: fileContent },

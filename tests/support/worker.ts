@@ -28,5 +28,27 @@ export async function startWorker(env: Record<string, string>): Promise<ChildPro
   return Object.assign(child, { stderrText: () => stderr })
 }
 
+/**
+ * A server process (tests/support/app-server-child.ts): the app's route handlers on a loopback port plus the
+ * background work `npm start` runs. Resolves with its origin once it answers.
+ */
+export async function startAppServer(env: Record<string, string>): Promise<ChildProcess & { origin: string }> {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'tests/support/app-server-child.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, DATA_DIR: process.env.DATA_DIR, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const origin = await new Promise<string>((resolve, reject) => {
+    let seen = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      const match = /listening (\S+)/.exec(seen)
+      if (match) resolve(match[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was ready`)))
+  })
+  return Object.assign(child, { origin })
+}
+
 export const exited = (child: ChildProcess) =>
   new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { safeNextPath } from '@/lib/auth'
 import { EnvError, isLoopbackHost, loadEnv } from '@/lib/config/env'
 import { hashPassword, verifyPassword } from '@/lib/server/auth/password'
-import { LoginRateLimiter } from '@/lib/server/auth/rate-limit'
 
 describe('BATCHBOARD_AUTH', () => {
   it('is on by default', () => {
@@ -49,21 +48,5 @@ describe('password hashing', () => {
     expect(await verifyPassword('correct horse battery', first)).toBe(true)
     expect(await verifyPassword('correct horse batterY', first)).toBe(false)
     expect(await verifyPassword('correct horse battery', 'not-a-hash')).toBe(false)
-  })
-})
-
-describe('LoginRateLimiter', () => {
-  it('counts per client and overall in a sliding window', () => {
-    const limiter = new LoginRateLimiter(2, 3, 60_000)
-    expect(limiter.take('a', 0)).toEqual({ ok: true })
-    expect(limiter.take('a', 10_000)).toEqual({ ok: true })
-    expect(limiter.take('a', 20_000)).toEqual({ ok: false, retryAfterSeconds: 40 })
-    expect(limiter.take('b', 20_000)).toEqual({ ok: true })
-    // Three attempts in the window overall: a new client is refused too.
-    expect(limiter.take('c', 30_000)).toEqual({ ok: false, retryAfterSeconds: 30 })
-    // The first attempt has left the window.
-    expect(limiter.take('c', 60_001)).toEqual({ ok: true })
-    limiter.succeeded('a')
-    expect(limiter.take('a', 70_001)).toEqual({ ok: true })
   })
 })

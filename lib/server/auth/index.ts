@@ -90,13 +90,14 @@ export async function setupAdmin(input: SetupInput): Promise<void> {
   await startSession()
 }
 
-// 5 tries a minute per client; 60 a minute over all clients caps guessing from many (or forged) addresses.
+// 5 tries a minute per client; 60 a minute over all clients caps guessing from many (or forged) addresses. Counted in
+// the database, so they hold across servers.
 const limiter = new LoginRateLimiter(5, 60, 60_000)
 
 export async function login(input: LoginInput): Promise<void> {
   if (!env.authEnabled) return
   const client = await clientAddress()
-  const gate = limiter.take(client)
+  const gate = await limiter.take(client)
   if (!gate.ok) {
     throw new AppError(429, 'rate_limited', `Too many login attempts. Try again in ${gate.retryAfterSeconds} s.`, { param: 'password' })
   }
@@ -105,7 +106,7 @@ export async function login(input: LoginInput): Promise<void> {
   if (!(await verifyPassword(input.password, admin.passwordHash))) {
     throw new AppError(401, 'wrong_password', 'That password is not right. Check it and try again.', { param: 'password' })
   }
-  limiter.succeeded(client)
+  await limiter.succeeded(client)
   await startSession()
 }
 

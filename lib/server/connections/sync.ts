@@ -5,7 +5,8 @@ import { isTerminal } from '@/lib/batch'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
-import { db, type BatchRow } from '@/lib/server/db'
+import { db, dbKind, type BatchRow } from '@/lib/server/db'
+import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
 import { startPoller } from '@/lib/server/poller'
 import { sweepRemoteFiles } from './cleanup'
@@ -174,8 +175,30 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   const concurrency = options.concurrency ?? 4
   const configured = { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs }
 
+  /** PostgreSQL: claims the due batches in one statement, skipping those another process is claiming. */
+  const claimDue = (now: Date) =>
+    claimSkipLocked({
+      table: Prisma.sql`"Batch"`,
+      key: Prisma.sql`"id"`,
+      set: Prisma.sql`"nextSyncAt" = ${utcTimestamp(new Date(now.getTime() + CLAIM_MS))}, "updatedAt" = ${utcTimestamp(now)}`,
+      from: Prisma.sql`FROM "Batch" AS b JOIN "Connection" AS c ON c."id" = b."connectionId"
+        WHERE b."nextSyncAt" <= ${utcTimestamp(now)} AND c."kind" <> ${BUILTIN_CONNECTION_KIND}
+          ${inFlight.size ? Prisma.sql`AND b."id" NOT IN (${Prisma.join([...inFlight.keys()])})` : Prisma.empty}`,
+      alias: 'b',
+      orderBy: Prisma.sql`b."nextSyncAt"`,
+      limit: concurrency * 4,
+    })
+
   async function tick(stopped: AbortSignal) {
     const now = new Date()
+    const claimed = dbKind === 'postgresql' ? await claimDue(now) : await claimDueByCompareAndSet(now)
+    for (let i = 0; i < claimed.length && !stopped.aborted; i += concurrency) {
+      await Promise.all(claimed.slice(i, i + concurrency).map((id) => syncBatchNow(id)))
+    }
+    if (!stopped.aborted) await sweepRemoteFiles()
+  }
+
+  async function claimDueByCompareAndSet(now: Date): Promise<string[]> {
     const due = await db.batch.findMany({
       where: { nextSyncAt: { lte: now }, connection: { kind: { not: BUILTIN_CONNECTION_KIND } }, id: { notIn: [...inFlight.keys()] } },
       select: { id: true, nextSyncAt: true },
@@ -190,10 +213,7 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
       })
       if (count === 1) claimed.push(batch.id)
     }
-    for (let i = 0; i < claimed.length && !stopped.aborted; i += concurrency) {
-      await Promise.all(claimed.slice(i, i + concurrency).map((id) => syncBatchNow(id)))
-    }
-    if (!stopped.aborted) await sweepRemoteFiles()
+    return claimed
   }
 
   const poller = startPoller({

@@ -1,7 +1,9 @@
 import 'server-only'
 import os from 'node:os'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
-import { db } from '@/lib/server/db'
+import { db, dbKind } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
 import { logger } from '@/lib/server/log'
 import { newLeaseOwner } from '@/lib/server/ids'
@@ -86,8 +88,30 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     running.set(batchId, entry)
   }
 
+  /** PostgreSQL: takes the free (unleased or expired) batches in one statement, skipping those others are claiming. */
+  async function claimFree(): Promise<string[]> {
+    const now = new Date()
+    const exclude = [...running.keys(), ...[...retryAfter].filter(([, backoff]) => backoff.at > now.getTime()).map(([id]) => id)]
+    const expires = utcTimestamp(new Date(now.getTime() + engineOptions.leaseMs))
+    return claimSkipLocked({
+      table: Prisma.sql`"EngineRun"`,
+      key: Prisma.sql`"batchId"`,
+      set: Prisma.sql`"leaseOwner" = ${owner}, "leaseExpiresAt" = ${expires}, "updatedAt" = ${utcTimestamp(now)}`,
+      from: Prisma.sql`FROM "EngineRun" AS r JOIN "Batch" AS b ON b."id" = r."batchId"
+        WHERE b."connectionId" = ${BUILTIN_CONNECTION_ID} AND b."status" IN (${Prisma.join(ACTIVE_STATUSES)})
+          AND (r."leaseOwner" IS NULL OR r."leaseExpiresAt" < ${utcTimestamp(now)})
+          ${exclude.length ? Prisma.sql`AND r."batchId" NOT IN (${Prisma.join(exclude)})` : Prisma.empty}`,
+      alias: 'r',
+      orderBy: Prisma.sql`b."createdAt"`,
+      limit: maxBatches - running.size,
+    })
+  }
+
   async function tick() {
     if (shutdown.signal.aborted || running.size >= maxBatches) return
+    if (dbKind === 'postgresql') for (const batchId of await claimFree()) start(batchId)
+    if (running.size >= maxBatches) return
+    // SQLite claims here, by compare-and-set; on both, a lease whose holder died on this machine is taken at once.
     const candidates = await db.batch.findMany({
       where: { connectionId: BUILTIN_CONNECTION_ID, status: { in: ACTIVE_STATUSES }, id: { notIn: [...running.keys()] } },
       select: { id: true, engineRun: { select: { leaseOwner: true, leaseExpiresAt: true } } },
@@ -97,6 +121,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     for (const candidate of candidates) {
       if (running.size >= maxBatches || shutdown.signal.aborted) break
       if (!candidate.engineRun) continue
+      if (dbKind === 'postgresql' && !(candidate.engineRun.leaseOwner && isDeadLocalOwner(candidate.engineRun.leaseOwner))) continue
       const backoff = retryAfter.get(candidate.id)
       if (backoff && backoff.at > Date.now()) continue
       if (await claim(candidate.id, candidate.engineRun.leaseOwner, candidate.engineRun.leaseExpiresAt)) start(candidate.id)

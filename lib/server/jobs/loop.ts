@@ -1,7 +1,9 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
 import type { Job } from '@/lib/server/db/generated/client'
-import { db } from '@/lib/server/db'
+import { db, dbKind } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { startPoller, type Poller } from '@/lib/server/poller'
 import { cancelBatch } from '@/lib/server/batches'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
@@ -17,6 +19,19 @@ const TICK_MS = 5_000
 const POLL_MS = 1_000
 
 async function claimDueJob(now: Date): Promise<Job | null> {
+  if (dbKind === 'postgresql') {
+    // One statement that skips jobs another process is claiming (lib/server/db/skip-locked.ts).
+    const [id] = await claimSkipLocked({
+      table: Prisma.sql`"Job"`,
+      key: Prisma.sql`"id"`,
+      set: Prisma.sql`"nextTickAt" = ${utcTimestamp(new Date(now.getTime() + CLAIM_MS))}, "updatedAt" = ${utcTimestamp(now)}`,
+      from: Prisma.sql`FROM "Job" AS j WHERE j."status" IN (${Prisma.join([...ACTIVE_JOB_STATUSES])}) AND j."nextTickAt" <= ${utcTimestamp(now)}`,
+      alias: 'j',
+      orderBy: Prisma.sql`j."nextTickAt"`,
+      limit: 1,
+    })
+    return id === undefined ? null : db.job.findUnique({ where: { id } })
+  }
   const due = await db.job.findMany({
     where: { status: { in: [...ACTIVE_JOB_STATUSES] }, nextTickAt: { lte: now } },
     orderBy: { nextTickAt: 'asc' },
