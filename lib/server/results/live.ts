@@ -47,8 +47,9 @@ const READ_BYTES = 256 * 1024
  */
 const BUSY_SHARE = 0.05
 const IDLE_SHARE = 0.5
-/** Event-loop utilisation between two writes above which the process counts as busy. */
+/** The rest of the process counts as busy when it used more than this share of the event loop over the last window. */
 const BUSY_LOAD = 0.5
+const LOAD_WINDOW_MS = 1_000
 /** A live index touches its ResultIndex row this often, so that other processes see its builder is alive. */
 const TOUCH_MS = 10_000
 
@@ -82,7 +83,9 @@ export class LiveIndex {
   private readonly done: Promise<void>
   private wake: (() => void) | null = null
   private stopped = false
-  private busy = true
+  private busy = false
+  /** The event loop's use since `from`, `ownMs` of it by this index's writes. */
+  private load = { from: performance.eventLoopUtilization(), ownMs: 0 }
   private touchedAt = 0
 
   private constructor(
@@ -208,15 +211,26 @@ export class LiveIndex {
     }
   }
 
-  /** One transaction, then a pause: short while the process is busy with other work, as long again when it is idle. */
+  /**
+   * One transaction, then a pause: as long as the write took when the rest of the process has left the event loop
+   * mostly idle over the last second, and long enough to keep the writes to BUSY_SHARE of it when not.
+   */
   private async write(statements: [string, Value[]][]): Promise<void> {
     const started = performance.now()
+    const cpu = process.cpuUsage()
     await this.sink.transaction(statements)
-    const workMs = performance.now() - started
+    // What the write cost this thread: its CPU time (on PostgreSQL most of the wall time is the server's), which
+    // counts whatever else ran meanwhile too, so a busy process pauses longer.
+    const spent = process.cpuUsage(cpu)
+    const workMs = Math.min(performance.now() - started, (spent.user + spent.system) / 1000)
+    this.load.ownMs += workMs
+    const since = performance.eventLoopUtilization(this.load.from)
+    if (since.idle + since.active >= LOAD_WINDOW_MS) {
+      this.busy = (since.active - this.load.ownMs) / (since.idle + since.active) > BUSY_LOAD
+      this.load = { from: performance.eventLoopUtilization(), ownMs: 0 }
+    }
     const share = this.busy ? BUSY_SHARE : IDLE_SHARE
-    const before = performance.eventLoopUtilization()
     await pause((workMs * (1 - share)) / share)
-    this.busy = performance.eventLoopUtilization(before).utilization > BUSY_LOAD
   }
 
   private async fail(error: unknown): Promise<void> {
