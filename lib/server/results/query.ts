@@ -97,7 +97,8 @@ export const orderSql = (sort: ResultSort, order: 'asc' | 'desc') =>
 
 const STALE_INDEXING_MS = 120_000
 
-type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: number }
+/** `ended`: a live index whose batch has ended (its final index is being built). */
+type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: number; ended?: boolean }
 
 /**
  * Where the batch's index stands. A running engine batch lists what its live index holds so far. A terminal batch
@@ -129,12 +130,15 @@ async function indexInfo(batchId: string): Promise<IndexInfo> {
 
 /** A live index: its rows (one per input line) and how many of them have their result yet. */
 async function liveIndexInfo(batchId: string, ended: boolean): Promise<IndexInfo> {
-  const [counts] = await db.$queryRaw<{ rows: number | bigint; done: number | bigint | null }[]>`
-    SELECT COUNT(*) AS "rows", SUM(CASE WHEN "status" <> 'pending' THEN 1 ELSE 0 END) AS "done" FROM "ResultRow" WHERE "batchId" = ${batchId}`
+  const [counts] = await db.$queryRaw<{ rows: number | bigint; pending: number | bigint | null }[]>`
+    SELECT COUNT(*) AS "rows", SUM(CASE WHEN "status" = 'pending' THEN 1 ELSE 0 END) AS "pending" FROM "ResultRow" WHERE "batchId" = ${batchId}`
   const rowCount = Number(counts?.rows ?? 0)
-  const partial = `Partial: ${Number(counts?.done ?? 0).toLocaleString('en-US')} of ${rowCount.toLocaleString('en-US')} lines`
-  const message = ended ? `${partial}; the batch has ended and its final results are being indexed.` : `${partial} so far, updating.`
-  return { state: 'live', message, rowCount }
+  return { state: 'live', message: liveMessage(rowCount, Number(counts?.pending ?? 0), ended), rowCount, ended }
+}
+
+function liveMessage(rowCount: number, pending: number, ended: boolean): string {
+  const partial = `Partial: ${(rowCount - pending).toLocaleString('en-US')} of ${rowCount.toLocaleString('en-US')} lines`
+  return ended ? `${partial}; the batch has ended and its final results are being indexed.` : `${partial} so far, updating.`
 }
 
 /** A job's rows are made as its input is split and filled in as its parts end: readable at any time. */
@@ -179,7 +183,8 @@ async function countRetries(batchId: string): Promise<number> {
 export async function getResultFacets(batchId: string): Promise<ResultFacets> {
   const info = await indexInfo(batchId)
   const retryCount = await countRetries(batchId)
-  if (!isListable(info.state)) return { index: info, statuses: [], errorCodes: [], retryCount }
+  const { ended, ...shown } = info
+  if (!isListable(info.state)) return { index: shown, statuses: [], errorCodes: [], retryCount }
   const [statuses, codes] = await Promise.all([
     db.$queryRaw<{ status: string; n: number | bigint }[]>`SELECT "status", COUNT(*) AS "n" FROM "ResultRow" WHERE "batchId" = ${batchId} GROUP BY "status"`,
     db.$queryRaw<{ code: string; n: number | bigint }[]>`
@@ -187,8 +192,10 @@ export async function getResultFacets(batchId: string): Promise<ResultFacets> {
       GROUP BY "errorCode" ORDER BY COUNT(*) DESC, "errorCode" LIMIT 50`,
   ])
   const byStatus = new Map(statuses.map((row) => [row.status, Number(row.n)]))
+  // Live rows change between the two reads: the message says what the counts beside it say.
+  const index = info.state === 'live' ? { ...shown, message: liveMessage(info.rowCount, byStatus.get('pending') ?? 0, ended === true) } : shown
   return {
-    index: info,
+    index,
     // Only a job's rows and a live index's wait for an answer; a batch's are all final once indexed.
     statuses: RESULT_STATUSES.filter((status) => status !== 'pending' || isJobId(batchId) || info.state === 'live').map((status) => ({
       status,

@@ -191,17 +191,17 @@ describe('results while the engine runs a batch', () => {
 })
 
 describe('a worker killed with SIGKILL while its batch is listed live', () => {
-  it('starts the live index over on restart and ends with the exact index', { timeout: 180_000 }, async () => {
+  it('starts the live index over on restart and ends with the exact index', { timeout: 400_000 }, async () => {
     await scheduler.stop()
     const LINES = 4_000
-    const env = { BATCHBOARD_SIMULATOR_LATENCY_MS: '20', BATCHBOARD_SIMULATOR_CONCURRENCY: '8' }
+    const env = { BATCHBOARD_SIMULATOR_LATENCY_MS: '40', BATCHBOARD_SIMULATOR_CONCURRENCY: '8' }
     const batch = await createBatch(LINES, 'sim-chat')
     const first = await startWorker(env)
     workers.push(first)
     await waitFor(
       () => facetsOf(batch.id),
       (facets) => facets.index.state === 'live' && countOf(facets, 'succeeded') >= 200,
-      90_000,
+      120_000,
       20,
     )
     first.kill('SIGKILL')
