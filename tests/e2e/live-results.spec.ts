@@ -1,8 +1,8 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { serveOnLoopback } from './loopback'
 
 // Issue 20 item 4: the Results page of a running 20,000-line engine batch lists the lines answered so far, grows,
 // searches among them, and ends with the final index.
@@ -39,14 +39,7 @@ async function startSlowUpstream() {
       }, LATENCY_MS)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return serveOnLoopback(server)
 }
 
 /** Every 50th line asks about zebras: 400 of them. */

@@ -63,6 +63,29 @@ const countOf = (facets: ResultFacets, status: string) => facets.statuses.find((
 const readBatch = (id: string) => db.batch.findUniqueOrThrow({ where: { id } })
 const zebras = (lines: number) => Math.floor(lines / 7)
 
+/** Waits until the batch is listed live with at least `succeeded` answered lines. */
+const untilListedLive = (batchId: string, succeeded: number, timeoutMs = 30_000, everyMs?: number) =>
+  waitFor(
+    () => facetsOf(batchId),
+    (facets) => facets.index.state === 'live' && countOf(facets, 'succeeded') >= succeeded,
+    timeoutMs,
+    everyMs,
+  )
+
+/** Waits until the batch has ended with `status`, then for its final index. */
+async function finalFacets(batchId: string, status: string, timeoutMs: number) {
+  await waitFor(
+    () => readBatch(batchId),
+    (b) => b.status === status,
+    timeoutMs,
+  )
+  return waitFor(
+    () => facetsOf(batchId),
+    (facets) => facets.index.state === 'ready',
+    60_000,
+  )
+}
+
 /** The batch's rows as the results page sees them (without the row ids, which a rebuild renews). */
 async function rowsOf(batchId: string) {
   const rows = await db.resultRow.findMany({ where: { batchId }, orderBy: { customId: 'asc' } })
@@ -93,11 +116,7 @@ describe('results while the engine runs a batch', () => {
     const LINES = 1_500
     const batch = await createBatch(LINES)
 
-    const early = await waitFor(
-      () => facetsOf(batch.id),
-      (facets) => facets.index.state === 'live' && countOf(facets, 'succeeded') >= 20,
-      30_000,
-    )
+    const early = await untilListedLive(batch.id, 20)
     expect(early.index.rowCount).toBe(LINES)
     expect(early.index.message).toMatch(/^Partial: \d[\d,]* of 1,500 lines so far, updating\.$/)
     const answered = countOf(early, 'succeeded') + countOf(early, 'failed')
@@ -133,15 +152,7 @@ describe('results while the engine runs a batch', () => {
     )
     expect(later.index.state === 'ready' || countOf(later, 'succeeded') > countOf(early, 'succeeded')).toBe(true)
 
-    await waitFor(
-      () => readBatch(batch.id),
-      (b) => b.status === 'completed',
-      60_000,
-    )
-    const final = await waitFor(
-      () => facetsOf(batch.id),
-      (facets) => facets.index.state === 'ready',
-    )
+    const final = await finalFacets(batch.id, 'completed', 60_000)
     expect(final.index).toMatchObject({ state: 'ready', rowCount: LINES, message: null })
     expect(countOf(final, 'succeeded')).toBe(LINES - LINES / 10)
     expect(countOf(final, 'failed')).toBe(LINES / 10)
@@ -155,21 +166,9 @@ describe('results while the engine runs a batch', () => {
     await useScheduler(true)
     const LINES = 1_500
     const batch = await createBatch(LINES)
-    await waitFor(
-      () => facetsOf(batch.id),
-      (facets) => facets.index.state === 'live' && countOf(facets, 'succeeded') >= 20,
-      30_000,
-    )
+    await untilListedLive(batch.id, 20)
     await cancelEngineBatch(batch.id)
-    await waitFor(
-      () => readBatch(batch.id),
-      (b) => b.status === 'cancelled',
-      30_000,
-    )
-    const final = await waitFor(
-      () => facetsOf(batch.id),
-      (facets) => facets.index.state === 'ready',
-    )
+    const final = await finalFacets(batch.id, 'cancelled', 30_000)
     expect(final.index.rowCount).toBe(LINES)
     expect(countOf(final, 'cancelled')).toBeGreaterThan(0)
     expect(countOf(final, 'succeeded') + countOf(final, 'failed') + countOf(final, 'cancelled')).toBe(LINES)
@@ -198,12 +197,7 @@ describe('a worker killed with SIGKILL while its batch is listed live', () => {
     const batch = await createBatch(LINES, 'sim-chat')
     const first = await startWorker(env)
     workers.push(first)
-    await waitFor(
-      () => facetsOf(batch.id),
-      (facets) => facets.index.state === 'live' && countOf(facets, 'succeeded') >= 200,
-      120_000,
-      20,
-    )
+    await untilListedLive(batch.id, 200, 120_000, 20)
     first.kill('SIGKILL')
     await exited(first)
     expect((await readBatch(batch.id)).status).toBe('in_progress')
