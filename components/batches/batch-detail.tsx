@@ -82,7 +82,9 @@ function Header({ batch }: { batch: BatchDetail }) {
           {batch.connectionKind === BUILTIN_CONNECTION_KIND ? null : <SyncStatus batch={batch} />}
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-2">
-          {isTerminal(batch.status) && batch.requestCounts.total > 0 ? (
+          {/* The engine lists a batch's results as its lines finish; a provider gives them only at the end. */}
+          {(isTerminal(batch.status) || (batch.connectionKind === BUILTIN_CONNECTION_KIND && batch.status !== 'validating')) &&
+          batch.requestCounts.total > 0 ? (
             <ButtonLink href={`/batches/${batch.id}/results`} variant="secondary">
               <TableProperties aria-hidden className="size-4" />
               Results

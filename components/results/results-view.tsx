@@ -14,6 +14,7 @@ import { ListSkeleton } from '@/components/ui/skeleton'
 import { cn } from '@/components/ui/cn'
 import { Select } from '@/components/ui/select'
 import { formatNumber } from '@/lib/format'
+import { isListable } from '@/lib/results/index-state'
 import { RESULT_STATUS_LABELS, type ResultStatus } from '@/lib/results/extract'
 import { useBatch } from '@/lib/queries/batches'
 import { useConnections } from '@/lib/queries/connections'
@@ -88,9 +89,14 @@ export function ResultsView({ source }: { source: ResultSource }) {
               <p role="status" className="text-sm text-warning">
                 {facets.data.index.message}
               </p>
+            ) : state === 'live' && facets.data?.index.message ? (
+              <p role="status" className="inline-flex items-center gap-2 text-sm text-muted">
+                <span aria-hidden className="size-2 animate-pulse rounded-full bg-accent" />
+                {facets.data.index.message}
+              </p>
             ) : null}
           </div>
-          {state === 'ready' && facets.data ? <Actions source={source} facets={facets.data} view={view} /> : null}
+          {isListable(state) && facets.data ? <Actions source={source} facets={facets.data} view={view} /> : null}
         </header>
       </div>
       {facets.error ? (
@@ -225,7 +231,7 @@ function Actions({ source, facets, view }: { source: ResultSource; facets: Resul
         </a>
       </Button>
       {/* A job retries its own lines, as its max attempts allow. */}
-      {retryable > 0 && source.kind === 'batch' ? <RetryButton batchId={source.id} count={retryable} /> : null}
+      {retryable > 0 && source.kind === 'batch' && facets.index.state === 'ready' ? <RetryButton batchId={source.id} count={retryable} /> : null}
     </div>
   )
 }

@@ -11,7 +11,7 @@ import { jobKeys } from './jobs'
 export type ResultView = { status?: ResultStatus[]; errorCode?: string; q?: string; sort: ResultSort; order: 'asc' | 'desc' }
 
 const PAGE_ROWS = 200
-/** While the index is being built, the page asks again this often. */
+/** While the index is being built, or fills in as the engine runs the batch, the page asks again this often. */
 const INDEXING_POLL_MS = 1_000
 
 /** Whose results: a batch's, or a job's (its rows are kept under the job's id and read by the same queries). */
@@ -42,7 +42,7 @@ export const resultKeys = {
 }
 
 /** `live`: the rows may still change (a running job), so they are read again until they settle. */
-const pollInterval = (state: string | undefined, live: boolean) => (state === 'indexing' ? INDEXING_POLL_MS : live ? LIVE_POLL_MS : false)
+const pollInterval = (state: string | undefined, live: boolean) => (state === 'indexing' || state === 'live' ? INDEXING_POLL_MS : live ? LIVE_POLL_MS : false)
 
 export const resultQueries = {
   page: (source: ResultSource, view: ResultView, live = false) =>

@@ -8,7 +8,7 @@ const obj = (value: unknown): Json => (value && typeof value === 'object' && !Ar
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null)
 const int = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : null)
 
-// 'pending' only on a job's rows: a line whose final answer is still to come.
+// 'pending' only on a job's rows and on a running engine batch's (a live index): a line whose final answer is still to come.
 export const RESULT_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'missing', 'pending'] as const
 export type ResultStatus = (typeof RESULT_STATUSES)[number]
 

@@ -1,6 +1,7 @@
 import type { ResultFacts, ResultStatus } from '@/lib/results/extract'
 
-export type ResultIndexState = 'indexing' | 'ready' | 'failed' | 'not_indexed'
+/** "live": the engine is running the batch and its rows fill in as lines finish; the index is exact once "ready". */
+export type ResultIndexState = 'indexing' | 'live' | 'ready' | 'failed' | 'not_indexed'
 
 /** One row of a batch's results: a request joined to its result (or, with retries, the latest success). */
 export type ResultRowSummary = Pick<

@@ -1,6 +1,6 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { expect, test } from './fixtures'
+import { serveOnLoopback } from './loopback'
 
 const KEY = 'sk-e2e-upstream-key-5d1c'
 const HEADER_VALUE = 'e2e-project-value-93ab'
@@ -15,14 +15,7 @@ async function startModelsStub() {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'llama3.1:8b' }, { id: 'qwen2.5:7b' }] }))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => {
-      server.closeAllConnections()
-      return new Promise<void>((resolve) => server.close(() => resolve()))
-    },
-  }
+  return serveOnLoopback(server)
 }
 
 test('an upstream is added, listed with its key hint only, tested, edited and deleted', async ({ page, db }) => {

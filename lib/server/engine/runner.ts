@@ -5,6 +5,7 @@ import { db } from '@/lib/server/db'
 import { newFileId, newRequestId } from '@/lib/server/ids'
 import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
 import { countEngineLine, trackEngineRequest } from '@/lib/server/metrics'
+import { LiveIndex, type CommittedBytes } from '@/lib/server/results/live'
 import { ensureStorageDirs, fromStoragePath, resultPaths, toStoragePath } from '@/lib/server/storage'
 import { runInWorker } from '@/lib/server/workers/pool'
 import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
@@ -30,6 +31,8 @@ export type EngineOptions = {
   leaseMs: number
   /** How often a running batch looks for cancel and expiry. */
   watchMs: number
+  /** List a running batch's finished lines on its results page (lib/server/results/live.ts). */
+  liveResults: boolean
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -40,6 +43,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   flushLines: 2_000,
   leaseMs: 30_000,
   watchMs: 500,
+  liveResults: true,
 }
 
 export class LeaseLostError extends Error {
@@ -295,7 +299,12 @@ async function probeBatch(batchId: string): Promise<StopReason | null> {
 }
 
 /** The commit log's database half: renews the lease with the committed sizes and done lines, then adds the counts. */
-function persistTo(batchId: string, context: RunContext, rates: { linesPerSecond: number; tokensPerSecond: number }) {
+function persistTo(
+  batchId: string,
+  context: RunContext,
+  rates: { linesPerSecond: number; tokensPerSecond: number },
+  onCommitted: (bytes: CommittedBytes) => void,
+) {
   return async (commit: CommittedLines) => {
     const seconds = Math.max(0.001, commit.elapsedMs / 1000)
     if (commit.lines > 0) {
@@ -329,6 +338,7 @@ function persistTo(batchId: string, context: RunContext, rates: { linesPerSecond
         },
       })
     })
+    onCommitted({ output: commit.outputBytes, error: commit.errorBytes })
   }
 }
 
@@ -391,6 +401,7 @@ async function executeBatch(batch: BatchRow, context: RunContext, stoppedBefore:
     probe: () => probeBatch(batch.id),
     watchMs: options.watchMs,
   })
+  let live: LiveIndex | null = null
   let log: CommitLog
   try {
     log = await CommitLog.open(
@@ -398,13 +409,23 @@ async function executeBatch(batch: BatchRow, context: RunContext, stoppedBefore:
       { outputBytes: Number(run.outputBytes), errorBytes: Number(run.errorBytes), doneLines: run.doneLines, totalLines: batch.requestCountTotal },
       {
         flushLines: options.flushLines,
-        persist: persistTo(batch.id, context, { linesPerSecond: run.linesPerSecond, tokensPerSecond: run.tokensPerSecond }),
+        persist: persistTo(batch.id, context, { linesPerSecond: run.linesPerSecond, tokensPerSecond: run.tokensPerSecond }, (bytes) =>
+          live?.committedUpTo(bytes),
+        ),
         onError: (error) => stops.stop(error instanceof LeaseLostError ? 'lease' : 'error'),
       },
     )
   } catch (error) {
     stops.dispose()
     throw error
+  }
+  // After the log cut the files back to what is committed: a resumed run's index starts from there.
+  if (options.liveResults && !stops.reason && batch.status === 'in_progress' && input)
+    live = LiveIndex.start(batch, { output: Number(run.outputBytes), error: Number(run.errorBytes) })
+  const stopLive = async () => {
+    const index = live
+    live = null
+    await index?.stop()
   }
   context.onStop?.(() => stops.check())
   const flushTimer = setInterval(() => void log.flush(log.sinceCommitMs > options.leaseMs / 3), options.flushMs)
@@ -433,13 +454,17 @@ async function executeBatch(batch: BatchRow, context: RunContext, stoppedBefore:
         }
       }
       await flushAll()
+      await stopLive()
       await finishBatch(await reloadBatch(batch.id), reason === 'cancel' ? 'cancelled' : 'expired', owner)
       return
     }
+    // Stopped before the terminal step, whose index build replaces the live rows.
+    await stopLive()
     await finishBatch(await reloadBatch(batch.id), 'completed', owner)
   } finally {
     clearInterval(flushTimer)
     stops.dispose()
+    await stopLive()
     await log.close()
   }
 }

@@ -100,7 +100,7 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
   } else {
     const batch = await db.batch.findUnique({ where: { id: batchId }, select: { id: true, resultIndex: { select: { state: true } } } })
     if (!batch) throw notFound('batch', batchId)
-    if (batch.resultIndex?.state !== 'ready')
+    if (batch.resultIndex?.state !== 'ready' && batch.resultIndex?.state !== 'live')
       throw new AppError(409, 'not_indexed', 'The results are not indexed yet. Open the results page, wait for the table, then export.', { param: 'batchId' })
   }
   const where = filterSql(batchId, query)

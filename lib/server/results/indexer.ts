@@ -2,15 +2,16 @@ import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
 import { isTerminal } from '@/lib/batch'
-import { promptOf, resultOf } from '@/lib/results/extract'
+import { promptOf, resultOf, type ResultFacts } from '@/lib/results/extract'
 import type { DatabaseKind } from '@/lib/config/env'
 import { db, dbKind } from '@/lib/server/db'
 import { jsonArrayElements } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import { pause } from '@/lib/server/retry'
 import { fromStoragePath, resultPaths } from '@/lib/server/storage'
-import { readLocatedLines } from './lines'
+import { readLocatedLines, type LocatedLine } from './lines'
 import { addToSearch, updateSearchable } from './search'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */
@@ -23,11 +24,11 @@ const STATEMENTS_PER_TRANSACTION = 4
 const buildingKey = (batchId: string) => `${batchId}:building`
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
 
-type Value = string | number | bigint | null
+export type Value = string | number | bigint | null
 type Columns = readonly string[]
 
-const INPUT_COLUMNS = ['batchId', 'line', 'customId', 'status', 'inputOffset', 'inputLength', 'attemptAt', 'prompt', 'imageCount'] as const
-const RESULT_COLUMNS = [
+export const INPUT_COLUMNS = ['batchId', 'line', 'customId', 'status', 'inputOffset', 'inputLength', 'attemptAt', 'prompt', 'imageCount'] as const
+export const RESULT_COLUMNS = [
   'batchId',
   'customId',
   'status',
@@ -52,16 +53,16 @@ const RESULT_SIDE = RESULT_COLUMNS.filter((column) => column !== 'batchId' && co
 
 const placeholders: Record<DatabaseKind, (index: number) => string> = { sqlite: () => '?', postgresql: (index) => `$${index + 1}` }
 
-function insertSql(columns: Columns, rows: number, conflict: string): string {
+export function insertSql(columns: Columns, rows: number, conflict: string): string {
   const placeholder = placeholders[dbKind]
   const tuple = (row: number) => `(${columns.map((_, column) => placeholder(row * columns.length + column)).join(', ')})`
   return `INSERT INTO "ResultRow" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${Array.from({ length: rows }, (_, row) => tuple(row)).join(', ')} ${conflict}`
 }
 
-const ON_INPUT_CONFLICT = 'ON CONFLICT ("batchId", "customId") DO NOTHING'
-const ON_RESULT_CONFLICT = `ON CONFLICT ("batchId", "customId") DO UPDATE SET ${RESULT_SIDE.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
+export const ON_INPUT_CONFLICT = 'ON CONFLICT ("batchId", "customId") DO NOTHING'
+export const ON_RESULT_CONFLICT = `ON CONFLICT ("batchId", "customId") DO UPDATE SET ${RESULT_SIDE.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
 
-type Transaction = (statements: [sql: string, values: Value[]][]) => Promise<void>
+export type Transaction = (statements: [sql: string, values: Value[]][]) => Promise<void>
 
 /**
  * Collects rows and writes them as multi-row INSERTs (each row binds at most 17 values: SQLite allows 32,766 and
@@ -93,30 +94,46 @@ class RowWriter {
   }
 }
 
+/** How long a write waits for another connection's write lock before it fails, as the app's own client does. */
+const BUSY_WAIT_MS = 10_000
+
 /**
  * Where a build writes its rows. On SQLite, a better-sqlite3 connection of the build's own: prepared once, bound
  * natively (Prisma's adapter doubled the time of a 50,000-line index); WAL lets the app's readers go on meanwhile, and
- * each transaction is short, so the engine's commits wait little. On PostgreSQL, the app's pool (no file to open).
+ * each transaction is short, so the engine's commits wait little. Its lock is never waited for inside SQLite: that
+ * wait would block the event loop, and the holder may be the app's own client in the middle of an interactive
+ * transaction that needs the event loop to end (the engine's commits are such), so a busy database is tried again
+ * after a pause instead. On PostgreSQL, the app's pool (no file to open).
  */
-function openRowSink(): { transaction: Transaction; close: () => void } {
+export function openRowSink(): { transaction: Transaction; close: () => void } {
   if (!env.databasePath) {
     return {
       transaction: async (statements) => void (await db.$transaction(statements.map(([sql, values]) => db.$executeRawUnsafe(sql, ...values)))),
       close: () => {},
     }
   }
-  const sqlite = new Database(env.databasePath, { timeout: 10_000 })
+  const sqlite = new Database(env.databasePath, { timeout: 0 })
   const prepared = new Map<string, Statement>()
   const prepare = (sql: string) => {
     let statement = prepared.get(sql)
     if (!statement) prepared.set(sql, (statement = sqlite.prepare(sql)))
     return statement
   }
+  const write = sqlite.transaction((statements: [string, Value[]][]) => {
+    for (const [sql, values] of statements) prepare(sql).run(...values)
+  })
   return {
     async transaction(statements) {
-      sqlite.transaction(() => {
-        for (const [sql, values] of statements) prepare(sql).run(...values)
-      })()
+      for (const started = Date.now(); ;) {
+        try {
+          // IMMEDIATE: the write lock is taken at BEGIN, so a busy database fails before any statement ran.
+          write.immediate(statements)
+          break
+        } catch (error) {
+          if (!isBusy(error) || Date.now() - started > BUSY_WAIT_MS) throw error
+          await pause(5 + Math.random() * 20)
+        }
+      }
       // Let requests in between transactions: better-sqlite3 runs them synchronously.
       await new Promise((resolve) => setImmediate(resolve))
     },
@@ -126,6 +143,8 @@ function openRowSink(): { transaction: Transaction; close: () => void } {
   }
 }
 
+const isBusy = (error: unknown) => error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_LOCKED')
+
 function parse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown
@@ -134,27 +153,29 @@ function parse(text: string): unknown {
   }
 }
 
-type BatchForIndex = { id: string; createdAt: Date }
+export type BatchForIndex = { id: string; createdAt: Date }
+
+/** An input line as a row's INPUT_COLUMNS under `key`, with `status` until a result is joined to it. */
+export function inputValues(key: string, batch: BatchForIndex, line: LocatedLine, status: 'missing' | 'pending'): Value[] {
+  const prompt = promptOf(parse(line.text))
+  // A line without a custom_id cannot be joined to a result; a validated file has none.
+  const customId = prompt.customId ?? `line-${line.index + 1}`
+  return [
+    key,
+    line.index + 1,
+    customId,
+    status,
+    line.offset,
+    line.length,
+    batch.createdAt.getTime(),
+    cut(prompt.text, PROMPT_PREVIEW_CHARS),
+    prompt.images.length,
+  ]
+}
 
 async function indexInput(transaction: Transaction, key: string, batch: BatchForIndex, inputPath: string) {
   const writer = new RowWriter(transaction, INPUT_COLUMNS, ON_INPUT_CONFLICT)
-  const attemptAt = batch.createdAt.getTime()
-  for await (const line of readLocatedLines(inputPath)) {
-    const prompt = promptOf(parse(line.text))
-    // A line without a custom_id cannot be joined to a result; a validated file has none.
-    const customId = prompt.customId ?? `line-${line.index + 1}`
-    await writer.add([
-      key,
-      line.index + 1,
-      customId,
-      'missing',
-      line.offset,
-      line.length,
-      attemptAt,
-      cut(prompt.text, PROMPT_PREVIEW_CHARS),
-      prompt.images.length,
-    ])
-  }
+  for await (const line of readLocatedLines(inputPath)) await writer.add(inputValues(key, batch, line, 'missing'))
   await writer.flush()
 }
 
@@ -172,6 +193,40 @@ async function readTimings(batchId: string): Promise<Map<string, number>> {
 /** What reading a result file learnt besides its rows. */
 type ResultFileTally = { unreadable: number; succeeded: number; simulated: number }
 
+/** A result line as a row's RESULT_COLUMNS under `key`, with what it says; null when it is not JSON with a custom_id. */
+export function resultRow(
+  key: string,
+  batch: BatchForIndex,
+  fileId: string,
+  line: { text: string; offset: number; length: number },
+  latencyMs: (customId: string) => number | null,
+): { values: Value[]; result: ResultFacts } | null {
+  const parsed = parse(line.text)
+  const result = resultOf(parsed)
+  if (parsed === null || result.customId === null) return null
+  const values = [
+    key,
+    result.customId,
+    result.status,
+    batch.id,
+    fileId,
+    line.offset,
+    line.length,
+    batch.createdAt.getTime(),
+    result.statusCode,
+    result.errorCode,
+    result.errorMessage === null ? null : cut(result.errorMessage, PROMPT_PREVIEW_CHARS),
+    result.finishReason,
+    result.inputTokens,
+    result.outputTokens,
+    result.totalTokens,
+    latencyMs(result.customId),
+    cut(result.text, RESPONSE_PREVIEW_CHARS),
+    result.outputImageCount,
+  ]
+  return { values, result }
+}
+
 async function indexResults(
   transaction: Transaction,
   key: string,
@@ -181,36 +236,16 @@ async function indexResults(
   tally: ResultFileTally,
 ) {
   const writer = new RowWriter(transaction, RESULT_COLUMNS, ON_RESULT_CONFLICT)
-  const attemptAt = batch.createdAt.getTime()
+  const latency = (customId: string) => timings.get(customId) ?? null
   for await (const line of readLocatedLines(file.path)) {
-    const parsed = parse(line.text)
-    const result = resultOf(parsed)
-    if (parsed === null || result.customId === null) {
+    const row = resultRow(key, batch, file.id, line, latency)
+    if (!row) {
       tally.unreadable++
       continue
     }
-    if (result.status === 'succeeded') tally.succeeded++
-    if (result.simulated) tally.simulated++
-    await writer.add([
-      key,
-      result.customId,
-      result.status,
-      batch.id,
-      file.id,
-      line.offset,
-      line.length,
-      attemptAt,
-      result.statusCode,
-      result.errorCode,
-      result.errorMessage === null ? null : cut(result.errorMessage, PROMPT_PREVIEW_CHARS),
-      result.finishReason,
-      result.inputTokens,
-      result.outputTokens,
-      result.totalTokens,
-      timings.get(result.customId) ?? null,
-      cut(result.text, RESPONSE_PREVIEW_CHARS),
-      result.outputImageCount,
-    ])
+    if (row.result.status === 'succeeded') tally.succeeded++
+    if (row.result.simulated) tally.simulated++
+    await writer.add(row.values)
   }
   await writer.flush()
 }
@@ -272,7 +307,7 @@ async function fail(batchId: string, message: string): Promise<IndexOutcome> {
 async function build(batchId: string): Promise<IndexOutcome> {
   const batch = await db.batch.findUnique({
     where: { id: batchId },
-    include: { inputFile: true, outputFile: true, errorFile: true },
+    include: { inputFile: true, outputFile: true, errorFile: true, resultIndex: { select: { state: true } } },
   })
   if (!batch) throw notFound('batch', batchId)
   if (!isTerminal(batch.status)) {
@@ -289,10 +324,12 @@ async function build(batchId: string): Promise<IndexOutcome> {
   if (pending.some(([remoteId, file]) => remoteId && !file?.storagePath)) {
     return fail(batchId, 'The result files are still on the provider; they are indexed once they are downloaded.')
   }
+  // The rows listed while the engine ran stay listed (as partial) until the swap replaces them.
+  const state = batch.resultIndex?.state === 'live' ? 'live' : 'indexing'
   await db.resultIndex.upsert({
     where: { batchId },
-    create: { batchId, state: 'indexing', inputFileId: batch.inputFile.id },
-    update: { state: 'indexing', message: null, inputFileId: batch.inputFile.id },
+    create: { batchId, state, inputFileId: batch.inputFile.id },
+    update: { state, message: null, inputFileId: batch.inputFile.id },
   })
   const key = buildingKey(batchId)
   await db.$executeRaw`DELETE FROM "ResultRow" WHERE "batchId" = ${key}`

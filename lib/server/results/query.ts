@@ -1,7 +1,9 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
 import { isTerminal } from '@/lib/batch'
+import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
+import { isListable } from '@/lib/results/index-state'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
 import type { ResultFilters, ResultPageQuery, ResultSort } from '@/lib/validations/results'
 import { db, dbKind } from '@/lib/server/db'
@@ -10,6 +12,7 @@ import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
 import { indexBatchResults, isIndexing } from './indexer'
 import { readLineAt } from './lines'
+import { liveFilePaths } from './live'
 import { searchCondition } from './search'
 
 export const ROW_COLUMNS =
@@ -94,24 +97,48 @@ export const orderSql = (sort: ResultSort, order: 'asc' | 'desc') =>
 
 const STALE_INDEXING_MS = 120_000
 
-type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: number }
+/** `ended`: a live index whose batch has ended (its final index is being built). */
+type IndexInfo = { state: ResultIndexState; message: string | null; rowCount: number; ended?: boolean }
 
 /**
- * Where the batch's index stands. A terminal batch never indexed (or whose build died with its process) starts
- * indexing now, in the background: the page shows "indexing" and polls.
+ * Where the batch's index stands. A running engine batch lists what its live index holds so far. A terminal batch
+ * never indexed (or whose build died with its process) starts indexing now, in the background: the page shows
+ * "indexing" (or the live rows, until the final index replaces them) and polls.
  */
 async function indexInfo(batchId: string): Promise<IndexInfo> {
   if (isJobId(batchId)) return jobIndexInfo(batchId)
-  const batch = await db.batch.findUnique({ where: { id: batchId }, select: { status: true, resultIndex: true } })
+  const batch = await db.batch.findUnique({ where: { id: batchId }, select: { status: true, connectionId: true, resultIndex: true } })
   if (!batch) throw notFound('batch', batchId)
   const index = batch.resultIndex
   if (index?.state === 'ready' || index?.state === 'failed') return { state: index.state, message: index.message, rowCount: index.rowCount }
-  if (!isTerminal(batch.status)) return { state: 'not_indexed', message: 'Results are listed here when the batch ends.', rowCount: 0 }
+  if (!isTerminal(batch.status)) {
+    if (index?.state === 'live') return liveIndexInfo(batchId, false)
+    // The engine is writing the input's rows of its live index.
+    if (index?.state === 'indexing') return { state: 'indexing', message: null, rowCount: 0 }
+    const message =
+      batch.connectionId === BUILTIN_CONNECTION_ID
+        ? 'Results are listed here as soon as the engine starts running the batch.'
+        : 'The provider gives a batch’s results only when it ends; they are listed here then.'
+    return { state: 'not_indexed', message, rowCount: 0 }
+  }
   // Another process (a worker's engine) may be building it: give that build a while before starting one here.
-  const busyElsewhere = index?.state === 'indexing' && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
+  const busyElsewhere = (index?.state === 'indexing' || index?.state === 'live') && Date.now() - index.updatedAt.getTime() < STALE_INDEXING_MS
   if (!isIndexing(batchId) && !busyElsewhere)
     void indexBatchResults(batchId).catch((error: unknown) => logger.error({ err: error, batchId }, 'Indexing the results failed.'))
-  return { state: 'indexing', message: null, rowCount: 0 }
+  return index?.state === 'live' ? liveIndexInfo(batchId, true) : { state: 'indexing', message: null, rowCount: 0 }
+}
+
+/** A live index: its rows (one per input line) and how many of them have their result yet. */
+async function liveIndexInfo(batchId: string, ended: boolean): Promise<IndexInfo> {
+  const [counts] = await db.$queryRaw<{ rows: number | bigint; pending: number | bigint | null }[]>`
+    SELECT COUNT(*) AS "rows", SUM(CASE WHEN "status" = 'pending' THEN 1 ELSE 0 END) AS "pending" FROM "ResultRow" WHERE "batchId" = ${batchId}`
+  const rowCount = Number(counts?.rows ?? 0)
+  return { state: 'live', message: liveMessage(rowCount, Number(counts?.pending ?? 0), ended), rowCount, ended }
+}
+
+function liveMessage(rowCount: number, pending: number, ended: boolean): string {
+  const partial = `Partial: ${(rowCount - pending).toLocaleString('en-US')} of ${rowCount.toLocaleString('en-US')} lines`
+  return ended ? `${partial}; the batch has ended and its final results are being indexed.` : `${partial} so far, updating.`
 }
 
 /** A job's rows are made as its input is split and filled in as its parts end: readable at any time. */
@@ -132,7 +159,7 @@ async function jobIndexInfo(jobId: string): Promise<IndexInfo> {
 
 export async function listResultPage(batchId: string, query: ResultPageQuery): Promise<ResultPage> {
   const info = await indexInfo(batchId)
-  if (info.state !== 'ready') return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
+  if (!isListable(info.state)) return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
   const where = filterSql(batchId, query)
   const [rows, counted] = await Promise.all([
     db.$queryRaw<RawRow[]>(
@@ -156,7 +183,8 @@ async function countRetries(batchId: string): Promise<number> {
 export async function getResultFacets(batchId: string): Promise<ResultFacets> {
   const info = await indexInfo(batchId)
   const retryCount = await countRetries(batchId)
-  if (info.state !== 'ready') return { index: info, statuses: [], errorCodes: [], retryCount }
+  const { ended, ...shown } = info
+  if (!isListable(info.state)) return { index: shown, statuses: [], errorCodes: [], retryCount }
   const [statuses, codes] = await Promise.all([
     db.$queryRaw<{ status: string; n: number | bigint }[]>`SELECT "status", COUNT(*) AS "n" FROM "ResultRow" WHERE "batchId" = ${batchId} GROUP BY "status"`,
     db.$queryRaw<{ code: string; n: number | bigint }[]>`
@@ -164,10 +192,15 @@ export async function getResultFacets(batchId: string): Promise<ResultFacets> {
       GROUP BY "errorCode" ORDER BY COUNT(*) DESC, "errorCode" LIMIT 50`,
   ])
   const byStatus = new Map(statuses.map((row) => [row.status, Number(row.n)]))
+  // Live rows change between the two reads: the message says what the counts beside it say.
+  const index = info.state === 'live' ? { ...shown, message: liveMessage(info.rowCount, byStatus.get('pending') ?? 0, ended === true) } : shown
   return {
-    index: info,
-    // Only a job's rows wait for an answer; a batch's are all final once indexed.
-    statuses: RESULT_STATUSES.filter((status) => status !== 'pending' || isJobId(batchId)).map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+    index,
+    // Only a job's rows and a live index's wait for an answer; a batch's are all final once indexed.
+    statuses: RESULT_STATUSES.filter((status) => status !== 'pending' || isJobId(batchId) || info.state === 'live').map((status) => ({
+      status,
+      count: byStatus.get(status) ?? 0,
+    })),
     errorCodes: codes.map((row) => ({ code: row.code, count: Number(row.n) })),
     retryCount,
   }
@@ -189,12 +222,15 @@ export async function filePaths(batchId: string, fileIds: Iterable<string>): Pro
   const index = isJobId(batchId)
     ? await db.job.findUnique({ where: { id: batchId }, select: { inputFileId: true } })
     : await db.resultIndex.findUnique({ where: { batchId }, select: { inputFileId: true } })
-  const ids = [...new Set(fileIds)]
+  const live = isJobId(batchId) ? new Map<string, string>() : liveFilePaths(batchId)
+  const ids = [...new Set(fileIds)].filter((id) => !live.has(id))
   const files = await db.file.findMany({
     where: { id: { in: [...ids, ...(index?.inputFileId ? [index.inputFileId] : [])] } },
     select: { id: true, storagePath: true },
   })
   const path = new Map(files.flatMap((file) => (file.storagePath ? [[file.id, fromStoragePath(file.storagePath)] as const] : [])))
+  // A live index's rows point into the engine's result files by stand-in id (LIVE_FILE_IDS).
+  for (const [id, livePath] of live) path.set(id, livePath)
   return { input: index?.inputFileId ? (path.get(index.inputFileId) ?? null) : null, results: path }
 }
 
