@@ -5,7 +5,7 @@ import type { JobCost, JobDetail, JobLineCounts, JobPartStatus, JobSummary } fro
 import type { CreateJobFields, JobStatus } from '@/lib/validations/jobs'
 import type { Batch, Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
-import { getConnection } from '@/lib/server/connections'
+import { getConnection, parseTokenLimits } from '@/lib/server/connections'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
@@ -58,7 +58,7 @@ export async function createJob(input: CreateJobFields): Promise<{ id: string }>
   if ((file.validationErrorCount ?? 0) > 0)
     throw new AppError(400, 'invalid_file', `${file.filename} has validation errors; fix them and upload it again.`, { param: 'fileId' })
   const { limits } = await getConnection(connection.id)
-  const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits as Record<string, number> | null, file.model)
+  const maxTokens = enqueuedTokenLimitOf(parseTokenLimits(connection.enqueuedTokenLimits), file.model)
   const job = await db.job.create({
     data: {
       id: newJobId(),
