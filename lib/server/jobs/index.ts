@@ -10,6 +10,7 @@ import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
 import { costOfBatchRow, listEffectivePrices } from '@/lib/server/pricing'
+import { parseSplitLimits } from './split'
 import { requestJobTick } from './wake'
 
 export { startJobs, tickJob } from './loop'
@@ -127,7 +128,7 @@ export async function getJob(jobId: string): Promise<JobDetail> {
     connectionKind: job.connection.kind,
     completionWindow: job.completionWindow,
     maxAttempts: job.maxAttempts,
-    limits: job.limits as JobDetail['limits'],
+    limits: parseSplitLimits(job.limits),
     inputFile: job.inputFile,
     outputFileId: job.outputFileId,
     errorFileId: job.errorFileId,

@@ -5,18 +5,24 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
+import { z } from 'zod'
 import { encodingForModel, loadTokenCounter } from '@/lib/jsonl'
 import { describeRequest, outputTokenCap } from '@/lib/jsonl/request-facts'
 import { isJsonObject } from '@/lib/jsonl/rules'
 import { TokenTally } from '@/lib/jsonl/tokens'
 import { readLocatedLines, type LocatedLine } from '@/lib/server/results/lines'
 
-export type SplitLimits = {
-  maxRequests: number
-  maxBytes: number
+export const splitLimitsSchema = z.object({
+  maxRequests: z.number().int().positive(),
+  maxBytes: z.number().int().positive(),
   /** Estimated input tokens per part: the model's enqueued-token limit, so any part can run on its own. */
-  maxTokens: number | null
-}
+  maxTokens: z.number().int().positive().nullable(),
+})
+
+export type SplitLimits = z.infer<typeof splitLimitsSchema>
+
+/** A job's stored limits (the snapshot its input was split by), read back through the schema rather than trusted. */
+export const parseSplitLimits = (value: unknown): SplitLimits => splitLimitsSchema.parse(value)
 
 /** A line of the job input as a part holds it: its number and place in the input, for the job's rows and retries. */
 export type PartLine = { line: number; customId: string; offset: number; length: number }

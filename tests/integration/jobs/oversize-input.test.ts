@@ -41,9 +41,7 @@ describe('inputs over one batch’s limit', () => {
       expect(report.errors).toEqual([expect.objectContaining({ code: 'too_many_requests', line: null })])
       expect(file).toMatchObject({ lineCount: 120_000, validationErrorCount: 0 })
 
-      await expect(
-        createBatch({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], outputExpiresAfterSeconds: null }),
-      ).rejects.toMatchObject({
+      await expect(createBatch({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [] })).rejects.toMatchObject({
         status: 400,
         code: 'over_batch_limit',
         message:
