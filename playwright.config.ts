@@ -56,6 +56,15 @@ export default defineConfig({
     timeout: 240_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { DATA_DIR: e2eDataDir, DATABASE_URL: '', PORT: String(port), HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      DATA_DIR: e2eDataDir,
+      DATABASE_URL: '',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      NEXT_TELEMETRY_DISABLED: '1',
+      // OpenAI's enqueued-token limit for the jobs spec's model alone (about three of its 10,000-line parts), so its
+      // job meets token_limit_exceeded; every other model, and every other spec, runs without limits.
+      BATCHBOARD_V1_LIMITS: JSON.stringify({ enqueuedTokens: { 'sim-jobs*': 700_000 } }),
+    },
   },
 })

@@ -1,6 +1,7 @@
-import { CircleCheck, CircleX } from 'lucide-react'
+import { CircleCheck, CircleX, Workflow } from 'lucide-react'
 import type { ReactNode } from 'react'
-import type { ValidationReport } from '@/lib/jsonl'
+import { DEFAULT_BATCH_LIMITS, plannedBatchCount } from '@/lib/connections/limits'
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, type ValidationReport } from '@/lib/jsonl'
 import { formatBytes, formatCompact, formatNumber } from '@/lib/format'
 import { describeMaxTokens, isGenerationEndpoint } from './file-format'
 
@@ -16,9 +17,10 @@ export function CheckSummary({
   readyTitle?: string
   fixHint?: string
 }) {
+  const overLimit = report.blockingErrorCount === 0 && !report.ok
   return (
     <div className="space-y-4 px-4 py-4">
-      {report.ok ? (
+      {report.blockingErrorCount === 0 ? (
         <div className="flex items-start gap-3">
           <CircleCheck aria-hidden className="mt-0.5 size-5 shrink-0 text-success" />
           <div>
@@ -32,13 +34,32 @@ export function CheckSummary({
         <div className="flex items-start gap-3">
           <CircleX aria-hidden className="mt-0.5 size-5 shrink-0 text-danger" />
           <div>
-            <h2 className="text-base font-semibold">{countErrors(report.errorCount)}</h2>
+            <h2 className="text-base font-semibold">{countErrors(report.blockingErrorCount)}</h2>
             <p className="text-sm text-muted">{fixHint}</p>
           </div>
         </div>
       )}
+      {overLimit ? <OverBatchLimit facts={report.facts} /> : null}
       <FileFacts facts={report.facts} />
     </div>
+  )
+}
+
+/** A file over one batch's limits (OpenAI's, until a connection is chosen) is no error: it runs as a job of several batches. */
+function OverBatchLimit({ facts }: { facts: ValidationReport['facts'] }) {
+  const parts = plannedBatchCount({ lineCount: facts.requestCount, bytes: facts.bytes, estimatedTokens: null }, DEFAULT_BATCH_LIMITS.openai!, null)
+  const size =
+    facts.requestCount > DEFAULT_MAX_REQUESTS
+      ? `${formatNumber(facts.requestCount)} requests`
+      : `${formatBytes(facts.bytes)} (${formatBytes(DEFAULT_MAX_BYTES)} per batch)`
+  return (
+    <p role="status" data-testid="over-batch-limit" className="flex items-start gap-2 rounded-lg border border-border bg-subtle/50 px-3 py-2 text-sm">
+      <Workflow aria-hidden className="mt-0.5 size-4 shrink-0 text-accent" />
+      <span>
+        Over one batch&apos;s limit: {size}. It can run as a <strong>job of {formatNumber(parts)} batches</strong> of at most{' '}
+        {formatNumber(DEFAULT_MAX_REQUESTS)} requests (on OpenAI; the connection you choose next sets the exact split), but not as a single batch.
+      </span>
+    </p>
   )
 }
 

@@ -1,5 +1,4 @@
-import { DEFAULT_MAX_BYTES, detectUtf16, utf16ConvertCommand } from '@/lib/jsonl'
-import { formatMegabytes } from './file-format'
+import { detectUtf16, utf16ConvertCommand } from '@/lib/jsonl'
 
 /** Something about a file that makes reading it line by line pointless; said before the validator runs. */
 export type FileProblem = { title: string; message: string }
@@ -58,12 +57,6 @@ export function findFileProblem(name: string, size: number, head: Uint8Array): F
     return {
       title: 'This file is empty',
       message: `“${name}” has 0 bytes: there is nothing in it to run. Check that you picked the right file and that it finished saving, then drop it again.`,
-    }
-  }
-  if (size > DEFAULT_MAX_BYTES) {
-    return {
-      title: 'This file is too large',
-      message: `“${name}” is ${formatMegabytes(size)}; a batch file may be at most ${formatMegabytes(DEFAULT_MAX_BYTES)}. Split it into several files and upload each one.`,
     }
   }
   // The validator's own test, so the browser and the server call the same files UTF-16.

@@ -132,7 +132,7 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
         <DropZone
           onFiles={checkFiles}
           onBrowse={browse}
-          hint={`It is checked in your browser first; nothing is uploaded until you choose to. Up to ${formatMegabytes(DEFAULT_MAX_BYTES)} and ${formatNumber(DEFAULT_MAX_REQUESTS)} requests.`}
+          hint={`It is checked in your browser first; nothing is uploaded until you choose to. Over ${formatNumber(DEFAULT_MAX_REQUESTS)} requests or ${formatMegabytes(DEFAULT_MAX_BYTES)}, it runs as a job of several batches.`}
         />
       ) : (
         <CheckedFile check={check} onFiles={checkFiles} onBrowse={browse}>
@@ -154,7 +154,7 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
           ) : (
             <>
               <CheckSummary report={check.report} />
-              {check.report.ok ? (
+              {check.report.blockingErrorCount === 0 ? (
                 <UploadPanel
                   state={upload.state}
                   bytes={check.file.size}

@@ -21,6 +21,8 @@ export function JobActions({ job }: { job: JobDetail }) {
   const [confirming, setConfirming] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const active = job.status === 'splitting' || job.status === 'running'
+  // Pause and Retry now act on a running job only: a split stopped half-way would never resume (pauseJob refuses it).
+  const running = job.status === 'running'
   const run = (which: JobAction) =>
     action.mutate(which, {
       onSuccess: () => {
@@ -31,7 +33,7 @@ export function JobActions({ job }: { job: JobDetail }) {
     })
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {active ? (
+      {running ? (
         <Button variant="secondary" size="sm" onClick={() => run('pause')} disabled={action.isPending}>
           <Pause aria-hidden className="size-4" />
           Pause
@@ -43,7 +45,7 @@ export function JobActions({ job }: { job: JobDetail }) {
           Resume
         </Button>
       ) : null}
-      {active && job.parts.some((part) => part.status === 'queued') ? (
+      {running && job.parts.some((part) => part.status === 'queued') ? (
         <Button variant="secondary" size="sm" onClick={() => run('retry')} disabled={action.isPending}>
           <RotateCcw aria-hidden className="size-4" />
           Retry now

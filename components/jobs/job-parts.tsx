@@ -1,5 +1,7 @@
 import Link from 'next/link'
+import { Fragment } from 'react'
 import { Card } from '@/components/ui/card'
+import { cn } from '@/components/ui/cn'
 import { OutcomeBadge } from '@/components/ui/outcome-badge'
 import { batchOutcome } from '@/lib/batch'
 import { formatBytes, formatCompact, formatDateTime, formatNumber } from '@/lib/format'
@@ -29,38 +31,53 @@ export function JobParts({ parts, splitting }: { parts: JobPartSummary[]; splitt
             </thead>
             <tbody className="divide-y divide-border">
               {parts.map((part) => (
-                <tr key={part.id} data-part={part.seq} data-status={part.status} className="align-top">
-                  <td className="px-4 py-2 tabular-nums">#{part.seq}</td>
-                  <td className="px-4 py-2 tabular-nums">{part.round === 1 ? '1' : `${part.round} (retry)`}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{formatNumber(part.lineCount)}</td>
-                  <td className="px-4 py-2 text-right whitespace-nowrap tabular-nums text-muted">
-                    {formatBytes(part.bytes)} · ≈ {formatCompact(part.estimatedTokens)} tok
-                  </td>
-                  <td className="px-4 py-2">
-                    <div className="flex flex-wrap items-center gap-2">
-                      {part.batchStatus && part.requestCounts ? (
-                        <OutcomeBadge outcome={batchOutcome(part.batchStatus, part.requestCounts)} />
+                <Fragment key={part.id}>
+                  <tr data-part={part.seq} data-status={part.status} className={cn('align-top', part.waitingReason && 'border-b-0 [&>td]:pb-1')}>
+                    <td className="px-4 py-2 tabular-nums">#{part.seq}</td>
+                    <td className="px-4 py-2 tabular-nums">{part.round === 1 ? '1' : `${part.round} (retry)`}</td>
+                    <td className="px-4 py-2 text-right tabular-nums">{formatNumber(part.lineCount)}</td>
+                    <td className="px-4 py-2 text-right whitespace-nowrap tabular-nums text-muted">
+                      {formatBytes(part.bytes)} · ≈ {formatCompact(part.estimatedTokens)} tok
+                    </td>
+                    <td className="px-4 py-2">
+                      <div className="flex flex-wrap items-center gap-2">
+                        {part.batchStatus && part.requestCounts ? (
+                          <OutcomeBadge outcome={batchOutcome(part.batchStatus, part.requestCounts)} />
+                        ) : (
+                          <span className="text-xs font-medium">{PART_LABELS[part.status]}</span>
+                        )}
+                        {part.queueAttempts > 0 ? (
+                          <span className="text-xs whitespace-nowrap text-warning">resubmitted {part.queueAttempts}× after queue refusals</span>
+                        ) : null}
+                      </div>
+                    </td>
+                    <td className="px-4 py-2">
+                      {part.batchId ? (
+                        <Link href={`/batches/${part.batchId}`} className="font-mono text-xs hover:underline">
+                          {part.batchId}
+                        </Link>
                       ) : (
-                        <span className="text-xs font-medium">{PART_LABELS[part.status]}</span>
+                        <span className="text-xs text-muted">—</span>
                       )}
-                      {part.queueAttempts > 0 ? <span className="text-xs text-warning">resubmitted {part.queueAttempts}× after queue refusals</span> : null}
-                    </div>
-                    {part.waitingReason ? <p className="mt-1 max-w-prose text-xs text-muted">{part.waitingReason}</p> : null}
-                  </td>
-                  <td className="px-4 py-2">
-                    {part.batchId ? (
-                      <Link href={`/batches/${part.batchId}`} className="font-mono text-xs hover:underline">
-                        {part.batchId}
-                      </Link>
-                    ) : (
-                      <span className="text-xs text-muted">—</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-2 text-xs whitespace-nowrap text-muted">
-                    {part.submittedAt ? <div>sent {formatDateTime(part.submittedAt)}</div> : null}
-                    {part.endedAt ? <div>ended {formatDateTime(part.endedAt)}</div> : null}
-                  </td>
-                </tr>
+                    </td>
+                    <td className="px-4 py-2 text-xs whitespace-nowrap text-muted">
+                      {/* A queued part's "sent" is its last attempt, refused by the queue: not shown as if it were running. */}
+                      {part.submittedAt && part.status !== 'queued' ? <div>sent {formatDateTime(part.submittedAt)}</div> : null}
+                      {part.endedAt ? <div>ended {formatDateTime(part.endedAt)}</div> : null}
+                    </td>
+                  </tr>
+                  {part.waitingReason ? (
+                    // The provider's own words can be long: a row of their own, full width, instead of a tall narrow cell.
+                    <tr>
+                      <td />
+                      <td colSpan={6} className="px-4 pb-2 text-xs text-muted">
+                        <p className="line-clamp-2 max-w-4xl" title={part.waitingReason}>
+                          {part.waitingReason}
+                        </p>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>

@@ -102,6 +102,14 @@ export const envSchema = z.object({
   OPENAI_WEBHOOK_SECRET: optional(z.string().max(1000, 'must be at most 1,000 characters').optional()),
   BATCHBOARD_PROVIDER_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
   BATCHBOARD_V1_LIMITS: v1Limits,
+  // 2 GiB: a job input is split into batches of at most 200 MB, so the upload cap is the disk's concern, not OpenAI's.
+  BATCHBOARD_MAX_UPLOAD_BYTES: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(1024, 'must be at least 1024 bytes')
+      .default(2 * 1024 ** 3),
+  ),
 })
 
 // Paths come from the user's environment, not the source tree: keep the bundler from tracing them.
@@ -140,6 +148,8 @@ export type Env = {
   providerTimeoutMs: number
   /** OpenAI's batch limits imposed by the engine (BATCHBOARD_V1_LIMITS); null: no limits. */
   v1Limits: V1Limits | null
+  /** The largest file the dashboard's upload takes (BATCHBOARD_MAX_UPLOAD_BYTES); files over one batch's limit run as jobs. */
+  maxUploadBytes: number
 }
 
 export type DatabaseKind = 'sqlite' | 'postgresql'
@@ -234,6 +244,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     openaiWebhookSecret: parsed.data.OPENAI_WEBHOOK_SECRET,
     providerTimeoutMs: parsed.data.BATCHBOARD_PROVIDER_TIMEOUT_MS,
     v1Limits: parsed.data.BATCHBOARD_V1_LIMITS ?? null,
+    maxUploadBytes: parsed.data.BATCHBOARD_MAX_UPLOAD_BYTES,
   }
 }
 

@@ -63,3 +63,12 @@ export function plannedBatchCount(
   const byTokens = maxTokens && file.estimatedTokens ? Math.ceil(file.estimatedTokens / maxTokens) : 1
   return Math.max(1, byRequests, byBytes, byTokens)
 }
+
+const count = (value: number) => value.toLocaleString('en-US')
+
+/** Why a file does not fit one batch under these limits ("has 120,000 requests, more than the 50,000 one batch may hold"), or null. */
+export function overBatchLimit(file: { lineCount: number; bytes: number }, limits: BatchLimits): string | null {
+  if (file.lineCount > limits.maxRequests) return `has ${count(file.lineCount)} requests, more than the ${count(limits.maxRequests)} one batch may hold`
+  if (file.bytes > limits.maxBytes) return `is ${count(file.bytes)} bytes, more than the ${count(limits.maxBytes)} one batch may hold`
+  return null
+}

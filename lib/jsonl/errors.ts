@@ -18,6 +18,12 @@ export const BATCH_FILE_ERROR_CODES = [
 
 export type BatchFileErrorCode = (typeof BATCH_FILE_ERROR_CODES)[number]
 
+// Findings about one batch's size rather than about the requests: they fail a single batch (as OpenAI's validation
+// does), but a job splits the file into batches that fit, so they do not stop it from running as one.
+export const BATCH_LIMIT_CODES: ReadonlySet<BatchFileErrorCode> = new Set(['too_many_requests', 'file_too_large', 'too_many_embedding_inputs'])
+
+export const isBatchLimitError = (error: { code: string }) => BATCH_LIMIT_CODES.has(error.code as BatchFileErrorCode)
+
 // Same shape as OpenAI's BatchError, so a report can be shown next to errors from a failed batch.
 export type BatchFileError = {
   code: BatchFileErrorCode

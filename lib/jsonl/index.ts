@@ -8,7 +8,7 @@ export {
   type ValidationProgress,
   type ValidationReport,
 } from './validator'
-export { BATCH_FILE_ERROR_CODES, type BatchFileError, type BatchFileErrorCode } from './errors'
+export { BATCH_FILE_ERROR_CODES, BATCH_LIMIT_CODES, isBatchLimitError, type BatchFileError, type BatchFileErrorCode } from './errors'
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, DEFAULT_MODELS, OPENAI_BATCH_ENDPOINTS } from './limits'
 export { TOKEN_ENCODINGS, TOKEN_ESTIMATE_MODES, encodingForModel, loadTokenCounter, type TokenEncoding, type TokenEstimateMode } from './tokens'
 export { detectUtf16, utf16ConvertCommand, type Utf16Encoding } from './encoding'

@@ -23,6 +23,10 @@ export const DEFAULT_MAX_EMBEDDING_INPUTS = 50_000
 
 export const DEFAULT_MAX_ERRORS = 1_000
 
+// A file over one batch's limit can still run as a job, whose results are matched to lines by custom_id, so ids are
+// checked for duplicates well past maxRequests. The map costs about 100 bytes an id; past this many, duplicates go unseen.
+export const MAX_TRACKED_CUSTOM_IDS = 1_000_000
+
 // OpenAI fills in this model when a moderations body has none, so a missing model is not an error there
 // and the file's model is the default.
 export const DEFAULT_MODELS: ReadonlyMap<string, string> = new Map([['/v1/moderations', 'omni-moderation-latest']])

@@ -16,8 +16,7 @@ export type FileState = {
   modelLine: number | null
   // custom_id -> the line that first used it, so a duplicate can point at its twin
   readonly customIds: Map<string, number>
-  // Past this many ids the file is already rejected as too_many_requests; tracking more would only let a
-  // runaway file grow the map without bound.
+  // Past this many ids a duplicate goes unseen; the bound keeps a runaway file from growing the map without end.
   readonly maxTrackedIds: number
 }
 

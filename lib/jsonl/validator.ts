@@ -1,5 +1,12 @@
-import { ErrorCollector, type BatchFileError, type BatchFileErrorCode } from './errors'
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_EMBEDDING_INPUTS, DEFAULT_MAX_ERRORS, DEFAULT_MAX_REQUESTS, OPENAI_BATCH_ENDPOINTS } from './limits'
+import { BATCH_LIMIT_CODES, ErrorCollector, type BatchFileError, type BatchFileErrorCode } from './errors'
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_EMBEDDING_INPUTS,
+  DEFAULT_MAX_ERRORS,
+  DEFAULT_MAX_REQUESTS,
+  MAX_TRACKED_CUSTOM_IDS,
+  OPENAI_BATCH_ENDPOINTS,
+} from './limits'
 import { ENCODING_SNIFF_BYTES, describeUtf16, detectUtf16, type Utf16Encoding } from './encoding'
 import { LineSplitter, isBlank, withoutByteOrderMark, withoutCarriageReturn } from './lines'
 import { describeRequest, outputTokenCap } from './request-facts'
@@ -47,9 +54,12 @@ export type BatchFileFacts = {
 }
 
 export type ValidationReport = {
+  // No errors at all: the file runs as one batch.
   ok: boolean
   errors: BatchFileError[]
   errorCount: number
+  // Errors other than one batch's limits (BATCH_LIMIT_CODES): zero means the file can run, as a job when it is over them.
+  blockingErrorCount: number
   errorCounts: Record<BatchFileErrorCode, number>
   truncatedErrors: boolean
   facts: BatchFileFacts
@@ -110,7 +120,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
     model: null,
     modelLine: null,
     customIds: new Map(),
-    maxTrackedIds: maxRequests,
+    maxTrackedIds: Math.max(maxRequests, MAX_TRACKED_CUSTOM_IDS),
   }
   // A line longer than the whole file may be can only belong to a file that is rejected anyway.
   const splitter = new LineSplitter(maxBytes)
@@ -290,10 +300,13 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
     }
 
     const listed = errors.list()
+    let limitErrors = 0
+    for (const code of BATCH_LIMIT_CODES) limitErrors += errors.counts[code]
     return {
       ok: errors.total === 0,
       errors: listed,
       errorCount: errors.total,
+      blockingErrorCount: errors.total - limitErrors,
       errorCounts: errors.counts,
       truncatedErrors: listed.length < errors.total,
       facts: {

@@ -12,6 +12,7 @@ import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/ser
 import { fillUsageFromOutput } from '@/lib/server/usage'
 import { parseConnectionKind } from '@/lib/server/connections/kinds'
 import { getConnection } from '@/lib/server/connections'
+import { overBatchLimit } from '@/lib/connections/limits'
 import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
 
@@ -203,7 +204,10 @@ async function findConnection(connectionId: string) {
 /** Starts a batch from a stored input file on a connection, which uploads or translates it if its kind needs that. */
 export async function createBatch(input: CreateBatchFields & { parentBatchId?: string | null }): Promise<CreatedBatch> {
   const connection = await findConnection(input.connectionId)
-  const file = await db.file.findUnique({ where: { id: input.fileId }, select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true } })
+  const file = await db.file.findUnique({
+    where: { id: input.fileId },
+    select: { id: true, purpose: true, endpoint: true, storagePath: true, filename: true, lineCount: true, bytes: true },
+  })
   if (!file) throw new AppError(404, 'not_found', `No file with id '${input.fileId}'. It may have been deleted; choose another file.`, { param: 'fileId' })
   if (file.purpose !== 'batch')
     throw new AppError(400, 'invalid_file', `${file.filename} is a batch output file, not an input file; choose an input file.`, { param: 'fileId' })
@@ -211,6 +215,12 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
     throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, {
       param: 'fileId',
     })
+  const over = overBatchLimit({ lineCount: file.lineCount ?? 0, bytes: Number(file.bytes) }, connection.limits)
+  if (over) {
+    throw new AppError(400, 'over_batch_limit', `${file.filename} ${over} on this connection. Run it as a job, which splits it into batches that fit.`, {
+      param: 'fileId',
+    })
+  }
   return connection.createBatch({
     file: { id: file.id, filename: file.filename, storagePath: file.storagePath, endpoint: file.endpoint },
     completionWindow: input.completionWindow,

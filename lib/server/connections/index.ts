@@ -41,7 +41,7 @@ function toSummary(row: Connection & { _count: { batches: number } }): Connectio
 }
 
 /** The stored JSON read back; anything but a { name: positive number } map (never written by Batchboard) is no limit. */
-function parseTokenLimits(value: unknown): Record<string, number> | null {
+export function parseTokenLimits(value: unknown): Record<string, number> | null {
   const parsed = connectionLimitsInput.shape.enqueuedTokenLimits.safeParse(value)
   return parsed.success ? (parsed.data ?? null) : null
 }

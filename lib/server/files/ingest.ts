@@ -1,6 +1,6 @@
 import 'server-only'
 import { rename, rm } from 'node:fs/promises'
-import type { ValidationReport } from '@/lib/jsonl'
+import { isBatchLimitError, type ValidationReport } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newFileId } from '@/lib/server/ids'
@@ -11,7 +11,10 @@ import type { FileRow } from './summary'
 
 export type IngestOptions = {
   filename: string
-  /** Refuse a file with validation errors (the dashboard) instead of keeping it for the batch to fail (the /v1 API, like OpenAI). */
+  /**
+   * Refuse a file with validation errors (the dashboard) instead of keeping it for the batch to fail (the /v1 API, like
+   * OpenAI). A file whose only findings are one batch's limits is kept either way: it runs as a job.
+   */
   rejectInvalid: boolean
   /** Offer an identical earlier upload instead of keeping a second copy. */
   reuseDuplicate: boolean
@@ -26,12 +29,14 @@ export const findStoredCopy = (sha256: string) =>
 /** Reads a file once, streaming, in a worker thread: sha256 and the full validation in the same pass. */
 export const inspectFile = (filePath: string): Promise<{ sha256: string; report: ValidationReport }> => runInWorker({ kind: 'inspect', path: filePath })
 
+/** What stops the file from running at all; one batch's limits are left out, since a job runs a file over them. */
 export function describeInvalidFile(report: ValidationReport): string {
-  const [first] = report.errors
+  const blocking = report.errors.filter((error) => !isBatchLimitError(error))
+  const [first] = blocking
   // A file-level error alone (UTF-16, no requests) says all there is, and what to do.
-  if (report.errorCount === 1 && first?.line === null) return first.message
+  if (report.blockingErrorCount === 1 && first?.line === null) return first.message
   const where = first?.line ? `line ${first.line}: ` : ''
-  const count = report.errorCount === 1 ? '1 error' : `${report.errorCount.toLocaleString('en-US')} errors`
+  const count = report.blockingErrorCount === 1 ? '1 error' : `${report.blockingErrorCount.toLocaleString('en-US')} errors`
   return `The file has ${count}${first ? ` (first, ${where}${first.message})` : ''}. Fix them and upload it again.`
 }
 
@@ -44,8 +49,8 @@ export async function ingestFile(tempPath: string, options: IngestOptions): Prom
   try {
     const { sha256, report } = await inspectFile(tempPath)
     countUploadBytes(report.facts.bytes)
-    if (options.rejectInvalid && !report.ok) {
-      const [first] = report.errors
+    if (options.rejectInvalid && report.blockingErrorCount > 0) {
+      const first = report.errors.find((error) => !isBatchLimitError(error))
       throw new AppError(422, 'invalid_file', describeInvalidFile(report), { line: first?.line ?? undefined, param: first?.param ?? undefined })
     }
     if (options.reuseDuplicate) {
@@ -72,7 +77,8 @@ export async function ingestFile(tempPath: string, options: IngestOptions): Prom
           estimatedInputTokens: facts.estimatedInputTokens === null ? null : BigInt(facts.estimatedInputTokens),
           outputTokenCapTotal: BigInt(facts.maxTokens.total),
           outputTokenCapMissing: facts.maxTokens.missing,
-          validationErrorCount: report.errorCount,
+          // Only errors that stop any run: whether the file fits one batch depends on the connection it runs on.
+          validationErrorCount: report.blockingErrorCount,
         },
       })
       return { file, duplicate: false, report }

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
-import { DEFAULT_MAX_BYTES } from '@/lib/jsonl'
 import { formatBytes } from '@/lib/format'
+import { env } from '@/lib/server/env'
 import { AppError } from '@/lib/server/http/errors'
 import { newUploadId } from '@/lib/server/ids'
 import { storageDirs } from '@/lib/server/storage'
@@ -43,14 +43,12 @@ async function readMeta(uploadId: string): Promise<UploadMeta> {
 export type UploadStart = { kind: 'existing'; file: FileSummary } | { kind: 'started'; uploadId: string; chunkBytes: number }
 
 export async function startUpload(input: UploadStartInput): Promise<UploadStart> {
-  if (input.bytes > DEFAULT_MAX_BYTES) {
+  if (input.bytes > env.maxUploadBytes) {
     throw new AppError(
       413,
       'file_too_large',
-      `This file is ${formatBytes(input.bytes)}; a batch file may be at most ${formatBytes(DEFAULT_MAX_BYTES)}. Split it into several files.`,
-      {
-        param: 'bytes',
-      },
+      `This file is ${formatBytes(input.bytes)}; this server takes uploads of at most ${formatBytes(env.maxUploadBytes)} (BATCHBOARD_MAX_UPLOAD_BYTES). Split it into several files, or ask whoever runs Batchboard to raise the cap.`,
+      { param: 'bytes' },
     )
   }
   // The browser hashed the file while validating it: an identical earlier upload needs no bytes sent.
@@ -69,7 +67,7 @@ export async function startUpload(input: UploadStartInput): Promise<UploadStart>
 /**
  * Streams one chunk's bytes to its offset in the upload's temp file. Resending a chunk (after a lost
  * response) overwrites it, so a retry never duplicates bytes; a gap is refused. The body is never held
- * in memory: a 200 MB upload costs the server one chunk's worth of buffers at most.
+ * in memory: a 2 GB upload costs the server one chunk's worth of buffers at most.
  */
 export async function writeUploadChunk(uploadId: string, offset: number, body: ReadableStream<Uint8Array> | null): Promise<{ received: number }> {
   const meta = await readMeta(uploadId)

@@ -5,11 +5,12 @@ import type { JobCost, JobDetail, JobLineCounts, JobPartStatus, JobSummary } fro
 import type { CreateJobFields, JobStatus } from '@/lib/validations/jobs'
 import type { Batch, Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
-import { getConnection } from '@/lib/server/connections'
+import { getConnection, parseTokenLimits } from '@/lib/server/connections'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
 import { costOfBatchRow, listEffectivePrices } from '@/lib/server/pricing'
+import { parseSplitLimits } from './split'
 import { requestJobTick } from './wake'
 
 export { startJobs, tickJob } from './loop'
@@ -58,7 +59,7 @@ export async function createJob(input: CreateJobFields): Promise<{ id: string }>
   if ((file.validationErrorCount ?? 0) > 0)
     throw new AppError(400, 'invalid_file', `${file.filename} has validation errors; fix them and upload it again.`, { param: 'fileId' })
   const { limits } = await getConnection(connection.id)
-  const maxTokens = enqueuedTokenLimitOf(connection.enqueuedTokenLimits as Record<string, number> | null, file.model)
+  const maxTokens = enqueuedTokenLimitOf(parseTokenLimits(connection.enqueuedTokenLimits), file.model)
   const job = await db.job.create({
     data: {
       id: newJobId(),
@@ -127,7 +128,7 @@ export async function getJob(jobId: string): Promise<JobDetail> {
     connectionKind: job.connection.kind,
     completionWindow: job.completionWindow,
     maxAttempts: job.maxAttempts,
-    limits: job.limits as JobDetail['limits'],
+    limits: parseSplitLimits(job.limits),
     inputFile: job.inputFile,
     outputFileId: job.outputFileId,
     errorFileId: job.errorFileId,

@@ -7,15 +7,13 @@ import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { startPoller, type Poller } from '@/lib/server/poller'
 import { cancelBatch } from '@/lib/server/batches'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { CLAIM_MS, splitJobInput } from './parts'
+import { splitJobInput } from './parts'
 import { countJobLines, reconcileEndedParts, splitPendingRetries } from './reconcile'
 import { writeJobResultFiles } from './result-files'
 import { recoverSubmittingParts, submitQueuedParts } from './submit'
 import { LineTooLargeError } from './split'
-import { ACTIVE_JOB_STATUSES, registerJobLoop, runningJobLoop } from './wake'
+import { ACTIVE_JOB_STATUSES, CLAIM_MS, TICK_MS, registerJobLoop, runningJobLoop } from './wake'
 
-/** How soon an active job is looked at again when nothing wakes it: about one remote sync interval. */
-const TICK_MS = 5_000
 const POLL_MS = 1_000
 
 async function claimDueJob(now: Date): Promise<Job | null> {
@@ -55,7 +53,9 @@ export async function tickJob(jobId: string): Promise<void> {
       await db.job.update({ where: { id: job.id }, data: { status: 'failed', error: error.message, endedAt: new Date() } })
       return
     }
-    job = await db.job.update({ where: { id: job.id }, data: { status: 'running' } })
+    // Compare-and-set: a cancel (or pause) clicked while the input was being split must not be undone here.
+    await db.job.updateMany({ where: { id: job.id, status: 'splitting' }, data: { status: 'running' } })
+    job = await db.job.findUniqueOrThrow({ where: { id: jobId } })
   }
   const withConnection = await db.job.findUniqueOrThrow({
     where: { id: job.id },
@@ -108,16 +108,15 @@ async function settle(jobId: string): Promise<void> {
   const ended = status !== job.status
   if (ended) await writeJobResultFiles(job)
   const after = ended ? await countJobLines(jobId) : counts
-  await db.job.update({
-    where: { id: jobId },
-    data: {
-      linesSucceeded: after.succeeded,
-      linesFailed: after.failed,
-      status,
-      ...(ended ? { endedAt: new Date() } : {}),
-      nextTickAt: new Date(Date.now() + TICK_MS),
-    },
-  })
+  const nextTickAt = new Date(Date.now() + TICK_MS)
+  // The status moves only from the one this look saw: a pause or cancel clicked meanwhile stays, and is acted on next tick.
+  const moved = ended
+    ? await db.job.updateMany({
+        where: { id: jobId, status: job.status },
+        data: { linesSucceeded: after.succeeded, linesFailed: after.failed, status, endedAt: new Date(), nextTickAt },
+      })
+    : { count: 0 }
+  if (moved.count === 0) await db.job.update({ where: { id: jobId }, data: { linesSucceeded: after.succeeded, linesFailed: after.failed, nextTickAt } })
 }
 
 /** Ticks every due job it can claim, one at a time; a job that fails to move on is looked at again later. */

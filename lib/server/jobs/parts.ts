@@ -5,10 +5,8 @@ import { db } from '@/lib/server/db'
 import { newFileId, newJobPartId, newSubmitKey } from '@/lib/server/ids'
 import { fromStoragePath, jobPartPath, toStoragePath } from '@/lib/server/storage'
 import { addJobPartToSearch } from '@/lib/server/results/search'
-import { splitIntoParts, type SplitLimits, type SplitPart } from './split'
-
-/** The job loop's claim on a job; see loop.ts. */
-export const CLAIM_MS = 2 * 60_000
+import { parseSplitLimits, splitIntoParts, type SplitPart } from './split'
+import { CLAIM_MS } from './wake'
 
 // Pending rows go in with the part that holds them, in slices small enough for one statement's parameters.
 const ROWS_PER_INSERT = 2_000
@@ -96,7 +94,7 @@ export async function splitJobInput(job: Job): Promise<void> {
   let seq = await nextSeq(job.id)
   const first = seq
   const parts = splitIntoParts(await inputPathOf(job), {
-    limits: job.limits as SplitLimits,
+    limits: parseSplitLimits(job.limits),
     endpoint: job.endpoint,
     model: job.model,
     from: { offset: Number(job.splitOffset), index: job.splitLines },
@@ -114,7 +112,7 @@ export async function splitRetryLines(job: Job, lines: number[], round: number):
   let seq = await nextSeq(job.id)
   const first = seq
   const parts = splitIntoParts(await inputPathOf(job), {
-    limits: job.limits as SplitLimits,
+    limits: parseSplitLimits(job.limits),
     endpoint: job.endpoint,
     model: job.model,
     only: (line) => wanted.has(line),

@@ -5,18 +5,24 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
-import { encodingForModel, loadTokenCounter } from '@/lib/jsonl'
+import { z } from 'zod'
+import { DEFAULT_MAX_EMBEDDING_INPUTS, encodingForModel, loadTokenCounter } from '@/lib/jsonl'
 import { describeRequest, outputTokenCap } from '@/lib/jsonl/request-facts'
 import { isJsonObject } from '@/lib/jsonl/rules'
 import { TokenTally } from '@/lib/jsonl/tokens'
 import { readLocatedLines, type LocatedLine } from '@/lib/server/results/lines'
 
-export type SplitLimits = {
-  maxRequests: number
-  maxBytes: number
+export const splitLimitsSchema = z.object({
+  maxRequests: z.number().int().positive(),
+  maxBytes: z.number().int().positive(),
   /** Estimated input tokens per part: the model's enqueued-token limit, so any part can run on its own. */
-  maxTokens: number | null
-}
+  maxTokens: z.number().int().positive().nullable(),
+})
+
+export type SplitLimits = z.infer<typeof splitLimitsSchema>
+
+/** A job's stored limits (the snapshot its input was split by), read back through the schema rather than trusted. */
+export const parseSplitLimits = (value: unknown): SplitLimits => splitLimitsSchema.parse(value)
 
 /** A line of the job input as a part holds it: its number and place in the input, for the job's rows and retries. */
 export type PartLine = { line: number; customId: string; offset: number; length: number }
@@ -55,9 +61,9 @@ export class LineTooLargeError extends Error {
   }
 }
 
-type Pending = { lines: PartLine[]; texts: string[]; bytes: number; tokens: number; capTotal: number; capMissing: number }
+type Pending = { lines: PartLine[]; bytes: number; tokens: number; embeddingInputs: number; capTotal: number; capMissing: number }
 
-const emptyPart = (): Pending => ({ lines: [], texts: [], bytes: 0, tokens: 0, capTotal: 0, capMissing: 0 })
+const emptyPart = (): Pending => ({ lines: [], bytes: 0, tokens: 0, embeddingInputs: 0, capTotal: 0, capMissing: 0 })
 
 /**
  * Cuts a JSONL input into parts that each fit the limits, streaming: only the lines of the part being written are held
@@ -104,13 +110,17 @@ export async function* splitIntoParts(inputPath: string, options: SplitOptions):
     if (limits.maxTokens !== null && tokens > limits.maxTokens)
       throw new LineTooLargeError(line, `is about ${tokens.toLocaleString('en-US')} tokens, over the enqueued-token limit`)
     const full =
-      part.lines.length >= limits.maxRequests || part.bytes + bytes > limits.maxBytes || (limits.maxTokens !== null && part.tokens + tokens > limits.maxTokens)
+      part.lines.length >= limits.maxRequests ||
+      part.bytes + bytes > limits.maxBytes ||
+      (limits.maxTokens !== null && part.tokens + tokens > limits.maxTokens) ||
+      part.embeddingInputs + facts.embeddingInputs > DEFAULT_MAX_EMBEDDING_INPUTS
     if (full && part.lines.length > 0) yield await seal({ offset: located.offset, index: located.index })
     writer ??= await PartWriter.open(options.partPath(++made))
     await writer.write(located.text)
     part.lines.push({ line, customId: facts.customId, offset: located.offset, length: located.length })
     part.bytes += bytes
     part.tokens += tokens
+    part.embeddingInputs += facts.embeddingInputs
     if (facts.cap === null) part.capMissing++
     else if (facts.cap !== undefined) part.capTotal += facts.cap
     resumeAt = after(located)
@@ -128,8 +138,15 @@ function lineFacts(located: LocatedLine, endpoint: string) {
   const request = isJsonObject(value) ? value : {}
   const body = isJsonObject(request.body) ? request.body : {}
   const texts: string[] = []
-  const { fixedTokens } = describeRequest(endpoint, body, texts)
-  return { customId: String(request.custom_id), fixedTokens, texts, cap: outputTokenCap(endpoint, body) }
+  const { fixedTokens, embeddingInputs } = describeRequest(endpoint, body, texts)
+  return {
+    customId: String(request.custom_id),
+    fixedTokens,
+    texts,
+    cap: outputTokenCap(endpoint, body),
+    // OpenAI's other per-batch limit on embeddings: inputs across all requests (reference, "Per-batch limits").
+    embeddingInputs: endpoint === '/v1/embeddings' ? embeddingInputs : 0,
+  }
 }
 
 /** A part file written as `<path>.part` with backpressure, hashed on the way, fsynced and renamed when finished. */

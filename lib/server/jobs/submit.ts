@@ -3,7 +3,7 @@ import { enqueuedTokenLimitOf } from '@/lib/connections/limits'
 import { JOB_METADATA_KEY, PART_METADATA_KEY } from '@/lib/validations/jobs'
 import type { Job, JobPart } from '@/lib/server/db/generated/client'
 import { createBatch } from '@/lib/server/batches'
-import { getConnection, type BatchConnection } from '@/lib/server/connections'
+import { getConnection, parseTokenLimits, type BatchConnection } from '@/lib/server/connections'
 import { recordImportedBatch } from '@/lib/server/connections/remote-batches'
 import type { RemoteBatch } from '@/lib/server/connections/types'
 import { db } from '@/lib/server/db'
@@ -41,7 +41,7 @@ const formatTokens = (tokens: number) => tokens.toLocaleString('en-US')
  * parts are waiting too.
  */
 export async function submitQueuedParts(job: JobWithConnection): Promise<void> {
-  const limit = enqueuedTokenLimitOf(job.connection.enqueuedTokenLimits as Record<string, number> | null, job.model)
+  const limit = enqueuedTokenLimitOf(parseTokenLimits(job.connection.enqueuedTokenLimits), job.model)
   const due = await db.jobPart.findMany({ where: { jobId: job.id, status: 'queued', nextAttemptAt: { lte: new Date() } }, orderBy: { seq: 'asc' } })
   for (const part of due) {
     if (limit !== null) {

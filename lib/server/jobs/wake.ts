@@ -15,8 +15,21 @@ export function registerJobLoop(poller: Poller): void {
   globalForJobs.batchboardJobs = poller
 }
 
-/** Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). */
+/** The job loop's claim on a job: a process ticking it has set its nextTickAt this far ahead (loop.ts). */
+export const CLAIM_MS = 2 * 60_000
+
+/** Longest a job waits for its next look when nothing wakes it: about one remote sync interval. */
+export const TICK_MS = 5_000
+
+/**
+ * Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). A job
+ * another look has claimed is left alone: making it due would let a second process (server and worker both run the
+ * loop) tick it at the same time and split the same retry lines twice. That look ends within TICK_MS of the next one.
+ */
 export async function requestJobTick(jobId: string): Promise<void> {
-  await db.job.updateMany({ where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] } }, data: { nextTickAt: new Date() } })
+  await db.job.updateMany({
+    where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] }, nextTickAt: { lte: new Date(Date.now() + TICK_MS) } },
+    data: { nextTickAt: new Date() },
+  })
   globalForJobs.batchboardJobs?.wake()
 }

@@ -318,6 +318,25 @@ describe('file errors', () => {
     expect(report.errors[0]?.message).toContain('Split it')
   })
 
+  it('counts one batch’s limits apart from the errors that stop any run (a job runs a file over them)', async () => {
+    const overOnly = await validate(lines(chatRequest('a'), chatRequest('b'), chatRequest('c')), { maxRequests: 2, maxBytes: 100 })
+    expect(overOnly.ok).toBe(false)
+    expect(where(overOnly)).toEqual([
+      ['too_many_requests', null, null],
+      ['file_too_large', null, null],
+    ])
+    expect(overOnly.blockingErrorCount).toBe(0)
+    const broken = await validate(lines(chatRequest('a'), '{broken', chatRequest('c')), { maxRequests: 2 })
+    expect(broken.errorCount).toBe(2)
+    expect(broken.blockingErrorCount).toBe(1)
+  })
+
+  it('finds a duplicate custom_id past maxRequests, where a job would match its result to the wrong line', async () => {
+    const report = await validate(lines(chatRequest('a'), chatRequest('b'), chatRequest('c'), chatRequest('d'), chatRequest('d')), { maxRequests: 2 })
+    expect(where(report)).toContainEqual(['duplicate_custom_id', 5, 'custom_id'])
+    expect(report.blockingErrorCount).toBe(1)
+  })
+
   it('limits the file size in bytes, byte order mark included', async () => {
     const content = '\uFEFF' + lines(chatRequest('a'), chatRequest('b'))
     const size = encoder.encode(content).length
