@@ -20,6 +20,8 @@ export type ConnectionSummary = {
   maxRequestsPerBatch: number | null
   maxBytesPerBatch: number | null
   enqueuedTokenLimits: Record<string, number> | null
+  /** Anthropic: max_tokens for lines that set none (null: such lines are refused). */
+  defaultMaxTokens: number | null
 }
 
 /** What "Import batches" found on a connection. */
