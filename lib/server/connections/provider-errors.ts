@@ -31,7 +31,7 @@ export function describeProviderError(error: unknown, timeoutMs: number): { stat
  * The HTTP status of a failed provider call, from any kind's SDK: OpenAI's and Anthropic's APIError, Google's ApiError
  * and a translation refused before sending (lib/server/providers/line-errors.ts) all carry a numeric `status`.
  */
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   if (!(error instanceof Error) || !('status' in error)) return undefined
   return typeof error.status === 'number' ? error.status : undefined
 }
