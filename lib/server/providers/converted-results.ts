@@ -65,3 +65,29 @@ export function parseResultFileId(fileId: string): { batchId: string; file: 'out
   const match = /^(.+):(output|error)$/.exec(fileId)
   return match ? { batchId: match[1]!, file: match[2] === 'output' ? 'output' : 'error' } : null
 }
+
+/**
+ * fileContent and deleteFile for a provider with one results file per batch, kept here: `<batch>:output` and
+ * `<batch>:error` are served from the conversion; deleting either deletes the batch on the provider (`deleteBatch`,
+ * whose 404 for the second counts as deleted) and the kept copy. Any other id is the provider's own (`deleteOther`).
+ */
+export function keptResultFiles(
+  connectionId: string,
+  provider: { name: string; results: (batchId: string) => Promise<ConvertedBatchResults>; deleteBatch: (batchId: string) => Promise<unknown> },
+  deleteOther: (fileId: string) => Promise<unknown>,
+) {
+  return {
+    async fileContent(fileId: string): Promise<Response> {
+      const parsed = parseResultFileId(fileId)
+      if (!parsed) throw new Error(`${provider.name} has no result file ${fileId}: only a batch's results are files here.`)
+      const converted = await provider.results(parsed.batchId)
+      return convertedFileResponse(parsed.file === 'output' ? converted.outputPath : converted.errorPath)
+    },
+    async deleteFile(fileId: string): Promise<unknown> {
+      const parsed = parseResultFileId(fileId)
+      if (!parsed) return deleteOther(fileId)
+      await removeConvertedResults(connectionId, parsed.batchId)
+      return provider.deleteBatch(parsed.batchId)
+    },
+  }
+}

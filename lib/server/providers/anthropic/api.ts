@@ -4,14 +4,7 @@ import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages'
 import type { AnthropicBatchRequest } from '@/lib/providers/anthropic/translate'
 import type { ProviderApi, RemoteBatch } from '@/lib/server/connections/types'
 import { unixSeconds } from '@/lib/server/providers/batch-object'
-import {
-  convertedFileResponse,
-  convertedResults,
-  parseResultFileId,
-  removeConvertedResults,
-  resultFileId,
-  type ConvertedBatchResults,
-} from '@/lib/server/providers/converted-results'
+import { convertedResults, keptResultFiles, resultFileId, type ConvertedBatchResults } from '@/lib/server/providers/converted-results'
 import { LineErrorsRefused } from '@/lib/server/providers/line-errors'
 import { createAnthropicBatchClient, describeAnthropicError } from './client'
 import { convertAnthropicResults } from './results'
@@ -64,6 +57,8 @@ export function anthropicApi(target: ProviderTarget, options: { timeout: number 
     })
   }
 
+  // Anthropic deletes a batch with its results (ended batches only); the local copies stay in Files. Input "files" are
+  // requests held here until created.
   return {
     async listBatches({ after, limit } = {}) {
       const page = await client.listBatches({ after, limit })
@@ -87,20 +82,7 @@ export function anthropicApi(target: ProviderTarget, options: { timeout: number 
       held.delete(inputFileId)
       return toRemote(batch, { input_file_id: inputFileId, endpoint, model: input.model, metadata: metadata ?? null })
     },
-    async fileContent(fileId) {
-      const parsed = parseResultFileId(fileId)
-      if (!parsed) throw new Error(`Anthropic has no file ${fileId}: only a batch's results are files here.`)
-      const converted = await results(parsed.batchId)
-      return convertedFileResponse(parsed.file === 'output' ? converted.outputPath : converted.errorPath)
-    },
-    async deleteFile(fileId) {
-      if (fileId.startsWith(INPUT_PREFIX)) return held.delete(fileId)
-      const parsed = parseResultFileId(fileId)
-      if (!parsed) return false
-      // Anthropic deletes a batch with its results (ended batches only); the local copies stay in Files.
-      await removeConvertedResults(target.id, parsed.batchId)
-      return client.deleteBatch(parsed.batchId)
-    },
+    ...keptResultFiles(target.id, { name: 'Anthropic', results, deleteBatch: client.deleteBatch }, async (fileId) => held.delete(fileId)),
     describeError: (error) =>
       error instanceof LineErrorsRefused ? { status: 400, message: error.message } : describeAnthropicError(error, apiKey, options.timeout),
   }

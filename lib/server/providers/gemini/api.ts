@@ -6,14 +6,7 @@ import type { GeminiBatchKind } from '@/lib/providers/gemini/translate'
 import type { ProviderApi, RemoteBatch } from '@/lib/server/connections/types'
 import type { ProviderTarget } from '@/lib/server/providers/anthropic/api'
 import { unixSeconds } from '@/lib/server/providers/batch-object'
-import {
-  convertedFileResponse,
-  convertedResults,
-  parseResultFileId,
-  removeConvertedResults,
-  resultFileId,
-  type ConvertedBatchResults,
-} from '@/lib/server/providers/converted-results'
+import { convertedResults, keptResultFiles, resultFileId, type ConvertedBatchResults } from '@/lib/server/providers/converted-results'
 import { LineErrorsRefused } from '@/lib/server/providers/line-errors'
 import { createGeminiBatchClient, describeGeminiError } from './client'
 import { convertGeminiResults } from './results'
@@ -86,22 +79,15 @@ export function geminiApi(target: ProviderTarget, options: { timeout: number }):
       const remote = await toRemote(job, { inputFileId, endpoint, metadata: metadata ?? null, total: input.requests })
       return { ...remote, model: input.model.replace(/^models\//, '') }
     },
-    async fileContent(fileId) {
-      const parsed = parseResultFileId(fileId)
-      if (!parsed) throw new Error(`Gemini has no result file ${fileId} here.`)
-      const converted = await results(await client.retrieveBatch(parsed.batchId))
-      return convertedFileResponse(parsed.file === 'output' ? converted.outputPath : converted.errorPath)
-    },
-    async deleteFile(fileId) {
-      const parsed = parseResultFileId(fileId)
-      if (!parsed) {
+    // Gemini deletes the batch job with its responses file; the local copies stay in Files. Input files are Gemini's.
+    ...keptResultFiles(
+      target.id,
+      { name: 'Gemini', results: async (name) => results(await client.retrieveBatch(name)), deleteBatch: client.deleteBatch },
+      (fileId) => {
         held.delete(fileId)
         return client.deleteFile(fileId)
-      }
-      // Gemini deletes the batch job (and with it its responses file); the local copies stay in Files.
-      await removeConvertedResults(target.id, parsed.batchId)
-      return client.deleteBatch(parsed.batchId)
-    },
+      },
+    ),
     describeError: (error) =>
       error instanceof LineErrorsRefused ? { status: 400, message: error.message } : describeGeminiError(error, apiKey, options.timeout),
   }
