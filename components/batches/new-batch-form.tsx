@@ -88,7 +88,9 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   })
 
   const connection = connections.data?.find((item) => item.id === connectionId)
-  const windows: readonly string[] = connection?.kind === 'openai' ? OPENAI_WINDOWS : BUILTIN_WINDOWS
+  // Anthropic and Gemini give every batch 24 hours; there is no window to choose.
+  const windows: readonly string[] =
+    connection?.kind === 'openai' ? OPENAI_WINDOWS : connection?.kind === 'anthropic' || connection?.kind === 'gemini' ? ['24h'] : BUILTIN_WINDOWS
   const windowOptions = windows.includes(completionWindow) ? windows : [...windows, completionWindow]
   const used = metadata.length + (description.trim() === '' ? 0 : 1)
   const invalid = Object.keys(form.formState.errors).some((field) => field !== 'root')

@@ -124,6 +124,7 @@ describe.each([
 
     const detail = await getBatch(result.data.id)
     expect(detail.providerStatus).toBe(providerStatus)
+    expect(detail.usage?.cacheWriteTokens ?? null).toBe(cacheWrites)
     expect(detail.cost).toMatchObject({ status: 'priced' })
     expect(await db.resultRow.count({ where: { batchId: result.data.id } })).toBe(200)
   })
