@@ -4,7 +4,10 @@
 export const BUILTIN_CONNECTION_ID = 'builtin'
 
 /** What the `kind` column of a connection may hold. */
-export const CONNECTION_KINDS = ['builtin', 'openai'] as const
+export const CONNECTION_KINDS = ['builtin', 'openai', 'anthropic', 'gemini'] as const
+
+/** The kinds a user adds in the app (the built-in engine is always there). */
+export const PROVIDER_CONNECTION_KINDS = ['openai', 'anthropic', 'gemini'] as const
 
 /** The `kind` of the built-in engine's connection (the same word as its id, but a different question). */
 export const BUILTIN_CONNECTION_KIND = 'builtin'

@@ -61,6 +61,12 @@ function Header({ batch }: { batch: BatchDetail }) {
           <div className="flex flex-wrap items-center gap-3">
             <h1 className="truncate text-2xl font-semibold tracking-tight">{batch.description ?? batch.id}</h1>
             <BatchOutcomeBadge status={batch.status} counts={batch.requestCounts} />
+            {batch.providerStatus ? (
+              <span className="text-sm text-muted" title="The provider's own status for this batch">
+                {batch.connectionKind === 'gemini' ? 'Gemini' : batch.connectionKind === 'anthropic' ? 'Anthropic' : 'Provider'}:{' '}
+                <code className="font-mono text-xs text-foreground">{batch.providerStatus}</code>
+              </span>
+            ) : null}
             {batch.simulated ? <SimulatedBadge /> : null}
           </div>
           <p className="flex flex-wrap items-center gap-x-2 text-sm text-muted">
@@ -159,6 +165,8 @@ function Usage({ batch }: { batch: BatchDetail }) {
           items={[
             { label: 'Input tokens', value: formatNumber(usage.inputTokens) },
             { label: 'Cached input', value: formatNumber(usage.cachedTokens) },
+            // Only providers that bill prompt-cache writes apart report them (Anthropic).
+            ...(usage.cacheWriteTokens ? [{ label: 'Cache writes', value: formatNumber(usage.cacheWriteTokens) }] : []),
             { label: 'Output tokens', value: formatNumber(usage.outputTokens) },
             { label: 'Reasoning', value: formatNumber(usage.reasoningTokens) },
             { label: 'Total tokens', value: formatNumber(usage.totalTokens) },

@@ -17,7 +17,7 @@ import { useZodForm } from '@/components/ui/use-zod-form'
 import { formatCompact, formatNumber } from '@/lib/format'
 import { useBatch, useCreateBatch } from '@/lib/queries/batches'
 import { useConnections } from '@/lib/queries/connections'
-import { useFile } from '@/lib/queries/files'
+import { useFile, useProviderCheck } from '@/lib/queries/files'
 import { useCreateJob } from '@/lib/queries/jobs'
 import type { BatchDetail } from '@/lib/types'
 import { createBatchInput, DESCRIPTION_KEY, DESCRIPTION_MAX } from '@/lib/validations/batches'
@@ -26,6 +26,7 @@ import { JobPlan, plannedParts, type JobChoice } from '@/components/ui/job-plan'
 import { CostEstimate } from './cost-estimate'
 import { MetadataEditor } from './metadata-editor'
 import { newBatchValues, toCreateBatchInput, type NewBatchValues } from './new-batch-values'
+import { ProviderLineCheck, translatesLines } from './provider-line-check'
 
 /** OpenAI takes only 24h; the built-in engine takes any window from 10 s to 30 d, so it offers a few more. */
 const BUILTIN_WINDOWS = ['1h', '24h', '72h', '7d'] as const
@@ -87,11 +88,15 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   })
 
   const connection = connections.data?.find((item) => item.id === connectionId)
-  const windows: readonly string[] = connection?.kind === 'openai' ? OPENAI_WINDOWS : BUILTIN_WINDOWS
+  // Anthropic and Gemini give every batch 24 hours; there is no window to choose.
+  const windows: readonly string[] =
+    connection?.kind === 'openai' ? OPENAI_WINDOWS : connection?.kind === 'anthropic' || connection?.kind === 'gemini' ? ['24h'] : BUILTIN_WINDOWS
   const windowOptions = windows.includes(completionWindow) ? windows : [...windows, completionWindow]
   const used = metadata.length + (description.trim() === '' ? 0 : 1)
   const invalid = Object.keys(form.formState.errors).some((field) => field !== 'root')
-  const usable = connection !== undefined
+  // Lines that do not translate for Anthropic or Gemini keep Create off (the check lists them).
+  const lineCheck = useProviderCheck(fileId, connection?.id ?? null, translatesLines(connection))
+  const usable = connection !== undefined && (!translatesLines(connection) || lineCheck.data?.errorCount === 0)
   const asJob = file.data !== undefined && connection !== undefined && (jobChoice.runAsJob || plannedParts(file.data, connection).count > 1)
   const pending = create.isPending || createJob.isPending
 
@@ -206,6 +211,8 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
         </Field>
 
         <MetadataEditor control={form.control} register={register} errorOf={errorOf} used={used} />
+
+        {connection && translatesLines(connection) ? <ProviderLineCheck fileId={fileId} connection={connection} /> : null}
 
         {file.data && connection ? <JobPlan work={file.data} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
       </section>

@@ -1,16 +1,55 @@
 'use client'
 
 import { useId } from 'react'
-import { toast } from 'sonner'
-import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
 import { StoredSecretField, TextField } from '@/components/ui/input'
 import { useZodForm } from '@/components/ui/use-zod-form'
+import { PROVIDER_CONNECTION_KINDS } from '@/lib/constants'
+import { DEFAULT_BATCH_LIMITS } from '@/lib/connections/limits'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
-import { OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { DEFAULT_BASE_URLS, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { EditDialog, FieldRow, StoredKeyField, toastSaved } from './form-parts'
+
+type Kind = (typeof PROVIDER_CONNECTION_KINDS)[number]
+
+/** What each kind of connection is, as the dialog explains it (README "Connections" has the details). */
+const KINDS: Record<Kind, { label: string; description: string; baseUrlHint: string; keyPlaceholder: string }> = {
+  openai: {
+    label: 'OpenAI-compatible',
+    description: "OpenAI, or any server that speaks OpenAI's /v1/files and /v1/batches: Azure OpenAI, Groq, a LiteLLM proxy, another Batchboard.",
+    baseUrlHint: `Including /v1. Empty means ${DEFAULT_BASE_URLS.openai}.`,
+    keyPlaceholder: 'sk-…',
+  },
+  anthropic: {
+    label: 'Anthropic',
+    description: 'Claude through Message Batches: each OpenAI-format chat line is translated to a Messages request, and the results back to OpenAI format.',
+    baseUrlHint: `Without /v1. Empty means ${DEFAULT_BASE_URLS.anthropic}.`,
+    keyPlaceholder: 'sk-ant-…',
+  },
+  gemini: {
+    label: 'Google Gemini',
+    description:
+      'Gemini Batch Mode: chat and embedding lines are translated to Gemini requests (one model per batch), and the responses back to OpenAI format.',
+    baseUrlHint: `Empty means ${DEFAULT_BASE_URLS.gemini}.`,
+    keyPlaceholder: 'AIza…',
+  },
+}
+
+const MB = 1024 * 1024
+
+/** "Empty: Anthropic's 100,000." from the kind's default limits. */
+function limitHints(kind: Kind) {
+  const limits = DEFAULT_BATCH_LIMITS[kind]!
+  const owner = kind === 'openai' ? "OpenAI's" : `${KINDS[kind].label}'s`
+  return {
+    requests: limits.maxRequests >= Number.MAX_SAFE_INTEGER ? 'Empty: no request limit.' : `Empty: ${owner} ${limits.maxRequests.toLocaleString('en')}.`,
+    megabytes: `Empty: ${owner} ${(limits.maxBytes / MB).toLocaleString('en')} MB.`,
+  }
+}
 
 type FormState = {
+  kind: Kind
   name: string
   baseUrl: string
   apiKey: string
@@ -24,9 +63,10 @@ type FormState = {
   maxMegabytesPerBatch: string
   /** One `model or glob = tokens` per line. */
   enqueuedTokenLimits: string
+  /** Anthropic: max_tokens for lines without one; empty for none. */
+  defaultMaxTokens: string
 }
 
-const MB = 1024 * 1024
 const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
 const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
 
@@ -59,9 +99,12 @@ function parseTokenLimits(text: string): Record<string, number> | null {
 }
 
 function initialState(connection: ConnectionSummary | null): FormState {
+  const kind = connection && connection.kind !== 'builtin' ? connection.kind : 'openai'
   return {
+    kind,
     name: connection?.name ?? '',
-    baseUrl: connection?.baseUrl ?? OPENAI_BASE_URL,
+    // Empty: the kind's own API; a stored default shows as empty too, so changing the kind of a new one is safe.
+    baseUrl: connection?.baseUrl && connection.baseUrl !== DEFAULT_BASE_URLS[kind] ? connection.baseUrl : '',
     apiKey: '',
     removeKey: false,
     organization: connection?.organization ?? '',
@@ -71,6 +114,7 @@ function initialState(connection: ConnectionSummary | null): FormState {
     maxRequestsPerBatch: blankOr(connection?.maxRequestsPerBatch ?? null),
     maxMegabytesPerBatch: blankOr(connection?.maxBytesPerBatch ?? null, MB),
     enqueuedTokenLimits: tokenLimitsText(connection?.enqueuedTokenLimits ?? null),
+    defaultMaxTokens: blankOr(connection?.defaultMaxTokens ?? null),
   }
 }
 
@@ -78,6 +122,7 @@ function initialState(connection: ConnectionSummary | null): FormState {
 function toInput(form: FormState, connection: ConnectionSummary | null): SaveConnectionInput {
   return {
     ...(connection ? { id: connection.id } : {}),
+    kind: form.kind,
     name: form.name,
     baseUrl: form.baseUrl,
     apiKey: form.removeKey ? null : form.apiKey === '' ? undefined : form.apiKey,
@@ -86,24 +131,53 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
     webhookSecret: form.removeWebhookSecret ? null : form.webhookSecret === '' ? undefined : form.webhookSecret,
     maxRequestsPerBatch: numberOrNull(form.maxRequestsPerBatch),
     maxBytesPerBatch: numberOrNull(form.maxMegabytesPerBatch, MB),
-    enqueuedTokenLimits: parseTokenLimits(form.enqueuedTokenLimits),
+    enqueuedTokenLimits: form.kind === 'openai' ? parseTokenLimits(form.enqueuedTokenLimits) : undefined,
+    ...(form.kind === 'anthropic' ? { defaultMaxTokens: numberOrNull(form.defaultMaxTokens) } : {}),
   }
 }
 
 type ConnectionDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; connection: ConnectionSummary | null }
 
-/** Add (no connection) or edit an OpenAI-compatible batch API. The parent remounts it per use, for fresh state. */
+/** Add (no connection) or edit a provider's batch API. The parent remounts it per use, for fresh state. */
 export function ConnectionDialog({ open, onOpenChange, connection }: ConnectionDialogProps) {
   return (
-    <Dialog
+    <EditDialog
       open={open}
       onOpenChange={onOpenChange}
-      title={connection ? `Edit ${connection.name}` : 'Add a connection'}
-      description="OpenAI, or any server that speaks OpenAI's /v1/files and /v1/batches: Azure OpenAI, Groq, a LiteLLM proxy, another Batchboard."
-      className="max-w-xl"
+      editing={connection?.name ?? null}
+      addTitle="Add a connection"
+      description="OpenAI or an OpenAI-compatible server, Anthropic's Message Batches or Gemini Batch Mode: the same OpenAI-format batch files run on each."
     >
       <ConnectionForm connection={connection} onDone={() => onOpenChange(false)} />
-    </Dialog>
+    </EditDialog>
+  )
+}
+
+function KindPicker({ id, value, onChange, fixed }: { id: string; value: Kind; onChange: (kind: Kind) => void; fixed: boolean }) {
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium">Kind</legend>
+      <div role="radiogroup" aria-label="Kind" className="grid gap-2 sm:grid-cols-3">
+        {PROVIDER_CONNECTION_KINDS.map((kind) => (
+          <label
+            key={kind}
+            className="flex cursor-pointer items-center gap-2 rounded-md border border-border px-3 py-2 text-sm has-checked:border-accent has-checked:bg-accent/5 has-disabled:cursor-default has-disabled:opacity-70"
+          >
+            <input
+              type="radio"
+              name={`${id}-kind`}
+              value={kind}
+              checked={value === kind}
+              disabled={fixed && value !== kind}
+              onChange={() => onChange(kind)}
+              className="size-4 accent-[var(--accent)]"
+            />
+            {KINDS[kind].label}
+          </label>
+        ))}
+      </div>
+      <p className="text-xs text-muted">{fixed ? `${KINDS[value].description} A connection keeps its kind.` : KINDS[value].description}</p>
+    </fieldset>
   )
 }
 
@@ -118,119 +192,122 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
   })
   const { register, errorOf, setValue, watch } = form
   const save = useSaveConnection()
+  const kind = watch('kind')
+  const hints = limitHints(kind)
+  /** A write-only secret's "remove" box: ticking it empties what was typed. */
+  const removeToggle = (flag: 'removeKey' | 'removeWebhookSecret', field: 'apiKey' | 'webhookSecret') => (removing: boolean) => {
+    setValue(flag, removing)
+    setValue(field, '', { shouldValidate: true })
+  }
+  const field = (name: 'organization' | 'project' | 'maxRequestsPerBatch' | 'maxMegabytesPerBatch' | 'defaultMaxTokens', label: string, hint: string) => ({
+    id: `${id}-${name}`,
+    label,
+    hint,
+    ...register(name),
+    error: errorOf(name),
+    autoComplete: 'off',
+  })
 
   const onSubmit = form.handleSubmit(() =>
     save.mutate(form.toInput(), {
       onSuccess: (saved) => {
-        toast.success(connection ? `Saved ${saved.name}` : `Added ${saved.name}`)
+        toastSaved(!connection, saved.name)
         onDone()
       },
       onError: form.refuse,
     }),
   )
 
-  const keyHint = connection?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
-      <TextField id={`${id}-name`} label="Name" {...register('name')} error={errorOf('name')} placeholder="OpenAI production" autoComplete="off" />
+      <KindPicker id={id} value={kind} onChange={(next) => setValue('kind', next)} fixed={connection !== null} />
+      <TextField
+        id={`${id}-name`}
+        label="Name"
+        {...register('name')}
+        error={errorOf('name')}
+        placeholder={`${KINDS[kind].label} production`}
+        autoComplete="off"
+      />
       <TextField
         id={`${id}-base-url`}
         label="Base URL"
         {...register('baseUrl')}
         error={errorOf('baseUrl')}
-        placeholder={OPENAI_BASE_URL}
+        placeholder={DEFAULT_BASE_URLS[kind]}
         inputMode="url"
         autoComplete="off"
-        hint={`Including /v1. Empty means ${OPENAI_BASE_URL}.`}
+        hint={KINDS[kind].baseUrlHint}
       />
-      <StoredSecretField
+      <StoredKeyField
         id={`${id}-api-key`}
-        label="API key"
         {...register('apiKey')}
         error={errorOf('apiKey')}
-        placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'sk-…'}
+        keyHint={connection?.apiKeyHint}
+        emptyPlaceholder={KINDS[kind].keyPlaceholder}
         hint="Stored encrypted; only its last 4 characters are ever shown again."
-        hasStored={Boolean(keyHint)}
         removing={watch('removeKey')}
-        onRemovingChange={(removeKey) => {
-          setValue('removeKey', removeKey)
-          setValue('apiKey', '', { shouldValidate: true })
-        }}
-        removeLabel={`Remove the stored key (•••• ${keyHint})`}
+        onRemovingChange={removeToggle('removeKey', 'apiKey')}
       />
-      <div className="grid gap-4 sm:grid-cols-2">
+      {kind === 'openai' ? (
+        <>
+          <FieldRow
+            fields={[
+              { ...field('organization', 'Organization (optional)', 'Sent as OpenAI-Organization.'), placeholder: 'org-…' },
+              { ...field('project', 'Project (optional)', 'Sent as OpenAI-Project.'), placeholder: 'proj_…' },
+            ]}
+          />
+          <StoredSecretField
+            id={`${id}-webhook-secret`}
+            label="Webhook signing secret (optional)"
+            {...register('webhookSecret')}
+            error={errorOf('webhookSecret')}
+            placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
+            hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
+            hasStored={connection?.webhookSecretSet ?? false}
+            removing={watch('removeWebhookSecret')}
+            onRemovingChange={removeToggle('removeWebhookSecret', 'webhookSecret')}
+            removeLabel="Remove the stored webhook secret"
+          />
+        </>
+      ) : null}
+      {kind === 'anthropic' ? (
         <TextField
-          id={`${id}-organization`}
-          label="Organization (optional)"
-          {...register('organization')}
-          error={errorOf('organization')}
-          placeholder="org-…"
-          autoComplete="off"
-          hint="Sent as OpenAI-Organization."
+          {...field(
+            'defaultMaxTokens',
+            'Default max tokens',
+            'For lines without max_completion_tokens or max_tokens: Anthropic requires one. Empty: such lines are refused.',
+          )}
+          inputMode="numeric"
+          placeholder="1024"
         />
-        <TextField
-          id={`${id}-project`}
-          label="Project (optional)"
-          {...register('project')}
-          error={errorOf('project')}
-          placeholder="proj_…"
-          autoComplete="off"
-          hint="Sent as OpenAI-Project."
-        />
-      </div>
-      <StoredSecretField
-        id={`${id}-webhook-secret`}
-        label="Webhook signing secret (optional)"
-        {...register('webhookSecret')}
-        error={errorOf('webhookSecret')}
-        placeholder={connection?.webhookSecretSet ? 'Stored (leave empty to keep)' : 'whsec_…'}
-        hint="From OpenAI's webhook settings, for POST /api/webhooks/openai: finished batches sync at once instead of at the next poll."
-        hasStored={connection?.webhookSecretSet ?? false}
-        removing={watch('removeWebhookSecret')}
-        onRemovingChange={(removeWebhookSecret) => {
-          setValue('removeWebhookSecret', removeWebhookSecret)
-          setValue('webhookSecret', '', { shouldValidate: true })
-        }}
-        removeLabel="Remove the stored webhook secret"
-      />
+      ) : null}
       <fieldset className="space-y-3">
         <legend className="text-sm font-medium">Limits (a file over them runs as a job of several batches)</legend>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <TextField
-            id={`${id}-max-requests`}
-            label="Requests per batch"
-            {...register('maxRequestsPerBatch')}
-            error={errorOf('maxRequestsPerBatch')}
-            inputMode="numeric"
-            placeholder="50000"
-            hint="Empty: OpenAI's 50,000."
-          />
-          <TextField
-            id={`${id}-max-mb`}
-            label="MB per batch"
-            {...register('maxMegabytesPerBatch')}
-            error={errorOf('maxMegabytesPerBatch')}
-            inputMode="decimal"
-            placeholder="200"
-            hint="Empty: OpenAI's 200 MB."
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor={`${id}-token-limits`} className="text-sm font-medium">
-            Enqueued tokens per model
-          </label>
-          <textarea
-            id={`${id}-token-limits`}
-            {...register('enqueuedTokenLimits')}
-            rows={3}
-            placeholder={'gpt-4o-mini = 2000000\ngpt-4.1* = 900000'}
-            className="w-full rounded-md border border-border bg-surface px-3 py-2 font-mono text-sm"
-          />
-          <p className="text-xs text-muted">
-            {errorOf('enqueuedTokenLimits') ??
-              "One `model or glob = tokens` per line, from your organization's limits page. A job submits no more than this at a time."}
-          </p>
-        </div>
+        <FieldRow
+          fields={[
+            { ...field('maxRequestsPerBatch', 'Requests per batch', hints.requests), inputMode: 'numeric' },
+            { ...field('maxMegabytesPerBatch', 'MB per batch', hints.megabytes), inputMode: 'decimal' },
+          ]}
+        />
+        {kind === 'openai' ? (
+          <div className="space-y-1">
+            <label htmlFor={`${id}-token-limits`} className="text-sm font-medium">
+              Enqueued tokens per model
+            </label>
+            <textarea
+              id={`${id}-token-limits`}
+              {...register('enqueuedTokenLimits')}
+              rows={3}
+              placeholder={'gpt-4o-mini = 2000000\ngpt-4.1* = 900000'}
+              className="w-full rounded-md border border-border bg-surface px-3 py-2 font-mono text-sm"
+            />
+            <p className="text-xs text-muted">
+              {errorOf('enqueuedTokenLimits') ??
+                "One `model or glob = tokens` per line, from your organization's limits page. A job submits no more than this at a time."}
+            </p>
+          </div>
+        ) : null}
       </fieldset>
       <FormFooter error={form.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>

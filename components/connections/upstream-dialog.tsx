@@ -3,15 +3,14 @@
 import { Plus, Trash2 } from 'lucide-react'
 import { useId } from 'react'
 import { useFieldArray } from 'react-hook-form'
-import { toast } from 'sonner'
 import { Button } from '@/components/ui/button'
-import { Dialog } from '@/components/ui/dialog'
 import { FormFooter } from '@/components/ui/form-footer'
-import { Input, StoredSecretField, TextField } from '@/components/ui/input'
+import { Input, TextField } from '@/components/ui/input'
 import { useZodForm } from '@/components/ui/use-zod-form'
 import { useSaveUpstream } from '@/lib/queries/upstreams'
 import type { UpstreamSummary } from '@/lib/types'
 import { saveUpstreamInput, type SaveUpstreamInput } from '@/lib/validations/upstreams'
+import { EditDialog, FieldRow, StoredKeyField, toastSaved, type FieldSpec } from './form-parts'
 
 type HeaderRow = { name: string; value: string; /** The server holds a value for this name: empty keeps it. */ stored: boolean }
 
@@ -93,15 +92,15 @@ type UpstreamDialogProps = { open: boolean; onOpenChange: (open: boolean) => voi
 /** Add (no upstream) or edit an upstream. Keeps its state only while open: the parent remounts it per use. */
 export function UpstreamDialog({ open, onOpenChange, upstream }: UpstreamDialogProps) {
   return (
-    <Dialog
+    <EditDialog
       open={open}
       onOpenChange={onOpenChange}
-      title={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}
+      editing={upstream?.name ?? null}
+      addTitle="Add an upstream"
       description="An OpenAI-compatible server the engine sends batch lines to: Ollama, vLLM, llama.cpp, LM Studio or OpenAI itself."
-      className="max-w-xl"
     >
       <UpstreamForm upstream={upstream} onDone={() => onOpenChange(false)} />
-    </Dialog>
+    </EditDialog>
   )
 }
 
@@ -118,80 +117,64 @@ function UpstreamForm({ upstream, onDone }: { upstream: UpstreamSummary | null; 
   const headers = useFieldArray({ control, name: 'headers' })
   const headerError = headers.fields.map((_, index) => errorOf(`headers.${index}.name`) ?? errorOf(`headers.${index}.value`)).find(Boolean)
   const save = useSaveUpstream()
+  const field = (name: 'name' | 'baseUrl' | 'models' | 'maxConcurrency' | 'timeoutSeconds', label: string, extra: Partial<FieldSpec>): FieldSpec => ({
+    id: `${id}-${name}`,
+    label,
+    autoComplete: 'off',
+    ...register(name),
+    error: errorOf(name),
+    ...extra,
+  })
 
   const onSubmit = form.handleSubmit(() =>
     save.mutate(form.toInput(), {
       onSuccess: (saved) => {
-        toast.success(upstream ? `Saved ${saved.name}` : `Added ${saved.name}`)
+        toastSaved(!upstream, saved.name)
         onDone()
       },
       onError: form.refuse,
     }),
   )
 
-  const keyHint = upstream?.apiKeyHint
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={upstream ? `Edit ${upstream.name}` : 'Add an upstream'}>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <TextField id={`${id}-name`} label="Name" {...register('name')} error={errorOf('name')} placeholder="ollama" autoComplete="off" />
-        <TextField
-          id={`${id}-base-url`}
-          label="Base URL"
-          {...register('baseUrl')}
-          error={errorOf('baseUrl')}
-          placeholder="http://localhost:11434/v1"
-          inputMode="url"
-          autoComplete="off"
-          hint="Usually ends in /v1."
-        />
-      </div>
-      <TextField
-        id={`${id}-models`}
-        label="Models"
-        {...register('models')}
-        error={errorOf('models')}
-        placeholder="llama*, qwen*"
-        autoComplete="off"
-        hint="Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model."
+      <FieldRow
+        fields={[
+          field('name', 'Name', { placeholder: 'ollama' }),
+          field('baseUrl', 'Base URL', { placeholder: 'http://localhost:11434/v1', inputMode: 'url', hint: 'Usually ends in /v1.' }),
+        ]}
       />
-      <StoredSecretField
+      <TextField
+        {...field('models', 'Models', {
+          placeholder: 'llama*, qwen*',
+          hint: "Names or patterns (* and ?), separated by commas. A line's model goes to the upstream with an exact name, else the longest matching pattern; * takes every model.",
+        })}
+      />
+      <StoredKeyField
         id={`${id}-api-key`}
-        label="API key"
         {...register('apiKey')}
         error={errorOf('apiKey')}
-        placeholder={keyHint ? `•••• ${keyHint} (leave empty to keep)` : 'None'}
+        keyHint={upstream?.apiKeyHint}
+        emptyPlaceholder="None"
         hint="Sent as Authorization: Bearer …; stored encrypted and never shown again."
-        hasStored={Boolean(keyHint)}
         removing={watch('removeKey')}
         onRemovingChange={(removeKey) => {
           setValue('removeKey', removeKey)
           setValue('apiKey', '', { shouldValidate: true })
         }}
-        removeLabel={`Remove the stored key (•••• ${keyHint})`}
       />
-      <div className="grid gap-4 sm:grid-cols-2">
-        <TextField
-          id={`${id}-concurrency`}
-          label="Max concurrency"
-          type="number"
-          min={1}
-          max={1024}
-          step={1}
-          {...register('maxConcurrency')}
-          error={errorOf('maxConcurrency')}
-          hint="Requests in flight at once. 429 and 503 answers lower it for a while."
-        />
-        <TextField
-          id={`${id}-timeout`}
-          label="Request timeout (seconds)"
-          type="number"
-          min={1}
-          max={3600}
-          {...register('timeoutSeconds')}
-          error={errorOf('timeoutSeconds')}
-          hint="One request; a timed-out request is retried."
-        />
-      </div>
+      <FieldRow
+        fields={[
+          field('maxConcurrency', 'Max concurrency', {
+            type: 'number',
+            min: 1,
+            max: 1024,
+            step: 1,
+            hint: 'Requests in flight at once. 429 and 503 answers lower it for a while.',
+          }),
+          field('timeoutSeconds', 'Request timeout (seconds)', { type: 'number', min: 1, max: 3600, hint: 'One request; a timed-out request is retried.' }),
+        ]}
+      />
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Extra headers</legend>
         {headers.fields.length > 0 ? (

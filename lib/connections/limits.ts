@@ -17,8 +17,8 @@ const OPENAI_LIMITS: BatchLimits = { maxRequests: 50_000, maxBytes: 200 * 1024 *
 // Message Batches: 100,000 requests or 256 MB per batch, whichever comes first (batch create reference, batch-processing guide).
 export const ANTHROPIC_BATCH_LIMITS: BatchLimits = { maxRequests: 100_000, maxBytes: 256 * 1024 * 1024 }
 
-// Gemini Batch Mode: the input file goes through the Files API, which takes up to 2 GB (ai.google.dev/api/files); no
-// request count is documented, so the size binds.
+// Gemini Batch Mode: an input file of up to 2 GB (ai.google.dev/gemini-api/docs/batch-api, "Input file"; the Files API,
+// ai.google.dev/api/files, takes 2 GB per file); no request count per batch is documented, so the size binds.
 export const GEMINI_BATCH_LIMITS: BatchLimits = { maxRequests: Number.MAX_SAFE_INTEGER, maxBytes: 2 * 1024 * 1024 * 1024 }
 
 export const DEFAULT_BATCH_LIMITS: Record<string, BatchLimits> = {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { cancelFileUpload, completeFileUpload, deleteFile, startFileUpload } from '@/lib/actions/files'
 import { ActionError, isErrorBody, type ActionResult, type ErrorDetail } from '@/lib/errors'
 import { unwrap } from './actions'
-import type { FileDetail, FilePreview, FileSummary, Page } from '@/lib/types'
+import type { FileDetail, FilePreview, FileSummary, Page, ProviderLineCheck } from '@/lib/types'
 import type { FileListQuery } from '@/lib/validations/files'
 import { ApiError, fetchJson, withQuery } from './fetch-json'
 
@@ -54,11 +54,23 @@ export const fileQueries = {
       staleTime: Infinity,
       retry: retryUnlessMissing,
     }),
+  providerCheck: (fileId: string, connectionId: string) =>
+    queryOptions({
+      queryKey: [...fileKeys.detail(fileId), 'provider-check', connectionId] as const,
+      queryFn: ({ signal }) => fetchJson<ProviderLineCheck>(withQuery(`${filePath(fileId)}/provider-check`, { connectionId }), { signal }),
+      // The file's bytes never change; a connection's default max tokens may, so it is read again on remount.
+      staleTime: 60_000,
+      retry: retryUnlessMissing,
+    }),
 }
 
 export const useFiles = (filters: FileFilters = {}) => useQuery(fileQueries.list(filters))
 export const useFilePages = (filters: Omit<FileFilters, 'cursor'> = {}) => useInfiniteQuery(fileQueries.pages(filters))
 export const useFile = (fileId: string | null) => useQuery({ ...fileQueries.detail(fileId ?? ''), enabled: Boolean(fileId) })
+/** The lines of a file that do not translate for an Anthropic or Gemini connection (New batch, before Create). */
+export const useProviderCheck = (fileId: string | null, connectionId: string | null, enabled: boolean) =>
+  useQuery({ ...fileQueries.providerCheck(fileId ?? '', connectionId ?? ''), enabled: enabled && Boolean(fileId) && Boolean(connectionId) })
+
 export const useFilePreview = (fileId: string, options: { enabled?: boolean; window?: PreviewWindow } = {}) =>
   useQuery({ ...fileQueries.preview(fileId, options.window), enabled: options.enabled ?? true })
 

@@ -33,6 +33,8 @@ export type BatchUsage = {
   outputTokens: number
   reasoningTokens: number
   totalTokens: number
+  /** Input tokens written to a prompt cache, where the provider reports them apart (Anthropic). */
+  cacheWriteTokens?: number
 }
 
 export type BatchFileRef = {
@@ -71,6 +73,8 @@ export type BatchProgress = {
 
 export type BatchDetail = BatchSummary & {
   connectionKind: ConnectionKind
+  /** The provider's own status word where it is not OpenAI's (Anthropic `ended`, Gemini `JOB_STATE_SUCCEEDED`). */
+  providerStatus: string | null
   completionWindow: string
   errors: BatchError[]
   usage: BatchUsage | null

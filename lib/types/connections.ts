@@ -20,6 +20,8 @@ export type ConnectionSummary = {
   maxRequestsPerBatch: number | null
   maxBytesPerBatch: number | null
   enqueuedTokenLimits: Record<string, number> | null
+  /** Anthropic: max_tokens for lines that set none (null: such lines are refused). */
+  defaultMaxTokens: number | null
 }
 
 /** What "Import batches" found on a connection. */
@@ -28,3 +30,12 @@ export type ImportResult = { seen: number; imported: number }
 /** What "Test connection" found with `batches.list({ limit: 1 })`. Never contains the key. */
 export type ConnectionTestResult =
   { ok: true; latencyMs: number; batchesSeen: number; hasMore: boolean } | { ok: false; latencyMs: number; status: number | null; message: string }
+
+/** New batch's check of a stored file against an Anthropic or Gemini connection: the lines that do not translate. */
+export type ProviderLineCheck = {
+  /** False for kinds that take OpenAI's lines as they are (nothing to check). */
+  checked: boolean
+  /** The first lines in error, each with what to change. */
+  errors: { line: number | null; param: string | null; message: string }[]
+  errorCount: number
+}

@@ -1,8 +1,16 @@
 import { z } from 'zod'
+import { PROVIDER_CONNECTION_KINDS } from '@/lib/constants'
 
 // Shared by the connection form, the server actions and OPENAI_* seeding. The messages are written for the form.
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
+
+/** Each kind's own API, used when a connection names no base URL (the SDKs' defaults). */
+export const DEFAULT_BASE_URLS: Record<(typeof PROVIDER_CONNECTION_KINDS)[number], string> = {
+  openai: OPENAI_BASE_URL,
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+}
 
 /** An optional text field: blank (or only spaces) means "none". */
 const optionalText = (max: number, message: string) =>
@@ -14,10 +22,13 @@ const optionalText = (max: number, message: string) =>
 const connectionFields = z.object({
   /** Present when editing. */
   id: z.string().min(1).max(100).optional(),
+  /** Fixed when the connection is made; an edit keeps the stored kind. */
+  kind: z.enum(PROVIDER_CONNECTION_KINDS).default('openai'),
   name: z.string().trim().min(1, 'give the connection a name').max(100, 'use at most 100 characters'),
+  /** Empty: the kind's own API (DEFAULT_BASE_URLS). */
   baseUrl: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim().replace(/\/+$/, '') : value),
-    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1' }).default(OPENAI_BASE_URL),
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1' }).optional(),
   ),
   /** Omitted (or empty) keeps the stored key; null removes it. */
   apiKey: z
@@ -35,6 +46,8 @@ const connectionFields = z.object({
     .refine((secret) => !/\s/.test(secret), 'a webhook secret has no spaces or line breaks')
     .nullable()
     .optional(),
+  /** Anthropic: max_tokens for lines that set none; omitted keeps it, null removes it. */
+  defaultMaxTokens: z.number().int().min(1, 'at least 1 token').max(1_000_000, 'at most 1,000,000 tokens').nullable().optional(),
 })
 
 /** A connection's own batch limits (lib/connections/limits.ts): omitted keeps them, null goes back to the kind's default. */

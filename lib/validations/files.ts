@@ -32,6 +32,9 @@ export const uploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0
 
 export const fileIdInput = z.object({ fileId: z.string().regex(/^file-[0-9A-Za-z]{1,64}$/, 'not a file id') })
 
+/** New batch's check of a file's lines against a connection's translator (Anthropic, Gemini). */
+export const providerCheckQuery = z.object({ connectionId: z.string().min(1).max(100) })
+
 export const filePreviewQuery = z.object({
   /** The first line to show, 1-based, as the validator numbers lines. */
   from: z.coerce.number().int().min(1).max(10_000_000).default(1),

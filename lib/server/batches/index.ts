@@ -158,6 +158,7 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     ...summary,
     cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, await listEffectivePrices()),
     connectionKind: parseConnectionKind(row.connection.kind),
+    providerStatus: row.providerStatus,
     completionWindow: row.completionWindow,
     errors: toErrors(row.errors),
     usage: usageFromColumns(row),

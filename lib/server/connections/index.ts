@@ -7,7 +7,7 @@ import { db } from '@/lib/server/db'
 import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import type { ConnectionSummary, ConnectionTestResult } from '@/lib/types'
-import { connectionLimitsInput, OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
+import { connectionLimitsInput, DEFAULT_BASE_URLS, OPENAI_BASE_URL, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { builtinConnection } from './builtin'
 import { parseConnectionKind } from './kinds'
 import { openaiClient } from './openai'
@@ -37,6 +37,7 @@ function toSummary(row: Connection & { _count: { batches: number } }): Connectio
     maxRequestsPerBatch: row.maxRequestsPerBatch,
     maxBytesPerBatch: row.maxBytesPerBatch === null ? null : Number(row.maxBytesPerBatch),
     enqueuedTokenLimits: parseTokenLimits(row.enqueuedTokenLimits),
+    defaultMaxTokens: row.defaultMaxTokens,
   }
 }
 
@@ -58,7 +59,7 @@ export async function listConnections(): Promise<ConnectionSummary[]> {
 async function findRemote(id: string): Promise<Connection> {
   const row = await db.connection.findUnique({ where: { id } })
   if (!row) throw notFound('connection', id)
-  if (row.kind !== 'openai') {
+  if (row.kind === BUILTIN_CONNECTION_KIND) {
     throw new AppError(409, 'builtin_connection', 'The built-in engine is part of Batchboard; manage it under Connections → Built-in engine.', { param: 'id' })
   }
   return row
@@ -108,20 +109,25 @@ const readOnly = (name: string) =>
 
 async function writeConnection(raw: SaveConnectionInput, source: 'env' | 'user', existing: Connection | null): Promise<ConnectionSummary> {
   const input = saveConnectionInput.parse(raw)
+  // A connection keeps its kind: its batches' ids only mean something to that provider.
+  const kind = existing ? parseConnectionKind(existing.kind) : input.kind
+  if (kind === BUILTIN_CONNECTION_KIND) throw new AppError(409, 'builtin_connection', 'The built-in engine cannot be edited here.', { param: 'id' })
   const clash = await db.connection.findUnique({ where: { name: input.name } })
   if (clash && clash.id !== existing?.id) throw new AppError(409, 'name_taken', `A connection named '${input.name}' already exists.`, { param: 'name' })
   const data = {
-    kind: 'openai',
+    kind,
     name: input.name,
-    baseUrl: input.baseUrl,
-    organization: input.organization,
-    project: input.project,
+    baseUrl: input.baseUrl ?? DEFAULT_BASE_URLS[kind],
+    // OpenAI's headers and webhooks; other kinds have none.
+    organization: kind === 'openai' ? input.organization : null,
+    project: kind === 'openai' ? input.project : null,
     source,
     // Write-only: omitted keeps the stored key, null removes it.
     ...(input.apiKey === undefined || input.apiKey === ''
       ? {}
       : { apiKeyEncrypted: input.apiKey ? encryptSecret(input.apiKey) : null, apiKeyHint: input.apiKey ? secretHint(input.apiKey) : null }),
-    ...(input.webhookSecret === undefined || input.webhookSecret === ''
+    ...(input.defaultMaxTokens === undefined ? {} : { defaultMaxTokens: input.defaultMaxTokens }),
+    ...(input.webhookSecret === undefined || input.webhookSecret === '' || kind !== 'openai'
       ? {}
       : { webhookSecretEncrypted: input.webhookSecret ? encryptSecret(input.webhookSecret) : null }),
     // Omitted keeps the stored limits; null goes back to the kind's default.
@@ -156,12 +162,25 @@ export async function deleteAppConnection(id: string): Promise<{ id: string }> {
 
 export const CONNECTION_TEST_TIMEOUT_MS = 10_000
 
-/** `batches.list({ limit: 1 })` through the SDK, once (no retries), within 10 s: latency and what it saw, or the exact error. */
+/**
+ * One listing call (`batches.list({ limit: 1 })` or the kind's own), once (no retries), within 10 s: latency and what
+ * it saw, or the exact error.
+ */
 export async function testConnection(id: string): Promise<ConnectionTestResult> {
-  const target = targetOf(await findRemote(id))
-  const client = openaiClient(target, { timeout: CONNECTION_TEST_TIMEOUT_MS, maxRetries: 0 })
+  const row = await findRemote(id)
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
+  if (row.kind !== 'openai') {
+    const { api } = providerOf(row, CONNECTION_TEST_TIMEOUT_MS)
+    try {
+      const page = await api.listBatches({ limit: 1 })
+      return { ok: true, latencyMs: elapsed(), batchesSeen: page.data.length, hasMore: page.hasMore }
+    } catch (error) {
+      return { ok: false, latencyMs: elapsed(), ...api.describeError(error) }
+    }
+  }
+  const target = targetOf(row)
+  const client = openaiClient(target, { timeout: CONNECTION_TEST_TIMEOUT_MS, maxRetries: 0 })
   try {
     const page = await client.batches.list({ limit: 1 })
     const latencyMs = elapsed()

@@ -3,14 +3,13 @@ import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import { Readable, Transform } from 'node:stream'
-import OpenAI from 'openai'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
 import { backoffMs, withRetries } from '@/lib/server/retry'
 import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
-import { isRetryable } from './provider-errors'
+import { isRetryable, statusOf } from './provider-errors'
 import type { ProviderConnection } from './types'
 
 const DOWNLOAD_RETRIES = { attempts: 3, backoff: { baseMs: 500, maxMs: 1_000 } }
@@ -36,8 +35,8 @@ export async function copyRemoteFile(connection: ProviderConnection, remoteFileI
       }),
     {
       attempts: DOWNLOAD_RETRIES.attempts,
-      // A stream cut off mid-way is not an APIError: it is retried like a network error; a 4xx is not.
-      delayMs: (error, attempt) => (error instanceof OpenAI.APIError && !isRetryable(error, 'read') ? null : backoffMs(attempt, DOWNLOAD_RETRIES.backoff)),
+      // A stream cut off mid-way has no HTTP status: it is retried like a network error; a 4xx is not.
+      delayMs: (error, attempt) => (statusOf(error) !== undefined && !isRetryable(error, 'read') ? null : backoffMs(attempt, DOWNLOAD_RETRIES.backoff)),
     },
   )
   await rename(partPath, finalPath)

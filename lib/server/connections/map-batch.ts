@@ -8,6 +8,7 @@ import { DESCRIPTION_KEY } from '@/lib/validations/batches'
  */
 export type MappedBatch = {
   status?: BatchStatus
+  providerStatus?: string
   endpoint?: string
   model?: string | null
   completionWindow?: string
@@ -97,6 +98,7 @@ export function mapRemoteBatch(remote: unknown): MappedBatch {
   if (!isObject(remote)) return {}
   const mapped: MappedBatch = {}
   if (typeof remote.status === 'string' && isBatchStatus(remote.status)) mapped.status = remote.status
+  if (typeof remote.provider_status === 'string' && remote.provider_status !== '') mapped.providerStatus = remote.provider_status
   if (typeof remote.endpoint === 'string' && remote.endpoint !== '') mapped.endpoint = remote.endpoint
   if (has(remote, 'model')) mapped.model = typeof remote.model === 'string' && remote.model !== '' ? remote.model : null
   if (typeof remote.completion_window === 'string' && remote.completion_window !== '') mapped.completionWindow = remote.completion_window

@@ -1,4 +1,5 @@
 import 'server-only'
+import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { retryAfterMs } from '@/lib/server/retry'
 
@@ -26,11 +27,22 @@ export function describeProviderError(error: unknown, timeoutMs: number): { stat
   return { status: null, message: error instanceof Error ? error.message : String(error) }
 }
 
-const statusOf = (error: unknown) => (error instanceof OpenAI.APIError ? error.status : undefined)
+/**
+ * The HTTP status of a failed provider call, from any kind's SDK: OpenAI's and Anthropic's APIError, Google's ApiError
+ * and a translation refused before sending (lib/server/providers/line-errors.ts) all carry a numeric `status`.
+ */
+export function statusOf(error: unknown): number | undefined {
+  if (!(error instanceof Error) || !('status' in error)) return undefined
+  return typeof error.status === 'number' ? error.status : undefined
+}
+
+/** A call that never got an HTTP answer (network error or timeout), from OpenAI's or Anthropic's SDK. */
+const isConnectionError = (error: unknown): error is Error => error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError
+const isConnectionTimeout = (error: unknown) => error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError
 
 /** The request never reached the provider (nothing listening, DNS): repeating it cannot do anything twice. */
 function neverArrived(error: unknown): boolean {
-  if (!(error instanceof OpenAI.APIConnectionError) || error instanceof OpenAI.APIConnectionTimeoutError) return false
+  if (!isConnectionError(error) || isConnectionTimeout(error)) return false
   const codes: unknown[] = []
   for (let cause: unknown = error.cause; cause && typeof cause === 'object' && codes.length < 5; cause = (cause as { cause?: unknown }).cause) {
     codes.push((cause as { code?: unknown }).code)
@@ -53,9 +65,10 @@ export function isRetryable(error: unknown, call: 'read' | 'create'): boolean {
   if (status === 429 || neverArrived(error)) return true
   if (call === 'create') return false
   if (status !== undefined) return status === 408 || status === 409 || status >= 500
-  return error instanceof OpenAI.APIConnectionError
+  // Google's SDK lets fetch's own TypeError through when the connection fails.
+  return isConnectionError(error) || (error instanceof TypeError && error.message === 'fetch failed')
 }
 
 /** The provider's Retry-After on a failed SDK call, in ms (parsed by the one parser in lib/server/retry); null when absent. */
 export const providerRetryAfterMs = (error: unknown, now = Date.now()): number | null =>
-  error instanceof OpenAI.APIError && error.headers ? retryAfterMs(error.headers, undefined, now) : null
+  (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) && error.headers ? retryAfterMs(error.headers, undefined, now) : null

@@ -38,6 +38,8 @@ export type RemoteBatch = {
   expired_at?: UnixSeconds
   cancelling_at?: UnixSeconds
   cancelled_at?: UnixSeconds
+  /** The provider's own status word when it is not OpenAI's (Anthropic `ended`, Gemini `JOB_STATE_SUCCEEDED`), for display. */
+  provider_status?: string
 }
 
 /** What Batchboard reads of a file object, in OpenAI's wire shape (the SDK's FileObject satisfies it). */

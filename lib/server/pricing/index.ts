@@ -90,6 +90,7 @@ type UsageColumns = {
   usageOutputTokens: bigint | null
   usageReasoningTokens: bigint | null
   usageTotalTokens: bigint | null
+  usageCacheWriteTokens?: bigint | null
 }
 
 export function usageFromColumns(row: UsageColumns): TokenUsage | null {
@@ -100,6 +101,7 @@ export function usageFromColumns(row: UsageColumns): TokenUsage | null {
     outputTokens: Number(row.usageOutputTokens ?? 0n),
     reasoningTokens: Number(row.usageReasoningTokens ?? 0n),
     totalTokens: Number(row.usageTotalTokens),
+    ...(row.usageCacheWriteTokens ? { cacheWriteTokens: Number(row.usageCacheWriteTokens) } : {}),
   }
 }
 

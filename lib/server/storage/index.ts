@@ -13,6 +13,8 @@ export const storageDirs = {
   sources: path.join(env.dataDir, 'sources'),
   // Jobs' part files (the inputs of their batches) and their combined output and error files.
   jobs: path.join(env.dataDir, 'jobs'),
+  // Anthropic's and Gemini's own results files, kept as they came, beside their OpenAI-format conversions.
+  providerResults: path.join(env.dataDir, 'provider-results'),
 }
 
 /** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */

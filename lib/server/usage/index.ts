@@ -13,9 +13,16 @@ import { usageOf } from '@/lib/server/engine/results'
 import { listEffectivePrices, priceBasisOf } from '@/lib/server/pricing'
 import { fromStoragePath } from '@/lib/server/storage'
 
+/** Anthropic's prompt-cache writes, kept in a converted output body's usage (lib/server/providers/anthropic/results.ts). */
+function cacheWriteTokensOf(body: unknown): number {
+  const usage = typeof body === 'object' && body !== null && 'usage' in body ? body.usage : null
+  const tokens = typeof usage === 'object' && usage !== null && 'cache_creation_input_tokens' in usage ? usage.cache_creation_input_tokens : 0
+  return typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : 0
+}
+
 /** Sums `response.body.usage` over an output file's lines (chat, completions, embeddings and responses naming). */
 export async function sumOutputUsage(absolutePath: string): Promise<TokenUsage> {
-  const total: TokenUsage = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0 }
+  const total: Required<TokenUsage> = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, cacheWriteTokens: 0 }
   const lines = createInterface({ input: createReadStream(absolutePath), crlfDelay: Infinity })
   for await (const line of lines) {
     if (line.trim() === '') continue
@@ -32,6 +39,7 @@ export async function sumOutputUsage(absolutePath: string): Promise<TokenUsage> 
     total.outputTokens += usage.output
     total.reasoningTokens += usage.reasoning
     total.totalTokens += usage.total
+    total.cacheWriteTokens += cacheWriteTokensOf(response?.body)
   }
   return total
 }
@@ -58,6 +66,8 @@ export async function fillUsageFromOutput(batchId: string): Promise<boolean> {
       usageOutputTokens: usage.outputTokens,
       usageReasoningTokens: usage.reasoningTokens,
       usageTotalTokens: usage.totalTokens,
+      // Only providers that report cache writes apart have any; null keeps "not reported" apart from zero.
+      usageCacheWriteTokens: usage.cacheWriteTokens ? usage.cacheWriteTokens : null,
     },
   })
   return count > 0

@@ -23,6 +23,9 @@ import { startScheduler, type Scheduler } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { chatFile } from '@/tests/support/batch-files'
 import { FAST_ENGINE, waitFor } from '@/tests/support/engine'
+import { startFakeAnthropic } from '@/tests/support/fake-anthropic'
+import { startFakeGemini } from '@/tests/support/fake-gemini'
+import { providerBatchLines } from '@/tests/support/provider-batch-file'
 import { startFaultProxy, type FaultProxy } from '@/tests/support/fault-proxy'
 import { startV1Server } from '@/tests/support/v1-server'
 import { NextRequest } from 'next/server'
@@ -128,5 +131,53 @@ it('never puts a connection key into a route’s answer, an action’s result or
   for (const chunk of logLines) {
     expect(chunk).not.toContain(key)
     expect(chunk).not.toContain(key.slice(0, -4))
+  }
+})
+
+it('never lets an Anthropic or Gemini key out either, even when the provider repeats it in its errors', async () => {
+  const anthropic = await startFakeAnthropic()
+  const gemini = await startFakeGemini()
+  const seen: string[] = []
+  const keep = (value: unknown) => void seen.push(typeof value === 'string' ? value : JSON.stringify(value))
+  try {
+    for (const [kind, fake] of [
+      ['anthropic', anthropic],
+      ['gemini', gemini],
+    ] as const) {
+      const saved = await saveConnection({ kind, name: `Planted ${kind}`, baseUrl: fake.baseURL, apiKey: fake.apiKey, defaultMaxTokens: 64 })
+      keep(saved)
+      if (!saved.ok) expect.fail(saved.error.message)
+      const connectionId = saved.data.id
+      keep(await testConnection({ id: connectionId }))
+      const temp = path.join(os.tmpdir(), `leak-${randomBytes(4).toString('hex')}.jsonl`)
+      writeFileSync(temp, `${providerBatchLines(kind === 'anthropic' ? 'claude-sonnet-4-6' : 'gemini-2.5-flash', 5).join('\n')}\n`)
+      const { file } = await ingestFile(temp, { filename: 'leak.jsonl', rejectInvalid: true, reuseDuplicate: false })
+      const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
+      keep(created)
+      if (!created.ok) expect.fail(created.error.message)
+      const done = await waitFor(
+        () => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }),
+        (batch) => ['completed', 'expired'].includes(batch.status) && batch.nextSyncAt === null,
+      )
+
+      const echo = { status: 401, message: `The key ${fake.apiKey} is not valid.` }
+      for (const method of ['POST', 'GET']) fake.fail(method, /.*/, echo, 20)
+      keep(await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] }))
+      await db.batch.update({ where: { id: done.id }, data: { status: 'in_progress' } })
+      keep(await refreshBatch({ batchId: done.id }))
+      keep(await importBatches({ id: connectionId }))
+      keep(await testConnection({ id: connectionId }))
+      keep((await db.batch.findUniqueOrThrow({ where: { id: done.id } })).syncError)
+      keep(await read(getConnections, '/api/connections'))
+      keep(await read(getBatch, `/api/batches/${done.id}`, { batchId: done.id }))
+    }
+    expect(seen.join('\n')).toContain('is not valid.')
+    for (const key of [anthropic.apiKey, gemini.apiKey]) {
+      for (const text of seen) expect(text).not.toContain(key)
+      for (const chunk of logLines) expect(chunk).not.toContain(key)
+    }
+  } finally {
+    await anthropic.close()
+    await gemini.close()
   }
 })

@@ -37,6 +37,21 @@ describe('a valid file', () => {
 })
 
 describe('line errors', () => {
+  it("refuses Anthropic's and Gemini's own line formats with one error each that shows the OpenAI shape to use", async () => {
+    const anthropic = JSON.stringify({ custom_id: 'a', params: { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] } })
+    const gemini = JSON.stringify({ key: 'g', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } })
+    const report = await validate(lines(chatRequest('ok'), anthropic, gemini))
+    expect(report.ok).toBe(false)
+    expect(report.errors).toEqual([
+      { code: 'invalid_request', line: 2, param: 'params', message: expect.stringContaining("Anthropic's Message Batches format") },
+      { code: 'invalid_request', line: 3, param: 'request', message: expect.stringContaining("Gemini Batch Mode's format") },
+    ])
+    for (const error of report.errors) {
+      expect(error.message).toContain('Batchboard takes OpenAI-format lines on every connection and translates them for Anthropic and Gemini connections')
+      expect(error.message).toContain('"method": "POST", "url": "/v1/chat/completions"')
+    }
+  })
+
   it('reports unparseable JSON with its line number', async () => {
     const report = await validate(lines(chatRequest('a'), '{"custom_id": "b", "method": ', chatRequest('c')))
     expect(where(report)).toEqual([['invalid_json_line', 2, null]])

@@ -26,6 +26,8 @@ export type AnthropicConnectionConfig = {
 
 export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile, { ok: false }>
 
+export type AnthropicTranslation = { ok: true; requests: AnthropicBatchRequest[]; model: string | null } | Extract<TranslatedFile, { ok: false }>
+
 const DEFAULT_TIMEOUT_MS = 60_000
 const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
 const CREATE_BACKOFF = { baseMs: 500, maxMs: 60_000 }
@@ -48,11 +50,10 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
 
   return {
     /**
-     * Translates a local OpenAI-format file line by line and creates one batch from it. Nothing is sent when a line
-     * does not translate: the errors come back with their line numbers. The create call is repeated on 429 only.
+     * Translates a local OpenAI-format file line by line into Anthropic requests, held in memory (the API takes the
+     * whole batch as one JSON body, up to 256 MB). Nothing is sent; the errors come back with their line numbers.
      */
-    async createBatch(input: { path: string }): Promise<AnthropicCreateOutcome> {
-      // The API takes the whole batch as one JSON body, so the requests are held once here (up to 256 MB).
+    async translateInput(input: { path: string }): Promise<AnthropicTranslation> {
       const requests: AnthropicBatchRequest[] = []
       const translated = await translateFile(
         input.path,
@@ -62,14 +63,25 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
         },
         { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic' },
       )
-      if (!translated.ok) return translated
+      return translated.ok ? { ok: true, requests, model: requests[0]?.params.model ?? null } : translated
+    },
+
+    /** Creates one batch from translated requests. Repeated on 429 only. */
+    createFromRequests(requests: AnthropicBatchRequest[]): Promise<MessageBatch> {
       // Only a 429 certainly created nothing: a 5xx or a timeout may have made the batch, and a second would bill twice.
-      const batch = await withRetries(() => client.messages.batches.create({ requests }, { maxRetries: 0 }), {
+      return withRetries(() => client.messages.batches.create({ requests }, { maxRetries: 0 }), {
         attempts: (config.maxRetries ?? 2) + 1,
         delayMs: (error, attempt) =>
           error instanceof Anthropic.RateLimitError ? (retryAfterMs(error.headers, CREATE_BACKOFF.maxMs) ?? backoffMs(attempt, CREATE_BACKOFF)) : null,
       })
-      return { ok: true, batch, requests: translated.requests }
+    },
+
+    /** translateInput, then createFromRequests when every line translated. */
+    async createBatch(input: { path: string }): Promise<AnthropicCreateOutcome> {
+      const translated = await this.translateInput(input)
+      if (!translated.ok) return translated
+      const batch = await this.createFromRequests(translated.requests)
+      return { ok: true, batch, requests: translated.requests.length }
     },
 
     retrieveBatch: (batchId: string) => client.messages.batches.retrieve(batchId),

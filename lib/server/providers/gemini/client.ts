@@ -22,6 +22,9 @@ export type GeminiConnectionConfig = {
   retryInitialDelayMs?: number
 }
 
+export type GeminiUploadOutcome =
+  { ok: true; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string } | Extract<TranslatedFile, { ok: false }>
+
 export type GeminiCreateOutcome =
   { ok: true; batch: BatchJob; requests: number; kind: GeminiBatchKind; model: string; uploadedFile: string } | Extract<TranslatedFile, { ok: false }>
 
@@ -48,10 +51,9 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
   return {
     /**
      * Translates a local OpenAI-format file line by line into a Gemini input file beside it (`workPath`, removed after
-     * the upload), uploads it and creates the batch. Nothing is sent when a line does not translate. The create call
-     * is repeated on 429 only: a 5xx may have created the batch already.
+     * the upload) and uploads it. Nothing is sent when a line does not translate.
      */
-    async createBatch(input: { path: string; workPath: string; displayName: string; model?: string }): Promise<GeminiCreateOutcome> {
+    async uploadInput(input: { path: string; workPath: string; displayName: string; model?: string }): Promise<GeminiUploadOutcome> {
       let kind: GeminiBatchKind | null = null
       let model: string | null = input.model ?? null
       const oneBatch = (result: GeminiBatchLine, line: number): Translated<GeminiBatchLine['line']> => {
@@ -82,16 +84,27 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
           return { ok: false, errorCount: 1, errors: [{ line: null, param: 'model', message: 'Name the Gemini model: the lines give none.' }] }
         const uploaded = await ai.files.upload({ file: input.workPath, config: { mimeType: 'jsonl', displayName: input.displayName } })
         if (!uploaded.name) throw new Error('Gemini accepted the input file but returned no file name.')
-        const createOptions = { displayName: input.displayName, httpOptions: { retryOptions: retryOptions([429]) } }
-        const batch =
-          kind === 'embed'
-            ? await ai.batches.createEmbeddings({ model, src: { fileName: uploaded.name }, config: createOptions })
-            : await ai.batches.create({ model, src: uploaded.name, config: createOptions })
-        return { ok: true, batch, requests: translated.requests, kind, model, uploadedFile: uploaded.name }
+        return { ok: true, requests: translated.requests, kind, model, uploadedFile: uploaded.name }
       } finally {
         work.destroy()
         await rm(input.workPath, { force: true })
       }
+    },
+
+    /** Creates the batch from an uploaded input file. Repeated on 429 only: a 5xx may have created the batch already. */
+    createFromFile(input: { kind: GeminiBatchKind; model: string; fileName: string; displayName: string }): Promise<BatchJob> {
+      const config = { displayName: input.displayName, httpOptions: { retryOptions: retryOptions([429]) } }
+      return input.kind === 'embed'
+        ? ai.batches.createEmbeddings({ model: input.model, src: { fileName: input.fileName }, config })
+        : ai.batches.create({ model: input.model, src: input.fileName, config })
+    },
+
+    /** uploadInput, then createFromFile. */
+    async createBatch(input: { path: string; workPath: string; displayName: string; model?: string }): Promise<GeminiCreateOutcome> {
+      const uploaded = await this.uploadInput(input)
+      if (!uploaded.ok) return uploaded
+      const batch = await this.createFromFile({ kind: uploaded.kind, model: uploaded.model, fileName: uploaded.uploadedFile, displayName: input.displayName })
+      return { ...uploaded, batch }
     },
 
     retrieveBatch: (name: string) => ai.batches.get({ name }),
