@@ -1,6 +1,8 @@
-import type { NextConfig } from 'next'
+// Plain JavaScript, not next.config.ts: `next start` compiles a TypeScript config with SWC at every start, which
+// maps its ~100 MB native binary into the server (about 26 MB of it resident for as long as the server runs).
 
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   poweredByHeader: false,
   // Native modules (and undici, which embeds its own wasm parser) stay out of the server bundle and load from
   // node_modules at run time; so do pino, prom-client and piscina, which start worker threads from their own files
