@@ -12,14 +12,8 @@ export type WorkerTask =
   | { kind: 'inspect'; path: string }
   /** Validation alone, with the caller's options (the engine re-validating a stored /v1 file). */
   | { kind: 'validate'; path: string; options: WorkerValidateOptions }
-  /** The sha256 of a file on disk (the jobs splitter's part files). */
-  | { kind: 'sha256'; path: string }
 
-export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' }
-  ? { sha256: string; report: ValidationReport }
-  : T extends { kind: 'sha256' }
-    ? { sha256: string }
-    : ValidationReport
+export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' } ? { sha256: string; report: ValidationReport } : ValidationReport
 
 // Streams stay streams: the worker reads the file itself, 1 MiB at a time; only the path and the report cross threads.
 async function streamFile(filePath: string, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<void> {
@@ -35,13 +29,6 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult<WorkerTask
       return validator.push(chunk)
     })
     return { sha256: hash.digest('hex'), report: await validator.finish() }
-  }
-  if (task.kind === 'sha256') {
-    const hash = createHash('sha256')
-    await streamFile(task.path, (chunk) => {
-      hash.update(chunk)
-    })
-    return { sha256: hash.digest('hex') }
   }
   const validator = createBatchFileValidator(task.options)
   await streamFile(task.path, (chunk) => validator.push(chunk))

@@ -1,4 +1,5 @@
 import 'server-only'
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { once } from 'node:events'
@@ -9,7 +10,6 @@ import { describeRequest, outputTokenCap } from '@/lib/jsonl/request-facts'
 import { isJsonObject } from '@/lib/jsonl/rules'
 import { TokenTally } from '@/lib/jsonl/tokens'
 import { readLocatedLines, type LocatedLine } from '@/lib/server/results/lines'
-import { runInWorker } from '@/lib/server/workers/pool'
 
 export type SplitLimits = {
   maxRequests: number
@@ -132,10 +132,11 @@ function lineFacts(located: LocatedLine, endpoint: string) {
   return { customId: String(request.custom_id), fixedTokens, texts, cap: outputTokenCap(endpoint, body) }
 }
 
-/** A part file written as `<path>.part` with backpressure, fsynced, hashed and renamed when finished. */
+/** A part file written as `<path>.part` with backpressure, hashed on the way, fsynced and renamed when finished. */
 class PartWriter {
   private readonly temp: string
   private readonly out
+  private readonly hash = createHash('sha256')
 
   private constructor(readonly path: string) {
     this.temp = `${path}.part`
@@ -152,18 +153,17 @@ class PartWriter {
 
   async write(text: string): Promise<void> {
     if (this.out.errored) throw this.out.errored
-    if (!this.out.write(`${text}\n`)) await once(this.out, 'drain')
+    const chunk = `${text}\n`
+    this.hash.update(chunk)
+    if (!this.out.write(chunk)) await once(this.out, 'drain')
   }
 
   async finish(): Promise<{ path: string; sha256: string }> {
     try {
       this.out.end()
       await finished(this.out)
-      // Hashed in a worker thread from the file just written (still in the page cache), not line by line on the
-      // thread that answers requests.
-      const { sha256 } = await runInWorker({ kind: 'sha256', path: this.temp })
       await rename(this.temp, this.path)
-      return { path: this.path, sha256 }
+      return { path: this.path, sha256: this.hash.digest('hex') }
     } catch (error) {
       this.out.destroy()
       await rm(this.temp, { force: true })
