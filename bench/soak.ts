@@ -2,9 +2,12 @@
 // 20 uploads in flight, 10 batches running on the simulator and 50 pollers reading status routes, all with a
 // logged-in session, as browsers would. It reports errors (target: none), latency of the status routes at idle
 // (the pollers alone, first) and under load with their ratio, the event-loop lag the server reports in /metrics,
-// the RSS of everything `npm start` runs at rest, and the server's RSS before, during and after (no growth trend).
-// Prints a table; writes bench/out/soak.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// the RSS of everything `npm start` runs at rest and after the load, and the server's RSS before, during and after
+// (no growth trend). Upload throughput and status reads are compared with an earlier run's bench/out/soak.json
+// (SOAK_BASELINE names another, e.g. one measured on main). The load average is printed beside the figures: other
+// work on the machine makes every figure pessimistic. Prints a table; writes bench/out/soak.json.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -33,11 +36,38 @@ const PASSWORD = 'soak test password, loopback only'
 /** The pollers alone, before any load: what a status read costs on an idle server. */
 const IDLE_SECONDS = Math.min(30, Math.max(5, Math.round(SECONDS / 6)))
 /** Issue 18's targets. */
-const TARGETS = { idleStatusP95Ms: 20, statusP95Ms: 50, statusP99Ms: 150, eventLoopLagP99Ms: 50, restRssMB: 250 }
+const TARGETS = { idleStatusP95Ms: 20, statusP95Ms: 50, statusP99Ms: 150, eventLoopLagP99Ms: 50, restRssMB: 250, afterSoakRssMB: 300 }
+const OUT = path.join(projectRoot, 'bench', 'out', 'soak.json')
+const BASELINE = process.env.SOAK_BASELINE ?? OUT
 /** prom-client resets the event-loop delay histogram at each scrape: each sample is the p99 of one interval. */
 const LAG_EVERY_MS = 5_000
 
 type Json = Record<string, unknown>
+/** What this run compares with from an earlier run's report (fields an older soak.json may lack are optional). */
+type Baseline = { uploadMBps?: number; statusReads?: { load?: { p95?: number; p99?: number }; idle?: { p95?: number } }; commit?: string; at?: string }
+
+function readBaseline(): Baseline | null {
+  if (!existsSync(BASELINE)) return null
+  try {
+    return JSON.parse(readFileSync(BASELINE, 'utf8')) as Baseline
+  } catch {
+    return null
+  }
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ')
 const lineOf = (tag: string, index: number) =>
   JSON.stringify({
     custom_id: `${tag}-${index}`,
@@ -173,16 +203,20 @@ const summarize = (list: number[]) => {
   return { count: list.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) }
 }
 
-/** `pollers` readers, each reading a batch's status about once a second (every fifth read the list), until `running()` is false. */
+/**
+ * `pollers` readers, each reading a batch's status about once a second (every fifth read the list), until `running()`
+ * is false. Each waits a random 0.5–1.5 s between reads, as tabs opened at different times and throttled differently
+ * do, so reads arrive at random moments rather than in step.
+ */
 function poll(server: AppServer, cookie: string, load: Load, batchIds: string[], running: () => boolean) {
   return Array.from({ length: POLLERS }, async (_, index) => {
-    await sleep((index * POLL_EVERY_MS) / POLLERS)
+    await sleep(Math.random() * POLL_EVERY_MS)
     for (let round = 0; running(); round++) {
       const id = batchIds[(index + round) % batchIds.length]!
       // The batch page polls its batch; every fifth poll is the list page's.
       if (round % 5 === 4) await timedGet(server, cookie, load, 'GET /api/batches', '/api/batches?limit=50')
       else await timedGet(server, cookie, load, 'GET /api/batches/{id}', `/api/batches/${id}`)
-      await sleep(POLL_EVERY_MS)
+      await sleep(POLL_EVERY_MS * (0.5 + Math.random()))
     }
   })
 }
@@ -207,7 +241,9 @@ async function main() {
     // At rest: the server up and set up, nothing running, nothing uploaded yet (the worker threads not started).
     await timedGet(server, cookie, new Load(), 'warm', '/api/batches?limit=50')
     await sleep(3_000)
-    const restRssMB = server.treeRss() / MB
+    const restProcesses = server.treeProcesses().map((process) => ({ command: process.command, mb: process.rss / MB }))
+    const restRssMB = restProcesses.reduce((sum, process) => sum + process.mb, 0)
+    const loadAtStart = loadAverage()
 
     // Idle reads: a small finished batch, polled by the pollers alone.
     const idleFile = await uploadText(server, actions, cookie, 'soak-idle.jsonl', fileText('idle', 3))
@@ -293,6 +329,8 @@ async function main() {
     const seconds = (Date.now() - started) / 1000
     await sleep(5_000)
     const rssAfter = rssNow()
+    const afterSoakRssMB = server.treeRss() / MB
+    const loadAtEnd = loadAverage()
 
     const final = await Promise.all(batchIds.map((id) => timedGet(server, cookie, new Load(), 'final', `/api/batches/${id}`)))
     const linesDone = final.reduce((sum, batch) => {
@@ -308,7 +346,11 @@ async function main() {
     const early = mean(rss.slice(0, third).map((sample) => sample.mb))
     const late = mean(rss.slice(-third).map((sample) => sample.mb))
     const requests = [...load.latencies.values()].reduce((sum, list) => sum + list.length, 0)
+    const baseline = readBaseline()
     const report = {
+      commit: commit(),
+      at: new Date().toISOString(),
+      loadAverage: { start: loadAtStart, end: loadAtEnd },
       seconds,
       requests,
       errors: load.errors.length,
@@ -320,7 +362,15 @@ async function main() {
       statusReads: { idle: summarize([...idle.latencies.values()].flat()), load: summarize([...load.latencies.values()].flat()) },
       eventLoopLagP99Ms: { idle: summarize(idleLag), load: summarize(lag), samples: lag },
       restRssMB,
+      restProcesses,
+      afterSoakRssMB,
       targets: TARGETS,
+      baseline: baseline && {
+        file: BASELINE,
+        commit: baseline.commit ?? null,
+        uploadMBps: baseline.uploadMBps ?? null,
+        statusReads: baseline.statusReads ?? null,
+      },
       uploads: load.uploads,
       uploadMBps: load.uploadedBytes / MB / seconds,
       batchLinesDone: linesDone,
@@ -334,11 +384,19 @@ async function main() {
         samples: rss,
       },
     }
-    mkdirSync(path.join(projectRoot, 'bench', 'out'), { recursive: true })
-    writeFileSync(path.join(projectRoot, 'bench', 'out', 'soak.json'), JSON.stringify(report, null, 2))
+    mkdirSync(path.dirname(OUT), { recursive: true })
+    writeFileSync(OUT, JSON.stringify(report, null, 2))
 
+    const earlier = (value: number | undefined, unit: string) =>
+      baseline && value !== undefined ? `; earlier run${baseline.commit ? ` (${baseline.commit})` : ''}: ${fixed(value, 1)} ${unit}` : ''
     console.log(`\n| What | Figure |\n|---|---|`)
-    console.log(`| Duration | ${fixed(seconds)} s, ${fixed(requests)} status requests, ${report.uploads} uploads (${fixed(report.uploadMBps, 1)} MB/s) |`)
+    console.log(
+      `| Machine | ${os.cpus().length} cores, load average ${loadAtStart} at rest, ${loadAtEnd} after the load (1, 5, 15 min); commit ${report.commit} |`,
+    )
+    console.log(`| Duration | ${fixed(seconds)} s, ${fixed(requests)} status requests, ${report.uploads} uploads |`)
+    const uploadVerdict =
+      baseline?.uploadMBps === undefined ? '' : report.uploadMBps >= baseline.uploadMBps ? ' (at least the earlier run: met)' : ' (below the earlier run)'
+    console.log(`| Upload throughput (${UPLOADERS} uploaders) | ${fixed(report.uploadMBps, 1)} MB/s${uploadVerdict}${earlier(baseline?.uploadMBps, 'MB/s')} |`)
     console.log(`| Errors | ${report.errors} (target 0); ${report.uploadStepsResent} upload steps resent after a network error, as the browser does |`)
     const figures = (f: ReturnType<typeof summarize>) =>
       `p50 ${fixed(f.p50, 1)} ms, p95 ${fixed(f.p95, 1)} ms, p99 ${fixed(f.p99, 1)} ms (${fixed(f.count)} requests)`
@@ -349,16 +407,18 @@ async function main() {
     const ratio = (a: number, b: number) => (b > 0 ? `${fixed(a / b, 1)}×` : 'n/a')
     const verdict = (value: number, target: number) => (value <= target ? `≤ ${target}: met` : `> ${target}: NOT met`)
     console.log(
-      `| Status reads at idle (${POLLERS} pollers, ~1/s each) | p95 ${fixed(idleReads.p95, 1)} ms (${verdict(idleReads.p95, TARGETS.idleStatusP95Ms)}) |`,
+      `| Status reads at idle (${POLLERS} pollers, ~1/s each at random moments) | p95 ${fixed(idleReads.p95, 1)} ms (${verdict(idleReads.p95, TARGETS.idleStatusP95Ms)})${earlier(baseline?.statusReads?.idle?.p95, 'ms')} |`,
     )
     console.log(
-      `| Status reads, load ÷ idle | p95 ${ratio(loadReads.p95, idleReads.p95)}, p99 ${ratio(loadReads.p99, idleReads.p99)}; under load p95 ${fixed(loadReads.p95, 1)} ms (${verdict(loadReads.p95, TARGETS.statusP95Ms)}), p99 ${fixed(loadReads.p99, 1)} ms (${verdict(loadReads.p99, TARGETS.statusP99Ms)}) |`,
+      `| Status reads, load ÷ idle | p95 ${ratio(loadReads.p95, idleReads.p95)}, p99 ${ratio(loadReads.p99, idleReads.p99)}; under load p95 ${fixed(loadReads.p95, 1)} ms (${verdict(loadReads.p95, TARGETS.statusP95Ms)})${earlier(baseline?.statusReads?.load?.p95, 'ms')}, p99 ${fixed(loadReads.p99, 1)} ms (${verdict(loadReads.p99, TARGETS.statusP99Ms)})${earlier(baseline?.statusReads?.load?.p99, 'ms')} |`,
     )
     const worstLag = report.eventLoopLagP99Ms.load.max ?? NaN
     console.log(
       `| Event-loop lag p99 (server /metrics, per ${LAG_EVERY_MS / 1000} s) | idle: worst ${fixed(report.eventLoopLagP99Ms.idle.max ?? NaN, 1)} ms; load: median ${fixed(report.eventLoopLagP99Ms.load.p50, 1)} ms, worst ${fixed(worstLag, 1)} ms (${verdict(worstLag, TARGETS.eventLoopLagP99Ms)}) |`,
     )
-    console.log(`| At rest, every process of npm start | ${fixed(restRssMB)} MB RSS (${verdict(restRssMB, TARGETS.restRssMB)}) |`)
+    const each = restProcesses.map((process) => `${process.command} ${fixed(process.mb)}`).join(' + ')
+    console.log(`| At rest, every process of npm start | ${fixed(restRssMB)} MB RSS (${verdict(restRssMB, TARGETS.restRssMB)}): ${each} |`)
+    console.log(`| After the soak, every process of npm start | ${fixed(afterSoakRssMB)} MB RSS (${verdict(afterSoakRssMB, TARGETS.afterSoakRssMB)}) |`)
     const byStatus = [...new Set(statuses)].map((status) => `${statuses.filter((other) => other === status).length} ${status}`)
     console.log(`| Batches | ${fixed(linesDone)} of ${fixed(BATCHES * LINES_PER_BATCH)} lines run; ${byStatus.join(', ')} at the end |`)
     console.log(

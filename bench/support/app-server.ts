@@ -9,6 +9,8 @@ export type AppServer = {
   serverPid: number
   /** The RSS of every process `npm start` runs (launcher, `next start`, their children), in bytes. */
   treeRss(): number
+  /** The same processes one by one: the command's first words and its RSS in bytes. */
+  treeProcesses(): { pid: number; command: string; rss: number }[]
   stop(): Promise<void>
 }
 
@@ -134,8 +136,14 @@ export async function startAppServer({
       .sort((a, b) => (procStatusBytes(b, 'VmRSS') ?? 0) - (procStatusBytes(a, 'VmRSS') ?? 0))[0]
     if (serverPid === undefined) throw new Error(`found no \`next start\` process under the start script (pid ${child.pid})`)
     const root = child.pid ?? -1
-    const treeRss = () => [root, ...descendantsOf(root)].reduce((sum, pid) => sum + (procStatusBytes(pid, 'VmRSS') ?? 0), 0)
-    return { baseUrl, serverPid, treeRss, stop }
+    const treeProcesses = () =>
+      [root, ...descendantsOf(root)].map((pid) => ({
+        pid,
+        command: commandLine(pid).split(' ').slice(0, 3).join(' '),
+        rss: procStatusBytes(pid, 'VmRSS') ?? 0,
+      }))
+    const treeRss = () => treeProcesses().reduce((sum, process) => sum + process.rss, 0)
+    return { baseUrl, serverPid, treeRss, treeProcesses, stop }
   } catch (error) {
     await stop()
     throw error

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { bin, log, projectRoot, run } from './run'
 
 const SOURCE_DIRS = ['app', 'components', 'lib', 'public']
-const SOURCE_FILES = ['next.config.ts', 'proxy.ts', 'instrumentation.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma']
+const SOURCE_FILES = ['next.config.mjs', 'proxy.ts', 'instrumentation.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma']
 const SKIP = new Set(['node_modules', 'generated', 'cli'])
 const stampPath = path.join(projectRoot, '.next', 'batchboard-source.sha256')
 

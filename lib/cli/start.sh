@@ -3,6 +3,7 @@
 # builds if the source changed, writes the server's environment and arguments to a file, and exits; this shell then
 # replaces itself with `next start`. So only npm and the server stay running: a launcher that stayed as the
 # server's parent cost two more Node processes (tsx, the script and its esbuild service: about 145 MB) for as long as the server ran.
+# package.json runs this file with `exec`, so the `sh -c` npm starts is replaced too; npm itself stays as the parent.
 set -e
 cd "$(dirname "$0")/../.."
 server_env=$(mktemp)

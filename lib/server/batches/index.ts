@@ -6,8 +6,9 @@ import type { BatchDetail, BatchError, BatchFileRef, BatchListJob, BatchListPage
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { isJobStatus } from '@/lib/validations/jobs'
 import { db } from '@/lib/server/db'
-import { SIMULATOR_UPSTREAM_NAME, getEngineProgress } from '@/lib/server/engine'
+import { SIMULATOR_UPSTREAM_NAME, engineProgressOf } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
+import type { PriceRow } from '@/lib/pricing'
 import { costOfBatchRow, listEffectivePrices, usageFromColumns } from '@/lib/server/pricing'
 import { fillUsageFromOutput } from '@/lib/server/usage'
 import { parseConnectionKind } from '@/lib/server/connections/kinds'
@@ -15,16 +16,15 @@ import { getConnection } from '@/lib/server/connections'
 import { overBatchLimit } from '@/lib/connections/limits'
 import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
-
-type BatchRow = NonNullable<Awaited<ReturnType<typeof db.batch.findFirst>>>
+import { readBatchDetail, readBatchSummaries, type BatchDetailRow, type BatchSummaryRow } from './rows'
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
-function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: { upstreamName: string | null } | null }): BatchSummary {
+function toSummary(row: BatchSummaryRow): BatchSummary {
   return {
     id: row.id,
     connectionId: row.connectionId,
-    connectionName: row.connection.name,
+    connectionName: row.connectionName,
     remoteId: row.remoteId,
     endpoint: row.endpoint,
     model: row.model,
@@ -35,42 +35,39 @@ function toSummary(row: BatchRow & { connection: { name: string }; engineRun?: {
     createdAt: row.createdAt.toISOString(),
     completedAt: iso(row.completedAt),
     // The engine knows its simulator ran a batch; for a remote batch, indexing its output found another Batchboard's.
-    simulated: row.simulated || row.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME,
+    simulated: row.simulated || row.run?.upstreamName === SIMULATOR_UPSTREAM_NAME,
     syncedAt: iso(row.syncedAt),
     syncError: row.syncError,
     jobId: row.jobId,
   }
 }
 
-const endedAt = (row: BatchRow) => row.completedAt ?? row.failedAt ?? row.expiredAt ?? row.cancelledAt
+const endedAt = (row: BatchSummaryRow) => row.completedAt ?? row.failedAt ?? row.expiredAt ?? row.cancelledAt
 
-/** A rate committed long ago describes a batch nobody runs now (the same rule as getEngineProgress). */
-const RATE_FRESH_MS = 10_000
+/** The built-in engine's rate and ETA; a remote batch has none. */
+const progressOf = (row: BatchSummaryRow) => (row.connectionKind === BUILTIN_CONNECTION_KIND ? engineProgressOf(row, row.run) : null)
+
+const costOf = (row: BatchSummaryRow, summary: BatchSummary, prices: PriceRow[]) =>
+  costOfBatchRow({ ...row, connectionKind: row.connectionKind, simulated: summary.simulated }, prices)
 
 /** Filtered, searched, sorted and keyset-paged: see list.ts for how the page is chosen. */
 export async function listBatches(query: BatchListQuery): Promise<BatchListPage> {
   const [{ ids, nextCursor, total }, prices] = await Promise.all([listBatchPage(query), listEffectivePrices()])
-  const rows = await db.batch.findMany({
-    where: { id: { in: ids } },
-    include: { connection: { select: { name: true, kind: true } }, engineRun: { select: { linesPerSecond: true, updatedAt: true, upstreamName: true } } },
-  })
+  const rows = await readBatchSummaries(ids)
   const byId = new Map(rows.map((row) => [row.id, row]))
-  const now = Date.now()
   return {
     data: ids.flatMap((id) => {
       const row = byId.get(id)
       // Deleted between the two queries.
       if (!row) return []
-      const remaining = Math.max(0, row.requestCountTotal - row.requestCountCompleted - row.requestCountFailed)
-      const rate = row.status === 'in_progress' && row.engineRun && now - row.engineRun.updatedAt.getTime() < RATE_FRESH_MS ? row.engineRun.linesPerSecond : 0
       const summary = toSummary(row)
       return [
         {
           ...summary,
-          cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, prices),
+          cost: costOf(row, summary, prices),
           inProgressAt: iso(row.inProgressAt),
           endedAt: iso(endedAt(row)),
-          etaSeconds: rate > 0 ? Math.ceil(remaining / rate) : null,
+          etaSeconds: progressOf(row)?.etaSeconds ?? null,
         },
       ]
     }),
@@ -103,9 +100,7 @@ async function listPageJobs(jobIds: string[]): Promise<Record<string, BatchListJ
 
 export { listBatchFacets } from './list'
 
-type FileRow = { id: string; remoteId: string | null; filename: string; bytes: bigint; lineCount: number | null }
-
-function fileRef(file: FileRow | null, remoteId: string | null): BatchFileRef | null {
+function fileRef(file: BatchDetailRow['inputFile'], remoteId: string | null): BatchFileRef | null {
   if (!file && !remoteId) return null
   return {
     id: file?.id ?? null,
@@ -134,30 +129,20 @@ function toErrors(value: unknown): BatchError[] {
   })
 }
 
-const fileSelect = { select: { id: true, remoteId: true, filename: true, bytes: true, lineCount: true } } as const
+/** A finished batch whose provider reported no usage: its output file is summed once (then the columns hold it). */
+const needsUsageSum = (row: BatchDetailRow) => row.usageTotalTokens === null && row.outputStoragePath !== null && isTerminal(row.status)
 
 export async function getBatch(batchId: string): Promise<BatchDetail> {
-  // A provider that reports no usage: sum it from the output file once, so cost has tokens to go on.
-  await fillUsageFromOutput(batchId)
-  const row = await db.batch.findUnique({
-    where: { id: batchId },
-    include: {
-      connection: { select: { name: true, kind: true } },
-      engineRun: { select: { upstreamName: true } },
-      inputFile: { select: { ...fileSelect.select, sourceTable: { select: { fileId: true } } } },
-      outputFile: fileSelect,
-      errorFile: fileSelect,
-      retries: { select: { id: true }, orderBy: { createdAt: 'asc' } },
-    },
-  })
+  const [found, prices] = await Promise.all([readBatchDetail(batchId), listEffectivePrices()])
+  const row = found && needsUsageSum(found) && (await fillUsageFromOutput(batchId)) ? await readBatchDetail(batchId) : found
   if (!row) throw notFound('batch', batchId)
   const counts = { total: row.requestCountTotal, completed: row.requestCountCompleted, failed: row.requestCountFailed }
-  const engine = row.connection.kind === BUILTIN_CONNECTION_KIND ? await getEngineProgress(row.id).catch(() => null) : null
+  const engine = progressOf(row)
   const summary = toSummary(row)
   return {
     ...summary,
-    cost: costOfBatchRow({ ...row, connectionKind: row.connection.kind, simulated: summary.simulated }, await listEffectivePrices()),
-    connectionKind: parseConnectionKind(row.connection.kind),
+    cost: costOf(row, summary, prices),
+    connectionKind: parseConnectionKind(row.connectionKind),
     providerStatus: row.providerStatus,
     completionWindow: row.completionWindow,
     errors: toErrors(row.errors),
@@ -177,8 +162,8 @@ export async function getBatch(batchId: string): Promise<BatchDetail> {
     outputFile: fileRef(row.outputFile, row.remoteOutputFileId),
     errorFile: fileRef(row.errorFile, row.remoteErrorFileId),
     parentBatchId: row.parentBatchId,
-    retryBatchIds: row.retries.map((retry) => retry.id),
-    builtFromTable: row.inputFile?.sourceTable != null,
+    retryBatchIds: row.retryBatchIds,
+    builtFromTable: row.builtFromTable,
     recordedAt: row.recordedAt.toISOString(),
     nextSyncAt: iso(row.nextSyncAt),
     progress: {

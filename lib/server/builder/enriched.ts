@@ -55,8 +55,15 @@ function outcomeOf(endpoint: string, line: Json): Outcome {
   return { status: 'completed', text: body ? answerText(endpoint, body) : null, body, error: null }
 }
 
-async function readOutcomes(endpoint: string, storagePaths: (string | null | undefined)[]): Promise<Map<string, Outcome>> {
-  const outcomes = new Map<string, Outcome>()
+type AnswerColumns = { names: string[]; cells(outcome: Outcome | undefined): { values: (string | null)[]; error: string | null } }
+
+/** A result line reduced to its row's cells: what the export writes, not the whole response body. */
+type AnswerCells = { status: Outcome['status']; values: (string | null)[]; error: string | null }
+
+// Only each line's cells are kept (an embedding's vector as its one cell), not the parsed responses: a batch's answers
+// are held while the table streams, and a parsed body takes several times its text.
+async function readAnswers(endpoint: string, answers: AnswerColumns, storagePaths: (string | null | undefined)[]): Promise<Map<string, AnswerCells>> {
+  const cellsById = new Map<string, AnswerCells>()
   for (const storagePath of storagePaths) {
     if (!storagePath) continue
     for await (const text of textLines(createReadStream(fromStoragePath(storagePath)))) {
@@ -67,13 +74,14 @@ async function readOutcomes(endpoint: string, storagePaths: (string | null | und
       } catch {
         continue
       }
-      if (isObject(line) && typeof line.custom_id === 'string') outcomes.set(line.custom_id, outcomeOf(endpoint, line))
+      if (!isObject(line) || typeof line.custom_id !== 'string') continue
+      const outcome = outcomeOf(endpoint, line)
+      const { values, error } = answers.cells(outcome)
+      cellsById.set(line.custom_id, { status: outcome.status, values, error: outcome.error ?? error })
     }
   }
-  return outcomes
+  return cellsById
 }
-
-type AnswerColumns = { names: string[]; cells(outcome: Outcome | undefined): { values: (string | null)[]; error: string | null } }
 
 function answerColumns(endpoint: string, answerFields: string[] | null): AnswerColumns {
   if (endpoint === '/v1/embeddings') {
@@ -176,9 +184,10 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
     })
   }
 
-  const outcomes = await readOutcomes(batch.endpoint, [batch.outputFile?.storagePath, batch.errorFile?.storagePath])
   const columns = source.columns as string[]
   const answers = answerColumns(batch.endpoint, (source.answerFields as string[] | null) ?? null)
+  const answered = await readAnswers(batch.endpoint, answers, [batch.outputFile?.storagePath, batch.errorFile?.storagePath])
+  const unanswered = answers.cells(undefined)
   const header = [...columns, ...distinct([...answers.names, 'status', 'error'], columns)]
 
   // A line without a result either has not run yet, or never will (the batch ended without it).
@@ -192,10 +201,8 @@ export async function exportEnrichedTable(batchId: string): Promise<Response> {
       const row = JSON.parse(text) as { custom_id?: unknown; values?: (string | null)[] }
       // The first line describes the table.
       if (!Array.isArray(row.values) || typeof row.custom_id !== 'string') continue
-      const outcome = outcomes.get(row.custom_id)
-      const { values, error } = answers.cells(outcome)
-      const status = outcome?.status ?? noResult
-      yield csvRow([...row.values, ...values, status, inertFormula(outcome?.error ?? error)])
+      const cells = answered.get(row.custom_id)
+      yield csvRow([...row.values, ...(cells ?? unanswered).values, cells?.status ?? noResult, inertFormula((cells ?? unanswered).error)])
     }
   }
 

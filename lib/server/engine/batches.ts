@@ -78,16 +78,19 @@ export async function cancelEngineBatch(batchId: string) {
 
 export type EngineProgress = BatchProgress & { status: string }
 
-/** Counts, throughput and ETA of a builtin batch, for the dashboard's progress bar. */
-export async function getEngineProgress(batchId: string): Promise<EngineProgress> {
-  const batch = await db.batch.findFirst({ where: { id: batchId, connectionId: BUILTIN_CONNECTION_ID }, include: { engineRun: true } })
-  if (!batch) throw notFound('batch', batchId)
+/** A rate committed long ago describes a batch nobody is running now. */
+const RATE_FRESH_MS = 10_000
+
+type ProgressColumns = { status: string; requestCountTotal: number; requestCountCompleted: number; requestCountFailed: number }
+type RunRates = { linesPerSecond: number; tokensPerSecond: number; updatedAt: Date }
+
+/** Counts, throughput and ETA from a builtin batch's row and its run's rates, read by the caller (the status reads). */
+export function engineProgressOf(batch: ProgressColumns, run: RunRates | null, now = Date.now()): EngineProgress {
   const done = batch.requestCountCompleted + batch.requestCountFailed
   const remaining = Math.max(0, batch.requestCountTotal - done)
   const running = ['in_progress', 'finalizing', 'cancelling'].includes(batch.status)
-  // A rate from a commit long ago describes a batch nobody is running now.
-  const fresh = running && batch.engineRun !== null && Date.now() - batch.engineRun.updatedAt.getTime() < 10_000
-  const linesPerSecond = fresh ? batch.engineRun!.linesPerSecond : 0
+  const fresh = running && run !== null && now - run.updatedAt.getTime() < RATE_FRESH_MS
+  const linesPerSecond = fresh ? run.linesPerSecond : 0
   return {
     status: batch.status,
     total: batch.requestCountTotal,
@@ -95,7 +98,7 @@ export async function getEngineProgress(batchId: string): Promise<EngineProgress
     failed: batch.requestCountFailed,
     remaining,
     linesPerSecond,
-    tokensPerSecond: fresh ? batch.engineRun!.tokensPerSecond : 0,
+    tokensPerSecond: fresh ? run.tokensPerSecond : 0,
     etaSeconds: running && linesPerSecond > 0 ? Math.ceil(remaining / linesPerSecond) : null,
   }
 }

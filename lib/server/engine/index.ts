@@ -1,6 +1,6 @@
 import 'server-only'
 
-export { cancelEngineBatch, createEngineBatch, getEngineBatch, getEngineProgress, type EngineProgress } from './batches'
+export { cancelEngineBatch, createEngineBatch, engineProgressOf, getEngineBatch, type EngineProgress } from './batches'
 export { parseCompletionWindow } from './completion-window'
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './runner'
 export { ENGINE_ACCEPTED_ENDPOINTS, ENGINE_ENDPOINTS } from './endpoints'

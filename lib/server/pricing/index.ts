@@ -49,9 +49,25 @@ export async function getPriceTable(): Promise<PriceTable> {
   return { rows, hidden, takenAt: SHIPPED_PRICES_TAKEN_AT, source: SHIPPED_PRICES_SOURCE }
 }
 
+// Every status read prices its batch: the table is remembered for a few seconds rather than read on each poll.
+// A change made here forgets it at once; one made by another server process shows within PRICE_CACHE_MS.
+const PRICE_CACHE_MS = 5_000
+// On globalThis: server actions (which save prices) and route handlers (which read them) are bundled apart.
+const globalForPrices = globalThis as unknown as { batchboardPrices?: { rows: Promise<PriceRow[]>; readAt: number } }
+
+const forgetPrices = () => {
+  globalForPrices.batchboardPrices = undefined
+}
+
 /** The prices costs are computed with. */
 export async function listEffectivePrices(): Promise<PriceRow[]> {
-  return (await getPriceTable()).rows
+  const cached = globalForPrices.batchboardPrices
+  if (cached && Date.now() - cached.readAt < PRICE_CACHE_MS) return cached.rows
+  const rows = getPriceTable().then((table) => table.rows)
+  globalForPrices.batchboardPrices = { rows, readAt: Date.now() }
+  // A failed read is not remembered: the next caller tries again.
+  rows.catch(() => (globalForPrices.batchboardPrices?.rows === rows ? forgetPrices() : undefined))
+  return rows
 }
 
 export async function savePrice(input: z.infer<typeof savePriceInput>): Promise<PriceListRow> {
@@ -61,6 +77,7 @@ export async function savePrice(input: z.infer<typeof savePriceInput>): Promise<
     if (existing) throw new AppError(409, 'price_exists', `${model} already has a price. Edit its row instead.`, { param: 'model' })
   }
   const saved = await db.modelPrice.upsert({ where: { model }, create: { model, ...prices, deleted: false }, update: { ...prices, deleted: false } })
+  forgetPrices()
   return { ...toRow(saved), source: shippedByModel.has(model) ? 'edited' : 'added' }
 }
 
@@ -72,12 +89,14 @@ export async function deletePrice(model: string): Promise<{ model: string }> {
     const { count } = await db.modelPrice.deleteMany({ where: { model } })
     if (count === 0) throw new AppError(404, 'not_found', `No price for ${model}. Reload the table.`, { param: 'model' })
   }
+  forgetPrices()
   return { model }
 }
 
 /** Back to the shipped table: one model (model given) or every change. */
 export async function resetPrices(model?: string): Promise<{ reset: number }> {
   const { count } = await db.modelPrice.deleteMany({ where: model === undefined ? {} : { model } })
+  forgetPrices()
   return { reset: count }
 }
 
