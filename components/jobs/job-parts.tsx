@@ -4,7 +4,7 @@ import { Card } from '@/components/ui/card'
 import { cn } from '@/components/ui/cn'
 import { OutcomeBadge } from '@/components/ui/outcome-badge'
 import { batchOutcome } from '@/lib/batch'
-import { formatBytes, formatCompact, formatDateTime, formatNumber } from '@/lib/format'
+import { formatBytes, formatCompact, formatDateTime, formatNumber, formatRelative } from '@/lib/format'
 import type { JobPartStatus, JobPartSummary } from '@/lib/jobs/types'
 
 const PART_LABELS: Record<JobPartStatus, string> = { queued: 'Queued', submitting: 'Submitting', submitted: 'Submitted', ended: 'Ended' }
@@ -34,7 +34,7 @@ export function JobParts({ parts, splitting }: { parts: JobPartSummary[]; splitt
                 <Fragment key={part.id}>
                   <tr data-part={part.seq} data-status={part.status} className={cn('align-top', part.waitingReason && 'border-b-0 [&>td]:pb-1')}>
                     <td className="px-4 py-2 tabular-nums">#{part.seq}</td>
-                    <td className="px-4 py-2 tabular-nums">{part.round === 1 ? '1' : `${part.round} (retry)`}</td>
+                    <td className="px-4 py-2 whitespace-nowrap tabular-nums">{part.round === 1 ? '1' : `${part.round} (retry)`}</td>
                     <td className="px-4 py-2 text-right tabular-nums">{formatNumber(part.lineCount)}</td>
                     <td className="px-4 py-2 text-right whitespace-nowrap tabular-nums text-muted">
                       {formatBytes(part.bytes)} · ≈ {formatCompact(part.estimatedTokens)} tok
@@ -62,8 +62,8 @@ export function JobParts({ parts, splitting }: { parts: JobPartSummary[]; splitt
                     </td>
                     <td className="px-4 py-2 text-xs whitespace-nowrap text-muted">
                       {/* A queued part's "sent" is its last attempt, refused by the queue: not shown as if it were running. */}
-                      {part.submittedAt && part.status !== 'queued' ? <div>sent {formatDateTime(part.submittedAt)}</div> : null}
-                      {part.endedAt ? <div>ended {formatDateTime(part.endedAt)}</div> : null}
+                      {part.submittedAt && part.status !== 'queued' ? <Moment label="sent" iso={part.submittedAt} /> : null}
+                      {part.endedAt ? <Moment label="ended" iso={part.endedAt} /> : null}
                     </td>
                   </tr>
                   {part.waitingReason ? (
@@ -84,5 +84,17 @@ export function JobParts({ parts, splitting }: { parts: JobPartSummary[]; splitt
         </div>
       )}
     </Card>
+  )
+}
+
+/** When a part was sent or ended, relative (short enough to keep the table on screen), with the exact time on hover. */
+function Moment({ label, iso }: { label: string; iso: string }) {
+  return (
+    <div>
+      {label}{' '}
+      <time dateTime={iso} title={formatDateTime(iso)}>
+        {formatRelative(iso)}
+      </time>
+    </div>
   )
 }

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
 import os from 'node:os'
@@ -6,6 +5,7 @@ import path from 'node:path'
 import { finished } from 'node:stream/promises'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { addV1Connection, createV1Key } from './v1-connection'
 
 // The model matches the enqueued-token limit that playwright.config.ts gives this server's /v1 (BATCHBOARD_V1_LIMITS,
 // `sim-jobs*` only, so no other spec meets it): about three parts of 10,000 lines at a time.
@@ -52,20 +52,10 @@ test('a 120,000-line file runs as a job on an openai connection to this serverâ€
   test.setTimeout(20 * 60_000)
   const started = Date.now()
   const input = await writeInput()
-  const key = `bb-${randomBytes(24).toString('base64url')}`
-  await db.apiKey.create({
-    data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) },
-  })
+  const key = await createV1Key(db, KEY_NAME)
   let jobId: string | null = null
   try {
-    await page.goto('/connections')
-    await page.getByRole('button', { name: 'Add connection' }).first().click()
-    const dialog = page.getByRole('dialog', { name: 'Add a connection' })
-    await dialog.getByLabel('Name').fill(NAME)
-    await dialog.getByLabel('Base URL').fill(`${baseURL}/v1`)
-    await dialog.getByLabel('API key').fill(key)
-    await dialog.getByRole('button', { name: 'Add connection' }).click()
-    await expect(dialog).toBeHidden()
+    await addV1Connection(page, { name: NAME, baseURL: baseURL!, key })
     // The connection's own limit on requests per batch; no enqueued-token limit, so the job learns the queue's by refusals.
     await db.connection.update({ where: { name: NAME }, data: { maxRequestsPerBatch: PART_LINES } })
 
@@ -73,7 +63,7 @@ test('a 120,000-line file runs as a job on an openai connection to this serverâ€
     await page.locator('input[type="file"]').setInputFiles(input)
     // Checked in the browser: over one batch's limit is no error, it is a job.
     await expect(page.getByRole('heading', { name: 'Ready to upload' })).toBeVisible({ timeout: 120_000 })
-    await expect(page.getByTestId('over-batch-limit')).toContainText('Over one batchâ€™s limit: 120,000 requests')
+    await expect(page.getByTestId('over-batch-limit')).toContainText("Over one batch's limit: 120,000 requests")
     await page.getByRole('button', { name: 'Upload', exact: true }).click()
     await expect(page.getByRole('heading', { name: 'Next: choose where it runs' })).toBeVisible({ timeout: 120_000 })
     await page.getByRole('radio', { name: new RegExp(NAME) }).check()

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from './fixtures'
+import { addV1Connection, createV1Key } from './v1-connection'
 
 const NAME = 'e2e remote Batchboard'
 const KEY_NAME = 'e2e remote key'
@@ -14,20 +14,9 @@ test('a batch on an openai connection (this server’s own /v1) is created from 
   request,
 }) => {
   test.setTimeout(90_000)
-  // A /v1 key stored the way Settings → API keys stores one (its sha256), and a connection that uses it.
-  const key = `bb-${randomBytes(24).toString('base64url')}`
-  await db.apiKey.create({
-    data: { id: `key_${randomBytes(8).toString('hex')}`, name: KEY_NAME, hash: createHash('sha256').update(key).digest('hex'), prefix: key.slice(0, 7) },
-  })
+  const key = await createV1Key(db, KEY_NAME)
   try {
-    await page.goto('/connections')
-    await page.getByRole('button', { name: 'Add connection' }).first().click()
-    const dialog = page.getByRole('dialog', { name: 'Add a connection' })
-    await dialog.getByLabel('Name').fill(NAME)
-    await dialog.getByLabel('Base URL').fill(`${baseURL}/v1`)
-    await dialog.getByLabel('API key').fill(key)
-    await dialog.getByRole('button', { name: 'Add connection' }).click()
-    await expect(dialog).toBeHidden()
+    await addV1Connection(page, { name: NAME, baseURL: baseURL!, key })
 
     await page.goto('/batches/new')
     await page.locator('input[type="file"]').setInputFiles({ name: 'chat-completions.jsonl', mimeType: 'application/jsonl', buffer: sample })

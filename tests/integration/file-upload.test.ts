@@ -177,7 +177,11 @@ describe('chunked upload', () => {
       error: { code: 'invalid_request', param: 'filename', message: expect.stringContaining('.jsonl') },
     })
     expect(await startFileUpload({ filename: '../../etc/x.jsonl', bytes: 10 })).toMatchObject({ ok: false, error: { param: 'filename' } })
-    expect(await startFileUpload({ filename: 'huge.jsonl', bytes: 300_000_000 })).toMatchObject({ ok: false, error: { code: 'file_too_large' } })
+    // Over BATCHBOARD_MAX_UPLOAD_BYTES (2 GiB by default); one batch's 200 MB is no longer the cap, since a job splits the file.
+    expect(await startFileUpload({ filename: 'huge.jsonl', bytes: 3_000_000_000 })).toMatchObject({
+      ok: false,
+      error: { code: 'file_too_large', message: expect.stringContaining('BATCHBOARD_MAX_UPLOAD_BYTES') },
+    })
     expect(await uploadFileChunk('upl_../../../etc/passwd', 0, new Uint8Array(1))).toMatchObject({ ok: false, error: { param: 'uploadId' } })
     expect(await completeFileUpload({ uploadId: 'upl_AAAAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({ ok: false, error: { code: 'upload_not_found' } })
     expect(uploadsLeft()).toEqual([])
