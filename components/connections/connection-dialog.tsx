@@ -103,8 +103,7 @@ function initialState(connection: ConnectionSummary | null): FormState {
   return {
     kind,
     name: connection?.name ?? '',
-    // Empty: the kind's own API; a stored default shows as empty too, so changing the kind of a new one is safe.
-    baseUrl: connection?.baseUrl && connection.baseUrl !== DEFAULT_BASE_URLS[kind] ? connection.baseUrl : '',
+    baseUrl: connection?.baseUrl ?? DEFAULT_BASE_URLS[kind],
     apiKey: '',
     removeKey: false,
     organization: connection?.organization ?? '',
@@ -190,10 +189,15 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
     // The schema counts bytes and keys tokens by model; the form shows MB and one text box.
     fieldOf: (path) => (path === 'maxBytesPerBatch' ? 'maxMegabytesPerBatch' : path.startsWith('enqueuedTokenLimits') ? 'enqueuedTokenLimits' : path),
   })
-  const { register, errorOf, setValue, watch } = form
+  const { register, errorOf, setValue, watch, getValues } = form
   const save = useSaveConnection()
   const kind = watch('kind')
   const hints = limitHints(kind)
+  /** A new connection's kind: a base URL still at the old kind's default follows to the new kind's. */
+  const pickKind = (next: Kind) => {
+    if ([DEFAULT_BASE_URLS[kind], ''].includes(getValues('baseUrl'))) setValue('baseUrl', DEFAULT_BASE_URLS[next])
+    setValue('kind', next)
+  }
   /** A write-only secret's "remove" box: ticking it empties what was typed. */
   const removeToggle = (flag: 'removeKey' | 'removeWebhookSecret', field: 'apiKey' | 'webhookSecret') => (removing: boolean) => {
     setValue(flag, removing)
@@ -220,7 +224,7 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
 
   return (
     <form noValidate onSubmit={onSubmit} className="space-y-4" aria-label={connection ? `Edit ${connection.name}` : 'Add a connection'}>
-      <KindPicker id={id} value={kind} onChange={(next) => setValue('kind', next)} fixed={connection !== null} />
+      <KindPicker id={id} value={kind} onChange={pickKind} fixed={connection !== null} />
       <TextField
         id={`${id}-name`}
         label="Name"

@@ -51,6 +51,7 @@ describe('OPENAI_API_KEY', () => {
         maxRequestsPerBatch: null,
         maxBytesPerBatch: null,
         enqueuedTokenLimits: null,
+        defaultMaxTokens: null,
       },
     ])
     expect(JSON.stringify(body)).not.toContain(KEY)

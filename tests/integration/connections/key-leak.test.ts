@@ -68,6 +68,21 @@ type Handler = (request: NextRequest, context: { params?: Promise<Record<string,
 const read = async (handler: Handler, url: string, params: Record<string, string> = {}) =>
   (await handler(new NextRequest(new URL(url, 'http://127.0.0.1')), { params: Promise.resolve(params) })).text()
 
+/** Stores `content` as a file, runs it on the connection and waits until the batch has ended with its files here. */
+async function runToEnd(connectionId: string, content: string, keep: (value: unknown) => void) {
+  const temp = path.join(os.tmpdir(), `leak-${randomBytes(4).toString('hex')}.jsonl`)
+  writeFileSync(temp, content)
+  const { file } = await ingestFile(temp, { filename: 'leak.jsonl', rejectInvalid: true, reuseDuplicate: false })
+  const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
+  keep(created)
+  if (!created.ok) expect.fail(created.error.message)
+  const done = await waitFor(
+    () => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }),
+    (batch) => ['completed', 'expired', 'failed', 'cancelled'].includes(batch.status) && batch.nextSyncAt === null,
+  )
+  return { file, done }
+}
+
 it('never puts a connection key into a route’s answer, an action’s result or a log line, even when the provider echoes it', async () => {
   const seen: string[] = []
   const keep = (value: unknown) => void seen.push(typeof value === 'string' ? value : JSON.stringify(value))
@@ -78,16 +93,8 @@ it('never puts a connection key into a route’s answer, an action’s result or
   const connectionId = saved.data.id
   keep(await testConnection({ id: connectionId }))
 
-  const temp = path.join(os.tmpdir(), `leak-${randomBytes(4).toString('hex')}.jsonl`)
-  writeFileSync(temp, chatFile(2, { model: 'sim-chat', content: `leak ${Math.random()}` }))
-  const { file } = await ingestFile(temp, { filename: 'leak.jsonl', rejectInvalid: true, reuseDuplicate: false })
-  const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
-  keep(created)
-  if (!created.ok) expect.fail(created.error.message)
-  const done = await waitFor(
-    () => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }),
-    (batch) => batch.status === 'completed' && batch.nextSyncAt === null,
-  )
+  const { file, done } = await runToEnd(connectionId, chatFile(2, { model: 'sim-chat', content: `leak ${Math.random()}` }), keep)
+  expect(done.status).toBe('completed')
 
   // A provider that repeats the refused key in its error: create, cancel, refresh, import and Test all report it.
   const echo = { status: 401, message: 'Incorrect API key provided', echoAuthorization: true }
@@ -149,16 +156,8 @@ it('never lets an Anthropic or Gemini key out either, even when the provider rep
       if (!saved.ok) expect.fail(saved.error.message)
       const connectionId = saved.data.id
       keep(await testConnection({ id: connectionId }))
-      const temp = path.join(os.tmpdir(), `leak-${randomBytes(4).toString('hex')}.jsonl`)
-      writeFileSync(temp, `${providerBatchLines(kind === 'anthropic' ? 'claude-sonnet-4-6' : 'gemini-2.5-flash', 5).join('\n')}\n`)
-      const { file } = await ingestFile(temp, { filename: 'leak.jsonl', rejectInvalid: true, reuseDuplicate: false })
-      const created = await createBatch({ connectionId, fileId: file.id, completionWindow: '24h', metadata: [] })
-      keep(created)
-      if (!created.ok) expect.fail(created.error.message)
-      const done = await waitFor(
-        () => db.batch.findUniqueOrThrow({ where: { id: created.data.id } }),
-        (batch) => ['completed', 'expired'].includes(batch.status) && batch.nextSyncAt === null,
-      )
+      const lines = providerBatchLines(kind === 'anthropic' ? 'claude-sonnet-4-6' : 'gemini-2.5-flash', 5)
+      const { file, done } = await runToEnd(connectionId, `${lines.join('\n')}\n`, keep)
 
       const echo = { status: 401, message: `The key ${fake.apiKey} is not valid.` }
       for (const method of ['POST', 'GET']) fake.fail(method, /.*/, echo, 20)
