@@ -5,11 +5,11 @@ import { FormFooter } from '@/components/ui/form-footer'
 import { StoredSecretField, TextField } from '@/components/ui/input'
 import { useZodForm } from '@/components/ui/use-zod-form'
 import { PROVIDER_CONNECTION_KINDS } from '@/lib/constants'
-import { DEFAULT_BATCH_LIMITS } from '@/lib/connections/limits'
 import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { DEFAULT_BASE_URLS, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { EditDialog, FieldRow, StoredKeyField, toastSaved } from './form-parts'
+import { LimitFields, limitFieldOf, limitValues, toLimitsInput, type LimitValues } from './limit-fields'
 
 type Kind = (typeof PROVIDER_CONNECTION_KINDS)[number]
 
@@ -36,19 +36,7 @@ const KINDS: Record<Kind, { label: string; description: string; baseUrlHint: str
   },
 }
 
-const MB = 1024 * 1024
-
-/** "Empty: Anthropic's 100,000." from the kind's default limits. */
-function limitHints(kind: Kind) {
-  const limits = DEFAULT_BATCH_LIMITS[kind]!
-  const owner = kind === 'openai' ? "OpenAI's" : `${KINDS[kind].label}'s`
-  return {
-    requests: limits.maxRequests >= Number.MAX_SAFE_INTEGER ? 'Empty: no request limit.' : `Empty: ${owner} ${limits.maxRequests.toLocaleString('en')}.`,
-    megabytes: `Empty: ${owner} ${(limits.maxBytes / MB).toLocaleString('en')} MB.`,
-  }
-}
-
-type FormState = {
+type FormState = LimitValues & {
   kind: Kind
   name: string
   baseUrl: string
@@ -58,45 +46,12 @@ type FormState = {
   project: string
   webhookSecret: string
   removeWebhookSecret: boolean
-  /** Empty: the kind's default (lib/connections/limits.ts). */
-  maxRequestsPerBatch: string
-  maxMegabytesPerBatch: string
-  /** One `model or glob = tokens` per line. */
-  enqueuedTokenLimits: string
   /** Anthropic: max_tokens for lines without one; empty for none. */
   defaultMaxTokens: string
 }
 
-const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
-const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
-
-function tokenLimitsText(limits: Record<string, number> | null): string {
-  return Object.entries(limits ?? {})
-    .map(([pattern, tokens]) => `${pattern} = ${tokens}`)
-    .join('\n')
-}
-
-/** `gpt-4o* = 2000000` per line; a line that is not `name = number` reaches the schema as NaN tokens and is refused there. */
-function parseTokenLimits(text: string): Record<string, number> | null {
-  const lines = text.split('\n').filter((line) => line.trim() !== '')
-  if (lines.length === 0) return null
-  return Object.fromEntries(
-    lines.map((line) => {
-      const at = line.lastIndexOf('=')
-      return at < 0
-        ? [line.trim(), Number.NaN]
-        : [
-            line.slice(0, at).trim(),
-            Number(
-              line
-                .slice(at + 1)
-                .trim()
-                .replaceAll(/[,_ ]/g, ''),
-            ),
-          ]
-    }),
-  )
-}
+const blankOr = (value: number | null) => (value === null ? '' : String(value))
+const numberOrNull = (text: string) => (text.trim() === '' ? null : Math.round(Number(text.trim())))
 
 function initialState(connection: ConnectionSummary | null): FormState {
   const kind = connection && connection.kind !== 'builtin' ? connection.kind : 'openai'
@@ -110,9 +65,7 @@ function initialState(connection: ConnectionSummary | null): FormState {
     project: connection?.project ?? '',
     webhookSecret: '',
     removeWebhookSecret: false,
-    maxRequestsPerBatch: blankOr(connection?.maxRequestsPerBatch ?? null),
-    maxMegabytesPerBatch: blankOr(connection?.maxBytesPerBatch ?? null, MB),
-    enqueuedTokenLimits: tokenLimitsText(connection?.enqueuedTokenLimits ?? null),
+    ...limitValues(connection),
     defaultMaxTokens: blankOr(connection?.defaultMaxTokens ?? null),
   }
 }
@@ -128,9 +81,9 @@ function toInput(form: FormState, connection: ConnectionSummary | null): SaveCon
     organization: form.organization,
     project: form.project,
     webhookSecret: form.removeWebhookSecret ? null : form.webhookSecret === '' ? undefined : form.webhookSecret,
-    maxRequestsPerBatch: numberOrNull(form.maxRequestsPerBatch),
-    maxBytesPerBatch: numberOrNull(form.maxMegabytesPerBatch, MB),
-    enqueuedTokenLimits: form.kind === 'openai' ? parseTokenLimits(form.enqueuedTokenLimits) : undefined,
+    ...toLimitsInput(form),
+    // Only OpenAI states an enqueued-token limit; another kind's hidden box is not sent.
+    ...(form.kind === 'openai' ? {} : { enqueuedTokenLimits: undefined }),
     ...(form.kind === 'anthropic' ? { defaultMaxTokens: numberOrNull(form.defaultMaxTokens) } : {}),
   }
 }
@@ -186,13 +139,11 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
     schema: saveConnectionInput,
     defaultValues: initialState(connection),
     toInput: (values: FormState) => toInput(values, connection),
-    // The schema counts bytes and keys tokens by model; the form shows MB and one text box.
-    fieldOf: (path) => (path === 'maxBytesPerBatch' ? 'maxMegabytesPerBatch' : path.startsWith('enqueuedTokenLimits') ? 'enqueuedTokenLimits' : path),
+    fieldOf: limitFieldOf,
   })
   const { register, errorOf, setValue, watch, getValues } = form
   const save = useSaveConnection()
   const kind = watch('kind')
-  const hints = limitHints(kind)
   /** A new connection's kind: a base URL still at the old kind's default follows to the new kind's. */
   const pickKind = (next: Kind) => {
     if ([DEFAULT_BASE_URLS[kind], ''].includes(getValues('baseUrl'))) setValue('baseUrl', DEFAULT_BASE_URLS[next])
@@ -203,7 +154,7 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
     setValue(flag, removing)
     setValue(field, '', { shouldValidate: true })
   }
-  const field = (name: 'organization' | 'project' | 'maxRequestsPerBatch' | 'maxMegabytesPerBatch' | 'defaultMaxTokens', label: string, hint: string) => ({
+  const field = (name: 'organization' | 'project' | 'defaultMaxTokens', label: string, hint: string) => ({
     id: `${id}-${name}`,
     label,
     hint,
@@ -288,30 +239,7 @@ function ConnectionForm({ connection, onDone }: { connection: ConnectionSummary 
       ) : null}
       <fieldset className="space-y-3">
         <legend className="text-sm font-medium">Limits (a file over them runs as a job of several batches)</legend>
-        <FieldRow
-          fields={[
-            { ...field('maxRequestsPerBatch', 'Requests per batch', hints.requests), inputMode: 'numeric' },
-            { ...field('maxMegabytesPerBatch', 'MB per batch', hints.megabytes), inputMode: 'decimal' },
-          ]}
-        />
-        {kind === 'openai' ? (
-          <div className="space-y-1">
-            <label htmlFor={`${id}-token-limits`} className="text-sm font-medium">
-              Enqueued tokens per model
-            </label>
-            <textarea
-              id={`${id}-token-limits`}
-              {...register('enqueuedTokenLimits')}
-              rows={3}
-              placeholder={'gpt-4o-mini = 2000000\ngpt-4.1* = 900000'}
-              className="w-full rounded-md border border-border bg-surface px-3 py-2 font-mono text-sm"
-            />
-            <p className="text-xs text-muted">
-              {errorOf('enqueuedTokenLimits') ??
-                "One `model or glob = tokens` per line, from your organization's limits page. A job submits no more than this at a time."}
-            </p>
-          </div>
-        ) : null}
+        <LimitFields id={id} kind={kind} register={register} errorOf={errorOf} tokens={kind === 'openai'} />
       </fieldset>
       <FormFooter error={form.general} pending={save.isPending} submitLabel={connection ? 'Save' : 'Add connection'} onCancel={onDone} />
     </form>

@@ -1,6 +1,6 @@
 'use client'
 
-import type { UseFormRegister } from 'react-hook-form'
+import type { UseFormRegisterReturn } from 'react-hook-form'
 import { Field } from '@/components/ui/field'
 import { TextField } from '@/components/ui/input'
 import { DEFAULT_BATCH_LIMITS, type BatchLimits, type ConnectionLimitSettings } from '@/lib/connections/limits'
@@ -58,12 +58,19 @@ export const limitFieldOf = (path: string) =>
 type LimitFieldsProps = {
   id: string
   kind: string
-  register: UseFormRegister<LimitValues>
+  /** The enclosing form's register: any form whose values include LimitValues. */
+  register: (field: keyof LimitValues) => UseFormRegisterReturn
   errorOf: (field: keyof LimitValues) => string | null
+  /** Whether the kind queues by enqueued tokens (OpenAI and the engine do; Anthropic and Gemini state no such limit). */
+  tokens?: boolean
 }
 
+/** "Empty: 50,000." from the kind's default; Gemini states no request count, only a file size. */
+const requestsHint = (defaults: BatchLimits) =>
+  defaults.maxRequests >= Number.MAX_SAFE_INTEGER ? 'Empty: no request limit.' : `Empty: ${formatNumber(defaults.maxRequests)}.`
+
 /** Requests and MB per batch, and enqueued tokens per model: what a job splits a file to and how much it keeps queued. */
-export function LimitFields({ id, kind, register, errorOf }: LimitFieldsProps) {
+export function LimitFields({ id, kind, register, errorOf, tokens = true }: LimitFieldsProps) {
   const defaults: BatchLimits | undefined = DEFAULT_BATCH_LIMITS[kind]
   return (
     <div className="space-y-4">
@@ -74,8 +81,8 @@ export function LimitFields({ id, kind, register, errorOf }: LimitFieldsProps) {
           {...register('maxRequestsPerBatch')}
           error={errorOf('maxRequestsPerBatch')}
           inputMode="numeric"
-          placeholder={defaults ? String(defaults.maxRequests) : undefined}
-          hint={defaults ? `Empty: ${formatNumber(defaults.maxRequests)}.` : undefined}
+          placeholder={defaults && defaults.maxRequests < Number.MAX_SAFE_INTEGER ? String(defaults.maxRequests) : undefined}
+          hint={defaults ? requestsHint(defaults) : undefined}
         />
         <TextField
           id={`${id}-max-mb`}
@@ -87,23 +94,25 @@ export function LimitFields({ id, kind, register, errorOf }: LimitFieldsProps) {
           hint={defaults ? `Empty: ${megabytes(defaults.maxBytes)}.` : undefined}
         />
       </div>
-      <Field
-        id={`${id}-token-limits`}
-        label="Enqueued tokens per model"
-        error={errorOf('enqueuedTokenLimits')}
-        hint="One `model or glob = tokens` per line. A job keeps no more than this many estimated input tokens queued for the model at a time."
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            {...register('enqueuedTokenLimits')}
-            rows={3}
-            spellCheck={false}
-            placeholder={'gpt-4o-mini = 2000000\nllama3* = 500000'}
-            className="w-full rounded-md border border-border bg-background px-3 py-2 font-mono text-sm focus-visible:border-accent focus-visible:ring-2 focus-visible:ring-accent/30 focus-visible:outline-none aria-invalid:border-danger"
-          />
-        )}
-      </Field>
+      {tokens ? (
+        <Field
+          id={`${id}-token-limits`}
+          label="Enqueued tokens per model"
+          error={errorOf('enqueuedTokenLimits')}
+          hint="One `model or glob = tokens` per line. A job keeps no more than this many estimated input tokens queued for the model at a time."
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              {...register('enqueuedTokenLimits')}
+              rows={3}
+              spellCheck={false}
+              placeholder={'gpt-4o-mini = 2000000\nllama3* = 500000'}
+              className="w-full rounded-md border border-border bg-background px-3 py-2 font-mono text-sm focus-visible:border-accent focus-visible:ring-2 focus-visible:ring-accent/30 focus-visible:outline-none aria-invalid:border-danger"
+            />
+          )}
+        </Field>
+      ) : null}
     </div>
   )
 }
