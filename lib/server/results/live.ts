@@ -1,5 +1,6 @@
 import 'server-only'
 import { open, type FileHandle } from 'node:fs/promises'
+import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { db, dbKind } from '@/lib/server/db'
 import { logger } from '@/lib/server/log'
@@ -47,7 +48,10 @@ const READ_BYTES = 256 * 1024
  */
 const BUSY_SHARE = 0.05
 const IDLE_SHARE = 0.5
-/** The rest of the process counts as busy when it used more than this share of the event loop over the last window. */
+/**
+ * The process counts as busy when the rest of it used more than this share of the event loop over the last window, or
+ * when the machine's load average is at its CPU count.
+ */
 const BUSY_LOAD = 0.5
 const LOAD_WINDOW_MS = 1_000
 /** A live index touches its ResultIndex row this often, so that other processes see its builder is alive. */
@@ -226,7 +230,8 @@ export class LiveIndex {
     this.load.ownMs += workMs
     const since = performance.eventLoopUtilization(this.load.from)
     if (since.idle + since.active >= LOAD_WINDOW_MS) {
-      this.busy = (since.active - this.load.ownMs) / (since.idle + since.active) > BUSY_LOAD
+      // Busy: this process's other work, or every CPU (the upstream, the database and other processes need them too).
+      this.busy = (since.active - this.load.ownMs) / (since.idle + since.active) > BUSY_LOAD || os.loadavg()[0]! >= os.availableParallelism()
       this.load = { from: performance.eventLoopUtilization(), ownMs: 0 }
     }
     const share = this.busy ? BUSY_SHARE : IDLE_SHARE
