@@ -7,10 +7,9 @@ import { Button } from '@/components/ui/button'
 import { PANEL } from '@/components/ui/card'
 import { cn } from '@/components/ui/cn'
 import { batchLimitsOf } from '@/lib/connections/limits'
-import { formatNumber } from '@/lib/format'
+import { formatLimitBytes, formatNumber } from '@/lib/format'
 import type { ConnectionSummary } from '@/lib/types'
 import { BuiltinLimitsDialog } from './builtin-limits-dialog'
-import { megabytes } from './limit-fields'
 
 /** The built-in engine on Connections: what it is, its job limits (editable here), and the way to its upstreams. */
 export function BuiltinCard({ connection }: { connection: ConnectionSummary }) {
@@ -27,7 +26,7 @@ export function BuiltinCard({ connection }: { connection: ConnectionSummary }) {
       </div>
       <p className="mt-2 text-sm text-muted">Runs batch files itself against OpenAI-compatible servers (Ollama, vLLM, llama.cpp) or the simulator.</p>
       <p className="mt-2 text-xs text-muted" data-testid="builtin-limits">
-        Jobs: at most {formatNumber(limits.maxRequests)} requests and {megabytes(limits.maxBytes)} per batch
+        Jobs: at most {formatNumber(limits.maxRequests)} requests and {formatLimitBytes(limits.maxBytes)} per batch
         {tokens.length > 0
           ? `; enqueued tokens ${tokens.map(([pattern, count]) => `${pattern} ${formatNumber(count)}`).join(', ')}`
           : '; no enqueued-token limit'}

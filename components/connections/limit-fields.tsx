@@ -4,7 +4,7 @@ import type { UseFormRegisterReturn } from 'react-hook-form'
 import { Field } from '@/components/ui/field'
 import { TextField } from '@/components/ui/input'
 import { DEFAULT_BATCH_LIMITS, type BatchLimits, type ConnectionLimitSettings } from '@/lib/connections/limits'
-import { formatNumber } from '@/lib/format'
+import { formatLimitBytes, formatNumber } from '@/lib/format'
 import type { ConnectionLimitsInput } from '@/lib/validations/connections'
 
 /** A connection's limits as typed: empty is the kind's default (lib/connections/limits.ts). */
@@ -16,8 +16,6 @@ export type LimitValues = {
 }
 
 const MB = 1024 * 1024
-/** Bytes in the MB (MiB) the fields are typed in, so a hint reads as the field's own unit: 200 MB, not 210. */
-export const megabytes = (bytes: number) => `${formatNumber(bytes / MB)} MB`
 const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
 const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
 
@@ -91,7 +89,7 @@ export function LimitFields({ id, kind, register, errorOf, tokens = true }: Limi
           error={errorOf('maxMegabytesPerBatch')}
           inputMode="decimal"
           placeholder={defaults ? String(defaults.maxBytes / MB) : undefined}
-          hint={defaults ? `Empty: ${megabytes(defaults.maxBytes)}.` : undefined}
+          hint={defaults ? `Empty: ${formatLimitBytes(defaults.maxBytes)}.` : undefined}
         />
       </div>
       {tokens ? (

@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/button'
 import { ButtonLink } from '@/components/ui/button-link'
 import { Card } from '@/components/ui/card'
 import { ErrorNotice } from '@/components/ui/error-notice'
-import { formatBytes, formatCompact, formatCost, formatDuration, formatNumber } from '@/lib/format'
+import { formatCompact, formatCost, formatDuration, formatLimitBytes, formatNumber } from '@/lib/format'
 import { jobOutcome } from '@/lib/jobs/outcome'
 import type { JobCost, JobDetail } from '@/lib/jobs/types'
 import { isJobEnded, useJob } from '@/lib/queries/jobs'
@@ -107,7 +107,7 @@ function Progress({ job }: { job: JobDetail }) {
           <Fact label="Estimated total">{estimatedTotal(job.cost)}</Fact>
           <Fact label="ETA">{job.etaSeconds !== null ? formatDuration(job.etaSeconds) : isJobEnded(job.status) ? 'Ended' : '—'}</Fact>
           <Fact label="Per part">
-            {formatNumber(limits.maxRequests)} lines · {formatBytes(limits.maxBytes)}
+            {formatNumber(limits.maxRequests)} lines · {formatLimitBytes(limits.maxBytes)}
             {limits.maxTokens !== null ? ` · ≤ ${formatCompact(limits.maxTokens)} tok` : ''}
           </Fact>
         </dl>

@@ -4,7 +4,7 @@ import { Workflow } from 'lucide-react'
 import { useId } from 'react'
 import { Input } from './input'
 import { batchLimitsOf, enqueuedTokenLimitOf, plannedBatchCount } from '@/lib/connections/limits'
-import { formatBytes, formatNumber } from '@/lib/format'
+import { formatLimitBytes, formatNumber } from '@/lib/format'
 import type { ConnectionSummary, FileDetail } from '@/lib/types'
 import { MAX_ATTEMPTS_LIMIT } from '@/lib/validations/jobs'
 
@@ -47,7 +47,7 @@ export function JobPlan({
           <Workflow aria-hidden className="mt-0.5 size-4 shrink-0 text-accent" />
           <span>
             This file will run as <strong>{formatNumber(count)} batches</strong> of at most {formatNumber(limits.maxRequests)} requests (
-            {formatBytes(limits.maxBytes)}) on {connection.name}: a job that submits them as the queue has room and sends failed lines again.
+            {formatLimitBytes(limits.maxBytes)}) on {connection.name}: a job that submits them as the queue has room and sends failed lines again.
           </span>
         </p>
       ) : (

@@ -16,6 +16,9 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`
 }
 
+/** A per-batch limit in the MB (MiB) it is stated and typed in: 200 * 1024 * 1024 bytes reads "200 MB", not "210 MB". */
+export const formatLimitBytes = (bytes: number) => `${formatNumber(Math.round((bytes / 1024 / 1024) * 10) / 10)} MB`
+
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
 
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso))
