@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, expect } from 'vitest'
 import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 
+/** JSON for a failure message: rows carry BigInt columns, which JSON.stringify refuses. */
+const printable = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item))
+
 /** Polls until `read` returns something `done` accepts; fails with the last value if it never does. */
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let value = await read()
   while (!done(value)) {
-    if (Date.now() > deadline) expect.fail(`gave up waiting after ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 500)}`)
+    if (Date.now() > deadline) expect.fail(`gave up waiting after ${timeoutMs} ms; last value: ${printable(value)?.slice(0, 500)}`)
     await new Promise((resolve) => setTimeout(resolve, everyMs))
     value = await read()
   }

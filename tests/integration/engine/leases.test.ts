@@ -81,7 +81,8 @@ describe(`engine leases (${dbKind})`, () => {
   })
 
   it('leaves a live lease of another process alone and takes it over once it has expired', { timeout: 60_000 }, async () => {
-    const id = await createBatch(20)
+    // Long enough (about a second here) that the new holder is seen before it finishes and gives the lease back.
+    const id = await createBatch(2_000)
     const elsewhere = 'another-host:4242:abcdef'
     await db.engineRun.update({ where: { batchId: id }, data: { leaseOwner: elsewhere, leaseExpiresAt: new Date(Date.now() + 60_000) } })
     const scheduler = run()
@@ -102,7 +103,7 @@ describe(`engine leases (${dbKind})`, () => {
       (batch) => batch.status === 'completed',
       30_000,
     )
-    expect(new Set(await customIds(id)).size).toBe(20)
+    expect(new Set(await customIds(id)).size).toBe(2_000)
   })
 
   it.skipIf(dbKind !== 'postgresql')(
