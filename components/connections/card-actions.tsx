@@ -6,11 +6,11 @@ import { Button } from '@/components/ui/button'
 import { ConfirmDialog } from '@/components/ui/confirm-dialog'
 import { formatNumber } from '@/lib/format'
 
-type Deletion = {
-  pending: boolean
-  error: string | undefined
-  /** Deletes, calling `done` once it succeeded. */
-  run: (done: () => void) => void
+/** A card's Test or Delete mutation (TanStack Query), called with the card's id. */
+type IdMutation = {
+  isPending: boolean
+  error: Error | null
+  mutate: (id: string, options?: { onSuccess?: () => void }) => void
   reset: () => void
 }
 
@@ -32,20 +32,21 @@ export function TestFailed({ latencyMs, message }: { latencyMs: number; message:
  * Delete asks first, with `children` saying what goes with it.
  */
 export function CardActions(props: {
+  id: string
   name: string
   kind: string
   testLabel: string
-  testing: boolean
-  onTest: () => void
-  /** The last Test's outcome, rendered by the card; `testError` when the action itself failed. */
+  test: IdMutation
+  /** The last Test's outcome, rendered by the card; the test's own error when the action itself failed. */
   outcome: ReactNode
-  testError: string | undefined
   readOnly: boolean
   onEdit: () => void
-  deletion: Deletion
+  remove: IdMutation
   children: ReactNode
 }) {
-  const { name, kind, testLabel, testing, onTest, outcome, testError, readOnly, onEdit, deletion, children } = props
+  const { id, name, kind, testLabel, test, outcome, readOnly, onEdit, remove, children } = props
+  const testing = test.isPending
+  const testError = test.error?.message
   const [confirming, setConfirming] = useState(false)
   return (
     <>
@@ -57,7 +58,7 @@ export function CardActions(props: {
         </p>
       ) : null}
       <div className="mt-4 flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={onTest} disabled={testing} aria-label={`Test ${name}`}>
+        <Button variant="secondary" size="sm" onClick={() => test.mutate(id)} disabled={testing} aria-label={`Test ${name}`}>
           <PlugZap aria-hidden className="size-3.5" />
           {testing ? 'Testing…' : testLabel}
         </Button>
@@ -78,13 +79,13 @@ export function CardActions(props: {
         open={confirming}
         onOpenChange={(open) => {
           setConfirming(open)
-          if (!open) deletion.reset()
+          if (!open) remove.reset()
         }}
         title={`Delete ${name}?`}
-        confirmLabel={deletion.pending ? 'Deleting…' : `Delete ${kind}`}
-        pending={deletion.pending}
-        error={deletion.error}
-        onConfirm={() => deletion.run(() => setConfirming(false))}
+        confirmLabel={remove.isPending ? 'Deleting…' : `Delete ${kind}`}
+        pending={remove.isPending}
+        error={remove.error?.message}
+        onConfirm={() => remove.mutate(id, { onSuccess: () => setConfirming(false) })}
       >
         {children}
       </ConfirmDialog>

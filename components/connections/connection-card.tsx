@@ -68,21 +68,15 @@ export function ConnectionCard({ connection, onEdit }: { connection: ConnectionS
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by OPENAI_API_KEY; change it there and restart.</p> : null}
       <CardActions
+        id={connection.id}
         name={connection.name}
         kind="connection"
         testLabel="Test connection"
-        testing={test.isPending}
-        onTest={() => test.mutate(connection.id)}
+        test={test}
         outcome={test.data ? <TestOutcome result={test.data} /> : null}
-        testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
-        deletion={{
-          pending: remove.isPending,
-          error: remove.error?.message,
-          reset: remove.reset,
-          run: (done) => remove.mutate(connection.id, { onSuccess: done }),
-        }}
+        remove={remove}
       >
         Its stored key is deleted with it. Nothing changes on the provider: its batches and files stay there.
       </CardActions>

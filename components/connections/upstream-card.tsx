@@ -80,21 +80,15 @@ export function UpstreamCard({ upstream, onEdit }: UpstreamCardProps) {
       </dl>
       {fromEnv ? <p className="mt-3 text-xs text-muted">Set by BATCHBOARD_UPSTREAMS; change it there.</p> : null}
       <CardActions
+        id={upstream.id}
         name={upstream.name}
         kind="upstream"
         testLabel="Test"
-        testing={test.isPending}
-        onTest={() => test.mutate(upstream.id)}
+        test={test}
         outcome={test.data ? <TestOutcome result={test.data} /> : null}
-        testError={test.error?.message}
         readOnly={fromEnv}
         onEdit={onEdit}
-        deletion={{
-          pending: remove.isPending,
-          error: remove.error?.message,
-          reset: remove.reset,
-          run: (done) => remove.mutate(upstream.id, { onSuccess: done }),
-        }}
+        remove={remove}
       >
         Its key and headers are deleted with it. Models that only it serves have nowhere to go: lines that use them fail until another upstream serves them.
       </CardActions>
