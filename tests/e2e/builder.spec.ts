@@ -70,7 +70,7 @@ test('a CSV of 200 rows becomes a batch on the simulator, and its answers come b
   }
 })
 
-test('a built file runs as a job on the built-in engine, from the builder straight to the job page', async ({ page }) => {
+test('a built file runs as a job on the built-in engine, from the builder straight to the job page', async ({ page, db: _ }) => {
   test.setTimeout(120_000)
   const csv = Papa.unparse(Array.from({ length: 6 }, (_, index) => ({ id: `row-${index}`, name: `Gadget ${index}` })))
   await page.goto('/files/build')

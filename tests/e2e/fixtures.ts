@@ -14,6 +14,8 @@ export const test = base.extend<Fixtures>({
     const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${path.join(e2eDataDir, 'batchboard.db')}` }) })
     const started = new Date()
     await provide(db)
+    // A job's parts are batches like any other (deleted below); the job itself is a row of its own.
+    await db.job.deleteMany({ where: { createdAt: { gte: started } } })
     await db.batch.deleteMany({ where: { recordedAt: { gte: started } } })
     await db.file.deleteMany({ where: { createdAt: { gte: started } } })
     await db.$disconnect()
