@@ -12,6 +12,9 @@ export const DEFAULT_BASE_URLS: Record<(typeof PROVIDER_CONNECTION_KINDS)[number
   gemini: 'https://generativelanguage.googleapis.com',
 }
 
+/** A number typed in a form field: text that is not one reads as NaN, which gets `message`, not zod's own words. */
+const wholeNumber = (message: string) => z.number({ error: message }).int(message)
+
 /** An optional text field: blank (or only spaces) means "none". */
 const optionalText = (max: number, message: string) =>
   z.preprocess(
@@ -47,22 +50,31 @@ const connectionFields = z.object({
     .nullable()
     .optional(),
   /** Anthropic: max_tokens for lines that set none; omitted keeps it, null removes it. */
-  defaultMaxTokens: z.number().int().min(1, 'at least 1 token').max(1_000_000, 'at most 1,000,000 tokens').nullable().optional(),
+  defaultMaxTokens: wholeNumber('a whole number of tokens, such as 1024')
+    .min(1, 'at least 1 token')
+    .max(1_000_000, 'at most 1,000,000 tokens')
+    .nullable()
+    .optional(),
 })
 
 /** A connection's own batch limits (lib/connections/limits.ts): omitted keeps them, null goes back to the kind's default. */
 export const connectionLimitsInput = z.object({
-  maxRequestsPerBatch: z.number().int().min(1, 'at least 1 request per batch').max(10_000_000, 'at most 10,000,000 requests per batch').nullable().optional(),
-  maxBytesPerBatch: z
-    .number()
-    .int()
+  maxRequestsPerBatch: wholeNumber('a whole number of requests, such as 50000')
+    .min(1, 'at least 1 request per batch')
+    .max(10_000_000, 'at most 10,000,000 requests per batch')
+    .nullable()
+    .optional(),
+  maxBytesPerBatch: wholeNumber('a number of MB, such as 200')
     .min(1024, 'at least 1 KB per batch')
     .max(100 * 1024 ** 3, 'at most 100 GB per batch')
     .nullable()
     .optional(),
   /** { "<model or glob>": tokens }: the provider's enqueued-token limit per model. */
   enqueuedTokenLimits: z
-    .record(z.string().trim().min(1, 'name a model or a pattern such as gpt-4o*').max(200), z.number().int().min(1, 'at least 1 token'))
+    .record(
+      z.string().trim().min(1, 'name a model or a pattern such as gpt-4o*').max(200),
+      wholeNumber('one `model = tokens` per line, such as gpt-4o* = 2000000').min(1, 'at least 1 token'),
+    )
     .nullable()
     .optional(),
 })
