@@ -9,7 +9,7 @@ import { useSaveConnection } from '@/lib/queries/connections'
 import type { ConnectionSummary } from '@/lib/types'
 import { DEFAULT_BASE_URLS, saveConnectionInput, type SaveConnectionInput } from '@/lib/validations/connections'
 import { EditDialog, FieldRow, StoredKeyField, toastSaved } from './form-parts'
-import { LimitFields, limitFieldOf, limitValues, toLimitsInput, type LimitValues } from './limit-fields'
+import { blankOr, LimitFields, limitFieldOf, limitValues, numberOrNull, toLimitsInput, type LimitValues } from './limit-fields'
 
 type Kind = (typeof PROVIDER_CONNECTION_KINDS)[number]
 
@@ -49,9 +49,6 @@ type FormState = LimitValues & {
   /** Anthropic: max_tokens for lines without one; empty for none. */
   defaultMaxTokens: string
 }
-
-const blankOr = (value: number | null) => (value === null ? '' : String(value))
-const numberOrNull = (text: string) => (text.trim() === '' ? null : Math.round(Number(text.trim())))
 
 function initialState(connection: ConnectionSummary | null): FormState {
   const kind = connection && connection.kind !== 'builtin' ? connection.kind : 'openai'

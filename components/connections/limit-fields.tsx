@@ -16,8 +16,10 @@ export type LimitValues = {
 }
 
 const MB = 1024 * 1024
-const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
-const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
+/** A stored number as its form field shows it (empty for none), in the field's unit. */
+export const blankOr = (value: number | null, scale = 1) => (value === null ? '' : String(value / scale))
+/** A number field's text back to a stored number (null when empty); text that is no number gives NaN, which the schema names. */
+export const numberOrNull = (text: string, scale = 1) => (text.trim() === '' ? null : Math.round(Number(text.trim()) * scale))
 
 export function limitValues(connection: Omit<ConnectionLimitSettings, 'kind'> | null): LimitValues {
   return {
