@@ -500,9 +500,9 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
     storagePath: toStoragePath(paths[kind]),
     expiresAt: new Date(now.getTime() + retention),
   })
-  await db.$transaction(async (tx) => {
+  const written = await db.$transaction(async (tx) => {
     const fresh = await tx.batch.findUniqueOrThrow({ where: { id: batch.id } })
-    if (!from.includes(fresh.status)) return
+    if (!from.includes(fresh.status)) return false
     const current = await tx.engineRun.findUniqueOrThrow({ where: { batchId: batch.id } })
     let outputFileId = fresh.outputFileId
     let errorFileId = fresh.errorFileId
@@ -514,6 +514,11 @@ async function finishBatch(batch: BatchRow, status: 'completed' | 'cancelled' | 
       data: { status, ...stamp, outputFileId, errorFileId, remoteOutputFileId: outputFileId, remoteErrorFileId: errorFileId },
     })
     await tx.engineRun.updateMany({ where: { batchId: batch.id, leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
+    return true
   })
-  await onBatchTerminal(batch.id)
+  if (written) return onBatchTerminal(batch.id)
+  // A cancel landed after this step read the batch: finish it as cancelled. The terminal hook runs only on a batch
+  // that has ended, or it would find it still cancelling and log a failed index.
+  const again = await loadBatch(batch.id)
+  if (again?.status === 'cancelling' && status !== 'cancelled') return finishBatch(again, 'cancelled', owner)
 }

@@ -362,6 +362,9 @@ async function build(batchId: string): Promise<IndexOutcome> {
   } catch (error) {
     sink.close()
     await db.$executeRaw`DELETE FROM "ResultRow" WHERE "batchId" = ${key}`.catch(() => {})
+    // Deleted while its index was built (its rows and index went with it): nothing is left to index or to report.
+    if (!(await db.batch.count({ where: { id: batchId } })))
+      return { state: 'failed', rowCount: 0, message: 'The batch was deleted while its results were indexed.' }
     await fail(batchId, 'Indexing the results failed; the details are in the server log. Open the page again to retry.').catch(() => {})
     throw error
   }
