@@ -87,6 +87,7 @@ type GroupRow = {
   outputTokens: number | bigint | null
   reasoningTokens: number | bigint | null
   totalTokens: number | bigint | null
+  cacheWriteTokens: number | bigint | null
 }
 
 // A batch counts on the day it ended (UTC), or the day it was created while it still runs.
@@ -129,7 +130,8 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
         CASE WHEN b."simulated" OR r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME} THEN 1 ELSE 0 END AS "simulated",
         COUNT(*) AS "batches", COUNT(b."usageTotalTokens") AS "withUsage",
         ${sumOf('usageInputTokens')} AS "inputTokens", ${sumOf('usageCachedTokens')} AS "cachedTokens", ${sumOf('usageOutputTokens')} AS "outputTokens",
-        ${sumOf('usageReasoningTokens')} AS "reasoningTokens", ${sumOf('usageTotalTokens')} AS "totalTokens"
+        ${sumOf('usageReasoningTokens')} AS "reasoningTokens", ${sumOf('usageTotalTokens')} AS "totalTokens",
+        ${sumOf('usageCacheWriteTokens')} AS "cacheWriteTokens"
       FROM "Batch" AS b JOIN "Connection" AS c ON c."id" = b."connectionId" LEFT JOIN "EngineRun" AS r ON r."batchId" = b."id"
       ${where}
       GROUP BY 1, 2, 3, 4, 5, 6`),
@@ -144,8 +146,10 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
     outputTokens: 0,
     reasoningTokens: 0,
     totalTokens: 0,
+    cacheWriteTokens: 0,
     cost: 0,
     standardCost: 0,
+    cacheWriteCost: 0,
     simulatedTokens: 0,
     unpricedTokens: 0,
     unpricedModels: [],
@@ -165,6 +169,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
             outputTokens: n(group.outputTokens),
             reasoningTokens: n(group.reasoningTokens),
             totalTokens: n(group.totalTokens),
+            cacheWriteTokens: n(group.cacheWriteTokens),
           }
     const cost = batchCost({ model: group.model, usage, basis: priceBasisOf(group.connectionKind), simulated: n(group.simulated) === 1 }, prices)
     const tokens = usage?.totalTokens ?? 0
@@ -178,7 +183,9 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
     totals.outputTokens += usage?.outputTokens ?? 0
     totals.reasoningTokens += usage?.reasoningTokens ?? 0
     totals.totalTokens += tokens
+    totals.cacheWriteTokens += usage?.cacheWriteTokens ?? 0
     totals.cost += billed
+    totals.cacheWriteCost += cost.status === 'priced' ? cost.cacheWriteCost : 0
     totals.standardCost += standard
     if (cost.status === 'simulated') totals.simulatedTokens += tokens
     if (cost.status === 'no_price' && tokens > 0) {
