@@ -65,7 +65,7 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
           model ??= request.params.model
           return accept(request, json)
         },
-        { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic' },
+        { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic', format: 'anthropic' },
       )
       return translated.ok ? { ok: true, requests: translated.requests, model } : translated
     },
