@@ -100,10 +100,21 @@ export type BatchCost =
   /** The provider reported no usage (yet). */
   | { status: 'no_usage' }
 
-export type CostedBatch = { model: string | null; usage: TokenUsage | null; basis: PriceBasis; simulated: boolean }
+/** One model's share of a batch's usage. */
+export type ModelUsage = { model: string; usage: TokenUsage }
+
+export type CostedBatch = {
+  model: string | null
+  usage: TokenUsage | null
+  basis: PriceBasis
+  simulated: boolean
+  /** Usage per model when the results name several (an Anthropic batch may mix models): each at its own price. */
+  byModel?: readonly ModelUsage[] | null
+}
 
 export function batchCost(batch: CostedBatch, prices: readonly PriceRow[]): BatchCost {
   if (batch.simulated) return { status: 'simulated' }
+  if (batch.byModel && batch.byModel.length > 1) return costPerModel(batch.byModel, batch.basis, prices)
   const match = batch.model === null ? null : findPrice(batch.model, prices)
   if (batch.usage === null) return match ? { status: 'no_usage' } : { status: 'no_price', model: batch.model }
   if (!match) return { status: 'no_price', model: batch.model }
@@ -112,6 +123,24 @@ export function batchCost(batch: CostedBatch, prices: readonly PriceRow[]): Batc
   const cost = batch.basis === 'standard' ? standardCost : costOfUsage(batch.usage, rates)
   const cacheWriteCost = cacheWriteCostOf(inputParts(batch.usage).written, rates)
   return { status: 'priced', basis: batch.basis, cost, standardCost, cacheWriteCost, priceModel: match.row.model }
+}
+
+/** The sum of each model's cost at its own price; one model without a price leaves the whole batch unpriced, never at $0. */
+function costPerModel(parts: readonly ModelUsage[], basis: PriceBasis, prices: readonly PriceRow[]): BatchCost {
+  let cost = 0
+  let standardCost = 0
+  let cacheWriteCost = 0
+  const priceModels: string[] = []
+  for (const part of parts) {
+    const one = batchCost({ model: part.model, usage: part.usage, basis, simulated: false }, prices)
+    if (one.status === 'no_price') return one
+    if (one.status !== 'priced') continue
+    cost += one.cost
+    standardCost += one.standardCost
+    cacheWriteCost += one.cacheWriteCost
+    if (!priceModels.includes(one.priceModel)) priceModels.push(one.priceModel)
+  }
+  return { status: 'priced', basis, cost, standardCost, cacheWriteCost, priceModel: priceModels.join(', ') }
 }
 
 /** A file's facts before it runs: the validator's input token estimate and its lines' output caps. */

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GET as getUsage } from '@/app/api/usage/route'
 import { createBatch } from '@/lib/actions/batches'
 import { saveConnection } from '@/lib/actions/connections'
 import { getBatch } from '@/lib/server/batches'
@@ -17,6 +18,8 @@ import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { startFakeAnthropic, type FakeAnthropic } from '@/tests/support/fake-anthropic'
 import { startFakeGemini, type FakeGemini } from '@/tests/support/fake-gemini'
 import { providerBatchLines } from '@/tests/support/provider-batch-file'
+import { callRoute } from '@/tests/support/routes'
+import type { UsageReport } from '@/lib/types'
 
 // Files in a provider's own line format (docs/decisions/046) through the actions, the sync loop and the official SDKs
 // against the fake providers: they run unchanged on their kind and are refused, with the kind they need, elsewhere.
@@ -157,5 +160,50 @@ describe('a file in Gemini’s own format', () => {
     const rows = await db.resultRow.findMany({ where: { batchId: result.data.id }, orderBy: { line: 'asc' } })
     expect(rows[0]).toMatchObject({ line: 1, customId: 'gem-0', status: 'succeeded', prompt: 'Gemini question 0' })
     expect((await getBatch(result.data.id)).cost).toMatchObject({ status: 'priced', priceModel: 'gemini-2.5-flash' })
+  })
+})
+
+describe('a batch of two models', () => {
+  // Every answer of the fake: 20 fresh input, 5 cache-read, 3 cache-write and 7 output tokens.
+  // Batch prices per 1M: claude-sonnet-4-6 $1.50 / $0.15 / $1.875 / $7.50, claude-haiku-4-5 $0.50 / $0.05 / $0.625 / $2.50.
+  const perLine = { sonnet: (20 * 1.5 + 5 * 0.15 + 3 * 1.875 + 7 * 7.5) / 1e6, haiku: (20 * 0.5 + 5 * 0.05 + 3 * 0.625 + 7 * 2.5) / 1e6 }
+
+  it('is costed per model at each model’s batch price, on the batch page and in Usage', async () => {
+    const { file } = await upload(anthropicLines(6, (i) => (i % 3 === 2 ? 'claude-haiku-4-5' : 'claude-sonnet-4-6')))
+    const result = await start(connections.anthropic, file.id)
+    if (!result.ok) expect.fail(result.error.message)
+    const done = await settled(result.data.id)
+    expect(done).toMatchObject({ status: 'completed', requestCountCompleted: 6 })
+    const detail = await getBatch(result.data.id)
+    expect(detail.cost).toMatchObject({
+      status: 'priced',
+      basis: 'batch',
+      cost: expect.closeTo(4 * perLine.sonnet + 2 * perLine.haiku, 12),
+      cacheWriteCost: expect.closeTo((4 * 3 * 1.875 + 2 * 3 * 0.625) / 1e6, 12),
+      priceModel: 'claude-sonnet-4-6, claude-haiku-4-5',
+    })
+    const stored = await db.batch.findUniqueOrThrow({ where: { id: result.data.id }, select: { usageByModel: true } })
+    expect(JSON.parse(stored.usageByModel!)).toEqual([
+      {
+        model: 'claude-sonnet-4-6',
+        usage: { inputTokens: 112, cachedTokens: 20, outputTokens: 28, reasoningTokens: 0, totalTokens: 140, cacheWriteTokens: 12 },
+      },
+      { model: 'claude-haiku-4-5', usage: { inputTokens: 56, cachedTokens: 10, outputTokens: 14, reasoningTokens: 0, totalTokens: 70, cacheWriteTokens: 6 } },
+    ])
+
+    const day = new Date().toISOString().slice(0, 10)
+    const report = (await callRoute(getUsage, `/api/usage?from=${day}&to=${day}`)).body as UsageReport
+    const models = new Map(report.models.map((group) => [group.key, group]))
+    expect(models.get('claude-haiku-4-5')).toMatchObject({ batches: 1, totalTokens: 70, cost: expect.closeTo(2 * perLine.haiku, 12), unpricedTokens: 0 })
+    expect(models.get('claude-sonnet-4-6')!.cost).toBeGreaterThanOrEqual(4 * perLine.sonnet - 1e-12)
+    expect(report.totals.cacheWriteTokens).toBeGreaterThanOrEqual(18)
+  })
+
+  it('with a model that has no price says so, rather than costing it at $0', async () => {
+    const { file } = await upload(anthropicLines(4, (i) => (i === 3 ? 'claude-mystery-1' : 'claude-sonnet-4-6')))
+    const result = await start(connections.anthropic, file.id)
+    if (!result.ok) expect.fail(result.error.message)
+    await settled(result.data.id)
+    expect((await getBatch(result.data.id)).cost).toEqual({ status: 'no_price', model: 'claude-mystery-1' })
   })
 })
