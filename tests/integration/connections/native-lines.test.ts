@@ -14,7 +14,7 @@ import { createEngineBatch } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { AppError } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
-import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
+import { useEngineWithSimulator, waitFor, waitForSettledBatch } from '@/tests/support/engine'
 import { startFakeAnthropic, type FakeAnthropic } from '@/tests/support/fake-anthropic'
 import { startFakeGemini, type FakeGemini } from '@/tests/support/fake-gemini'
 import { providerBatchLines } from '@/tests/support/provider-batch-file'
@@ -69,12 +69,7 @@ async function upload(lines: string[], rejectInvalid = true) {
 
 const start = (connectionId: string, fileId: string) => createBatch({ connectionId, fileId, completionWindow: '24h', metadata: [], description: 'native' })
 
-const settled = (id: string) =>
-  waitFor(
-    () => db.batch.findUniqueOrThrow({ where: { id }, include: { outputFile: true, errorFile: true } }),
-    (batch) => ['completed', 'failed', 'expired', 'cancelled'].includes(batch.status) && batch.nextSyncAt === null,
-    20_000,
-  )
+const settled = waitForSettledBatch
 
 const outputIds = (storagePath: string | null | undefined) =>
   storagePath
