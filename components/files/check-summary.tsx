@@ -1,7 +1,7 @@
-import { CircleCheck, CircleX, Workflow } from 'lucide-react'
+import { CircleCheck, CircleX, Info, Workflow } from 'lucide-react'
 import type { ReactNode } from 'react'
 import { DEFAULT_BATCH_LIMITS, plannedBatchCount } from '@/lib/connections/limits'
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, type ValidationReport } from '@/lib/jsonl'
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_REQUESTS, describeNativeFormat, isNativeFormat, type ValidationReport } from '@/lib/jsonl'
 import { formatBytes, formatCompact, formatNumber } from '@/lib/format'
 import { describeMaxTokens, isGenerationEndpoint } from './file-format'
 
@@ -39,6 +39,12 @@ export function CheckSummary({
           </div>
         </div>
       )}
+      {isNativeFormat(report.facts.format) ? (
+        <p role="status" data-testid="native-format" className="flex items-start gap-2 rounded-lg border border-border bg-subtle/50 px-3 py-2 text-sm">
+          <Info aria-hidden className="mt-0.5 size-4 shrink-0 text-accent" />
+          <span>{describeNativeFormat(report.facts.format)}: its lines go to the provider as they are.</span>
+        </p>
+      ) : null}
       {overLimit ? <OverBatchLimit facts={report.facts} /> : null}
       <FileFacts facts={report.facts} />
     </div>

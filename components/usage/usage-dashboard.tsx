@@ -149,13 +149,22 @@ function UsageSkeleton() {
   )
 }
 
+/** Cache writes are billed at their own rate (Anthropic's): their share of the cost is named when there are any. */
+function costNote(totals: UsageReport['totals']): string | undefined {
+  const notes = [
+    ...(totals.cacheWriteTokens > 0 ? [`${formatCost(totals.cacheWriteCost)} for ${formatCompact(totals.cacheWriteTokens)} cache writes`] : []),
+    ...(totals.unpricedTokens > 0 ? ['priced batches only'] : []),
+  ]
+  return notes.length > 0 ? notes.join(' · ') : undefined
+}
+
 function Report({ report }: { report: UsageReport }) {
   const { totals } = report
   const saving = totals.standardCost - totals.cost
   return (
     <div className="space-y-6">
       <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Stat label="Cost" value={formatCost(totals.cost)} note={totals.unpricedTokens > 0 ? 'priced batches only' : undefined} />
+        <Stat label="Cost" value={formatCost(totals.cost)} note={costNote(totals)} />
         <Stat
           label="Saved with batch prices"
           value={formatCost(saving)}
@@ -169,7 +178,7 @@ function Report({ report }: { report: UsageReport }) {
         <Stat
           label="Tokens"
           value={formatCompact(totals.totalTokens)}
-          note={`${formatCompact(totals.inputTokens)} in (${formatCompact(totals.cachedTokens)} cached) · ${formatCompact(totals.outputTokens)} out`}
+          note={`${formatCompact(totals.inputTokens)} in (${formatCompact(totals.cachedTokens)} cached${totals.cacheWriteTokens > 0 ? `, ${formatCompact(totals.cacheWriteTokens)} cache writes` : ''}) · ${formatCompact(totals.outputTokens)} out`}
         />
         <Stat label="Batches" value={formatNumber(totals.batches)} />
       </dl>

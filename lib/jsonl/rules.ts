@@ -14,6 +14,9 @@ export type FileState = {
   endpointLine: number | null
   model: string | null
   modelLine: number | null
+  // The line format of the file's first request, and that line: a file holds one (lib/jsonl/native.ts).
+  format: 'openai' | 'anthropic' | 'gemini' | null
+  formatLine: number | null
   // custom_id -> the line that first used it, so a duplicate can point at its twin
   readonly customIds: Map<string, number>
   // Past this many ids a duplicate goes unseen; the bound keeps a runaway file from growing the map without end.
@@ -66,26 +69,6 @@ function isAbsent(value: unknown): value is undefined | null {
   return value === undefined || value === null
 }
 
-const OPENAI_SHAPE = '{"custom_id": …, "method": "POST", "url": "/v1/chat/completions", "body": {"model": …, "messages": […]}}'
-
-// A line written in Anthropic's or Gemini's own batch format rather than OpenAI's. Batchboard stores one format for
-// every connection and translates it per connection (docs/decisions/052), so such a line is refused with the shape to use.
-function nativeProviderFormat(value: JsonObject): { message: string; param: string } | null {
-  if (value.method !== undefined || value.url !== undefined || value.body !== undefined) return null
-  const translated = 'Batchboard takes OpenAI-format lines on every connection and translates them for Anthropic and Gemini connections itself'
-  if (isJsonObject(value.params))
-    return {
-      param: 'params',
-      message: `This line is in Anthropic's Message Batches format ({"custom_id", "params"}). ${translated}: write it as ${OPENAI_SHAPE}, with "max_completion_tokens" for Anthropic's max_tokens and the system prompt as a "system" message.`,
-    }
-  if (typeof value.key === 'string' && isJsonObject(value.request))
-    return {
-      param: 'request',
-      message: `This line is in Gemini Batch Mode's format ({"key", "request"}). ${translated}: write it as ${OPENAI_SHAPE}, with "custom_id" for the key and "model" in the body.`,
-    }
-  return null
-}
-
 // Checks one parsed line against OpenAI's per-line rules, reporting every problem it finds, and returns the
 // body when there is one to take facts from.
 export function checkRequestLine(value: unknown, line: number, state: FileState, errors: ErrorCollector): CheckedRequest | null {
@@ -96,12 +79,6 @@ export function checkRequestLine(value: unknown, line: number, state: FileState,
       null,
       line,
     )
-    return null
-  }
-
-  const native = nativeProviderFormat(value)
-  if (native) {
-    errors.add('invalid_request', native.message, native.param, line)
     return null
   }
 

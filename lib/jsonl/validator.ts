@@ -10,7 +10,8 @@ import {
 import { ENCODING_SNIFF_BYTES, describeUtf16, detectUtf16, type Utf16Encoding } from './encoding'
 import { LineSplitter, isBlank, withoutByteOrderMark, withoutCarriageReturn } from './lines'
 import { describeRequest, outputTokenCap } from './request-facts'
-import { checkRequestLine, type FileState } from './rules'
+import { checkNativeLine, isNativeFormat, lineFormatOf, mixedFormatMessage, type LineFormat, type NativeRequest } from './native'
+import { checkRequestLine, isJsonObject, type CheckedRequest, type FileState } from './rules'
 import { TokenTally, encodingForModel, loadTokenCounter, type CountTokens, type TokenEncoding, type TokenEstimateMode } from './tokens'
 
 export type ValidationProgress = { bytes: number; lines: number }
@@ -32,6 +33,8 @@ export type ValidateOptions = {
 }
 
 export type BatchFileFacts = {
+  // The lines' format: OpenAI's runs on any connection, a provider's own only on a connection of its kind.
+  format: LineFormat
   endpoint: string | null
   model: string | null
   // Non-blank lines: what OpenAI would count as requests, well-formed or not.
@@ -119,6 +122,8 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
     endpointLine: null,
     model: null,
     modelLine: null,
+    format: null,
+    formatLine: null,
     customIds: new Map(),
     maxTrackedIds: Math.max(maxRequests, MAX_TRACKED_CUSTOM_IDS),
   }
@@ -193,7 +198,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
       return
     }
 
-    const request = checkRequestLine(value, line, state, errors)
+    const request = checkLine(value, line)
     if (request === null) return
     const { endpoint, body } = request
 
@@ -225,6 +230,20 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
       countTokens = loaded
       countTexts(loaded, tally, chars)
     })
+  }
+
+  // The file's first request sets its format; a native line is checked by its provider's rules (lib/jsonl/native.ts).
+  function checkLine(value: unknown, line: number): CheckedRequest | NativeRequest | null {
+    if (!isJsonObject(value)) return checkRequestLine(value, line, state, errors)
+    const format = lineFormatOf(value)
+    if (state.format === null || state.formatLine === null) {
+      state.format = format
+      state.formatLine = line
+    } else if (format !== state.format) {
+      errors.add('invalid_request', mixedFormatMessage(format, state.format, state.formatLine), null, line)
+      return null
+    }
+    return isNativeFormat(format) ? checkNativeLine(value, format, line, state, errors) : checkRequestLine(value, line, state, errors)
   }
 
   function countTexts(count: CountTokens, into: TokenTally, chars: number): undefined {
@@ -310,6 +329,7 @@ export function createBatchFileValidator(options: ValidateOptions = {}): BatchFi
       errorCounts: errors.counts,
       truncatedErrors: listed.length < errors.total,
       facts: {
+        format: state.format ?? 'openai',
         endpoint: state.endpoint,
         model: state.model,
         requestCount,

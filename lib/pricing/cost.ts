@@ -65,10 +65,18 @@ export function ratesFor(price: PriceRow, basis: PriceBasis): Rates {
  * are not added again.
  */
 export function costOfUsage(usage: Pick<TokenUsage, 'inputTokens' | 'cachedTokens' | 'outputTokens' | 'cacheWriteTokens'>, rates: Rates): number {
+  const { cached, written, uncached } = inputParts(usage)
+  return (uncached * rates.input + cached * rates.cachedInput + usage.outputTokens * rates.output) / 1_000_000 + cacheWriteCostOf(written, rates)
+}
+
+/** USD of prompt-cache writes at the cache-write rate (the input rate where a model bills writes as input). */
+const cacheWriteCostOf = (written: number, rates: Rates) => (written * (rates.cacheWrite ?? rates.input)) / 1_000_000
+
+/** The input count split into cache reads, cache writes and the rest; a provider's figures are capped so none counts twice. */
+function inputParts(usage: Pick<TokenUsage, 'inputTokens' | 'cachedTokens' | 'cacheWriteTokens'>) {
   const cached = Math.min(usage.cachedTokens, usage.inputTokens)
   const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached)
-  const uncached = usage.inputTokens - cached - written
-  return (uncached * rates.input + cached * rates.cachedInput + written * (rates.cacheWrite ?? rates.input) + usage.outputTokens * rates.output) / 1_000_000
+  return { cached, written, uncached: usage.inputTokens - cached - written }
 }
 
 /** What a batch cost, or why it has no cost. */
@@ -80,6 +88,8 @@ export type BatchCost =
       cost: number
       /** USD the same tokens cost as ordinary requests: the saving is the difference. */
       standardCost: number
+      /** The part of `cost` that paid for prompt-cache writes. */
+      cacheWriteCost: number
       /** The price row used (a model, or the pattern that matched). */
       priceModel: string
     }
@@ -90,16 +100,47 @@ export type BatchCost =
   /** The provider reported no usage (yet). */
   | { status: 'no_usage' }
 
-export type CostedBatch = { model: string | null; usage: TokenUsage | null; basis: PriceBasis; simulated: boolean }
+/** One model's share of a batch's usage. */
+export type ModelUsage = { model: string; usage: TokenUsage }
+
+export type CostedBatch = {
+  model: string | null
+  usage: TokenUsage | null
+  basis: PriceBasis
+  simulated: boolean
+  /** Usage per model when the results name several (an Anthropic batch may mix models): each at its own price. */
+  byModel?: readonly ModelUsage[] | null
+}
 
 export function batchCost(batch: CostedBatch, prices: readonly PriceRow[]): BatchCost {
   if (batch.simulated) return { status: 'simulated' }
+  if (batch.byModel && batch.byModel.length > 1) return costPerModel(batch.byModel, batch.basis, prices)
   const match = batch.model === null ? null : findPrice(batch.model, prices)
   if (batch.usage === null) return match ? { status: 'no_usage' } : { status: 'no_price', model: batch.model }
   if (!match) return { status: 'no_price', model: batch.model }
   const standardCost = costOfUsage(batch.usage, ratesFor(match.row, 'standard'))
-  const cost = batch.basis === 'standard' ? standardCost : costOfUsage(batch.usage, ratesFor(match.row, 'batch'))
-  return { status: 'priced', basis: batch.basis, cost, standardCost, priceModel: match.row.model }
+  const rates = ratesFor(match.row, batch.basis)
+  const cost = batch.basis === 'standard' ? standardCost : costOfUsage(batch.usage, rates)
+  const cacheWriteCost = cacheWriteCostOf(inputParts(batch.usage).written, rates)
+  return { status: 'priced', basis: batch.basis, cost, standardCost, cacheWriteCost, priceModel: match.row.model }
+}
+
+/** The sum of each model's cost at its own price; one model without a price leaves the whole batch unpriced, never at $0. */
+function costPerModel(parts: readonly ModelUsage[], basis: PriceBasis, prices: readonly PriceRow[]): BatchCost {
+  let cost = 0
+  let standardCost = 0
+  let cacheWriteCost = 0
+  const priceModels: string[] = []
+  for (const part of parts) {
+    const one = batchCost({ model: part.model, usage: part.usage, basis, simulated: false }, prices)
+    if (one.status === 'no_price') return one
+    if (one.status !== 'priced') continue
+    cost += one.cost
+    standardCost += one.standardCost
+    cacheWriteCost += one.cacheWriteCost
+    if (!priceModels.includes(one.priceModel)) priceModels.push(one.priceModel)
+  }
+  return { status: 'priced', basis, cost, standardCost, cacheWriteCost, priceModel: priceModels.join(', ') }
 }
 
 /** A file's facts before it runs: the validator's input token estimate and its lines' output caps. */

@@ -78,11 +78,24 @@ function editImages(body: Json): string[] {
   return [...refs, ...direct].filter((url): url is string => url !== null)
 }
 
+/**
+ * A line in a provider's own format (lib/jsonl/native.ts) read as the OpenAI body it matches: Anthropic's `params`
+ * already holds `messages`; Gemini's `request.contents` are messages whose `parts` carry the text, and an embedding's
+ * `request.content` is its input.
+ */
+function nativeBody(line: Json): Json {
+  if (line.params !== undefined) return obj(line.params)
+  const request = obj(line.request)
+  if (Array.isArray(request.contents)) return { messages: request.contents.map((content) => ({ role: obj(content).role, content: obj(content).parts })) }
+  if (request.content !== undefined) return { input: contentOf(obj(request.content).parts).text }
+  return {}
+}
+
 /** The request's prompt: the last user message (chat), the prompt, or the input; and the images it sends. */
 export function promptOf(request: unknown): PromptFacts {
   const line = obj(request)
-  const body = obj(line.body)
-  const customId = str(line.custom_id)
+  const body = line.body === undefined ? nativeBody(line) : obj(line.body)
+  const customId = str(line.custom_id) ?? str(line.key)
   if (Array.isArray(body.messages)) return { customId, ...(lastUser(body.messages) ?? { text: '', images: [] }) }
   if (body.prompt !== undefined) {
     const prompt = inputText(body.prompt)

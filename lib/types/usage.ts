@@ -5,8 +5,12 @@ export type UsageTotals = {
   outputTokens: number
   reasoningTokens: number
   totalTokens: number
+  /** Input tokens written to a prompt cache (Anthropic), part of inputTokens. */
+  cacheWriteTokens: number
   /** USD billed (priced batches only). */
   cost: number
+  /** The part of `cost` paid for cache writes, at the cache-write rate. */
+  cacheWriteCost: number
   /** USD the same tokens cost as ordinary requests. */
   standardCost: number
   /** Tokens answered by the simulator: free. */

@@ -216,3 +216,41 @@ describe('usage from output lines', () => {
     expect(await db.batch.findUniqueOrThrow({ where: { id: 'batch_nousage' }, select: { usageTotalTokens: true } })).toEqual({ usageTotalTokens: 185n })
   })
 })
+
+describe('cache writes on Usage', () => {
+  beforeAll(async () => {
+    await db.connection.create({ data: { id: 'conn_anthropic', kind: 'anthropic', name: 'Anthropic', baseUrl: null } })
+    await db.batch.create({
+      data: {
+        id: 'batch_cache_writes',
+        connectionId: 'conn_anthropic',
+        endpoint: '/v1/chat/completions',
+        model: 'claude-sonnet-4-5-20250929',
+        status: 'completed',
+        createdAt: at('2026-08-03'),
+        completedAt: at('2026-08-03'),
+        usageInputTokens: 1_000_000,
+        usageCachedTokens: 100_000,
+        usageCacheWriteTokens: 400_000,
+        usageOutputTokens: 0,
+        usageReasoningTokens: 0,
+        usageTotalTokens: 1_000_000,
+      },
+    })
+  })
+
+  it('sums the cache-write tokens and costs them at the cache-write rate', async () => {
+    const report = await usage('?from=2026-08-01&to=2026-08-05')
+    // Batch prices of claude-sonnet-4-5 per 1M: input $1.50, cache hits $0.15, cache writes $1.875 (half of each).
+    expect(report.totals).toMatchObject({
+      batches: 1,
+      inputTokens: 1_000_000,
+      cachedTokens: 100_000,
+      cacheWriteTokens: 400_000,
+      cacheWriteCost: expect.closeTo(0.75, 10),
+      cost: expect.closeTo(0.75 + 0.015 + 0.75, 10),
+    })
+    const detail = (await callRoute(getBatch, '/api/batches/batch_cache_writes', { batchId: 'batch_cache_writes' })).body as BatchDetail
+    expect(detail.cost).toMatchObject({ status: 'priced', cost: expect.closeTo(report.totals.cost, 10), cacheWriteCost: expect.closeTo(0.75, 10) })
+  })
+})

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest'
+import { db } from '@/lib/server/db'
 import { saveUpstream, startScheduler, startSimulator, type Scheduler, type Simulator } from '@/lib/server/engine'
 
 /** JSON for a failure message: rows carry BigInt columns, which JSON.stringify refuses. */
@@ -15,6 +16,14 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   }
   return value
 }
+
+/** A remote batch once it has ended and its last sync is done (no next sync planned), with its result files. */
+export const waitForSettledBatch = (id: string) =>
+  waitFor(
+    () => db.batch.findUniqueOrThrow({ where: { id }, include: { outputFile: true, errorFile: true } }),
+    (batch) => ['completed', 'failed', 'expired', 'cancelled'].includes(batch.status) && batch.nextSyncAt === null,
+    20_000,
+  )
 
 export type ResultLine = {
   id: string

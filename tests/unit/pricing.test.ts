@@ -100,6 +100,7 @@ describe('batchCost', () => {
       basis: 'batch',
       cost: expect.closeTo(0.375, 10),
       standardCost: expect.closeTo(0.75, 10),
+      cacheWriteCost: 0,
       priceModel: 'gpt-4o-mini',
     })
   })

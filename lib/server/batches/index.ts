@@ -14,6 +14,8 @@ import { fillUsageFromOutput } from '@/lib/server/usage'
 import { parseConnectionKind } from '@/lib/server/connections/kinds'
 import { getConnection } from '@/lib/server/connections'
 import { overBatchLimit } from '@/lib/connections/limits'
+import { formatRefusal } from '@/lib/jsonl'
+import { storedFileFormat } from '@/lib/server/files/format'
 import { resultPaths } from '@/lib/server/storage'
 import { listBatchPage } from './list'
 import { readBatchDetail, readBatchSummaries, type BatchDetailRow, type BatchSummaryRow } from './rows'
@@ -201,6 +203,8 @@ export async function createBatch(input: CreateBatchFields & { parentBatchId?: s
     throw new AppError(400, 'invalid_file', `${file.filename} has no endpoint: it did not pass the file check. Fix it and upload it again.`, {
       param: 'fileId',
     })
+  const refusal = file.storagePath ? formatRefusal(await storedFileFormat(file.storagePath), connection.kind) : null
+  if (refusal) throw new AppError(400, 'wrong_connection_kind', `${file.filename}: ${refusal}`, { param: 'connectionId' })
   const over = overBatchLimit({ lineCount: file.lineCount ?? 0, bytes: Number(file.bytes) }, connection.limits)
   if (over) {
     throw new AppError(400, 'over_batch_limit', `${file.filename} ${over} on this connection. Run it as a job, which splits it into batches that fit.`, {

@@ -29,6 +29,7 @@ const SUMMARY_COLUMNS = [
   'usageReasoningTokens',
   'usageTotalTokens',
   'usageCacheWriteTokens',
+  'usageByModel',
   'createdAt',
   'inProgressAt',
   'completedAt',

@@ -1,5 +1,6 @@
 import 'server-only'
-import { DEFAULT_MODELS } from '@/lib/jsonl'
+import { DEFAULT_MODELS, formatRefusal } from '@/lib/jsonl'
+import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { db } from '@/lib/server/db'
 import { newFileId, newRequestId } from '@/lib/server/ids'
@@ -230,6 +231,12 @@ async function validateBatch(batch: BatchRow): Promise<void> {
   })
   if (!report.ok) {
     await failValidation(batch.id, report.errors)
+    return
+  }
+  // A file in Anthropic's or Gemini's own format runs only on a connection of that kind (docs/decisions/046).
+  const wrongFormat = formatRefusal(report.facts.format, BUILTIN_CONNECTION_KIND)
+  if (wrongFormat) {
+    await failValidation(batch.id, [{ code: 'invalid_request', message: wrongFormat, param: null, line: null }])
     return
   }
   const model = report.facts.model ?? DEFAULT_MODELS.get(batch.endpoint) ?? null

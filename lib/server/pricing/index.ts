@@ -6,6 +6,7 @@ import {
   SHIPPED_PRICES_TAKEN_AT,
   batchCost,
   type BatchCost,
+  type ModelUsage,
   type PriceBasis,
   type PriceRow,
   type TokenUsage,
@@ -110,6 +111,14 @@ type UsageColumns = {
   usageReasoningTokens: bigint | null
   usageTotalTokens: bigint | null
   usageCacheWriteTokens?: bigint | null
+  usageByModel?: string | null
+}
+
+/** The Batch column usageByModel (written by fillUsageFromOutput), or null for a one-model batch. */
+export function parseUsageByModel(text: string | null | undefined): ModelUsage[] | null {
+  if (!text) return null
+  const parsed: unknown = JSON.parse(text)
+  return Array.isArray(parsed) ? (parsed as ModelUsage[]) : null
 }
 
 export function usageFromColumns(row: UsageColumns): TokenUsage | null {
@@ -129,5 +138,14 @@ export function costOfBatchRow(
   row: UsageColumns & { model: string | null; connectionKind: string; simulated: boolean },
   prices: readonly PriceRow[],
 ): BatchCost {
-  return batchCost({ model: row.model, usage: usageFromColumns(row), basis: priceBasisOf(row.connectionKind), simulated: row.simulated }, prices)
+  return batchCost(
+    {
+      model: row.model,
+      usage: usageFromColumns(row),
+      basis: priceBasisOf(row.connectionKind),
+      simulated: row.simulated,
+      byModel: parseUsageByModel(row.usageByModel),
+    },
+    prices,
+  )
 }

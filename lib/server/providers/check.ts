@@ -26,7 +26,7 @@ export async function checkFileForConnection(fileId: string, connectionId: strin
   const path = fromStoragePath(file.storagePath)
   const result =
     connection.kind === 'anthropic'
-      ? await translateFile(path, (value, line) => translateAnthropicLine(value, line, { defaultMaxTokens }), ignore, limits)
-      : await translateFile(path, translateGeminiLine, ignore, limits)
+      ? await translateFile(path, (value, line) => translateAnthropicLine(value, line, { defaultMaxTokens }), ignore, { ...limits, format: 'anthropic' })
+      : await translateFile(path, translateGeminiLine, ignore, { ...limits, format: 'gemini' })
   return result.ok ? { checked: true, errors: [], errorCount: 0 } : { checked: true, errors: result.errors, errorCount: result.errorCount }
 }

@@ -1,7 +1,8 @@
 import 'server-only'
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { DEFAULT_MAX_ERRORS } from '@/lib/jsonl'
+import { DEFAULT_MAX_ERRORS, formatRefusal, lineFormatOf, mixedFormatMessage, type LineFormat, type NativeFormat } from '@/lib/jsonl'
+import { isObject } from '@/lib/providers/openai-line'
 import type { ProviderLineError, Translated } from '@/lib/providers/openai-line'
 
 export type TranslatedFile =
@@ -17,13 +18,14 @@ export async function translateFile<T>(
   path: string,
   translate: (value: unknown, line: number) => Translated<T>,
   accept: (request: T, json: string) => void | Promise<void>,
-  limits: { maxRequests: number; maxBytes: number; provider: string },
+  limits: { maxRequests: number; maxBytes: number; provider: string; format: NativeFormat },
 ): Promise<TranslatedFile> {
   const errors: ProviderLineError[] = []
   let errorCount = 0
   let requests = 0
   let bytes = 0
   let line = 0
+  let fileFormat: { format: LineFormat; line: number } | null = null
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
   const addError = (error: ProviderLineError) => {
     errorCount++
@@ -39,6 +41,17 @@ export async function translateFile<T>(
       } catch {
         addError({ line, param: null, message: 'This line is not parseable as valid JSON.' })
         continue
+      }
+      if (isObject(value)) {
+        const format = lineFormatOf(value)
+        if (fileFormat === null) {
+          const refusal = formatRefusal(format, limits.format)
+          if (refusal) return fail(null, refusal)
+          fileFormat = { format, line }
+        } else if (format !== fileFormat.format) {
+          addError({ line, param: null, message: mixedFormatMessage(format, fileFormat.format, fileFormat.line) })
+          continue
+        }
       }
       const translated = translate(value, line)
       if (!translated.ok) {

@@ -15,6 +15,8 @@ export const storageDirs = {
   jobs: path.join(env.dataDir, 'jobs'),
   // Anthropic's and Gemini's own results files, kept as they came, beside their OpenAI-format conversions.
   providerResults: path.join(env.dataDir, 'provider-results'),
+  // Requests translated for a provider that takes them in its create call (Anthropic), from upload until create.
+  providerInputs: path.join(env.dataDir, 'provider-inputs'),
 }
 
 /** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */
@@ -23,6 +25,7 @@ export const fromStoragePath = (relative: string) => path.join(env.dataDir, rela
 
 export const storedFilePath = (fileId: string) => path.join(storageDirs.files, `${fileId}.jsonl`)
 export const sourceTablePath = (fileId: string) => path.join(storageDirs.sources, `${fileId}.jsonl`)
+export const providerInputPath = (inputId: string) => path.join(storageDirs.providerInputs, `${inputId}.jsonl`)
 export const jobPartPath = (jobId: string, seq: number) => path.join(storageDirs.jobs, jobId, `part-${seq}.jsonl`)
 
 /** Where the engine writes a builtin batch's results; the results index reads the timings from here for any batch. */

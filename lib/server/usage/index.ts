@@ -2,7 +2,7 @@ import 'server-only'
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { TERMINAL_STATUSES } from '@/lib/batch'
-import { batchCost, type TokenUsage } from '@/lib/pricing'
+import { batchCost, type ModelUsage, type TokenUsage } from '@/lib/pricing'
 import type { UsageDay, UsageGroup, UsageReport, UsageTotals } from '@/lib/types'
 import type { UsageQuery } from '@/lib/validations/prices'
 import { db } from '@/lib/server/db'
@@ -10,7 +10,7 @@ import { dayOf } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine/upstreams'
 import { usageOf } from '@/lib/server/engine/results'
-import { listEffectivePrices, priceBasisOf } from '@/lib/server/pricing'
+import { listEffectivePrices, parseUsageByModel, priceBasisOf } from '@/lib/server/pricing'
 import { fromStoragePath } from '@/lib/server/storage'
 
 /** Anthropic's prompt-cache writes, kept in a converted output body's usage (lib/server/providers/anthropic/results.ts). */
@@ -20,9 +20,15 @@ function cacheWriteTokensOf(body: unknown): number {
   return typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : 0
 }
 
-/** Sums `response.body.usage` over an output file's lines (chat, completions, embeddings and responses naming). */
-export async function sumOutputUsage(absolutePath: string): Promise<TokenUsage> {
-  const total: Required<TokenUsage> = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, cacheWriteTokens: 0 }
+const emptyUsage = (): Required<TokenUsage> => ({ inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0, cacheWriteTokens: 0 })
+
+/**
+ * Sums `response.body.usage` over an output file's lines (chat, completions, embeddings and responses naming), in
+ * total and per the model each line's body names (a line naming none counts for `fallbackModel`, the batch's).
+ */
+export async function sumOutputUsage(absolutePath: string, fallbackModel: string | null = null): Promise<{ total: TokenUsage; byModel: ModelUsage[] }> {
+  const total = emptyUsage()
+  const byModel = new Map<string, Required<TokenUsage>>()
   const lines = createInterface({ input: createReadStream(absolutePath), crlfDelay: Infinity })
   for await (const line of lines) {
     if (line.trim() === '') continue
@@ -32,31 +38,40 @@ export async function sumOutputUsage(absolutePath: string): Promise<TokenUsage> 
     } catch {
       continue
     }
-    const response = (parsed as { response?: { body?: unknown } } | null)?.response
-    const usage = usageOf(response?.body)
-    total.inputTokens += usage.input
-    total.cachedTokens += usage.cached
-    total.outputTokens += usage.output
-    total.reasoningTokens += usage.reasoning
-    total.totalTokens += usage.total
-    total.cacheWriteTokens += cacheWriteTokensOf(response?.body)
+    const body = (parsed as { response?: { body?: unknown } } | null)?.response?.body
+    const usage = usageOf(body)
+    const model = modelOf(body) ?? fallbackModel
+    const sums = model === null ? [total] : [total, byModel.get(model) ?? byModel.set(model, emptyUsage()).get(model)!]
+    for (const sum of sums) {
+      sum.inputTokens += usage.input
+      sum.cachedTokens += usage.cached
+      sum.outputTokens += usage.output
+      sum.reasoningTokens += usage.reasoning
+      sum.totalTokens += usage.total
+      sum.cacheWriteTokens += cacheWriteTokensOf(body)
+    }
   }
-  return total
+  return { total, byModel: [...byModel].map(([model, usage]) => ({ model, usage })) }
 }
+
+const modelOf = (body: unknown): string | null =>
+  typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' && body.model !== '' ? body.model : null
 
 /**
  * A finished batch whose provider reported no `usage` gets it summed from its output file, once: the sum is written to
  * the batch's usage columns (where the engine and sync write the provider's figures), so later reads cost nothing.
+ * Results that name several models (an Anthropic batch may mix them) also keep the sum per model, for the cost.
  */
 export async function fillUsageFromOutput(batchId: string): Promise<boolean> {
   const batch = await db.batch.findUnique({
     where: { id: batchId },
-    select: { status: true, usageTotalTokens: true, outputFile: { select: { storagePath: true } } },
+    select: { status: true, model: true, usageTotalTokens: true, outputFile: { select: { storagePath: true } } },
   })
   const path = batch?.outputFile?.storagePath
   if (!batch || batch.usageTotalTokens !== null || !path || !(TERMINAL_STATUSES as readonly string[]).includes(batch.status)) return false
-  const usage = await sumOutputUsage(fromStoragePath(path)).catch(() => null)
-  if (!usage) return false
+  const summed = await sumOutputUsage(fromStoragePath(path), batch.model).catch(() => null)
+  if (!summed) return false
+  const usage = summed.total
   // Only if still missing: the provider's own figures win over the sum.
   const { count } = await db.batch.updateMany({
     where: { id: batchId, usageTotalTokens: null },
@@ -68,6 +83,7 @@ export async function fillUsageFromOutput(batchId: string): Promise<boolean> {
       usageTotalTokens: usage.totalTokens,
       // Only providers that report cache writes apart have any; null keeps "not reported" apart from zero.
       usageCacheWriteTokens: usage.cacheWriteTokens ? usage.cacheWriteTokens : null,
+      usageByModel: summed.byModel.length > 1 ? JSON.stringify(summed.byModel) : null,
     },
   })
   return count > 0
@@ -87,6 +103,30 @@ type GroupRow = {
   outputTokens: number | bigint | null
   reasoningTokens: number | bigint | null
   totalTokens: number | bigint | null
+  cacheWriteTokens: number | bigint | null
+}
+
+type MultiModelRow = Pick<GroupRow, 'day' | 'connectionId' | 'connectionName' | 'connectionKind' | 'simulated'> & { usageByModel: string }
+
+const GROUP_COLUMNS = Prisma.sql`b."connectionId" AS "connectionId", c."name" AS "connectionName", c."kind" AS "connectionKind",
+  CASE WHEN b."simulated" OR r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME} THEN 1 ELSE 0 END AS "simulated"`
+
+/** A batch of several models as one group row per model: it counts once in the totals, once in each model's group. */
+function splitPerModel(row: MultiModelRow): (GroupRow & { modelBatches: number })[] {
+  const { usageByModel, ...group } = row
+  return (parseUsageByModel(usageByModel) ?? []).map(({ model, usage }, index) => ({
+    ...group,
+    model,
+    batches: index === 0 ? 1 : 0,
+    modelBatches: 1,
+    withUsage: 1,
+    inputTokens: usage.inputTokens,
+    cachedTokens: usage.cachedTokens,
+    outputTokens: usage.outputTokens,
+    reasoningTokens: usage.reasoningTokens,
+    totalTokens: usage.totalTokens,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+  }))
 }
 
 // A batch counts on the day it ended (UTC), or the day it was created while it still runs.
@@ -122,20 +162,27 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
   const conditions: Prisma.Sql[] = []
   if (query.from) conditions.push(Prisma.sql`${DAY} >= ${query.from}`)
   if (query.to) conditions.push(Prisma.sql`${DAY} <= ${query.to}`)
-  const where = conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`
-  const [groups, prices, anyBatch] = await Promise.all([
+  // Batches whose results name several models are read one by one and split per model below; the rest sum here.
+  const where = (multiModel: boolean) =>
+    Prisma.sql`WHERE ${Prisma.join([...conditions, multiModel ? Prisma.sql`b."usageByModel" IS NOT NULL` : Prisma.sql`b."usageByModel" IS NULL`], ' AND ')}`
+  const [summed, multiModel, prices, anyBatch] = await Promise.all([
     db.$queryRaw<GroupRow[]>(Prisma.sql`
-      SELECT ${DAY} AS "day", b."model" AS "model", b."connectionId" AS "connectionId", c."name" AS "connectionName", c."kind" AS "connectionKind",
-        CASE WHEN b."simulated" OR r."upstreamName" = ${SIMULATOR_UPSTREAM_NAME} THEN 1 ELSE 0 END AS "simulated",
+      SELECT ${DAY} AS "day", b."model" AS "model", ${GROUP_COLUMNS},
         COUNT(*) AS "batches", COUNT(b."usageTotalTokens") AS "withUsage",
         ${sumOf('usageInputTokens')} AS "inputTokens", ${sumOf('usageCachedTokens')} AS "cachedTokens", ${sumOf('usageOutputTokens')} AS "outputTokens",
-        ${sumOf('usageReasoningTokens')} AS "reasoningTokens", ${sumOf('usageTotalTokens')} AS "totalTokens"
+        ${sumOf('usageReasoningTokens')} AS "reasoningTokens", ${sumOf('usageTotalTokens')} AS "totalTokens",
+        ${sumOf('usageCacheWriteTokens')} AS "cacheWriteTokens"
       FROM "Batch" AS b JOIN "Connection" AS c ON c."id" = b."connectionId" LEFT JOIN "EngineRun" AS r ON r."batchId" = b."id"
-      ${where}
+      ${where(false)}
       GROUP BY 1, 2, 3, 4, 5, 6`),
+    db.$queryRaw<MultiModelRow[]>(Prisma.sql`
+      SELECT ${DAY} AS "day", ${GROUP_COLUMNS}, b."usageByModel" AS "usageByModel"
+      FROM "Batch" AS b JOIN "Connection" AS c ON c."id" = b."connectionId" LEFT JOIN "EngineRun" AS r ON r."batchId" = b."id"
+      ${where(true)}`),
     listEffectivePrices(),
     db.batch.findFirst({ select: { id: true } }),
   ])
+  const groups: (GroupRow & { modelBatches?: number })[] = [...summed, ...multiModel.flatMap(splitPerModel)]
 
   const totals: UsageTotals = {
     batches: 0,
@@ -144,8 +191,10 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
     outputTokens: 0,
     reasoningTokens: 0,
     totalTokens: 0,
+    cacheWriteTokens: 0,
     cost: 0,
     standardCost: 0,
+    cacheWriteCost: 0,
     simulatedTokens: 0,
     unpricedTokens: 0,
     unpricedModels: [],
@@ -165,6 +214,7 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
             outputTokens: n(group.outputTokens),
             reasoningTokens: n(group.reasoningTokens),
             totalTokens: n(group.totalTokens),
+            cacheWriteTokens: n(group.cacheWriteTokens),
           }
     const cost = batchCost({ model: group.model, usage, basis: priceBasisOf(group.connectionKind), simulated: n(group.simulated) === 1 }, prices)
     const tokens = usage?.totalTokens ?? 0
@@ -178,7 +228,9 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
     totals.outputTokens += usage?.outputTokens ?? 0
     totals.reasoningTokens += usage?.reasoningTokens ?? 0
     totals.totalTokens += tokens
+    totals.cacheWriteTokens += usage?.cacheWriteTokens ?? 0
     totals.cost += billed
+    totals.cacheWriteCost += cost.status === 'priced' ? cost.cacheWriteCost : 0
     totals.standardCost += standard
     if (cost.status === 'simulated') totals.simulatedTokens += tokens
     if (cost.status === 'no_price' && tokens > 0) {
@@ -197,15 +249,15 @@ export async function getUsageReport(query: UsageQuery): Promise<UsageReport> {
 
     const modelKey = group.model ?? ''
     const connectionKey = group.connectionId
-    for (const [map, key, label] of [
-      [models, modelKey, group.model ?? '(no model)'],
-      [connections, connectionKey, group.connectionName],
+    for (const [map, key, label, counted] of [
+      [models, modelKey, group.model ?? '(no model)', group.modelBatches ?? batches],
+      [connections, connectionKey, group.connectionName, batches],
     ] as const) {
       const entry = map.get(key) ?? emptyGroup(key, label)
       entry.cost += billed
       entry.standardCost += standard
       entry.totalTokens += tokens
-      entry.batches += batches
+      entry.batches += counted
       if (cost.status === 'no_price') entry.unpricedTokens += tokens
       if (cost.status === 'simulated') entry.simulatedTokens += tokens
       map.set(key, entry)

@@ -12,7 +12,7 @@ import { decryptSecret } from '@/lib/server/crypto'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath } from '@/lib/server/storage'
-import { waitFor } from '@/tests/support/engine'
+import { waitForSettledBatch } from '@/tests/support/engine'
 import { startFakeAnthropic, type FakeAnthropic } from '@/tests/support/fake-anthropic'
 import { startFakeGemini, type FakeGemini } from '@/tests/support/fake-gemini'
 import { lineKind, providerBatchLines } from '@/tests/support/provider-batch-file'
@@ -55,13 +55,7 @@ async function inputFile(lines: string[]) {
   return file
 }
 
-const row = (id: string) => db.batch.findUniqueOrThrow({ where: { id }, include: { outputFile: true, errorFile: true } })
-const settled = (id: string) =>
-  waitFor(
-    () => row(id),
-    (batch) => ['completed', 'failed', 'expired', 'cancelled'].includes(batch.status) && batch.nextSyncAt === null,
-    20_000,
-  )
+const settled = waitForSettledBatch
 
 const jsonl = (storagePath: string | null | undefined) =>
   storagePath

@@ -21,7 +21,7 @@ async function translate(name: string, lines: string[], limits = { maxRequests: 
     file,
     (value, n) => translateAnthropicLine(value, n),
     (request) => void accepted.push(request.custom_id),
-    { ...limits, provider: 'Anthropic' },
+    { ...limits, provider: 'Anthropic', format: 'anthropic' },
   )
   return { result, accepted }
 }

@@ -37,19 +37,16 @@ describe('a valid file', () => {
 })
 
 describe('line errors', () => {
-  it("refuses Anthropic's and Gemini's own line formats with one error each that shows the OpenAI shape to use", async () => {
+  it("refuses Anthropic's and Gemini's own lines in an OpenAI-format file, naming the file's format and its first line", async () => {
     const anthropic = JSON.stringify({ custom_id: 'a', params: { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }] } })
-    const gemini = JSON.stringify({ key: 'g', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } })
+    const gemini = JSON.stringify({ key: 'g', request: { model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } })
     const report = await validate(lines(chatRequest('ok'), anthropic, gemini))
     expect(report.ok).toBe(false)
     expect(report.errors).toEqual([
-      { code: 'invalid_request', line: 2, param: 'params', message: expect.stringContaining("Anthropic's Message Batches format") },
-      { code: 'invalid_request', line: 3, param: 'request', message: expect.stringContaining("Gemini Batch Mode's format") },
+      { code: 'invalid_request', line: 2, param: null, message: expect.stringContaining("This line is in Anthropic's Message Batches format") },
+      { code: 'invalid_request', line: 3, param: null, message: expect.stringContaining("This line is in Gemini Batch Mode's format") },
     ])
-    for (const error of report.errors) {
-      expect(error.message).toContain('Batchboard takes OpenAI-format lines on every connection and translates them for Anthropic and Gemini connections')
-      expect(error.message).toContain('"method": "POST", "url": "/v1/chat/completions"')
-    }
+    for (const error of report.errors) expect(error.message).toContain("but the file is in OpenAI's batch format ({custom_id, method, url, body}) (line 1)")
   })
 
   it('reports unparseable JSON with its line number', async () => {

@@ -1,24 +1,23 @@
 import 'server-only'
 import { randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
 import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages'
-import type { AnthropicBatchRequest } from '@/lib/providers/anthropic/translate'
 import type { ProviderApi, RemoteBatch } from '@/lib/server/connections/types'
 import { unixSeconds } from '@/lib/server/providers/batch-object'
 import { convertedResults, keptResultFiles, resultFileId, type ConvertedBatchResults } from '@/lib/server/providers/converted-results'
 import { LineErrorsRefused } from '@/lib/server/providers/line-errors'
+import { providerInputPath } from '@/lib/server/storage'
 import { createAnthropicBatchClient, describeAnthropicError } from './client'
+import { dropHeldRequests, holdRequests, readHeldRequests } from './held-requests'
 import { convertAnthropicResults } from './results'
 import { mapAnthropicBatch } from './status'
 
 export type ProviderTarget = { id: string; name: string; baseUrl: string | null; apiKey: string | null; defaultMaxTokens: number | null }
 
-/** The id of translated requests held for createBatch: Message Batches take the requests in the create call, not as a file. */
-const INPUT_PREFIX = 'anthropic-input-'
-
 /**
  * The `anthropic` kind: Message Batches in OpenAI's Batch API shapes (docs/decisions/041). "Uploading" translates the
- * stored file and holds the requests until createBatch sends them in one body; a line that does not translate refuses
- * the file before anything is sent. An ended batch's results file is downloaded once, kept, and served as the
+ * stored file and keeps the requests in DATA_DIR until createBatch sends them in one body (decision 046: a restart in
+ * between loses nothing); a line that does not translate refuses the file before anything is sent. An ended batch's results file is downloaded once, kept, and served as the
  * `<batch>:output` and `<batch>:error` files in OpenAI's format. Retries are the remote lifecycle's (SDK retries off).
  */
 export function anthropicApi(target: ProviderTarget, options: { timeout: number }): ProviderApi {
@@ -30,7 +29,6 @@ export function anthropicApi(target: ProviderTarget, options: { timeout: number 
     timeoutMs: options.timeout,
     maxRetries: 0,
   })
-  const held = new Map<string, { requests: AnthropicBatchRequest[]; model: string | null }>()
 
   const toRemote = (batch: MessageBatch, known: Partial<RemoteBatch> = {}): RemoteBatch => {
     const { batch: mapped, providerStatus } = mapAnthropicBatch(batch, { inputFileId: '', metadata: known.metadata ?? null })
@@ -67,22 +65,24 @@ export function anthropicApi(target: ProviderTarget, options: { timeout: number 
     retrieveBatch: async (batchId) => toRemote(await client.retrieveBatch(batchId)),
     cancelBatch: async (batchId) => toRemote(await client.cancelBatch(batchId)),
     async uploadFile({ path, filename }) {
-      const translated = await client.translateInput({ path })
-      if (!translated.ok) throw new LineErrorsRefused(translated.errors, translated.errorCount)
-      const id = `${INPUT_PREFIX}${randomUUID()}`
-      held.set(id, { requests: translated.requests, model: translated.model })
-      const bytes = translated.requests.reduce((sum, request) => sum + JSON.stringify(request).length + 1, 0)
-      return { id, object: 'file', bytes, filename, purpose: 'batch', created_at: Math.floor(Date.now() / 1000) }
+      const id = `anthropic-input-${randomUUID()}`
+      await holdRequests(id, async (write) => {
+        const result = await client.translateInput({ path }, (_request, json) => write(json))
+        if (!result.ok) throw new LineErrorsRefused(result.errors, result.errorCount)
+        return result
+      })
+      const { size } = await stat(providerInputPath(id))
+      return { id, object: 'file', bytes: size, filename, purpose: 'batch', created_at: Math.floor(Date.now() / 1000) }
     },
     async createBatch({ inputFileId, endpoint, metadata }) {
-      const input = held.get(inputFileId)
-      if (!input)
-        throw new Error(`The translated requests ${inputFileId} are gone (Batchboard restarted between translating and creating); start the batch again.`)
-      const batch = await client.createFromRequests(input.requests)
-      held.delete(inputFileId)
-      return toRemote(batch, { input_file_id: inputFileId, endpoint, model: input.model, metadata: metadata ?? null })
+      const requests = await readHeldRequests(inputFileId)
+      if (!requests || requests.length === 0)
+        throw new Error(`The translated requests ${inputFileId} are gone (created already, or deleted); start the batch again.`)
+      const batch = await client.createFromRequests(requests)
+      await dropHeldRequests(inputFileId)
+      return toRemote(batch, { input_file_id: inputFileId, endpoint, model: requests[0]?.params.model ?? null, metadata: metadata ?? null })
     },
-    ...keptResultFiles(target.id, { name: 'Anthropic', results, deleteBatch: client.deleteBatch }, async (fileId) => held.delete(fileId)),
+    ...keptResultFiles(target.id, { name: 'Anthropic', results, deleteBatch: client.deleteBatch }, dropHeldRequests),
     describeError: (error) =>
       error instanceof LineErrorsRefused ? { status: 400, message: error.message } : describeAnthropicError(error, apiKey, options.timeout),
   }

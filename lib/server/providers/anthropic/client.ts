@@ -26,7 +26,7 @@ export type AnthropicConnectionConfig = {
 
 export type AnthropicCreateOutcome = { ok: true; batch: MessageBatch; requests: number } | Extract<TranslatedFile, { ok: false }>
 
-export type AnthropicTranslation = { ok: true; requests: AnthropicBatchRequest[]; model: string | null } | Extract<TranslatedFile, { ok: false }>
+export type AnthropicTranslation = { ok: true; requests: number; model: string | null } | Extract<TranslatedFile, { ok: false }>
 
 const DEFAULT_TIMEOUT_MS = 60_000
 const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
@@ -50,20 +50,24 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
 
   return {
     /**
-     * Translates a local OpenAI-format file line by line into Anthropic requests, held in memory (the API takes the
-     * whole batch as one JSON body, up to 256 MB). Nothing is sent; the errors come back with their line numbers.
+     * Translates a local batch file line by line into Anthropic requests, each handed to `accept` with its JSON as it
+     * comes (the adapter streams them to disk, decision 046). Nothing is sent; the errors come back with their line numbers.
      */
-    async translateInput(input: { path: string }): Promise<AnthropicTranslation> {
-      const requests: AnthropicBatchRequest[] = []
+    async translateInput(
+      input: { path: string },
+      accept: (request: AnthropicBatchRequest, json: string) => void | Promise<void>,
+    ): Promise<AnthropicTranslation> {
+      let model: string | null = null
       const translated = await translateFile(
         input.path,
         (value, line) => translateAnthropicLine(value, line, { defaultMaxTokens: config.defaultMaxTokens }),
-        (request) => {
-          requests.push(request)
+        (request, json) => {
+          model ??= request.params.model
+          return accept(request, json)
         },
-        { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic' },
+        { ...ANTHROPIC_BATCH_LIMITS, provider: 'Anthropic', format: 'anthropic' },
       )
-      return translated.ok ? { ok: true, requests, model: requests[0]?.params.model ?? null } : translated
+      return translated.ok ? { ok: true, requests: translated.requests, model } : translated
     },
 
     /** Creates one batch from translated requests. Repeated on 429 only. */
@@ -76,12 +80,15 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
       })
     },
 
-    /** translateInput, then createFromRequests when every line translated. */
+    /** translateInput into memory, then createFromRequests when every line translated. */
     async createBatch(input: { path: string }): Promise<AnthropicCreateOutcome> {
-      const translated = await this.translateInput(input)
+      const requests: AnthropicBatchRequest[] = []
+      const translated = await this.translateInput(input, (request) => {
+        requests.push(request)
+      })
       if (!translated.ok) return translated
-      const batch = await this.createFromRequests(translated.requests)
-      return { ok: true, batch, requests: translated.requests.length }
+      const batch = await this.createFromRequests(requests)
+      return { ok: true, batch, requests: requests.length }
     },
 
     retrieveBatch: (batchId: string) => client.messages.batches.retrieve(batchId),

@@ -75,7 +75,7 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
           async (_line, json) => {
             if (!work.write(`${json}\n`)) await once(work, 'drain')
           },
-          { ...GEMINI_BATCH_LIMITS, provider: 'Gemini' },
+          { ...GEMINI_BATCH_LIMITS, provider: 'Gemini', format: 'gemini' },
         )
         work.end()
         await once(work, 'close')
