@@ -16,7 +16,8 @@ import { providerBatchLines } from '@/tests/support/provider-lines'
 // Issue 16's failure paths on the Anthropic and Gemini kinds, through the product's own path (actions, the remote
 // lifecycle's retries and the sync loop) against the fake providers: a 429 is repeated after a backoff (Anthropic's
 // Retry-After honoured), a 5xx on a status read is retried by the sync loop with a growing delay until the batch
-// completes, and a 4xx is shown in the provider's own words.
+// completes, and a 4xx is shown in the provider's own words. The times asserted are lower bounds (a wait happened),
+// never speed.
 
 let anthropic: FakeAnthropic
 let gemini: FakeGemini
