@@ -100,8 +100,10 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   const asJob = file.data !== undefined && connection !== undefined && (jobChoice.runAsJob || plannedParts(file.data, connection).count > 1)
   const pending = create.isPending || createJob.isPending
 
-  const onSubmit = form.handleSubmit((values) => {
+  const onSubmit = form.handleSubmit((chosen) => {
     if (!usable) return
+    // A choice made on another connection's form is not sent where the field is hidden.
+    const values = translatesLines(connection) ? { ...chosen, keepResults: '' } : chosen
     if (asJob) {
       const { outputExpiresAfterSeconds: _unused, ...input } = toCreateBatchInput(fileId, values)
       createJob.mutate(
@@ -183,21 +185,24 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
               </Select>
             )}
           </Field>
-          <Field
-            id={`${id}-keep`}
-            label="Keep results for"
-            hint="How long the output and error files stay available (OpenAI's output_expires_after). Batchboard keeps its own copy either way."
-          >
-            {(control) => (
-              <Select {...control} {...register('keepResults')} className="w-full">
-                {KEEP_RESULTS.map(({ label, seconds }) => (
-                  <option key={label} value={seconds}>
-                    {label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          {/* Anthropic and Gemini keep results for their own fixed time; there is no output_expires_after to send. */}
+          {translatesLines(connection) ? null : (
+            <Field
+              id={`${id}-keep`}
+              label="Keep results for"
+              hint="How long the output and error files stay available (OpenAI's output_expires_after). Batchboard keeps its own copy either way."
+            >
+              {(control) => (
+                <Select {...control} {...register('keepResults')} className="w-full">
+                  {KEEP_RESULTS.map(({ label, seconds }) => (
+                    <option key={label} value={seconds}>
+                      {label}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          )}
         </div>
 
         <Field

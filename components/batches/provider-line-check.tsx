@@ -42,8 +42,8 @@ export function ProviderLineCheck({ fileId, connection }: { fileId: string; conn
       <ul className="space-y-1 pl-6">
         {errors.map((error, index) => (
           <li key={`${error.line}-${index}`}>
-            {error.line === null ? null : <span className="font-mono text-xs">Line {error.line}</span>}
-            {error.param ? <code className="ml-1 font-mono text-xs text-muted">{error.param}</code> : null} {error.message}
+            {error.line === null ? null : <span className="font-mono text-xs">Line {error.line}</span>}{' '}
+            {error.param ? <code className="font-mono text-xs text-muted">{error.param}</code> : null} {error.message}
           </li>
         ))}
       </ul>

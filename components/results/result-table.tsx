@@ -64,7 +64,7 @@ export function ResultTable({ source, rows, sort, order, onSort, onOpen, hasMore
       cell: (info) => (
         <div className="flex min-w-0 items-center gap-2">
           <Thumbnails source={source} customId={info.row.original.customId} count={info.row.original.imageCount} side="input" />
-          <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">—</span>}</span>
+          <span className="line-clamp-2 min-w-0 break-words">{info.getValue() || <span className="text-muted">—</span>}</span>
         </div>
       ),
     }),
@@ -74,14 +74,14 @@ export function ResultTable({ source, rows, sort, order, onSort, onOpen, hasMore
         const row = info.row.original
         if (row.status !== 'succeeded')
           return (
-            <span className="line-clamp-2 text-danger">
+            <span className="line-clamp-2 break-words text-danger">
               {row.errorMessage ?? row.errorCode ?? (row.status === 'missing' ? 'No result came back for this line.' : '—')}
             </span>
           )
         return (
           <div className="flex min-w-0 items-center gap-2">
             <Thumbnails source={source} customId={row.customId} count={row.outputImageCount} side="output" />
-            <span className="line-clamp-2 min-w-0">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
+            <span className="line-clamp-2 min-w-0 break-words">{info.getValue() || <span className="text-muted">(empty)</span>}</span>
           </div>
         )
       },

@@ -42,7 +42,9 @@ export function ConnectionPicker({ connections, error, value, onChange }: Connec
                 <span className="block truncate text-xs text-muted">
                   {connection.kind === BUILTIN_CONNECTION_KIND
                     ? 'Runs here, against your upstreams or the simulator'
-                    : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
+                    : connection.kind === 'anthropic'
+                      ? `Sends the translated requests to ${connection.baseUrl ?? 'Anthropic'}`
+                      : `Uploads the file to ${connection.baseUrl ?? 'the provider'}`}
                 </span>
               </span>
             </label>

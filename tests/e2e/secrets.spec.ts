@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { e2eDataDir, e2eServerLog } from '@/playwright.config'
 import { expect, test } from './fixtures'
+import { filesHolding, recordResponses } from './leaks'
 
 const CONNECTION_KEY = `sk-planted-connection-${randomBytes(12).toString('hex')}`
 const UPSTREAM_KEY = `sk-planted-upstream-${randomBytes(12).toString('hex')}`
@@ -32,23 +33,6 @@ async function startEchoingServer() {
   }
 }
 
-/** Every file under `dir` that holds one of the secrets (bytes, so binary files count too). */
-function filesHolding(dir: string, secrets: string[], skip: (file: string) => boolean = () => false): string[] {
-  const found: string[] = []
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name)
-      if (entry.isDirectory()) walk(full)
-      else if (entry.isFile() && !skip(full)) {
-        const bytes = readFileSync(full)
-        if (secrets.some((secret) => bytes.includes(secret))) found.push(full)
-      }
-    }
-  }
-  if (existsSync(dir)) walk(dir)
-  return found
-}
-
 const PAGES = ['/', '/batches/new', '/files', '/connections', '/connections/builtin', '/usage', '/settings']
 const ROUTES = [
   '/api/connections',
@@ -65,15 +49,7 @@ const ROUTES = [
 test('planted connection and upstream keys appear in no response, page, bundle, log line or database byte', async ({ page, request, db }) => {
   test.setTimeout(120_000)
   const provider = await startEchoingServer()
-  const answers: string[] = []
-  page.on(
-    'response',
-    (response) =>
-      void response.text().then(
-        (text) => answers.push(`${response.url()}\n${text}`),
-        () => {},
-      ),
-  )
+  const answers = recordResponses(page)
   try {
     await page.goto('/connections')
     await page.getByRole('button', { name: 'Add connection' }).first().click()

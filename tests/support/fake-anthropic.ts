@@ -97,10 +97,19 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const params = request.params
     const messages = Array.isArray(params.messages) ? (params.messages as Json[]) : []
     const tools = Array.isArray(params.tools) ? (params.tools as Json[]) : []
+    // Image blocks (platform.claude.com/docs/en/build-with-claude/vision), counted so a test sees the image arrived.
+    const images = messages
+      .flatMap((message) => (Array.isArray(message.content) ? (message.content as Json[]) : []))
+      .filter((block) => block.type === 'image').length
     const wantsTool = tools.length > 0 && typeof params.tool_choice === 'object' && (params.tool_choice as Json).type !== 'none'
     const content = wantsTool
       ? [{ type: 'tool_use', id: `toolu_${randomBytes(8).toString('hex')}`, name: String(tools[0]!.name), input: { city: 'Paris' } }]
-      : [{ type: 'text', text: `Answer to ${request.custom_id} (${messages.length} messages${params.system ? ', with a system prompt' : ''})` }]
+      : [
+          {
+            type: 'text',
+            text: `Answer to ${request.custom_id} (${messages.length} messages${params.system ? ', with a system prompt' : ''}${images ? `, with ${images} image` : ''})`,
+          },
+        ]
     return {
       custom_id: request.custom_id,
       result: {

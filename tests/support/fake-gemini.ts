@@ -103,10 +103,16 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     const tools = Array.isArray(request.tools) ? (request.tools as Json[]) : []
     const declarations = (tools[0]?.functionDeclarations ?? []) as Json[]
     const mode = ((request.toolConfig as Json | undefined)?.functionCallingConfig as Json | undefined)?.mode
+    // Inline image parts (ai.google.dev/gemini-api/docs/image-understanding), counted so a test sees the image arrived.
+    const images = contents.flatMap((content) => ((content as Json).parts ?? []) as Json[]).filter((part) => 'inlineData' in part).length
     const parts =
       declarations.length > 0 && mode === 'ANY'
         ? [{ functionCall: { name: declarations[0]!.name, args: { city: 'Paris' } } }]
-        : [{ text: `Answer to ${key} (${contents.length} turns${request.systemInstruction ? ', with a system instruction' : ''})` }]
+        : [
+            {
+              text: `Answer to ${key} (${contents.length} turns${request.systemInstruction ? ', with a system instruction' : ''}${images ? `, with ${images} image` : ''})`,
+            },
+          ]
     return {
       key,
       response: {

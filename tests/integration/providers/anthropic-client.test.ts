@@ -76,7 +76,9 @@ describe('Anthropic Message Batches through the official SDK', () => {
         ])
       } else {
         expect(choice.finish_reason).toBe('stop')
-        expect(choice.message.content).toBe(`Answer to ${line.custom_id} (1 messages${lineKind(line.custom_id) === 'system' ? ', with a system prompt' : ''})`)
+        expect(choice.message.content).toBe(
+          `Answer to ${line.custom_id} (1 messages${lineKind(line.custom_id) === 'system' ? ', with a system prompt' : lineKind(line.custom_id) === 'image' ? ', with 1 image' : ''})`,
+        )
       }
     }
     const errors = new Map((await readJsonl(errorPath)).map((line) => [line.custom_id, line]))

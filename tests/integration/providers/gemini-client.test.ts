@@ -85,7 +85,7 @@ describe('Gemini Batch Mode through the official SDK', () => {
       } else {
         expect(choice.finish_reason).toBe('stop')
         expect(choice.message.content).toBe(
-          `Answer to ${line.custom_id} (1 turns${lineKind(line.custom_id) === 'system' ? ', with a system instruction' : ''})`,
+          `Answer to ${line.custom_id} (1 turns${lineKind(line.custom_id) === 'system' ? ', with a system instruction' : lineKind(line.custom_id) === 'image' ? ', with 1 image' : ''})`,
         )
       }
     }
