@@ -7,6 +7,7 @@ import type { Batch, Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { getConnection, parseTokenLimits } from '@/lib/server/connections'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
+import { blockingErrorCount } from '@/lib/server/files/ingest'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
 import { costOfBatchRow, listEffectivePrices } from '@/lib/server/pricing'
@@ -56,7 +57,8 @@ export async function createJob(input: CreateJobFields): Promise<{ id: string }>
   if (!file) throw new AppError(404, 'not_found', `No file with id '${input.fileId}'. It may have been deleted; choose another file.`, { param: 'fileId' })
   if (file.purpose !== 'batch' || !file.endpoint || !file.storagePath)
     throw new AppError(400, 'invalid_file', `${file.filename} is not a checked batch input file in Batchboard; choose another file.`, { param: 'fileId' })
-  if ((file.validationErrorCount ?? 0) > 0)
+  // A file stored before over-the-limit became a finding (decision 050) is judged again, not refused for its size.
+  if ((await blockingErrorCount(file)) > 0)
     throw new AppError(400, 'invalid_file', `${file.filename} has validation errors; fix them and upload it again.`, { param: 'fileId' })
   const { limits } = await getConnection(connection.id)
   const maxTokens = enqueuedTokenLimitOf(parseTokenLimits(connection.enqueuedTokenLimits), file.model)
@@ -93,7 +95,9 @@ async function jobCost(job: Job, batches: (Batch & { engineRun: { upstreamName: 
   let lines = 0
   let simulated = true
   for (const batch of batches) {
-    const isSimulated = batch.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME
+    // As a single batch's cost reads it: the engine's simulator ran it, or (a part sent to another Batchboard over an
+    // `openai` connection) indexing its output found the simulator's answers (Batch.simulated).
+    const isSimulated = batch.simulated || batch.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME
     const batchCost = costOfBatchRow({ ...batch, connectionKind: kind, simulated: isSimulated }, prices)
     if (batchCost.status === 'no_price') return batchCost
     simulated &&= batchCost.status === 'simulated'
