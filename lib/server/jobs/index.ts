@@ -86,27 +86,33 @@ export async function listJobs(): Promise<JobSummary[]> {
   return jobs.map(toSummary)
 }
 
-/** Cost of the parts' batches so far, and the whole job's by the same cost per line. */
+/**
+ * Cost of the parts' batches so far, and the whole job's by the same cost per line. A batch in which no line ran (the
+ * provider's queue refused it, or it has not started) costs nothing and says nothing about the price: it is left out,
+ * so a refused part (which a remote provider records without a model) never turns the job's cost into "no price".
+ */
 async function jobCost(job: Job, batches: (Batch & { engineRun: { upstreamName: string | null } | null })[], kind: string): Promise<JobCost> {
-  if (batches.length === 0) return { status: 'no_usage' }
   const prices = await listEffectivePrices()
   let cost = 0
   let standardCost = 0
   let lines = 0
-  let simulated = true
+  let ran = 0
+  let simulated = 0
   for (const batch of batches) {
+    if (batch.requestCountCompleted + batch.requestCountFailed === 0 && batch.usageTotalTokens === null) continue
+    ran++
     // As a single batch's cost reads it: the engine's simulator ran it, or (a part sent to another Batchboard over an
     // `openai` connection) indexing its output found the simulator's answers (Batch.simulated).
     const isSimulated = batch.simulated || batch.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME
     const batchCost = costOfBatchRow({ ...batch, connectionKind: kind, simulated: isSimulated }, prices)
     if (batchCost.status === 'no_price') return batchCost
-    simulated &&= batchCost.status === 'simulated'
+    if (batchCost.status === 'simulated') simulated++
     if (batchCost.status !== 'priced') continue
     cost += batchCost.cost
     standardCost += batchCost.standardCost
     lines += batch.requestCountCompleted + batch.requestCountFailed
   }
-  if (simulated) return { status: 'simulated' }
+  if (ran > 0 && simulated === ran) return { status: 'simulated' }
   if (lines === 0) return { status: 'no_usage' }
   return { status: 'priced', cost, standardCost, estimatedTotal: job.status === 'completed' ? cost : (cost / lines) * job.lineCount }
 }
