@@ -27,7 +27,7 @@ import { MB, trackPeakRss } from './support/memory'
 import { callServerAction, findServerActions } from './support/server-actions'
 import type { Bench, BenchRow } from './types'
 
-const PORT = 3993
+const PORT = 3994
 const SPLIT_LINES = Number(process.env.BENCH_JOBS_SPLIT_LINES ?? 1_000_000)
 const QUEUE_LINES = Number(process.env.BENCH_JOBS_QUEUE_LINES ?? 600)
 const PER_PART = 50

@@ -21,24 +21,29 @@ async function storeInput() {
   return (await ingestFile(temp, { filename: 'crash.jsonl', rejectInvalid: true, reuseDuplicate: false })).file
 }
 
+/** A job on the builtin connection (parts of 25) whose splitting worker is killed with SIGKILL a few parts in. */
+async function killWorkerMidSplit() {
+  await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 25 } })
+  const file = await storeInput()
+  // The worker's engine is off: only its job loop (splitting) is under test; this process runs the batches.
+  const worker = await startWorker({ BATCHBOARD_ENGINE: 'off' })
+  const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
+  await waitFor(
+    () => db.job.findUniqueOrThrow({ where: { id } }),
+    (job) => job.splitLines >= 250,
+    60_000,
+    5,
+  )
+  worker.kill('SIGKILL')
+  await exited(worker)
+  return { id, atKill: await db.job.findUniqueOrThrow({ where: { id } }) }
+}
+
 describe('a process killed with SIGKILL while it splits a job', () => {
   useEngineWithSimulator()
 
   it('loses no line and makes no part twice: another process resumes the split where the last committed part ended', { timeout: 180_000 }, async () => {
-    await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 25 } })
-    const file = await storeInput()
-    // The worker's engine is off: only its job loop (splitting) is under test; this process runs the batches.
-    const worker = await startWorker({ BATCHBOARD_ENGINE: 'off' })
-    const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
-    await waitFor(
-      () => db.job.findUniqueOrThrow({ where: { id } }),
-      (job) => job.splitLines >= 250,
-      60_000,
-      5,
-    )
-    worker.kill('SIGKILL')
-    await exited(worker)
-    const atKill = await db.job.findUniqueOrThrow({ where: { id } })
+    const { id, atKill } = await killWorkerMidSplit()
     expect(atKill.status).toBe('splitting')
     expect(atKill.splitLines).toBeLessThan(LINES)
 
@@ -68,19 +73,7 @@ describe('a process killed with SIGKILL while it splits a job', () => {
     'accounts for every line of a job cancelled after a crash stopped its split: the lines never split end batch_cancelled',
     { timeout: 180_000 },
     async () => {
-      await db.connection.update({ where: { id: 'builtin' }, data: { maxRequestsPerBatch: 25 } })
-      const file = await storeInput()
-      const worker = await startWorker({ BATCHBOARD_ENGINE: 'off' })
-      const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
-      await waitFor(
-        () => db.job.findUniqueOrThrow({ where: { id } }),
-        (job) => job.splitLines >= 250,
-        60_000,
-        5,
-      )
-      worker.kill('SIGKILL')
-      await exited(worker)
-      const atKill = await db.job.findUniqueOrThrow({ where: { id } })
+      const { id, atKill } = await killWorkerMidSplit()
       expect(atKill.splitLines).toBeLessThan(LINES)
       await cancelJob(id)
 
