@@ -101,6 +101,7 @@ export const envSchema = z.object({
   OPENAI_PROJECT_ID: optional(z.string().max(200, 'must be at most 200 characters').optional()),
   OPENAI_WEBHOOK_SECRET: optional(z.string().max(1000, 'must be at most 1,000 characters').optional()),
   BATCHBOARD_PROVIDER_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
+  BATCHBOARD_SYNC_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(300_000).default(10_000)),
   BATCHBOARD_V1_LIMITS: v1Limits,
   // 2 GiB: a job input is split into batches of at most 200 MB, so the upload cap is the disk's concern, not OpenAI's.
   BATCHBOARD_MAX_UPLOAD_BYTES: optional(
@@ -146,6 +147,8 @@ export type Env = {
   openaiWebhookSecret: string | undefined
   /** How long one provider call may wait for an answer before it counts as a timeout. */
   providerTimeoutMs: number
+  /** The shortest time between two looks at a running remote batch (BATCHBOARD_SYNC_INTERVAL_MS). */
+  syncIntervalMs: number
   /** OpenAI's batch limits imposed by the engine (BATCHBOARD_V1_LIMITS); null: no limits. */
   v1Limits: V1Limits | null
   /** The largest file the dashboard's upload takes (BATCHBOARD_MAX_UPLOAD_BYTES); files over one batch's limit run as jobs. */
@@ -243,6 +246,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       : null,
     openaiWebhookSecret: parsed.data.OPENAI_WEBHOOK_SECRET,
     providerTimeoutMs: parsed.data.BATCHBOARD_PROVIDER_TIMEOUT_MS,
+    syncIntervalMs: parsed.data.BATCHBOARD_SYNC_INTERVAL_MS,
     v1Limits: parsed.data.BATCHBOARD_V1_LIMITS ?? null,
     maxUploadBytes: parsed.data.BATCHBOARD_MAX_UPLOAD_BYTES,
   }

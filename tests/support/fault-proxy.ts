@@ -6,7 +6,14 @@ import type { AddressInfo } from 'node:net'
  * `hold` forwards the request (the upstream acts on it) and never passes the answer on; `stall` passes on the headers
  * and half the body, then sends nothing more — the client dies or times out mid-download.
  */
-export type Fault = { status: number; headers?: Record<string, string>; message?: string; echoAuthorization?: boolean } | 'hang' | 'truncate' | 'hold' | 'stall'
+export type Fault =
+  | { status: number; headers?: Record<string, string>; message?: string; echoAuthorization?: boolean }
+  /** Forwards the request at once and passes the answer on `delayMs` later: a slow upload or a slow provider. */
+  | { delayMs: number }
+  | 'hang'
+  | 'truncate'
+  | 'hold'
+  | 'stall'
 
 type Rule = { method: string; path: RegExp; fault: Fault; times: number }
 
@@ -41,7 +48,7 @@ export async function startFaultProxy(targetBaseURL: string): Promise<FaultProxy
       req.resume()
       return
     }
-    if (fault && typeof fault === 'object') {
+    if (fault && typeof fault === 'object' && 'status' in fault) {
       req.resume()
       // Some servers put the key they refused into the message; echoAuthorization plays one.
       const message = `${fault.message ?? `Injected ${fault.status}`}${fault.echoAuthorization ? ` (you sent ${req.headers.authorization ?? 'nothing'})` : ''}`
@@ -55,6 +62,16 @@ export async function startFaultProxy(targetBaseURL: string): Promise<FaultProxy
         if (fault === 'hold') {
           hanging.add(res)
           answer.resume()
+          return
+        }
+        if (fault && typeof fault === 'object') {
+          hanging.add(res)
+          answer.pause()
+          setTimeout(() => {
+            hanging.delete(res)
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(res)
+          }, fault.delayMs)
           return
         }
         res.writeHead(answer.statusCode ?? 502, answer.headers)

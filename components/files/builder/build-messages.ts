@@ -30,7 +30,7 @@ export type BuildOutcome = {
 
 export type ExportedPart = { name: string; firstRow: number; requests: number; file: Blob; table: Blob }
 
-export type BuildRequest = { type: 'load'; file: File } | { type: 'build'; id: number; config: BuildConfig } | { type: 'export'; id: number }
+export type BuildRequest = { type: 'load'; file: File } | { type: 'build'; id: number; config: BuildConfig } | { type: 'export'; id: number; whole: boolean }
 
 export type BuildMessage =
   | { type: 'loaded'; table: LoadedTable }

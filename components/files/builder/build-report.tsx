@@ -56,7 +56,7 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
   const requests = outcome.parts.reduce((sum, part) => sum + part.requests, 0)
   const tokens = outcome.parts.reduce((sum, part) => sum + (part.report.facts.estimatedInputTokens ?? 0), 0)
   const cost = useBuiltCost(outcome, tokens)
-  const ready = valid && (!several || consented)
+  const bytes = outcome.parts.reduce((sum, part) => sum + part.bytes, 0)
 
   return (
     <div className="space-y-4">
@@ -84,13 +84,14 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
             <Fact label="Requests" value={formatNumber(requests)} />
             <Fact label="Est. input tokens" value={formatCompact(tokens)} />
             <Fact label="Files" value={formatNumber(outcome.parts.length)} />
-            <Fact label="Size" value={formatBytes(outcome.parts.reduce((sum, part) => sum + part.bytes, 0))} />
+            <Fact label="Size" value={formatBytes(bytes)} />
           </dl>
           {cost ? <p className="text-sm text-muted">{cost}</p> : null}
           {several ? (
             <Notice tone="warning" title={`This makes ${outcome.parts.length} files`}>
-              A batch holds at most 50,000 requests and 200 MB, so the rows are cut into {outcome.parts.map((part) => part.name).join(', ')}: each runs as its
-              own batch.
+              A batch holds at most 50,000 requests and 200 MB, so the rows are cut into {outcome.parts.map((part) => part.name).join(', ')}. Create job uploads
+              them as one file and runs it as one job of several batches (with retries and one set of results); to start a batch for each file instead, split it
+              here.
               <label className="mt-2 flex items-center gap-2 text-foreground">
                 <input type="checkbox" checked={consented} onChange={(event) => setConsented(event.target.checked)} />
                 Split into {outcome.parts.length} files
@@ -113,20 +114,13 @@ function BuiltFile({ outcome, filename, onExport }: { outcome: BuildOutcome; fil
             ))}
           </div>
           <FileActions
-            ready={ready}
+            ready={valid}
+            splitReady={valid && (!several || consented)}
+            splitChosen={several && consented}
             filename={filename}
             outcomeId={outcome.id}
             onExport={onExport}
-            work={
-              several
-                ? null
-                : {
-                    lineCount: requests,
-                    bytes: outcome.parts[0]?.bytes ?? 0,
-                    estimatedInputTokens: tokens,
-                    model: outcome.parts[0]?.report.facts.model ?? null,
-                  }
-            }
+            work={{ lineCount: requests, bytes, estimatedInputTokens: tokens, model: outcome.parts[0]?.report.facts.model ?? null }}
           />
         </>
       ) : null}
@@ -173,17 +167,24 @@ function Fact({ label, value }: { label: string; value: string }) {
 
 function FileActions({
   ready,
+  splitReady,
+  splitChosen,
   filename,
   outcomeId,
   onExport,
   work,
 }: {
+  /** The file can run as a job (one file of all the rows). */
   ready: boolean
+  /** The file can be created as batches: one file, or several the user agreed to split into. */
+  splitReady: boolean
+  /** The user chose to split the rows into several files, to start a batch for each: no job. */
+  splitChosen: boolean
   filename: string
   outcomeId: number
   onExport: ExportParts
-  /** One file to run; null when the rows make several files (a job takes one input). */
-  work: PlannedWork | null
+  /** All the rows as one input: what a job runs, and what New batch would plan. */
+  work: PlannedWork
 }) {
   const { create, busy, error, createdFiles, progress } = useCreateFromBuild({ filename, outcomeId, onExport })
   const connections = useConnections()
@@ -191,7 +192,7 @@ function FileActions({
   const [jobChoice, setJobChoice] = useState<JobChoice>({ runAsJob: false, maxAttempts: 3 })
   const connection = connections.data?.find((item) => item.id === connectionId)
   // The same rule as New batch: over the connection's limits it can only run as a job.
-  const job = work && connection && (jobChoice.runAsJob || plannedParts(work, connection).count > 1) ? connection : null
+  const job = connection && !splitChosen && (jobChoice.runAsJob || plannedParts(work, connection).count > 1) ? connection : null
 
   async function download() {
     try {
@@ -203,7 +204,7 @@ function FileActions({
 
   return (
     <div className="space-y-3">
-      {work && connection ? <JobPlan work={work} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
+      {connection && !splitChosen ? <JobPlan work={work} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
       {job ? (
         <ConnectionPicker connections={connections.data} error={connections.error?.message ?? null} value={connectionId} onChange={setConnectionId} />
       ) : null}
@@ -214,7 +215,7 @@ function FileActions({
             Create job
           </Button>
         ) : (
-          <Button onClick={() => void create()} disabled={!ready || busy}>
+          <Button onClick={() => void create()} disabled={!splitReady || busy}>
             <Rocket aria-hidden className="size-4" />
             Create batch
           </Button>

@@ -41,7 +41,7 @@ scope.addEventListener('message', (event) => {
   else if (request.type === 'build') {
     latest = request.id
     void build(request.id, request.config).catch((error: unknown) => scope.postMessage({ type: 'failed', id: request.id, message: messageOf(error) }))
-  } else void exportParts(request.id)
+  } else void exportParts(request.id, request.whole)
 })
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -167,14 +167,30 @@ async function build(id: number, config: BuildConfig) {
   scope.postMessage({ type: 'built', outcome: outcome(summaries, preview) })
 }
 
-/** The files to download or upload, each with its slice of the table (the mapping custom_id → row). */
-function exportParts(id: number) {
+/**
+ * The files to download or upload, each with its slice of the table (the mapping custom_id → row). `whole`: one file of
+ * every part's lines in order, for a job (which splits its input by the connection's limits itself).
+ */
+function exportParts(id: number, whole: boolean) {
   if (built === null || built.id !== id || table === null || source === null) {
     scope.postMessage({ type: 'failed', id, message: 'The file changed while it was being saved. Try again.' })
     return
   }
   const { columns, rows } = table
-  const exported: ExportedPart[] = built.parts.map((part) => {
+  const [first] = built.parts
+  const parts: BuiltPart[] =
+    whole && first && built.parts.length > 1
+      ? [
+          {
+            ...first,
+            name: `${baseNameOf(source.filename)}.jsonl`,
+            lines: built.parts.flatMap((part) => part.lines),
+            customIds: built.parts.flatMap((part) => part.customIds),
+            bytes: built.parts.reduce((sum, part) => sum + part.bytes, 0),
+          },
+        ]
+      : built.parts
+  const exported: ExportedPart[] = parts.map((part) => {
     const header = JSON.stringify({ filename: source!.filename, columns, firstRow: part.firstRow, answerFields: built!.answerFields })
     const tableLines = part.customIds.map((customId, offset) => JSON.stringify({ custom_id: customId, values: rows[part.firstRow + offset] }))
     return {

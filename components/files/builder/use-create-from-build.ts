@@ -15,7 +15,8 @@ export type BuildJob = { connectionId: string; connectionName: string; maxAttemp
 /**
  * Create batch from a built file: uploads each part with the table it was built from (so answers can be joined back
  * to it), then opens New batch for a single file, or lists the uploaded parts (`created`) to start one batch each.
- * With a job, the single file is started as a job at once and its page opens.
+ * With a job, all the rows go up as one file (however many batches they make: the job splits it by the connection's
+ * limits), the job starts at once and its page opens.
  */
 export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename: string; outcomeId: number; onExport: ExportParts }) {
   const router = useRouter()
@@ -29,7 +30,7 @@ export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename
     setBusy(true)
     setError(null)
     try {
-      const parts = await onExport()
+      const parts = await onExport({ whole: job !== null })
       const files: FileSummary[] = []
       for (const part of parts) {
         const result = await upload.start(new File([part.file], part.name, { type: 'application/jsonl' }))
@@ -38,7 +39,7 @@ export function useCreateFromBuild({ filename, outcomeId, onExport }: { filename
         files.push(result.file)
       }
       const [first] = files
-      if (job && files.length === 1 && first) {
+      if (job && first) {
         const { id } = await createJob.mutateAsync({
           fileId: first.id,
           connectionId: job.connectionId,

@@ -18,7 +18,8 @@ const BUILD_DELAY_MS = 250
  * rows: every change of the configuration starts a new build, and the worker drops the one it was doing.
  */
 /** Makes every part of the current build into a file (and the table rows it came from). */
-export type ExportParts = () => Promise<ExportedPart[]>
+/** `whole`: one file of all the rows (a job's input) rather than one per batch-sized part. */
+export type ExportParts = (options?: { whole?: boolean }) => Promise<ExportedPart[]>
 
 export function useTableBuild(config: BuildConfig) {
   const worker = useRef<Worker | null>(null)
@@ -78,14 +79,17 @@ export function useTableBuild(config: BuildConfig) {
   }, [loaded, config])
 
   /** The built files (with their tables) as Blobs, for download or upload. */
-  const exportParts = useCallback((): Promise<ExportedPart[]> => {
-    if (build.status !== 'built') return Promise.reject(new Error('The file is still being built.'))
-    const id = build.outcome.id
-    return new Promise((resolve, reject) => {
-      pendingExport.current = { id, resolve, reject }
-      send({ type: 'export', id })
-    })
-  }, [build])
+  const exportParts = useCallback<ExportParts>(
+    ({ whole = false } = {}) => {
+      if (build.status !== 'built') return Promise.reject(new Error('The file is still being built.'))
+      const id = build.outcome.id
+      return new Promise((resolve, reject) => {
+        pendingExport.current = { id, resolve, reject }
+        send({ type: 'export', id, whole })
+      })
+    },
+    [build],
+  )
 
   return { table, build, load, clear, exportParts }
 }

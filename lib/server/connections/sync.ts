@@ -5,6 +5,7 @@ import { isTerminal } from '@/lib/batch'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
+import { requestJobTick } from '@/lib/server/jobs/wake'
 import { db, dbKind, type BatchRow } from '@/lib/server/db'
 import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
@@ -114,6 +115,9 @@ async function syncOnce(batchId: string): Promise<void> {
       const remote = await connection.api.retrieveBatch(before.remoteId)
       countSyncCall(before.connection.kind, true)
       batch = await db.batch.update({ where: { id: batchId }, data: rowFromRemote(remote) })
+      // A job's part that ended has freed its tokens of the provider's queue: the job may send its next part now,
+      // while the files are still being copied (their end wakes it again, through onBatchTerminal).
+      if (batch.jobId && isTerminal(batch.status) && !isTerminal(before.status)) await requestJobTick(batch.jobId)
     }
     if (isTerminal(batch.status) && needsFiles(batch)) {
       batch = await copyFiles(connection, batch)
@@ -173,7 +177,9 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   if (globalForSync.batchboardSync) return globalForSync.batchboardSync
   const pollMs = options.pollMs ?? 1000
   const concurrency = options.concurrency ?? 4
-  const configured = { minMs: options.minMs ?? DEFAULT_SYNC_INTERVALS.minMs, maxMs: options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs }
+  // BATCHBOARD_SYNC_INTERVAL_MS: how soon a running batch is asked again (a job waiting for queue room waits at most that).
+  const minMs = options.minMs ?? env.syncIntervalMs
+  const configured = { minMs, maxMs: Math.max(minMs, options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs) }
 
   /** PostgreSQL: claims the due batches in one statement, skipping those another process is claiming. */
   const claimDue = (now: Date) =>

@@ -5,7 +5,7 @@ import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import { newFileId } from '@/lib/server/ids'
 import { countUploadBytes } from '@/lib/server/metrics'
-import { ensureStorageDirs, storedFilePath, toStoragePath } from '@/lib/server/storage'
+import { ensureStorageDirs, fromStoragePath, storedFilePath, toStoragePath } from '@/lib/server/storage'
 import { runInWorker } from '@/lib/server/workers/pool'
 import type { FileRow } from './summary'
 
@@ -28,6 +28,23 @@ export const findStoredCopy = (sha256: string) =>
 
 /** Reads a file once, streaming, in a worker thread: sha256 and the full validation in the same pass. */
 export const inspectFile = (filePath: string): Promise<{ sha256: string; report: ValidationReport }> => runInWorker({ kind: 'inspect', path: filePath })
+
+type StoredInput = { id: string; storagePath: string | null; validationErrorCount: number | null }
+
+/**
+ * The errors that stop a stored input file from running at all. Files stored before decision 050 counted one batch's
+ * limits (too many requests, too large) among them, and the stored count alone cannot tell those from real errors (a
+ * file stored since holds only real ones), so a file with any is checked again from disk by today's validator and the
+ * answer stored: an old file over the limit is then free to run as a job, and one with real errors is refused as
+ * before.
+ */
+export async function blockingErrorCount(file: StoredInput): Promise<number> {
+  const stored = file.validationErrorCount ?? 0
+  if (stored === 0 || !file.storagePath) return stored
+  const { report } = await inspectFile(fromStoragePath(file.storagePath))
+  if (report.blockingErrorCount !== stored) await db.file.update({ where: { id: file.id }, data: { validationErrorCount: report.blockingErrorCount } })
+  return report.blockingErrorCount
+}
 
 /** What stops the file from running at all; one batch's limits are left out, since a job runs a file over them. */
 export function describeInvalidFile(report: ValidationReport): string {

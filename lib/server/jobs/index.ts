@@ -7,6 +7,7 @@ import type { Batch, Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { getConnection, parseTokenLimits } from '@/lib/server/connections'
 import { SIMULATOR_UPSTREAM_NAME } from '@/lib/server/engine'
+import { blockingErrorCount } from '@/lib/server/files/ingest'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { newJobId } from '@/lib/server/ids'
 import { costOfBatchRow, listEffectivePrices } from '@/lib/server/pricing'
@@ -56,7 +57,8 @@ export async function createJob(input: CreateJobFields): Promise<{ id: string }>
   if (!file) throw new AppError(404, 'not_found', `No file with id '${input.fileId}'. It may have been deleted; choose another file.`, { param: 'fileId' })
   if (file.purpose !== 'batch' || !file.endpoint || !file.storagePath)
     throw new AppError(400, 'invalid_file', `${file.filename} is not a checked batch input file in Batchboard; choose another file.`, { param: 'fileId' })
-  if ((file.validationErrorCount ?? 0) > 0)
+  // A file stored before over-the-limit became a finding (decision 050) is judged again, not refused for its size.
+  if ((await blockingErrorCount(file)) > 0)
     throw new AppError(400, 'invalid_file', `${file.filename} has validation errors; fix them and upload it again.`, { param: 'fileId' })
   const { limits } = await getConnection(connection.id)
   const maxTokens = enqueuedTokenLimitOf(parseTokenLimits(connection.enqueuedTokenLimits), file.model)
@@ -84,25 +86,33 @@ export async function listJobs(): Promise<JobSummary[]> {
   return jobs.map(toSummary)
 }
 
-/** Cost of the parts' batches so far, and the whole job's by the same cost per line. */
+/**
+ * Cost of the parts' batches so far, and the whole job's by the same cost per line. A batch in which no line ran (the
+ * provider's queue refused it, or it has not started) costs nothing and says nothing about the price: it is left out,
+ * so a refused part (which a remote provider records without a model) never turns the job's cost into "no price".
+ */
 async function jobCost(job: Job, batches: (Batch & { engineRun: { upstreamName: string | null } | null })[], kind: string): Promise<JobCost> {
-  if (batches.length === 0) return { status: 'no_usage' }
   const prices = await listEffectivePrices()
   let cost = 0
   let standardCost = 0
   let lines = 0
-  let simulated = true
+  let ran = 0
+  let simulated = 0
   for (const batch of batches) {
-    const isSimulated = batch.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME
+    if (batch.requestCountCompleted + batch.requestCountFailed === 0 && batch.usageTotalTokens === null) continue
+    ran++
+    // As a single batch's cost reads it: the engine's simulator ran it, or (a part sent to another Batchboard over an
+    // `openai` connection) indexing its output found the simulator's answers (Batch.simulated).
+    const isSimulated = batch.simulated || batch.engineRun?.upstreamName === SIMULATOR_UPSTREAM_NAME
     const batchCost = costOfBatchRow({ ...batch, connectionKind: kind, simulated: isSimulated }, prices)
     if (batchCost.status === 'no_price') return batchCost
-    simulated &&= batchCost.status === 'simulated'
+    if (batchCost.status === 'simulated') simulated++
     if (batchCost.status !== 'priced') continue
     cost += batchCost.cost
     standardCost += batchCost.standardCost
     lines += batch.requestCountCompleted + batch.requestCountFailed
   }
-  if (simulated) return { status: 'simulated' }
+  if (ran > 0 && simulated === ran) return { status: 'simulated' }
   if (lines === 0) return { status: 'no_usage' }
   return { status: 'priced', cost, standardCost, estimatedTotal: job.status === 'completed' ? cost : (cost / lines) * job.lineCount }
 }

@@ -7,12 +7,12 @@ import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { startPoller, type Poller } from '@/lib/server/poller'
 import { cancelBatch } from '@/lib/server/batches'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
-import { splitJobInput } from './parts'
+import { cancelUnsplitLines, splitJobInput } from './parts'
 import { countJobLines, reconcileEndedParts, splitPendingRetries } from './reconcile'
 import { writeJobResultFiles } from './result-files'
 import { recoverSubmittingParts, submitQueuedParts } from './submit'
 import { LineTooLargeError } from './split'
-import { ACTIVE_JOB_STATUSES, CLAIM_MS, TICK_MS, registerJobLoop, runningJobLoop } from './wake'
+import { ACTIVE_JOB_STATUSES, CLAIM_MS, TICK_MS, registerJobLoop, runningJobLoop, takeMissedWake } from './wake'
 
 const POLL_MS = 1_000
 
@@ -67,8 +67,17 @@ export async function tickJob(jobId: string): Promise<void> {
     await splitPendingRetries(job)
     await submitQueuedParts(withConnection)
   }
-  if (job.status === 'cancelling') await cancelRunningParts(job)
+  if (job.status === 'cancelling') {
+    if (job.splitLines < (await inputLineCount(job))) await cancelUnsplitLines(job)
+    await cancelRunningParts(job)
+  }
   await settle(job.id)
+}
+
+/** Lines in the job's input (the job's own lineCount follows its split). */
+async function inputLineCount(job: Job): Promise<number> {
+  const file = job.inputFileId ? await db.file.findUnique({ where: { id: job.inputFileId }, select: { lineCount: true } }) : null
+  return file?.lineCount ?? job.splitLines
 }
 
 /** A job's cancel: running parts are cancelled, queued ones never sent, and lines that never ran end "cancelled". */
@@ -108,7 +117,8 @@ async function settle(jobId: string): Promise<void> {
   const ended = status !== job.status
   if (ended) await writeJobResultFiles(job)
   const after = ended ? await countJobLines(jobId) : counts
-  const nextTickAt = new Date(Date.now() + TICK_MS)
+  // A part that ended (or a click) while this look ran is looked at next, not after TICK_MS.
+  const nextTickAt = new Date(takeMissedWake(jobId) ? Date.now() : Date.now() + TICK_MS)
   // The status moves only from the one this look saw: a pause or cancel clicked meanwhile stays, and is acted on next tick.
   const moved = ended
     ? await db.job.updateMany({

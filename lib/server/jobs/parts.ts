@@ -1,15 +1,29 @@
 import 'server-only'
 import { rm } from 'node:fs/promises'
-import type { Job } from '@/lib/server/db/generated/client'
+import { Prisma, type Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { newFileId, newJobPartId, newSubmitKey } from '@/lib/server/ids'
 import { fromStoragePath, jobPartPath, toStoragePath } from '@/lib/server/storage'
-import { addJobPartToSearch } from '@/lib/server/results/search'
-import { parseSplitLimits, splitIntoParts, type SplitPart } from './split'
+import { addJobLinesToSearch, addJobPartToSearch } from '@/lib/server/results/search'
+import { readLocatedLines } from '@/lib/server/results/lines'
+import { fillingPartLimits, parseSplitLimits, splitIntoParts, type PartLine, type SplitLimits, type SplitPart } from './split'
 import { CLAIM_MS } from './wake'
 
-// Pending rows go in with the part that holds them, in slices small enough for one statement's parameters.
-const ROWS_PER_INSERT = 2_000
+// Pending rows go in with the part that holds them, a few hundred to a statement (7 parameters a row, far below
+// SQLite's 32,766 and PostgreSQL's 65,535): one raw multi-row INSERT at a time, so the memory the database client
+// needs stays that of one slice however large the part is. Prisma's createMany with thousands of rows held the
+// whole batch as query objects several times over (issue 15: 944 MB grown over a 1,000,000-line split).
+const ROWS_PER_INSERT = 500
+
+/** The part's lines as new pending rows of the job, one bounded INSERT after another. */
+async function insertPendingRows(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, lines: readonly PartLine[]): Promise<void> {
+  for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
+    const values = lines
+      .slice(start, start + ROWS_PER_INSERT)
+      .map((line) => Prisma.sql`(${jobId}, ${line.line}, ${line.customId}, 'pending', ${BigInt(line.offset)}, ${line.length}, ${partId})`)
+    await tx.$executeRaw`INSERT INTO "ResultRow" ("batchId", "line", "customId", "status", "inputOffset", "inputLength", "jobPartId") VALUES ${Prisma.join(values)}`
+  }
+}
 
 /**
  * Records a written part in one transaction: its input File (so createBatch runs it like any upload), the JobPart, and
@@ -52,19 +66,7 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
       },
     })
     if (round === 1) {
-      for (let start = 0; start < part.lines.length; start += ROWS_PER_INSERT) {
-        await tx.resultRow.createMany({
-          data: part.lines.slice(start, start + ROWS_PER_INSERT).map((line) => ({
-            batchId: job.id,
-            line: line.line,
-            customId: line.customId,
-            status: 'pending',
-            inputOffset: BigInt(line.offset),
-            inputLength: line.length,
-            jobPartId: partId,
-          })),
-        })
-      }
+      await insertPendingRows(tx, job.id, partId, part.lines)
       // Full-text search holds every row outside an index being built (the delete trigger relies on it).
       await addJobPartToSearch(tx, job.id, partId)
     } else {
@@ -83,18 +85,27 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
 
 const nextSeq = async (jobId: string) => ((await db.jobPart.aggregate({ where: { jobId }, _max: { seq: true } }))._max.seq ?? 0) + 1
 
-async function inputPathOf(job: Job): Promise<string> {
-  const file = job.inputFileId ? await db.file.findUnique({ where: { id: job.inputFileId }, select: { storagePath: true } }) : null
+/** The job's input file on disk, and the limits its parts are cut by (fillingPartLimits: whole parts fill the queue). */
+async function inputOf(job: Job): Promise<{ path: string; limits: SplitLimits }> {
+  const file = job.inputFileId
+    ? await db.file.findUnique({ where: { id: job.inputFileId }, select: { storagePath: true, lineCount: true, bytes: true, estimatedInputTokens: true } })
+    : null
   if (!file?.storagePath) throw new Error('The job’s input file is no longer in Batchboard, so its lines cannot be sent.')
-  return fromStoragePath(file.storagePath)
+  const limits = fillingPartLimits(parseSplitLimits(job.limits), {
+    lines: file.lineCount ?? 0,
+    bytes: Number(file.bytes),
+    estimatedTokens: Number(file.estimatedInputTokens ?? 0),
+  })
+  return { path: fromStoragePath(file.storagePath), limits }
 }
 
 /** Splits the rest of a job's input into parts (all of it, or from where a crash stopped it). */
 export async function splitJobInput(job: Job): Promise<void> {
   let seq = await nextSeq(job.id)
   const first = seq
-  const parts = splitIntoParts(await inputPathOf(job), {
-    limits: parseSplitLimits(job.limits),
+  const input = await inputOf(job)
+  const parts = splitIntoParts(input.path, {
+    limits: input.limits,
     endpoint: job.endpoint,
     model: job.model,
     from: { offset: Number(job.splitOffset), index: job.splitLines },
@@ -102,7 +113,52 @@ export async function splitJobInput(job: Job): Promise<void> {
   })
   for await (const part of parts) {
     await commitPart(job, part, seq++, 1, { splitLines: part.next.index, splitOffset: BigInt(part.next.offset) })
+    // A cancel clicked while splitting stops it here: the rest is never sent, so it is not cut into parts either.
+    const now = await db.job.findUnique({ where: { id: job.id }, select: { status: true } })
+    if (now?.status !== 'splitting') return
   }
+}
+
+const CANCELLED_BEFORE_SPLIT = 'The job was cancelled before this line was split into a part.'
+
+/**
+ * A job cancelled before its split finished (clicked mid-split, or the split was stopped by a crash and the job
+ * cancelled before it resumed): the lines never split get their rows too, cancelled (`batch_cancelled`), so the job's
+ * results and error file account for every input line, as a cancelled batch's do. Streamed from the resume point in
+ * slices, each committed with the resume point moved past it, so a crash here resumes too.
+ */
+export async function cancelUnsplitLines(job: Job): Promise<number> {
+  const current = await db.job.findUniqueOrThrow({ where: { id: job.id } })
+  const input = await inputOf(current)
+  let slice: PartLine[] = []
+  let made = 0
+  const commit = async (next: { offset: number; index: number }) => {
+    const values = slice.map(
+      (line) =>
+        Prisma.sql`(${job.id}, ${line.line}, ${line.customId}, 'cancelled', ${BigInt(line.offset)}, ${line.length}, 'batch_cancelled', ${CANCELLED_BEFORE_SPLIT})`,
+    )
+    const [from, to] = [slice[0]!.line, slice.at(-1)!.line]
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO "ResultRow" ("batchId", "line", "customId", "status", "inputOffset", "inputLength", "errorCode", "errorMessage") VALUES ${Prisma.join(values)}`
+      await addJobLinesToSearch(tx, job.id, from, to)
+      await tx.job.update({
+        where: { id: job.id },
+        data: { splitLines: next.index, splitOffset: BigInt(next.offset), lineCount: next.index, nextTickAt: new Date(Date.now() + CLAIM_MS) },
+      })
+    })
+    made += slice.length
+    slice = []
+  }
+  for await (const located of readLocatedLines(input.path, { offset: Number(current.splitOffset), index: current.splitLines })) {
+    const request = JSON.parse(located.text) as { custom_id?: unknown }
+    slice.push({ line: located.index + 1, customId: String(request.custom_id), offset: located.offset, length: located.length })
+    if (slice.length === ROWS_PER_INSERT) await commit({ offset: located.offset + located.length + 1, index: located.index + 1 })
+  }
+  if (slice.length > 0) {
+    const last = slice.at(-1)!
+    await commit({ offset: last.offset + last.length + 1, index: last.line })
+  }
+  return made
 }
 
 /** Writes the lines waiting for another attempt into new parts (round = the highest attempt among them + 1). */
@@ -111,8 +167,9 @@ export async function splitRetryLines(job: Job, lines: number[], round: number):
   const wanted = new Set(lines)
   let seq = await nextSeq(job.id)
   const first = seq
-  const parts = splitIntoParts(await inputPathOf(job), {
-    limits: parseSplitLimits(job.limits),
+  const input = await inputOf(job)
+  const parts = splitIntoParts(input.path, {
+    limits: input.limits,
     endpoint: job.endpoint,
     model: job.model,
     only: (line) => wanted.has(line),

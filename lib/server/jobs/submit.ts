@@ -10,6 +10,12 @@ import { db } from '@/lib/server/db'
 import { AppError } from '@/lib/server/http/errors'
 import type { BackoffPolicy } from '@/lib/server/retry'
 
+/** How long a part may stay "submitting" with no sign of life before recovery looks for it (and maybe sends it again). */
+export const RECOVERY_GRACE_MS = 60_000
+
+/** How often a process sending a part renews its lease on it (submittedAt): three times within the grace. */
+export const LEASE_RENEW_MS = RECOVERY_GRACE_MS / 3
+
 /** Statuses in which a batch's tokens count against the provider's enqueued-token limit. */
 export const ENQUEUED_STATUSES = ['validating', 'in_progress', 'finalizing'] as const
 
@@ -81,6 +87,12 @@ async function withinFairShare(job: Job, limit: number): Promise<boolean> {
 async function submitPart(job: Job, part: JobPart): Promise<void> {
   const claimed = await db.jobPart.updateMany({ where: { id: part.id, status: 'queued' }, data: { status: 'submitting', submittedAt: new Date() } })
   if (claimed.count === 0) return
+  // A lease on the part while its file uploads and its batch is created, however long that takes (a 200 MB part to a
+  // remote provider can take minutes): renewed well inside the recovery grace, so no other process takes a part that
+  // is still being sent for one whose sender died. Once this process dies the renewals stop and recovery looks.
+  const lease = setInterval(() => {
+    void db.jobPart.updateMany({ where: { id: part.id, status: 'submitting' }, data: { submittedAt: new Date() } }).catch(() => {})
+  }, LEASE_RENEW_MS)
   try {
     const metadata = (job.metadata as { key: string; value: string }[] | null) ?? []
     const created = await createBatch({
@@ -100,6 +112,8 @@ async function submitPart(job: Job, part: JobPart): Promise<void> {
     }
     // Anything else may or may not have created the batch: recovery looks before it sends again.
     await db.jobPart.update({ where: { id: part.id }, data: { waitingReason: error instanceof Error ? error.message.slice(0, 1000) : String(error) } })
+  } finally {
+    clearInterval(lease)
   }
 }
 
@@ -109,8 +123,6 @@ async function recordSubmitted(part: JobPart, batchId: string): Promise<void> {
     db.jobPart.update({ where: { id: part.id }, data: { status: 'submitted', batchId, waitingReason: null } }),
   ])
 }
-
-const RECOVERY_GRACE_MS = 60_000
 
 /** Whether a batch carries this part key in its metadata (the key changes with every submission of the part). */
 const carriesKey = (metadata: unknown, key: string) =>

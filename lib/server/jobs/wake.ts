@@ -6,7 +6,10 @@ import type { Poller } from '@/lib/server/poller'
 
 export const ACTIVE_JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling'] as const
 
-const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller }
+const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller; batchboardMissedJobWakes?: Set<string> }
+
+/** Jobs asked to look again while a look held them (this process): that look ends by making them due at once. */
+const missedWakes = (globalForJobs.batchboardMissedJobWakes ??= new Set())
 
 /** This process's job loop, if one runs (Next's dev server re-evaluates modules, so it lives on globalThis). */
 export const runningJobLoop = (): Poller | undefined => globalForJobs.batchboardJobs
@@ -24,12 +27,19 @@ export const TICK_MS = 5_000
 /**
  * Makes a job due now and wakes this process's loop (after create, resume, cancel, or one of its batches ending). A job
  * another look has claimed is left alone: making it due would let a second process (server and worker both run the
- * loop) tick it at the same time and split the same retry lines twice. That look ends within TICK_MS of the next one.
+ * loop) tick it at the same time and split the same retry lines twice. The wake is kept instead: a look of this
+ * process ends by making the job due again at once (takeMissedWake), so a part that ends while its job is being
+ * looked at (submitting another part, say) is acted on within a tick, not TICK_MS later. A look of another process
+ * ends within TICK_MS.
  */
 export async function requestJobTick(jobId: string): Promise<void> {
-  await db.job.updateMany({
+  const woken = await db.job.updateMany({
     where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] }, nextTickAt: { lte: new Date(Date.now() + TICK_MS) } },
     data: { nextTickAt: new Date() },
   })
+  if (woken.count === 0 && (await db.job.count({ where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] } } })) > 0) missedWakes.add(jobId)
   globalForJobs.batchboardJobs?.wake()
 }
+
+/** Whether the job was asked to look again while this process's look held it (and forgets that it was). */
+export const takeMissedWake = (jobId: string): boolean => missedWakes.delete(jobId)

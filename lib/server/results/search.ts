@@ -52,6 +52,12 @@ export async function addJobPartToSearch(tx: Pick<typeof db, '$executeRaw'>, job
   await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`
 }
 
+/** Makes a job's rows for input lines `from`..`to` searchable (rows with no part: lines cancelled before their split). */
+export async function addJobLinesToSearch(tx: Pick<typeof db, '$executeRaw'>, jobId: string, from: number, to: number): Promise<void> {
+  if (dbKind === 'postgresql') return
+  await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" IS NULL AND "line" BETWEEN ${from} AND ${to}`
+}
+
 /** Rows of ResultRow: by id, or a job part's rows in its job. */
 type Rows = { ids: number[] } | { jobId: string; partId: string }
 

@@ -6,7 +6,8 @@ import { createBatch } from '@/lib/server/batches'
 import { startSync } from '@/lib/server/connections/sync'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
-import { createJob } from '@/lib/server/jobs'
+import { createJob, tickJob } from '@/lib/server/jobs'
+import { LEASE_RENEW_MS, RECOVERY_GRACE_MS, recoverSubmittingParts } from '@/lib/server/jobs/submit'
 import { fromStoragePath } from '@/lib/server/storage'
 import { chatLine } from '@/tests/support/batch-files'
 import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
@@ -135,4 +136,46 @@ describe('a job on an openai connection whose process is killed with SIGKILL', (
     }
     expect(await providerBatchesOf(id)).toHaveLength(LINES / PER_PART)
   })
+
+  it(
+    'while a part uploads for longer than the recovery grace: its sender renews the lease, so recovery leaves it and it is sent once',
+    { timeout: 180_000 },
+    async () => {
+      const file = await storeInput('slow')
+      // The first part's file upload answers only after the sender has renewed its lease once.
+      proxy.fail('POST', /\/files$/, { delayMs: LEASE_RENEW_MS + 5_000 })
+      const { id } = await createJob({ fileId: file.id, connectionId, completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
+      const ticking = tickJob(id)
+      const sending = await waitFor(
+        () => db.jobPart.findFirst({ where: { jobId: id, status: 'submitting' } }),
+        (part) => part !== null,
+        60_000,
+        50,
+      )
+      const started = sending!.submittedAt!.getTime()
+      await waitFor(
+        () => db.jobPart.findUniqueOrThrow({ where: { id: sending!.id } }),
+        (part) => part.submittedAt!.getTime() > started,
+        LEASE_RENEW_MS + 20_000,
+        200,
+      )
+      // Another process's recovery, past the grace counted from when the part started to be sent: the lease holds it.
+      const job = await db.job.findUniqueOrThrow({
+        where: { id },
+        include: { connection: { select: { id: true, kind: true, name: true, enqueuedTokenLimits: true } } },
+      })
+      await recoverSubmittingParts(job, started + RECOVERY_GRACE_MS + 1_000)
+      expect(await db.jobPart.findUniqueOrThrow({ where: { id: sending!.id } })).toMatchObject({ status: 'submitting' })
+
+      await ticking
+      expect(await db.jobPart.findUniqueOrThrow({ where: { id: sending!.id } })).toMatchObject({ status: 'submitted' })
+      const done = await finishHere(id)
+      expect(done.status).toBe('completed')
+      // Each part's file went up once and each part is one batch on the provider.
+      expect(proxy.count('POST', /\/files$/)).toBe(LINES / PER_PART)
+      const onProvider = await providerBatchesOf(id)
+      expect(onProvider).toHaveLength(LINES / PER_PART)
+      expect(new Set(onProvider.map((batch) => batch.metadata.batchboard_part)).size).toBe(onProvider.length)
+    },
+  )
 })

@@ -80,12 +80,17 @@ describe('jobs on the built-in engine', () => {
   it('holds parts back while the enqueued-token limit has no room for them', { timeout: 120_000 }, async () => {
     const file = await storeInput(40)
     const tokensPerPart = Number(file.estimatedInputTokens) / 4
-    // Room for about two parts at a time.
-    await limitBuiltin(10, { 'sim-*': Math.ceil(tokensPerPart * 2.5) })
+    // Room for two and a half parts of 10 lines: parts are cut to a third of the limit instead, so three fill it.
+    const limit = Math.ceil(tokensPerPart * 2.5)
+    await limitBuiltin(10, { 'sim-*': limit })
     const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
     await tickJob(id)
     const started = await getJob(id)
-    expect(started.parts.filter((part) => part.status === 'submitted')).toHaveLength(2)
+    expect(started.parts.every((part) => part.estimatedTokens <= Math.floor(limit / 3))).toBe(true)
+    expect(started.parts.every((part) => part.lineCount < 10)).toBe(true)
+    const submitted = started.parts.filter((part) => part.status === 'submitted')
+    expect(submitted).toHaveLength(3)
+    expect(submitted.reduce((sum, part) => sum + part.estimatedTokens, 0)).toBeLessThanOrEqual(limit)
     expect(started.parts.find((part) => part.status === 'queued')?.waitingReason).toMatch(/Waiting for queue room/)
     const job = await runJobToEnd(id)
     expect(job.lines.succeeded).toBe(40)

@@ -95,6 +95,9 @@ describe('a job on an openai connection whose provider enforces an enqueued-toke
       const ids = (await readJsonl(job.outputFileId!)).map((line) => line.custom_id)
       expect(ids).toEqual(Array.from({ length: LINES }, (_, index) => `q-${index + 1}`))
       expect(job.errorFileId).toBeNull()
+      // The provider's answers came from its simulator (system_fingerprint / simulated marker): simulated and free, as a
+      // single batch's cost reads them, not "No price for sim-chat".
+      expect(job.cost).toEqual({ status: 'simulated' })
       // On the provider (the builtin engine behind /v1), each part key names exactly one batch.
       const upstream = await db.batch.findMany({ where: { connectionId: 'builtin' }, select: { metadata: true } })
       const keys = upstream.map((batch) => (batch.metadata as Record<string, string> | null)?.batchboard_part).filter((key) => key !== undefined)

@@ -82,4 +82,29 @@ describe('inputs over one batch’s limit', () => {
     const { id } = await createJob({ fileId: big.file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
     expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'splitting', lineCount: 50_001 })
   })
+
+  it(
+    'stored before over-the-limit was a finding (its count held the limit error) are judged again by createJob, not refused',
+    { timeout: 120_000 },
+    async () => {
+      const old = await ingestFile(await writeInput(50_001), { filename: 'stored-earlier.jsonl', rejectInvalid: false, reuseDuplicate: false })
+      // What the upload stored before decision 050: the too_many_requests finding counted as an error.
+      await db.file.update({ where: { id: old.file.id }, data: { validationErrorCount: 1 } })
+      const { id } = await createJob({ fileId: old.file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 })
+      expect(await db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'splitting', lineCount: 50_001 })
+      expect((await db.file.findUniqueOrThrow({ where: { id: old.file.id } })).validationErrorCount).toBe(0)
+
+      // One with a real error besides, stored the old way (2): refused, and its count corrected to the real one.
+      const broken = await ingestFile(await writeInput(50_001, new Set([3])), {
+        filename: 'stored-earlier-broken.jsonl',
+        rejectInvalid: false,
+        reuseDuplicate: false,
+      })
+      await db.file.update({ where: { id: broken.file.id }, data: { validationErrorCount: 2 } })
+      await expect(
+        createJob({ fileId: broken.file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 3 }),
+      ).rejects.toMatchObject({ status: 400, code: 'invalid_file' })
+      expect((await db.file.findUniqueOrThrow({ where: { id: broken.file.id } })).validationErrorCount).toBe(1)
+    },
+  )
 })
