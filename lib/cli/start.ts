@@ -35,7 +35,17 @@ async function main() {
 }
 
 // The server re-reads DATA_DIR and DATABASE_URL; pass them resolved so both sides agree.
-const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' })
+const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1', ...memoryEnv(process.env) })
+
+/**
+ * glibc gives each thread that allocates its own malloc arena, up to 8 per core, and keeps what a busy arena freed
+ * fragmented instead of returning it: the server's threads (libuv's pool, V8's helpers, the worker pool) held tens of
+ * MB that way after a load. Two arenas (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html)
+ * cut that (docs/decisions/053-memory-at-rest.md). An operator's own value wins.
+ */
+function memoryEnv(environment: NodeJS.ProcessEnv): { MALLOC_ARENA_MAX: string } {
+  return { MALLOC_ARENA_MAX: environment.MALLOC_ARENA_MAX || '2' }
+}
 const serverArgs = (env: Env, dev: boolean) => [dev ? 'dev' : 'start', '--hostname', env.hostname, '--port', String(env.port)]
 const servingMessage = (env: Env) => `Serving on http://${env.hostname === '0.0.0.0' ? 'localhost' : env.hostname}:${env.port}`
 
