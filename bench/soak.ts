@@ -56,7 +56,8 @@ const REST_SECONDS = Number(process.env.SOAK_REST_SECONDS ?? 60)
 const AFTER_IDLE_MS = WORKER_IDLE_MS + 10_000
 /**
  * SOAK_HEAP_SNAPSHOTS=1: the server writes a V8 heap snapshot (Heap.*.heapsnapshot in the project root; open two in
- * Chrome DevTools' Memory tab to compare) at rest and after the soak, each just after those figures are read.
+ * Chrome DevTools' Memory tab to compare) at rest and after the soak, each just after those figures are read. Writing
+ * one mallocs about as much again as the heap, which the process keeps: RSS figures after a snapshot are not comparable.
  */
 const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === '1'
 /** SOAK_LARGE_UPLOAD=0 skips the 200 MB upload at the end (about a minute on a quiet machine). */
