@@ -2,8 +2,9 @@
 // 20 uploads in flight, 10 batches running on the simulator and 50 pollers reading status routes, all with a
 // logged-in session, as browsers would. It reports errors (target: none), latency of the status routes at idle
 // (the pollers alone, first) and under load with their ratio, the event-loop lag the server reports in /metrics,
-// the RSS of everything `npm start` runs at rest and after the load, and the server's RSS before, during and after
-// (no growth trend). Upload throughput and status reads are compared with an earlier run's bench/out/soak.json
+// the RSS (and PSS) of everything `npm start` runs at rest (SOAK_REST_SECONDS, default 60, after the first page), right
+// after the load and again once the worker threads' idle timeout has passed, and the server's RSS before, during and after
+// (no growth trend), then one 200 MB upload's peak RSS growth. Upload throughput and status reads are compared with an earlier run's bench/out/soak.json
 // (SOAK_BASELINE names another, e.g. one measured on main). The load average is printed beside the figures: other
 // work on the machine makes every figure pessimistic. Prints a table; writes bench/out/soak.json.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,10 +14,14 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ensureBuild } from '@/lib/cli/build'
 import { projectRoot } from '@/lib/cli/run'
+import { isTerminal, parseBatchStatus } from '@/lib/batch/status'
+import { WORKER_IDLE_MS } from '@/lib/constants'
 import type { ActionResult } from '@/lib/server/actions'
 import type { UploadResult, UploadStart } from '@/lib/server/files/upload'
 import { startAppServer, type AppServer } from './support/app-server'
-import { MB, procStatusBytes } from './support/memory'
+import { LARGE_FILE, writeChatFile } from './support/chat-file'
+import { uploadLargeFile } from './support/large-upload'
+import { MB, procPssBytes, procStatusBytes } from './support/memory'
 import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
 import { exited, startWorker } from '@/tests/support/worker'
 
@@ -36,7 +41,27 @@ const PASSWORD = 'soak test password, loopback only'
 /** The pollers alone, before any load: what a status read costs on an idle server. */
 const IDLE_SECONDS = Math.min(30, Math.max(5, Math.round(SECONDS / 6)))
 /** Issue 18's targets. */
-const TARGETS = { idleStatusP95Ms: 20, statusP95Ms: 50, statusP99Ms: 150, eventLoopLagP99Ms: 50, restRssMB: 250, afterSoakRssMB: 300 }
+const TARGETS = {
+  idleStatusP95Ms: 20,
+  statusP95Ms: 50,
+  statusP99Ms: 150,
+  eventLoopLagP99Ms: 50,
+  restRssMB: 250,
+  afterSoakRssMB: 300,
+  largeUploadRssGrowthMB: 100,
+}
+/** "At rest" is this long after the first page load, with nothing else happening: the same moment in every run. */
+const REST_SECONDS = Number(process.env.SOAK_REST_SECONDS ?? 60)
+/** After the load, memory is read again once the pool's idle worker threads have stopped (plus a margin). */
+const AFTER_IDLE_MS = WORKER_IDLE_MS + 10_000
+/**
+ * SOAK_HEAP_SNAPSHOTS=1: the server writes a V8 heap snapshot (Heap.*.heapsnapshot in the project root; open two in
+ * Chrome DevTools' Memory tab to compare) at rest and after the soak, each just after those figures are read. Writing
+ * one mallocs about as much again as the heap, which the process keeps: RSS figures after a snapshot are not comparable.
+ */
+const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === '1'
+/** SOAK_LARGE_UPLOAD=0 skips the 200 MB upload at the end (about a minute on a quiet machine). */
+const LARGE_UPLOAD = process.env.SOAK_LARGE_UPLOAD !== '0'
 const OUT = path.join(projectRoot, 'bench', 'out', 'soak.json')
 const BASELINE = process.env.SOAK_BASELINE ?? OUT
 /** prom-client resets the event-loop delay histogram at each scrape: each sample is the p99 of one interval. */
@@ -123,14 +148,20 @@ async function asBrowserWould<T>(load: Load, what: string, step: () => Promise<T
   }
 }
 
-type Actions = { files: ServerActions<'startFileUpload' | 'completeFileUpload'>; batches: ServerActions<'createBatch'> }
+type Actions = {
+  files: ServerActions<'startFileUpload' | 'completeFileUpload'>
+  batches: ServerActions<'createBatch'>
+  cancel: ServerActions<'cancelBatch'>
+}
 
 function findActions(): Actions {
   const files = findServerActions(projectRoot, 'lib/actions/files.ts', ['startFileUpload', 'completeFileUpload'] as const)
   const batches = findServerActions(projectRoot, 'lib/actions/batches.ts', ['createBatch'] as const)
+  const cancel = findServerActions(projectRoot, 'lib/actions/batches.ts', ['cancelBatch'] as const)
   if ('missing' in files) throw new Error(files.missing)
   if ('missing' in batches) throw new Error(batches.missing)
-  return { files, batches }
+  if ('missing' in cancel) throw new Error(cancel.missing)
+  return { files, batches, cancel }
 }
 
 /** The first-run setup, as the setup screen does it; returns the session cookie it set. */
@@ -187,16 +218,64 @@ async function timedGet(server: AppServer, cookie: string, load: Load, route: st
   }
 }
 
-/** nodejs_eventloop_lag_p99_seconds from the server's /metrics, in ms (since the previous scrape). */
-async function eventLoopLagP99Ms(server: AppServer, cookie: string): Promise<number | null> {
+/** Unlabelled samples of the server's /metrics, by name (null if it did not answer). */
+async function scrape(server: AppServer, cookie: string): Promise<Map<string, number> | null> {
   try {
     const text = await (await fetch(`${server.baseUrl}/metrics`, { headers: { cookie } })).text()
-    const line = text.split('\n').find((candidate) => candidate.startsWith('nodejs_eventloop_lag_p99_seconds '))
-    return line ? Number(line.split(' ')[1]) * 1000 : null
+    const samples = new Map<string, number>()
+    for (const line of text.split('\n')) {
+      const [name, value] = line.split(' ')
+      if (name && value && !name.startsWith('#') && !name.includes('{')) samples.set(name, Number(value))
+    }
+    return samples
   } catch {
     return null
   }
 }
+
+/** nodejs_eventloop_lag_p99_seconds from the server's /metrics, in ms (since the previous scrape). */
+async function eventLoopLagP99Ms(server: AppServer, cookie: string): Promise<number | null> {
+  const seconds = (await scrape(server, cookie))?.get('nodejs_eventloop_lag_p99_seconds')
+  return seconds === undefined ? null : seconds * 1000
+}
+
+type Memory = {
+  /** RSS of every process `npm start` runs, summed: the figure issue 18's targets are set in. */
+  rssMB: number
+  /** The same processes' PSS: shared pages (the node binary npm and the server both map) counted once. */
+  pssMB: number
+  processes: { command: string; rssMB: number; pssMB: number | null }[]
+  /** The server's own account (prom-client's default metrics): V8 heap used and held, memory outside it, worker threads. */
+  server: { heapUsedMB: number | null; heapTotalMB: number | null; externalMB: number | null; workerThreads: number | null }
+}
+
+async function memoryNow(server: AppServer, cookie: string): Promise<Memory> {
+  const processes = server
+    .treeProcesses()
+    .map((process) => ({ command: process.command, rssMB: process.rss / MB, pssMB: nullableMB(procPssBytes(process.pid)) }))
+  const samples = await scrape(server, cookie)
+  const sampleMB = (name: string) => nullableMB(samples?.get(name) ?? null)
+  return {
+    rssMB: processes.reduce((sum, process) => sum + process.rssMB, 0),
+    pssMB: processes.reduce((sum, process) => sum + (process.pssMB ?? 0), 0),
+    processes,
+    server: {
+      heapUsedMB: sampleMB('nodejs_heap_size_used_bytes'),
+      heapTotalMB: sampleMB('nodejs_heap_size_total_bytes'),
+      externalMB: sampleMB('nodejs_external_memory_bytes'),
+      workerThreads: samples?.get('batchboard_worker_pool_threads') ?? null,
+    },
+  }
+}
+
+/** With SOAK_HEAP_SNAPSHOTS=1: asks the server for a heap snapshot and gives it time to write it (it pauses the server). */
+async function heapSnapshot(server: AppServer) {
+  if (!HEAP_SNAPSHOTS) return
+  process.kill(server.serverPid, 'SIGUSR2')
+  await sleep(20_000)
+}
+
+const nullableMB = (bytes: number | null) => (bytes === null ? null : bytes / MB)
 
 const summarize = (list: number[]) => {
   const sorted = [...list].sort((a, b) => a - b)
@@ -228,7 +307,7 @@ async function main() {
     projectRoot,
     port: PORT,
     dataDir: path.join(dir, 'data'),
-    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR },
+    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR, ...(HEAP_SNAPSHOTS ? { NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' } : {}) },
   })
   const workers: Awaited<ReturnType<typeof startWorker>>[] = []
   const load = new Load()
@@ -238,11 +317,13 @@ async function main() {
     for (let index = 0; index < WORKERS; index++) workers.push(await startWorker({ DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '', ...SIMULATOR }))
     const cookie = await setUp(server)
     const actions = findActions()
-    // At rest: the server up and set up, nothing running, nothing uploaded yet (the worker threads not started).
+    // At rest: the server up and set up, its first page loaded (as a browser's first visit), nothing running, nothing
+    // uploaded yet (no worker thread started), then REST_SECONDS of nothing.
+    await fetch(`${server.baseUrl}/`, { headers: { cookie } }).then((response) => response.text())
     await timedGet(server, cookie, new Load(), 'warm', '/api/batches?limit=50')
-    await sleep(3_000)
-    const restProcesses = server.treeProcesses().map((process) => ({ command: process.command, mb: process.rss / MB }))
-    const restRssMB = restProcesses.reduce((sum, process) => sum + process.mb, 0)
+    await sleep(REST_SECONDS * 1000)
+    const rest = await memoryNow(server, cookie)
+    await heapSnapshot(server)
     const loadAtStart = loadAverage()
 
     // Idle reads: a small finished batch, polled by the pollers alone.
@@ -326,13 +407,40 @@ async function main() {
       }
     })
     await Promise.all([sampler, ...pollers, ...uploaders])
-    const seconds = (Date.now() - started) / 1000
+    const loadEnded = Date.now()
+    const seconds = (loadEnded - started) / 1000
+    const final = await Promise.all(batchIds.map((id) => timedGet(server, cookie, new Load(), 'final', `/api/batches/${id}`)))
+    // The batches are sized to outlast the load: cancel them, so "after the soak" is the server with nothing to do.
+    for (const [index, id] of batchIds.entries()) {
+      const status = final[index]?.status
+      if (typeof status === 'string' && isTerminal(parseBatchStatus(status))) continue
+      const cancelled = await callServerAction<ActionResult<unknown>>(server.baseUrl, actions.cancel.page, actions.cancel.ids.cancelBatch, [{ batchId: id }], {
+        cookie,
+      }).catch((error: unknown) => ({ ok: false, error: describe(error) }) as const)
+      if (!cancelled.ok) load.fail(`cancel ${id}`, JSON.stringify(cancelled.error))
+    }
     await sleep(5_000)
     const rssAfter = rssNow()
-    const afterSoakRssMB = server.treeRss() / MB
+    const afterSoak = await memoryNow(server, cookie)
     const loadAtEnd = loadAverage()
+    // Worker threads stop after WORKER_IDLE_MS without a task; the last task ended with the last upload.
+    await sleep(Math.max(0, loadEnded + AFTER_IDLE_MS - Date.now()))
+    const afterIdle = await memoryNow(server, cookie)
+    await heapSnapshot(server)
 
-    const final = await Promise.all(batchIds.map((id) => timedGet(server, cookie, new Load(), 'final', `/api/batches/${id}`)))
+    // OpenAI's largest batch file, uploaded once the server has settled: the server's peak RSS growth meanwhile.
+    let largeUpload: { MB: number; seconds: number; rssGrowthMB: number; rssBeforeMB: number } | null = null
+    if (LARGE_UPLOAD) {
+      const file = path.join(dir, 'soak-200mb.jsonl')
+      const { bytes, lines } = writeChatFile(file, { ...LARGE_FILE, seed: 18 })
+      try {
+        const result = await uploadLargeFile(server, actions.files, file, lines, cookie)
+        largeUpload = { MB: bytes / MB, seconds: result.seconds, rssGrowthMB: result.rssGrowth / MB, rssBeforeMB: result.rssBefore / MB }
+      } catch (error) {
+        load.fail('200 MB upload', error)
+      }
+      rmSync(file, { force: true })
+    }
     const linesDone = final.reduce((sum, batch) => {
       const counts = (batch?.requestCounts ?? {}) as { completed?: number; failed?: number }
       return sum + (counts.completed ?? 0) + (counts.failed ?? 0)
@@ -361,9 +469,12 @@ async function main() {
       routes: Object.fromEntries([...load.latencies].map(([route, list]) => [route, summarize(list)])),
       statusReads: { idle: summarize([...idle.latencies.values()].flat()), load: summarize([...load.latencies.values()].flat()) },
       eventLoopLagP99Ms: { idle: summarize(idleLag), load: summarize(lag), samples: lag },
-      restRssMB,
-      restProcesses,
-      afterSoakRssMB,
+      restSeconds: REST_SECONDS,
+      restRssMB: rest.rssMB,
+      rest,
+      afterSoakRssMB: afterIdle.rssMB,
+      afterSoak: { rightAfter: afterSoak, afterWorkerIdle: afterIdle, afterWorkerIdleSeconds: AFTER_IDLE_MS / 1000 },
+      largeUpload,
       targets: TARGETS,
       baseline: baseline && {
         file: BASELINE,
@@ -416,9 +527,25 @@ async function main() {
     console.log(
       `| Event-loop lag p99 (server /metrics, per ${LAG_EVERY_MS / 1000} s) | idle: worst ${fixed(report.eventLoopLagP99Ms.idle.max ?? NaN, 1)} ms; load: median ${fixed(report.eventLoopLagP99Ms.load.p50, 1)} ms, worst ${fixed(worstLag, 1)} ms (${verdict(worstLag, TARGETS.eventLoopLagP99Ms)}) |`,
     )
-    const each = restProcesses.map((process) => `${process.command} ${fixed(process.mb)}`).join(' + ')
-    console.log(`| At rest, every process of npm start | ${fixed(restRssMB)} MB RSS (${verdict(restRssMB, TARGETS.restRssMB)}): ${each} |`)
-    console.log(`| After the soak, every process of npm start | ${fixed(afterSoakRssMB)} MB RSS (${verdict(afterSoakRssMB, TARGETS.afterSoakRssMB)}) |`)
+    const memory = (m: Memory, target: number) => {
+      const each = m.processes.map((process) => `${process.command} ${fixed(process.rssMB)}`).join(' + ')
+      const own = m.server
+      const account =
+        own.heapUsedMB === null
+          ? ''
+          : `; server: V8 heap ${fixed(own.heapUsedMB)} MB used of ${fixed(own.heapTotalMB ?? NaN)}, external ${fixed(own.externalMB ?? NaN)} MB, ${own.workerThreads ?? '?'} worker threads`
+      return `${fixed(m.rssMB)} MB RSS (${verdict(m.rssMB, target)}): ${each}; PSS ${fixed(m.pssMB)} MB${account}`
+    }
+    console.log(`| At rest (${REST_SECONDS} s after the first page), every process of npm start | ${memory(rest, TARGETS.restRssMB)} |`)
+    console.log(`| Right after the soak (5 s, batches cancelled) | ${memory(afterSoak, TARGETS.afterSoakRssMB)} |`)
+    console.log(
+      `| After the soak, ${AFTER_IDLE_MS / 1000} s after the load (worker threads' ${WORKER_IDLE_MS / 1000} s idle timeout passed) | ${memory(afterIdle, TARGETS.afterSoakRssMB)} |`,
+    )
+    if (largeUpload) {
+      console.log(
+        `| 200 MB upload after the soak (${fixed(largeUpload.MB)} MB, ${fixed(LARGE_FILE.lines)} lines) | server peak RSS growth +${fixed(largeUpload.rssGrowthMB)} MB over ${fixed(largeUpload.rssBeforeMB)} MB (${largeUpload.rssGrowthMB < TARGETS.largeUploadRssGrowthMB ? `< ${TARGETS.largeUploadRssGrowthMB}: met` : `≥ ${TARGETS.largeUploadRssGrowthMB}: NOT met`}; includes starting a worker thread and its tokenizer), ${fixed(largeUpload.seconds, 1)} s |`,
+      )
+    }
     const byStatus = [...new Set(statuses)].map((status) => `${statuses.filter((other) => other === status).length} ${status}`)
     console.log(`| Batches | ${fixed(linesDone)} of ${fixed(BATCHES * LINES_PER_BATCH)} lines run; ${byStatus.join(', ')} at the end |`)
     console.log(

@@ -9,24 +9,23 @@
 // also pays Next's first compile of the upload route and actions, the second shows what every later upload
 // costs. The target is judged on both. The server checks the file in a worker thread (lib/server/workers/pool.ts),
 // which starts with the first upload and loads the tokenizer (~60 MB): the first upload's growth includes it.
-import { createHash } from 'node:crypto'
-import { createReadStream, mkdtempSync, openAsBlob, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ensureBuild } from '@/lib/cli/build'
 import { projectRoot } from '@/lib/cli/run'
 import type { ActionResult } from '@/lib/server/actions'
-import type { UploadResult, UploadStart } from '@/lib/server/files/upload'
+import type { UploadStart } from '@/lib/server/files/upload'
 import { startAppServer, type AppServer } from './support/app-server'
 import { LARGE_FILE, writeChatFile } from './support/chat-file'
-import { MB, procStatusBytes, trackPeakRss } from './support/memory'
-import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
+import { uploadLargeFile, type LargeUpload } from './support/large-upload'
+import { MB } from './support/memory'
+import { callServerAction, findServerActions } from './support/server-actions'
 import type { Bench, BenchRow } from './types'
 
 const PORT = 3991
 const MEMORY_TARGET_MB = 100
 const ACTIONS = ['startFileUpload', 'completeFileUpload', 'cancelFileUpload'] as const
-type UploadAction = (typeof ACTIONS)[number]
 
 const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
@@ -35,65 +34,7 @@ function unwrap<T>(result: ActionResult<T>, what: string): T {
   return result.data
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk)
-  return hash.digest('hex')
-}
-
-type Upload = {
-  seconds: number
-  sendSeconds: number
-  completeSeconds: number
-  chunks: number
-  bytes: number
-  rssBefore: number
-  /** RSS growth when the last chunk was stored, before completion. */
-  rssAfterChunks: number
-  rssGrowth: number
-}
-
-async function upload(server: AppServer, actions: ServerActions<UploadAction>, file: string, lines: number): Promise<Upload> {
-  const call = <T>(action: UploadAction, args: unknown[]) => callServerAction<ActionResult<T>>(server.baseUrl, actions.page, actions.ids[action], args)
-  // A file-backed Blob, like the browser's File: chunks are read from disk as they are sent.
-  const blob = await openAsBlob(file)
-  // The browser hashes the file while checking it, before the upload starts, and sends the hash along.
-  const sha256 = await sha256Of(file)
-  const memory = trackPeakRss(server.serverPid)
-  const started = performance.now()
-  const start = unwrap(await call<UploadStart>('startFileUpload', [{ filename: path.basename(file), bytes: blob.size, sha256 }]), 'startFileUpload')
-  if (start.kind !== 'started') throw new Error('the server offered an earlier identical file; the bench needs a new one')
-  let chunks = 0
-  for (let offset = 0; offset < blob.size; offset += start.chunkBytes) {
-    const response = await fetch(`${server.baseUrl}/api/uploads/${start.uploadId}?offset=${offset}`, {
-      method: 'PUT',
-      body: blob.slice(offset, offset + start.chunkBytes),
-      headers: { 'content-type': 'application/octet-stream' },
-    })
-    if (!response.ok) throw new Error(`chunk at ${offset} failed: ${response.status} ${await response.text()}`)
-    chunks++
-  }
-  const sent = performance.now()
-  const rssAfterChunks = (procStatusBytes(server.serverPid, 'VmRSS') ?? memory.before) - memory.before
-  const { file: stored, duplicate } = unwrap(await call<UploadResult>('completeFileUpload', [{ uploadId: start.uploadId }]), 'completeFileUpload')
-  const done = performance.now()
-  const rssGrowth = memory.stop()
-  if (duplicate || stored.bytes !== blob.size || stored.lineCount !== lines) {
-    throw new Error(`the server stored something else than the file sent: ${JSON.stringify({ duplicate, stored })}`)
-  }
-  return {
-    seconds: (done - started) / 1000,
-    sendSeconds: (sent - started) / 1000,
-    completeSeconds: (done - sent) / 1000,
-    chunks,
-    bytes: blob.size,
-    rssBefore: memory.before,
-    rssAfterChunks,
-    rssGrowth,
-  }
-}
-
-function rows(name: string, result: Upload): BenchRow[] {
+function rows(name: string, result: LargeUpload): BenchRow[] {
   const rate = (seconds: number) => `${fixed(result.bytes / MB / seconds)} MB/s`
   return [
     {
@@ -144,11 +85,11 @@ async function run(): Promise<BenchRow[]> {
       )
     }
 
-    const cold = await upload(server, actions, first, lines)
+    const cold = await uploadLargeFile(server, actions, first, lines)
     // The first upload also starts a worker thread, which loads the tokenizer (lib/server/workers/pool.ts): the
     // server no longer holds either at rest, so this growth includes them and the next upload's does not.
     console.log(`  first upload: ${fixed(cold.seconds, 1)} s, server RSS +${fixed(cold.rssGrowth / MB)} MB (with a worker thread's start)`)
-    const later = await upload(server, actions, second, lines)
+    const later = await uploadLargeFile(server, actions, second, lines)
     console.log(`  second upload: ${fixed(later.seconds, 1)} s, server RSS +${fixed(later.rssGrowth / MB)} MB`)
     return [...rows(`${fixed(bytes / MB)} MB / ${fixed(lines)} lines, first upload after server start`, cold), ...rows('the same size, next upload', later)]
   } finally {

@@ -11,3 +11,6 @@ export const PROVIDER_CONNECTION_KINDS = ['openai', 'anthropic', 'gemini'] as co
 
 /** The `kind` of the built-in engine's connection (the same word as its id, but a different question). */
 export const BUILTIN_CONNECTION_KIND = 'builtin'
+
+/** A worker thread of the pool (lib/server/workers/pool.ts) stops after this long without a task. */
+export const WORKER_IDLE_MS = 60 * 1000

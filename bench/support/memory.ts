@@ -13,6 +13,20 @@ export function procStatusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'):
   }
 }
 
+/**
+ * The proportional set size of a process in bytes (/proc/<pid>/smaps_rollup): its private pages plus its share of
+ * pages mapped by several processes (the node binary npm and the server both run), so PSS sums over processes without
+ * counting a shared page twice, as RSS does. Null where /proc has no smaps_rollup.
+ */
+export function procPssBytes(pid: number): number | null {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : null
+  } catch {
+    return null
+  }
+}
+
 /** Resets the kernel's peak-RSS mark (VmHWM) of a process we own; false where that is not possible. */
 function resetPeak(pid: number | 'self'): boolean {
   try {

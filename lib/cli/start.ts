@@ -35,7 +35,19 @@ async function main() {
 }
 
 // The server re-reads DATA_DIR and DATABASE_URL; pass them resolved so both sides agree.
-const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' })
+const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1', ...memoryEnv(process.env) })
+
+/**
+ * glibc gives each thread that allocates its own malloc arena, up to 8 per core, and keeps what a busy arena freed
+ * fragmented instead of returning it: the server's threads (libuv's pool, V8's helpers, the worker pool) held tens of
+ * MB that way after a load. Two arenas (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html)
+ * cut that; an operator's own value wins. `--expose-gc` lets the server collect once when it goes idle after a load
+ * (lib/server/idle-gc.ts). See docs/decisions/053-memory-at-rest.md.
+ */
+function memoryEnv(environment: NodeJS.ProcessEnv): { MALLOC_ARENA_MAX: string; NODE_OPTIONS: string } {
+  return { MALLOC_ARENA_MAX: environment.MALLOC_ARENA_MAX || '2', NODE_OPTIONS: `--expose-gc ${environment.NODE_OPTIONS ?? ''}`.trim() }
+}
+
 const serverArgs = (env: Env, dev: boolean) => [dev ? 'dev' : 'start', '--hostname', env.hostname, '--port', String(env.port)]
 const servingMessage = (env: Env) => `Serving on http://${env.hostname === '0.0.0.0' ? 'localhost' : env.hostname}:${env.port}`
 

@@ -7,6 +7,7 @@ import { startEngine } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { startJobs } from '@/lib/server/jobs'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
+import { startIdleCollection } from '@/lib/server/idle-gc'
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000
 
@@ -31,5 +32,7 @@ export function startBackgroundWork() {
   startSync()
   // Jobs: split, submitted as their connection's queue allows, reconciled and retried (claims keep processes apart).
   startJobs()
+  // After a load, give back its garbage once the server is idle (lib/server/idle-gc.ts).
+  startIdleCollection()
   if (env.engineEnabled) void startEngine().catch((error: unknown) => logger.error({ err: error }, 'Starting the batch engine failed.'))
 }

@@ -2,19 +2,19 @@ import 'server-only'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { Piscina } from 'piscina'
+import { WORKER_IDLE_MS } from '@/lib/constants'
 import type { WorkerResult, WorkerTask } from '@/lib/workers/tasks'
 
 // Resolved from the project root (the working directory of `npm start`, `npm run worker` and the tests), not from
 // this module: in the Next build this module lives in a bundle chunk under .next, the worker entry in the source tree.
 const ENTRY = path.join(/* turbopackIgnore: true */ process.cwd(), 'lib', 'workers', 'entry.mjs')
 
-// Threads go after an idle minute: each one holds the tokenizer's rank tables (about 60 MB), which a server at
-// rest should not keep. One core stays for the request thread.
-const IDLE_MS = 60 * 1000
+// Threads go after an idle minute (WORKER_IDLE_MS): each one holds the tokenizer's rank tables (about 60 MB), which a
+// server at rest should not keep. One core stays for the request thread.
 const MAX_THREADS = Math.max(1, Math.min(4, availableParallelism() - 1))
 
 function createPool() {
-  return new Piscina<WorkerTask, WorkerResult<WorkerTask>>({ filename: ENTRY, minThreads: 0, maxThreads: MAX_THREADS, idleTimeout: IDLE_MS })
+  return new Piscina<WorkerTask, WorkerResult<WorkerTask>>({ filename: ENTRY, minThreads: 0, maxThreads: MAX_THREADS, idleTimeout: WORKER_IDLE_MS })
 }
 
 // One pool per process: instrumentation and the routes are separate bundles, and Next's dev server re-evaluates modules.
