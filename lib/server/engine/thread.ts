@@ -83,7 +83,8 @@ export function startEngineThread(options: EngineThreadOptions = {}): EngineThre
     restart = false
     quietSince = null
     owner = null
-    const thread = new Worker(ENTRY, { execArgv: ['--conditions=react-server'] })
+    // execArgv: the react-server condition (as `npm run worker` has), so the engine's 'server-only' modules load.
+    const thread = new Worker(/* turbopackIgnore: true */ ENTRY, { execArgv: ['--conditions=react-server'] })
     worker = thread
     thread.on('message', onMessage)
     thread.on('error', (error) => logger.error({ err: error }, 'The engine thread failed; its batches are resumed.'))
