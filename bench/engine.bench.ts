@@ -16,8 +16,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Aut
 
 const root = path.resolve(import.meta.dirname, '..')
 const LINES = Number(process.env.BENCH_ENGINE_LINES ?? 50_000)
-/** The live index comparison's run lasts at least this long at the simulator's full rate, so rows are listed during it. */
-const LIVE_RUN_SECONDS = 20
+/** The live index comparison's run lasts at least this long at the simulator's full rate (BENCH_ENGINE_LIVE_SECONDS), so rows are listed during it. */
+const LIVE_RUN_SECONDS = Number(process.env.BENCH_ENGINE_LIVE_SECONDS ?? 20)
 /** How often the child asks the Results page's query how many rows it lists; rarely, so the asking costs little. */
 const LIST_EVERY_MS = 2_000
 const BODY = JSON.stringify({
