@@ -228,7 +228,8 @@ async function main() {
     projectRoot,
     port: PORT,
     dataDir: path.join(dir, 'data'),
-    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR },
+    // SOAK_SERVER_NODE_OPTIONS: node options for the server alone, e.g. `--require` of a CPU profiler.
+    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR, ...(process.env.SOAK_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_SERVER_NODE_OPTIONS } : {}) },
   })
   const workers: Awaited<ReturnType<typeof startWorker>>[] = []
   const load = new Load()
