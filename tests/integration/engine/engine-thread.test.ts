@@ -30,6 +30,15 @@ async function createBatch(lines: number) {
 const readProgress = (id: string) =>
   db.batch.findUniqueOrThrow({ where: { id }, select: { status: true, requestCountCompleted: true, engineRun: { select: { leaseOwner: true } } } })
 
+/** The batch's row once completed; the first batch after an idle spell waits for the thread to start (tsx compiles it). */
+const untilCompleted = (batchId: string) =>
+  waitFor(
+    () => readProgress(batchId),
+    (row) => row.status === 'completed',
+    90_000,
+    100,
+  )
+
 /** The lines the engine finished for the simulator, as /metrics says. */
 async function simulatorLines(): Promise<number> {
   const values = (await metrics.engineLines.get()).values
@@ -44,12 +53,7 @@ describe(`the engine thread (${dbKind})`, () => {
     const batch = await createBatch(30)
     // Created batches wake it at once.
     expect(host.running).toBe(true)
-    const done = await waitFor(
-      () => readProgress(batch.id),
-      (row) => row.status === 'completed',
-      90_000,
-      100,
-    )
+    const done = await untilCompleted(batch.id)
     expect(done.requestCountCompleted).toBe(30)
     expect(done.engineRun?.leaseOwner ?? null).toBeNull()
     await waitFor(simulatorLines, (lines) => lines - before === 30, 10_000, 100)
@@ -66,32 +70,14 @@ describe(`the engine thread (${dbKind})`, () => {
     // A second batch starts it again.
     const second = await createBatch(10)
     expect(host.running).toBe(true)
-    expect(
-      (
-        await waitFor(
-          () => readProgress(second.id),
-          (row) => row.status === 'completed',
-          90_000,
-          100,
-        )
-      ).requestCountCompleted,
-    ).toBe(10)
+    expect((await untilCompleted(second.id)).requestCountCompleted).toBe(10)
   })
 
   it('finds work no wake announced (left by a restart) with its poll', { timeout: 120_000 }, async () => {
     // The batch is created while no engine thread host is listening, as after a restart of the server.
     const batch = await createBatch(5)
     host = startEngineThread({ pollMs: 200, idleMs: 60_000 })
-    expect(
-      (
-        await waitFor(
-          () => readProgress(batch.id),
-          (row) => row.status === 'completed',
-          90_000,
-          100,
-        )
-      ).requestCountCompleted,
-    ).toBe(5)
+    expect((await untilCompleted(batch.id)).requestCountCompleted).toBe(5)
     // Stopping hands the thread's work back and ends it.
     await host.stop()
     expect(host.running).toBe(false)
