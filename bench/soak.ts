@@ -300,6 +300,11 @@ function poll(server: AppServer, cookie: string, load: Load, batchIds: string[],
   })
 }
 
+function serverNodeOptions(): { NODE_OPTIONS?: string } {
+  const options = [process.env.SOAK_SERVER_NODE_OPTIONS, HEAP_SNAPSHOTS ? '--heapsnapshot-signal=SIGUSR2' : undefined].filter(Boolean).join(' ')
+  return options ? { NODE_OPTIONS: options } : {}
+}
+
 async function main() {
   if (!(await ensureBuild())) throw new Error('`next build` of the current source failed')
   const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-soak-'))
@@ -307,7 +312,8 @@ async function main() {
     projectRoot,
     port: PORT,
     dataDir: path.join(dir, 'data'),
-    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR, ...(HEAP_SNAPSHOTS ? { NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' } : {}) },
+    // SOAK_SERVER_NODE_OPTIONS: node options for the server alone, e.g. `--require` of a CPU profiler.
+    env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR, ...serverNodeOptions() },
   })
   const workers: Awaited<ReturnType<typeof startWorker>>[] = []
   const load = new Load()

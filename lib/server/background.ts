@@ -3,7 +3,7 @@ import { logger } from '@/lib/server/log'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
 import { dbKind } from '@/lib/server/db'
-import { startEngine } from '@/lib/server/engine/start'
+import { startEngineInThread } from '@/lib/server/engine/start'
 import { env } from '@/lib/server/env'
 import { startJobs } from '@/lib/server/jobs'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
@@ -34,5 +34,7 @@ export function startBackgroundWork() {
   startJobs()
   // After a load, give back its garbage once the server is idle (lib/server/idle-gc.ts).
   startIdleCollection()
-  if (env.engineEnabled) void startEngine().catch((error: unknown) => logger.error({ err: error }, 'Starting the batch engine failed.'))
+  // The engine runs in a worker thread that exists only while there is engine work (decision 055): its scheduler,
+  // runner, live results index and simulator never hold up the requests this thread answers.
+  if (env.engineEnabled) void startEngineInThread().catch((error: unknown) => logger.error({ err: error }, 'Starting the batch engine failed.'))
 }

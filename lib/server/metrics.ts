@@ -69,6 +69,42 @@ export const countEngineLine = (upstream: string, ok: boolean) => metrics.engine
 
 export const trackEngineRequest = (upstream: string, delta: 1 | -1) => metrics.engineInFlight.inc({ upstream }, delta)
 
+type EngineOutcome = 'succeeded' | 'failed'
+/** The engine figures a thread running the engine (./engine/thread.ts) sends to the thread that serves /metrics. */
+export type EngineMetrics = {
+  /** Lines finished since the previous report. */
+  lines: { upstream: string; outcome: EngineOutcome; count: number }[]
+  /** Requests open now. */
+  inFlight: { upstream: string; count: number }[]
+}
+
+const linesSent = new Map<string, number>()
+
+/** This thread's engine figures since the previous call: only the engine thread calls it. */
+export async function takeEngineMetrics(): Promise<EngineMetrics> {
+  const lines: EngineMetrics['lines'] = []
+  for (const { labels, value } of (await metrics.engineLines.get()).values) {
+    const upstream = String(labels.upstream)
+    const outcome: EngineOutcome = labels.outcome === 'failed' ? 'failed' : 'succeeded'
+    const key = `${outcome}:${upstream}`
+    if (value > (linesSent.get(key) ?? 0)) lines.push({ upstream, outcome, count: value - (linesSent.get(key) ?? 0) })
+    linesSent.set(key, value)
+  }
+  const inFlight = (await metrics.engineInFlight.get()).values.map(({ labels, value }) => ({ upstream: String(labels.upstream), count: value }))
+  return { lines, inFlight }
+}
+
+/** Adds an engine thread's report to this thread's metrics. */
+export function addEngineMetrics(report: EngineMetrics) {
+  for (const { upstream, outcome, count } of report.lines) metrics.engineLines.inc({ upstream, outcome }, count)
+  for (const { upstream, count } of report.inFlight) metrics.engineInFlight.set({ upstream }, count)
+}
+
+/** An engine thread ended: no request of it is open any more. */
+export function clearEngineInFlight() {
+  metrics.engineInFlight.reset()
+}
+
 export const countUploadBytes = (bytes: number) => metrics.uploadBytes.inc(bytes)
 
 export const countSyncCall = (provider: string, ok: boolean) => metrics.syncCalls.inc({ provider, outcome: ok ? 'ok' : 'error' })

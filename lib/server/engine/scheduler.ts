@@ -18,14 +18,32 @@ export type SchedulerOptions = Partial<EngineOptions> & {
   maxBatches?: number
 }
 
-export type Scheduler = { owner: string; wake(): void; stop(): Promise<void> }
+export type Scheduler = {
+  owner: string
+  wake(): void
+  /** Batches this scheduler is running now. */
+  running(): number
+  stop(): Promise<void>
+}
 
-const ACTIVE_STATUSES = ['validating', 'in_progress', 'finalizing', 'cancelling']
+/** Statuses of a builtin batch the engine still has work on. */
+export const ACTIVE_STATUSES = ['validating', 'in_progress', 'finalizing', 'cancelling']
 /** A batch whose run failed is resumed after 2 s, then ever later, at least every minute. */
 const RESUME_BACKOFF = { baseMs: 2_000, maxMs: 60_000 }
 
-// Schedulers in this process, so creating or cancelling a batch can wake them instead of waiting for a poll.
-const schedulers = new Set<{ wake(): void; notify(batchId: string): void }>()
+/** What creating or cancelling a batch wakes: a scheduler of this thread, or the engine thread (./thread.ts). */
+export type WakeTarget = { wake(): void; notify(batchId: string): void }
+
+// The wake targets of this thread, so creating or cancelling a batch can wake them instead of waiting for a poll. On
+// globalThis: instrumentation (which starts the engine) and the routes (which create batches) are separate bundles.
+const globalForSchedulers = globalThis as unknown as { batchboardWakeTargets?: Set<WakeTarget> }
+const schedulers = (globalForSchedulers.batchboardWakeTargets ??= new Set())
+
+/** Adds a wake target; returns its removal. */
+export function addWakeTarget(target: WakeTarget): () => void {
+  schedulers.add(target)
+  return () => void schedulers.delete(target)
+}
 
 export function wakeSchedulers(batchId?: string) {
   for (const scheduler of schedulers) {
@@ -139,6 +157,7 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   return {
     owner,
     wake: poller.wake,
+    running: () => running.size,
     async stop() {
       schedulers.delete(handle)
       shutdown.abort()

@@ -1,6 +1,5 @@
 import 'server-only'
 import { open, type FileHandle } from 'node:fs/promises'
-import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { db, dbKind } from '@/lib/server/db'
 import { logger } from '@/lib/server/log'
@@ -42,15 +41,16 @@ const ROWS_PER_WRITE = 250
 /** Bytes of a result file read at once; more when a single line (an image answer) is longer. */
 const READ_BYTES = 256 * 1024
 /**
- * The share of the event loop's time the live index takes while the process is busy (the engine at full speed): the
+ * The share of the event loop's time the live index takes while the thread is busy (the engine at full speed): the
  * engine's throughput must stay within 10% of what it is without a live index (`npm run bench`). When the loop is
  * mostly idle, writes take up to half of it, so the page keeps up.
  */
 const BUSY_SHARE = 0.05
 const IDLE_SHARE = 0.5
 /**
- * The process counts as busy when the rest of it used more than this share of the event loop over the last window, or
- * when the machine's load average is at its CPU count.
+ * The thread counts as busy when the rest of it used more than this share of its event loop over the last window. Its
+ * own event loop is the one signal (issue 20): the machine's load average counts other processes' work, which pausing
+ * this index does not speed up, and held the index at its busy share on a shared machine while the engine was idle.
  */
 const BUSY_LOAD = 0.5
 const LOAD_WINDOW_MS = 1_000
@@ -230,8 +230,8 @@ export class LiveIndex {
     this.load.ownMs += workMs
     const since = performance.eventLoopUtilization(this.load.from)
     if (since.idle + since.active >= LOAD_WINDOW_MS) {
-      // Busy: this process's other work, or every CPU (the upstream, the database and other processes need them too).
-      this.busy = (since.active - this.load.ownMs) / (since.idle + since.active) > BUSY_LOAD || os.loadavg()[0]! >= os.availableParallelism()
+      // Busy: the engine's own work on this thread (in the server, the engine thread's loop, not the request thread's).
+      this.busy = (since.active - this.load.ownMs) / (since.idle + since.active) > BUSY_LOAD
       this.load = { from: performance.eventLoopUtilization(), ownMs: 0 }
     }
     const share = this.busy ? BUSY_SHARE : IDLE_SHARE
