@@ -3,6 +3,7 @@ import os from 'node:os'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db, dbKind } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
+import { publish, subscribe } from '@/lib/server/db/notify'
 import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
 import { logger } from '@/lib/server/log'
@@ -26,12 +27,23 @@ const RESUME_BACKOFF = { baseMs: 2_000, maxMs: 60_000 }
 
 // Schedulers in this process, so creating or cancelling a batch can wake them instead of waiting for a poll.
 const schedulers = new Set<{ wake(): void; notify(batchId: string): void }>()
+let listening = false
 
-export function wakeSchedulers(batchId?: string) {
+function wakeLocalSchedulers(batchId: string) {
   for (const scheduler of schedulers) {
     if (batchId) scheduler.notify(batchId)
     scheduler.wake()
   }
+}
+
+/**
+ * After a builtin batch is created (no id) or cancelled (its id): this process's schedulers look at once, and on
+ * PostgreSQL so do every other process's (a worker picks up a batch created through any server, the process running a
+ * cancelled batch stops it), instead of at their next poll.
+ */
+export function wakeSchedulers(batchId?: string) {
+  wakeLocalSchedulers(batchId ?? '')
+  void publish('engine', batchId ?? '')
 }
 
 /** A lease held by a process on this machine that no longer exists can be taken at once, not after it expires. */
@@ -52,8 +64,8 @@ function isDeadLocalOwner(owner: string): boolean {
  */
 export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   const engineOptions: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, maxAttempts: env.engineMaxAttempts, ...options }
-  const pollMs = options.pollMs ?? 1000
-  const maxBatches = options.maxBatches ?? 4
+  const pollMs = options.pollMs ?? env.enginePollMs
+  const maxBatches = options.maxBatches ?? env.engineMaxBatches
   const owner = newLeaseOwner()
   const shutdown = new AbortController()
   const running = new Map<string, { promise: Promise<void>; check?: () => void }>()
@@ -135,6 +147,10 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   })
   const handle = { wake: poller.wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
   schedulers.add(handle)
+  if (!listening) {
+    listening = true
+    subscribe('engine', wakeLocalSchedulers)
+  }
 
   return {
     owner,

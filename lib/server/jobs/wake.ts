@@ -1,18 +1,24 @@
 import 'server-only'
 import { db } from '@/lib/server/db'
+import { publish, subscribe } from '@/lib/server/db/notify'
 import type { Poller } from '@/lib/server/poller'
 
 // A leaf of the jobs module (only the database below it), so onBatchTerminal can wake a job without an import cycle.
 
 export const ACTIVE_JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling'] as const
 
-const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller }
+const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller; batchboardJobsListening?: boolean }
 
 /** This process's job loop, if one runs (Next's dev server re-evaluates modules, so it lives on globalThis). */
 export const runningJobLoop = (): Poller | undefined => globalForJobs.batchboardJobs
 
 export function registerJobLoop(poller: Poller): void {
   globalForJobs.batchboardJobs = poller
+  // On PostgreSQL a job made due by another process (a server's create or cancel, a worker's batch ending) wakes this loop too.
+  if (!globalForJobs.batchboardJobsListening) {
+    globalForJobs.batchboardJobsListening = true
+    subscribe('jobs', () => globalForJobs.batchboardJobs?.wake())
+  }
 }
 
 /** The job loop's claim on a job: a process ticking it has set its nextTickAt this far ahead (loop.ts). */
@@ -32,4 +38,5 @@ export async function requestJobTick(jobId: string): Promise<void> {
     data: { nextTickAt: new Date() },
   })
   globalForJobs.batchboardJobs?.wake()
+  await publish('jobs', jobId)
 }
