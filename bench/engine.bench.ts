@@ -3,11 +3,12 @@
 // process; the engine runs in a child with the react-server condition, as `npm run worker` does. The live results
 // index's cost is measured at 100 ms latency, on a run long enough (20 s or more) that the Results page lists rows
 // while it runs: the same batch with the index off, in the same run.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { startSimulatorProcess } from './support/simulator'
 import type { Bench, BenchRow } from './types'
 
 // autocannon ships no types (and @types/autocannon is not a dependency); this is the part used here.
@@ -25,17 +26,6 @@ const BODY = JSON.stringify({
   messages: [{ role: 'user', content: 'Summarise the benefits of batching in one sentence.' }],
   max_tokens: 50,
 })
-
-async function startSimulatorProcess(latencyMs: number) {
-  // tsx may hand an eval'd import() the module as CommonJS (exports under default).
-  const code = `import('${path.join(root, 'lib/server/engine/simulator.ts')}').then(async (m) => { const s = await (m.startSimulator ?? m.default.startSimulator)({ latencyMs: ${latencyMs} }); console.log(s.url) })`
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
-    child.once('exit', (exitCode) => reject(new Error(`simulator exited with ${exitCode}`)))
-  })
-  return { url, stop: () => child.kill() }
-}
 
 async function autocannonRate(url: string, connections: number, lines: number): Promise<number> {
   const started = performance.now()

@@ -89,6 +89,8 @@ export const envSchema = z.object({
   BATCHBOARD_AUTH: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
   BATCHBOARD_ENGINE: optional(z.enum(['on', 'off'], 'must be on or off').default('on')),
   BATCHBOARD_ENGINE_MAX_ATTEMPTS: optional(z.coerce.number().int().min(1).max(20).default(6)),
+  BATCHBOARD_ENGINE_POLL_MS: optional(z.coerce.number().int().min(100).max(3_600_000).default(1_000)),
+  BATCHBOARD_ENGINE_MAX_BATCHES: optional(z.coerce.number().int().min(1).max(64).default(4)),
   BATCHBOARD_SIMULATOR_LATENCY_MS: optional(z.coerce.number().int().min(0).max(600_000).default(0)),
   BATCHBOARD_SIMULATOR_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1024).default(64)),
   BATCHBOARD_SIMULATOR_ERROR_RATE: rate,
@@ -140,6 +142,10 @@ export type Env = {
   /** Whether the server process runs the engine's scheduler (off when only `npm run worker` should). */
   engineEnabled: boolean
   engineMaxAttempts: number
+  /** How often the engine's scheduler looks for work when nothing wakes it (on PostgreSQL, LISTEN/NOTIFY wakes it). */
+  enginePollMs: number
+  /** Builtin batches one process runs at once. */
+  engineMaxBatches: number
   simulator: { latencyMs: number; concurrency: number; errorRate: number; rateLimitRate: number; timeoutRate: number }
   /** OPENAI_API_KEY and friends: seed the "OpenAI" connection at start. Null when OPENAI_API_KEY is unset. */
   openai: { apiKey: string; baseUrl: string | undefined; organization: string | undefined; project: string | undefined } | null
@@ -229,6 +235,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     upstreams: parsed.data.BATCHBOARD_UPSTREAMS,
     engineEnabled: parsed.data.BATCHBOARD_ENGINE === 'on',
     engineMaxAttempts: parsed.data.BATCHBOARD_ENGINE_MAX_ATTEMPTS,
+    enginePollMs: parsed.data.BATCHBOARD_ENGINE_POLL_MS,
+    engineMaxBatches: parsed.data.BATCHBOARD_ENGINE_MAX_BATCHES,
     simulator: {
       latencyMs: parsed.data.BATCHBOARD_SIMULATOR_LATENCY_MS,
       concurrency: parsed.data.BATCHBOARD_SIMULATOR_CONCURRENCY,

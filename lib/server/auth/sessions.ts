@@ -1,6 +1,7 @@
 import 'server-only'
 import { createHash, randomBytes } from 'node:crypto'
 import { db } from '@/lib/server/db'
+import { publish, subscribe } from '@/lib/server/db/notify'
 
 /** A login lasts a week; then the password is asked again. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000
@@ -17,19 +18,31 @@ export async function createSession(now = new Date()): Promise<{ token: string; 
 }
 
 // Every poll of every open tab checks its session: remembering a live one for a second saves that query on the
-// bursts of requests a page makes. Logging out here forgets it at once; a session deleted elsewhere (another server
-// behind the same load balancer, the password reset in the README) stops working within SESSION_CACHE_MS.
+// bursts of requests a page makes. Logging out here forgets it at once; on PostgreSQL the logout is also published
+// (lib/server/db/notify.ts) and every other server forgets it at once too. A session deleted without either (the
+// password reset in the README, a lost notification) stops working within SESSION_CACHE_MS.
 export const SESSION_CACHE_MS = 1_000
 const SESSION_CACHE_MAX = 1_000
 // On globalThis: Next bundles server actions (logout) and route handlers (the polls) apart, and each bundle would
 // otherwise keep its own copy, so a logout would not reach the routes' cache.
-const globalForSessions = globalThis as unknown as { batchboardLiveSessions?: Map<string, { expiresAt: Date; checkedAt: number }> }
+const globalForSessions = globalThis as unknown as {
+  batchboardLiveSessions?: Map<string, { expiresAt: Date; checkedAt: number }>
+  batchboardSessionsListening?: boolean
+}
 const liveSessions = (globalForSessions.batchboardLiveSessions ??= new Map())
+
+/** Forgets a session another process deleted (payload: its id), or every cached one when notifications may have been missed. */
+function listenForLogouts() {
+  if (globalForSessions.batchboardSessionsListening) return
+  globalForSessions.batchboardSessionsListening = true
+  subscribe('sessions', (id) => (id ? liveSessions.delete(id) : liveSessions.clear()))
+}
 
 /** Whether the cookie's token belongs to a live session. */
 export async function isValidSession(token: string | undefined): Promise<boolean> {
   // A real token is 43 characters; anything far off is not worth a query.
   if (!token || token.length > 200) return false
+  listenForLogouts()
   const id = hashToken(token)
   const now = Date.now()
   const cached = liveSessions.get(id)
@@ -46,6 +59,9 @@ export async function isValidSession(token: string | undefined): Promise<boolean
 
 export async function deleteSession(token: string | undefined): Promise<void> {
   if (!token || token.length > 200) return
-  liveSessions.delete(hashToken(token))
-  await db.session.deleteMany({ where: { id: hashToken(token) } })
+  const id = hashToken(token)
+  liveSessions.delete(id)
+  await db.session.deleteMany({ where: { id } })
+  // The id is the token's sha256, as stored in the table: it names the session without being able to open it.
+  await publish('sessions', id)
 }

@@ -7,6 +7,7 @@ import { Prisma } from '@/lib/server/db/generated/client'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
 import { requestJobTick } from '@/lib/server/jobs/wake'
 import { db, dbKind, type BatchRow } from '@/lib/server/db'
+import { publish, subscribe } from '@/lib/server/db/notify'
 import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
 import { startPoller } from '@/lib/server/poller'
@@ -28,7 +29,7 @@ export type SyncOptions = Partial<SyncIntervals> & {
 type SyncState = { intervals: SyncIntervals; wake: () => void }
 
 // One loop per process (Next's dev server re-evaluates modules); the intervals are read by every sync.
-const globalForSync = globalThis as unknown as { batchboardSync?: SyncState & { stop(): Promise<void> } }
+const globalForSync = globalThis as unknown as { batchboardSync?: SyncState & { stop(): Promise<void> }; batchboardSyncListening?: boolean }
 const intervals = () => globalForSync.batchboardSync?.intervals ?? DEFAULT_SYNC_INTERVALS
 
 /** A claim keeps other processes off a batch while one syncs it; it lapses if the process dies. */
@@ -166,6 +167,7 @@ export function syncBatchNow(batchId: string): Promise<void> {
 export async function requestSync(batchId: string): Promise<void> {
   await db.batch.updateMany({ where: { id: batchId }, data: { nextSyncAt: new Date() } })
   globalForSync.batchboardSync?.wake()
+  await publish('sync', batchId)
 }
 
 /**
@@ -237,6 +239,11 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
     },
   }
   globalForSync.batchboardSync = state
+  // On PostgreSQL a batch created, cancelled or imported through another server wakes this loop at once.
+  if (!globalForSync.batchboardSyncListening) {
+    globalForSync.batchboardSyncListening = true
+    subscribe('sync', () => globalForSync.batchboardSync?.wake())
+  }
   return state
 }
 

@@ -9,6 +9,8 @@ export class AdaptiveLimiter {
   private successes = 0
   private readonly waiters: (() => void)[] = []
   limit: number
+  /** Called when an acquire has to wait (e.g. to ask for a larger share of a limit shared between processes). */
+  onWait: (() => void) | null = null
 
   constructor(public max: number) {
     this.limit = max
@@ -18,11 +20,17 @@ export class AdaptiveLimiter {
     return this.active
   }
 
+  /** Acquires waiting for a free place. */
+  get waiting() {
+    return this.waiters.length
+  }
+
   acquire(signal?: AbortSignal): Promise<void> {
     if (this.active < this.limit) {
       this.active++
       return Promise.resolve()
     }
+    this.onWait?.()
     return new Promise((resolve, reject) => {
       const wake = () => {
         signal?.removeEventListener('abort', onAbort)
@@ -55,12 +63,17 @@ export class AdaptiveLimiter {
 
   onOverload() {
     this.successes = 0
-    this.limit = Math.max(1, Math.floor(this.limit / 2))
+    this.limit = Math.min(this.max, Math.max(1, Math.floor(this.limit / 2)))
   }
 
+  /**
+   * A new ceiling (the upstream's maxConcurrency, or this process's share of it: upstream-slots.ts). A limit that was
+   * at the old ceiling moves to the new one; one backed off by overload stays backed off and creeps up as before.
+   */
   resize(max: number) {
+    const atCeiling = this.limit >= this.max
     this.max = max
-    this.limit = Math.min(Math.max(this.limit, 1), max)
+    this.limit = atCeiling ? max : Math.min(Math.max(this.limit, 1), max)
     this.wakeWaiters()
   }
 

@@ -2,7 +2,7 @@ import 'server-only'
 import { DEFAULT_MODELS, formatRefusal } from '@/lib/jsonl'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { onBatchTerminal } from '@/lib/server/batches/terminal'
-import { db } from '@/lib/server/db'
+import { db, dbKind } from '@/lib/server/db'
 import { newFileId, newRequestId } from '@/lib/server/ids'
 import { backoffMs, isRetryableStatus, pause, retryAfterMs } from '@/lib/server/retry'
 import { countEngineLine, trackEngineRequest } from '@/lib/server/metrics'
@@ -13,6 +13,7 @@ import { BATCH_FILE_RETENTION_SECONDS } from '@/lib/validations/batches'
 import { ENGINE_ENDPOINTS, ENGINE_ENDPOINT_NOTES } from './endpoints'
 import { readInputLines } from './input-lines'
 import { AdaptiveLimiter } from './limiter'
+import { shareUpstream } from './upstream-slots'
 import { CommitLog, type CommittedLines, type LineOutcome } from './commit-log'
 import { errorBodyJson, notRunLine, resultLine, usageOf } from './results'
 import { StopController, type StopReason } from './stop-controller'
@@ -58,12 +59,15 @@ export type RunContext = { owner: string; options: EngineOptions; signal: AbortS
 
 const DEFAULT_FILE_LOOKUP_MESSAGE = (id: string) => `Cannot find file ${id}, or organization batchboard does not have access to it.`
 
-// Per-process limiters, shared by every batch using the same upstream: the upstream's limit is per server.
+// One limiter per upstream in this process, shared by every batch using it. On PostgreSQL the upstream's
+// maxConcurrency holds for all engine processes together: the limiter's ceiling is this process's share
+// (upstream-slots.ts). The built-in simulator is not shared: each process runs its own.
 const limiters = new Map<string, AdaptiveLimiter>()
 function limiterFor(target: UpstreamTarget): AdaptiveLimiter {
   const name = target.key.split(':')[0]!
   let limiter = limiters.get(name)
   if (!limiter) limiters.set(name, (limiter = new AdaptiveLimiter(target.maxConcurrency)))
+  if (dbKind === 'postgresql' && !target.simulated) shareUpstream(name, target.maxConcurrency, limiter)
   else if (limiter.max !== target.maxConcurrency) limiter.resize(target.maxConcurrency)
   return limiter
 }

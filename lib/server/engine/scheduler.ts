@@ -3,6 +3,7 @@ import os from 'node:os'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
 import { db, dbKind } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
+import { publish, subscribe } from '@/lib/server/db/notify'
 import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { env } from '@/lib/server/env'
 import { logger } from '@/lib/server/log'
@@ -36,20 +37,34 @@ export type WakeTarget = { wake(): void; notify(batchId: string): void }
 
 // The wake targets of this thread, so creating or cancelling a batch can wake them instead of waiting for a poll. On
 // globalThis: instrumentation (which starts the engine) and the routes (which create batches) are separate bundles.
-const globalForSchedulers = globalThis as unknown as { batchboardWakeTargets?: Set<WakeTarget> }
+const globalForSchedulers = globalThis as unknown as { batchboardWakeTargets?: Set<WakeTarget>; batchboardEngineListening?: boolean }
 const schedulers = (globalForSchedulers.batchboardWakeTargets ??= new Set())
 
-/** Adds a wake target; returns its removal. */
+/** Adds a wake target, which on PostgreSQL other processes' creates and cancels wake too; returns its removal. */
 export function addWakeTarget(target: WakeTarget): () => void {
   schedulers.add(target)
+  if (!globalForSchedulers.batchboardEngineListening) {
+    globalForSchedulers.batchboardEngineListening = true
+    subscribe('engine', wakeLocalSchedulers)
+  }
   return () => void schedulers.delete(target)
 }
 
-export function wakeSchedulers(batchId?: string) {
+function wakeLocalSchedulers(batchId: string) {
   for (const scheduler of schedulers) {
     if (batchId) scheduler.notify(batchId)
     scheduler.wake()
   }
+}
+
+/**
+ * After a builtin batch is created (no id) or cancelled (its id): this process's schedulers look at once, and on
+ * PostgreSQL so do every other process's (a worker picks up a batch created through any server, the process running a
+ * cancelled batch stops it), instead of at their next poll.
+ */
+export function wakeSchedulers(batchId?: string) {
+  wakeLocalSchedulers(batchId ?? '')
+  void publish('engine', batchId ?? '')
 }
 
 /** A lease held by a process on this machine that no longer exists can be taken at once, not after it expires. */
@@ -70,8 +85,8 @@ function isDeadLocalOwner(owner: string): boolean {
  */
 export function startScheduler(options: SchedulerOptions = {}): Scheduler {
   const engineOptions: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, maxAttempts: env.engineMaxAttempts, ...options }
-  const pollMs = options.pollMs ?? 1000
-  const maxBatches = options.maxBatches ?? 4
+  const pollMs = options.pollMs ?? env.enginePollMs
+  const maxBatches = options.maxBatches ?? env.engineMaxBatches
   const owner = newLeaseOwner()
   const shutdown = new AbortController()
   const running = new Map<string, { promise: Promise<void>; check?: () => void }>()
@@ -152,14 +167,14 @@ export function startScheduler(options: SchedulerOptions = {}): Scheduler {
     onError: (error) => logger.error({ err: error }, 'Engine scheduler: looking for work failed.'),
   })
   const handle = { wake: poller.wake, notify: (batchId: string) => running.get(batchId)?.check?.() }
-  schedulers.add(handle)
+  const removeTarget = addWakeTarget(handle)
 
   return {
     owner,
     wake: poller.wake,
     running: () => running.size,
     async stop() {
-      schedulers.delete(handle)
+      removeTarget()
       shutdown.abort()
       await poller.stop()
       await Promise.allSettled([...running.values()].map((entry) => entry.promise))

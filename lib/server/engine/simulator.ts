@@ -20,7 +20,17 @@ export type SimulatorOptions = {
   random?: () => number
 }
 
-export type SimulatorStats = { requests: number; ok: number; rateLimited: number; serverErrors: number; timeouts: number; badRequests: number }
+export type SimulatorStats = {
+  requests: number
+  ok: number
+  rateLimited: number
+  serverErrors: number
+  timeouts: number
+  badRequests: number
+  /** Requests received and not yet answered, and the most there have been at once: what a client's concurrency limit bounds. */
+  inFlight: number
+  peakInFlight: number
+}
 
 export type Simulator = {
   /** The base URL clients use, ending in /v1 like OpenAI's. */
@@ -333,12 +343,15 @@ const errorBody = (message: string, type: string, param: string | null, code: st
  */
 export async function startSimulator(initial: SimulatorOptions = {}): Promise<Simulator> {
   let options: SimulatorOptions = { ...initial }
-  const stats: SimulatorStats = { requests: 0, ok: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, badRequests: 0 }
+  const stats: SimulatorStats = { requests: 0, ok: 0, rateLimited: 0, serverErrors: 0, timeouts: 0, badRequests: 0, inFlight: 0, peakInFlight: 0 }
   const hanging = new Set<http.ServerResponse>()
   // Requests already refused once by [sim:fail-once], by the sha256 of their body.
   const failedOnce = new Set<string>()
 
   const server = http.createServer((req, res) => {
+    stats.inFlight++
+    stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight)
+    res.once('close', () => stats.inFlight--)
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {

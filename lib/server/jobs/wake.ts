@@ -1,12 +1,13 @@
 import 'server-only'
 import { db } from '@/lib/server/db'
+import { publish, subscribe } from '@/lib/server/db/notify'
 import type { Poller } from '@/lib/server/poller'
 
 // A leaf of the jobs module (only the database below it), so onBatchTerminal can wake a job without an import cycle.
 
 export const ACTIVE_JOB_STATUSES = ['splitting', 'running', 'paused', 'cancelling'] as const
 
-const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller; batchboardMissedJobWakes?: Set<string> }
+const globalForJobs = globalThis as unknown as { batchboardJobs?: Poller; batchboardJobsListening?: boolean; batchboardMissedJobWakes?: Set<string> }
 
 /** Jobs asked to look again while a look held them (this process): that look ends by making them due at once. */
 const missedWakes = (globalForJobs.batchboardMissedJobWakes ??= new Set())
@@ -16,6 +17,11 @@ export const runningJobLoop = (): Poller | undefined => globalForJobs.batchboard
 
 export function registerJobLoop(poller: Poller): void {
   globalForJobs.batchboardJobs = poller
+  // On PostgreSQL a job made due by another process (a server's create or cancel, a worker's batch ending) wakes this loop too.
+  if (!globalForJobs.batchboardJobsListening) {
+    globalForJobs.batchboardJobsListening = true
+    subscribe('jobs', () => globalForJobs.batchboardJobs?.wake())
+  }
 }
 
 /** The job loop's claim on a job: a process ticking it has set its nextTickAt this far ahead (loop.ts). */
@@ -39,6 +45,7 @@ export async function requestJobTick(jobId: string): Promise<void> {
   })
   if (woken.count === 0 && (await db.job.count({ where: { id: jobId, status: { in: [...ACTIVE_JOB_STATUSES] } } })) > 0) missedWakes.add(jobId)
   globalForJobs.batchboardJobs?.wake()
+  await publish('jobs', jobId)
 }
 
 /** Whether the job was asked to look again while this process's look held it (and forgets that it was). */

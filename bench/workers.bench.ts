@@ -1,0 +1,148 @@
+// Engine throughput with 1 and with 2 `npm run worker` processes on PostgreSQL: 4 batches created over HTTP through
+// `npm start` (BATCHBOARD_ENGINE=off, so only the workers run them) against the simulator answering in 100 ms.
+//
+// What bounds it. At 100 ms per answer a process's throughput is its requests in flight / 0.1 s until its CPU runs
+// out. An upstream's maxConcurrency is shared by all processes on PostgreSQL (decision 051): with it at M, no number of
+// workers gets past M / 0.1 s, so adding a worker only helps while that ceiling is above what one worker can do. The
+// upstream here allows BENCH_WORKERS_MAX_CONCURRENCY (1,024: 10,240 lines/s) in flight, so the workers' own cost per
+// line (parsing, recording, committing to the database) is what is compared. Each process runs at most 2 batches at
+// once (BATCHBOARD_ENGINE_MAX_BATCHES=2), so 2 workers split the 4 batches 2 + 2 and one worker runs them 2 at a time:
+// otherwise the first worker to hear of the batches could take all 4 and leave the second idle.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createReadStream, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import OpenAI from 'openai'
+import type { AppServer } from './support/app-server'
+import { projectRoot } from './support/child'
+import { benchDatabase, postgresUnavailable, startAppOnPostgres, type BenchDatabase } from './support/postgres'
+import { startSimulatorProcess } from './support/simulator'
+import type { Bench, BenchRow } from './types'
+
+const BATCHES = 4
+const LINES = Number(process.env.BENCH_WORKERS_LINES ?? 20_000)
+const LATENCY_MS = 100
+const MAX_CONCURRENCY = Number(process.env.BENCH_WORKERS_MAX_CONCURRENCY ?? 1024)
+const TARGET = 1.6
+const API_KEY = 'bench-workers-key-0123456789'
+const BODY = { model: 'bench-model', messages: [{ role: 'user', content: 'Summarise the benefits of batching in one sentence.' }], max_tokens: 50 }
+
+type Worker = { child: ChildProcess; stop(): Promise<void> }
+
+/** `npm run worker` in a process group of its own, so stopping it stops npm and the worker under it. */
+async function startWorker(database: BenchDatabase, env: Record<string, string>): Promise<Worker> {
+  const child = spawn('npm', ['run', 'worker', '--silent'], {
+    cwd: projectRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...env },
+  })
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    let seen = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('is running builtin batches')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
+  })
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      process.kill(-child.pid!, 'SIGTERM')
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000)
+      await exit
+      clearTimeout(timer)
+    },
+  }
+}
+
+type Run = { rate: number; seconds: number; peakInFlight: number; completed: number }
+
+/** One run: a fresh simulator, `workers` workers, 4 batches uploaded (untimed) then created and timed to completion. */
+async function run(database: BenchDatabase, app: AppServer, workers: number, round: number): Promise<Run> {
+  const simulator = await startSimulatorProcess(LATENCY_MS)
+  const started: Worker[] = []
+  try {
+    const upstreams = JSON.stringify([{ name: 'bench', baseUrl: simulator.url, models: ['bench-*'], maxConcurrency: MAX_CONCURRENCY }])
+    const env = { BATCHBOARD_UPSTREAMS: upstreams, BATCHBOARD_ENGINE_MAX_BATCHES: '2' }
+    // One after the other: each seeds the upstream from BATCHBOARD_UPSTREAMS as it starts.
+    for (let i = 0; i < workers; i++) started.push(await startWorker(database, env))
+    const client = new OpenAI({ baseURL: `${app.baseUrl}/v1`, apiKey: API_KEY, maxRetries: 2 })
+    const fileIds: string[] = []
+    for (let b = 0; b < BATCHES; b++) {
+      const input = path.join(database.dataDir, `workers-${round}-${b}.jsonl`)
+      const lines = Array.from({ length: LINES }, (_, i) =>
+        JSON.stringify({ custom_id: `r${b}-${i}`, method: 'POST', url: '/v1/chat/completions', body: BODY }),
+      )
+      writeFileSync(input, `${lines.join('\n')}\n`)
+      fileIds.push((await client.files.create({ file: createReadStream(input), purpose: 'batch' })).id)
+    }
+    const t0 = performance.now()
+    const ids = await Promise.all(
+      fileIds.map(async (id) => (await client.batches.create({ input_file_id: id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id),
+    )
+    for (;;) {
+      const batches = await Promise.all(ids.map((id) => client.batches.retrieve(id)))
+      const failed = batches.find((batch) => ['failed', 'expired', 'cancelled'].includes(batch.status))
+      if (failed) throw new Error(`batch ${failed.id} ended ${failed.status}`)
+      if (batches.every((batch) => batch.status === 'completed')) {
+        const seconds = (performance.now() - t0) / 1000
+        const completed = batches.reduce((sum, batch) => sum + (batch.request_counts?.completed ?? 0), 0)
+        return { rate: (BATCHES * LINES) / seconds, seconds, peakInFlight: (await simulator.stats()).peakInFlight, completed }
+      }
+      if (performance.now() - t0 > 30 * 60_000) throw new Error('the batches did not complete within 30 minutes')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  } finally {
+    await Promise.all(started.map((worker) => worker.stop()))
+    simulator.stop()
+  }
+}
+
+const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} lines/s`
+
+export default {
+  name: 'workers',
+  async run() {
+    const unavailable = postgresUnavailable()
+    if (unavailable) return [{ name: 'engine throughput, 1 vs 2 workers (PostgreSQL)', figure: unavailable }]
+    const database = await benchDatabase('workers')
+    let app: AppServer | null = null
+    try {
+      app = await startAppOnPostgres(database, { BATCHBOARD_ENGINE: 'off', BATCHBOARD_API_KEY: API_KEY })
+      const one = await run(database, app, 1, 1)
+      const two = await run(database, app, 2, 2)
+      const ceiling = (MAX_CONCURRENCY * 1000) / LATENCY_MS
+      const ratio = two.rate / one.rate
+      const total = BATCHES * LINES
+      const what = `${BATCHES} batches × ${LINES.toLocaleString('en-US')} lines at ${LATENCY_MS} ms latency`
+      const rows: BenchRow[] = [
+        {
+          name: `1 worker: ${what}`,
+          figure: `${perSecond(one.rate)} (${one.seconds.toFixed(1)} s)`,
+          comparison: `peak ${one.peakInFlight} in flight at the upstream`,
+        },
+        {
+          name: `2 workers: ${what}`,
+          figure: `${perSecond(two.rate)} (${ratio.toFixed(2)}× one worker)`,
+          comparison: `peak ${two.peakInFlight} in flight at the upstream (maxConcurrency ${MAX_CONCURRENCY}, shared)`,
+          target: `≥ ${TARGET}×`,
+          met: ratio >= TARGET && one.completed === total && two.completed === total,
+        },
+        {
+          name: 'what bounds it',
+          figure:
+            `upstream ceiling ${MAX_CONCURRENCY} in flight / ${LATENCY_MS} ms = ${perSecond(ceiling)} for all workers together; ` +
+            (one.rate > 0.8 * ceiling
+              ? 'one worker already came near it, so this run measured the upstream limit, not the workers (raise BENCH_WORKERS_MAX_CONCURRENCY)'
+              : `one worker reached ${Math.round((100 * one.rate) / ceiling)}% of it, so the workers' own cost per line is what is compared`),
+        },
+      ]
+      return rows
+    } finally {
+      await app?.stop()
+      await database.stop()
+    }
+  },
+} satisfies Bench
