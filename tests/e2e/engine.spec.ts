@@ -58,7 +58,7 @@ test('an upstream is added, listed with its key hint only, tested, edited and de
     expect(html).not.toContain(HEADER_VALUE)
 
     await card.getByRole('button', { name: `Test ${NAME}` }).click()
-    await expect(card.getByRole('status')).toContainText(/Answered in \d+ ms with 2 models/)
+    await expect(card.getByRole('status')).toContainText(/Answered in [\d,]+ ms with 2 models/)
     await expect(card.getByRole('status')).toContainText('llama3.1:8b, qwen2.5:7b')
 
     await page.getByLabel('Model', { exact: true }).fill('llama3.1:8b')
