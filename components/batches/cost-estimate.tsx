@@ -3,18 +3,26 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
-import { formatCompact, formatCost } from '@/lib/format'
+import { formatCompact, formatCost, formatNumber } from '@/lib/format'
 import { estimateCost } from '@/lib/pricing'
 import { usePriceTable } from '@/lib/queries/prices'
 import { useModelRoute } from '@/lib/queries/upstreams'
-import type { ConnectionKind, FileDetail } from '@/lib/types'
+import type { ConnectionSummary, FileDetail } from '@/lib/types'
 
 /**
  * The New batch summary's cost: the file's input token estimate at the input price, plus the output its lines' caps
  * allow at most. Batch APIs bill batch prices; the built-in engine bills what its upstream charges for ordinary
- * requests, and nothing when the simulator answers.
+ * requests, and nothing when the simulator answers. An Anthropic connection gives lines without a cap its default
+ * max_tokens, so they are bounded by it.
  */
-export function CostEstimate({ file, connectionKind }: { file: FileDetail | undefined; connectionKind: ConnectionKind | undefined }) {
+export function CostEstimate({
+  file,
+  connection,
+}: {
+  file: FileDetail | undefined
+  connection: Pick<ConnectionSummary, 'kind' | 'defaultMaxTokens'> | undefined
+}) {
+  const connectionKind = connection?.kind
   const prices = usePriceTable()
   const builtin = connectionKind === BUILTIN_CONNECTION_KIND
   const route = useModelRoute(builtin && file?.model ? file.model : '')
@@ -22,12 +30,13 @@ export function CostEstimate({ file, connectionKind }: { file: FileDetail | unde
   if (builtin && route.data?.upstream === 'simulator') {
     return <Note label="Free">The simulator answers {file.model}: nothing is billed.</Note>
   }
+  const defaulted = connectionKind === 'anthropic' && connection?.defaultMaxTokens ? (file.outputTokenCapMissing ?? 0) : 0
   const estimate = estimateCost(
     {
       model: file.model,
       estimatedInputTokens: file.estimatedInputTokens,
-      outputTokenCapTotal: file.outputTokenCapTotal,
-      outputTokenCapMissing: file.outputTokenCapMissing,
+      outputTokenCapTotal: file.outputTokenCapTotal === null ? null : file.outputTokenCapTotal + defaulted * (connection?.defaultMaxTokens ?? 0),
+      outputTokenCapMissing: file.outputTokenCapMissing === null ? null : file.outputTokenCapMissing - defaulted,
       basis: builtin ? 'standard' : 'batch',
     },
     prices.data.rows,
@@ -54,7 +63,10 @@ export function CostEstimate({ file, connectionKind }: { file: FileDetail | unde
   return (
     <Note label={`≈ ${formatCost(estimate.inputCost)} – ${formatCost(upTo)}`}>
       {formatCost(estimate.inputCost)} input (≈ {formatCompact(file.estimatedInputTokens ?? 0)} tokens) + {output}
-      {estimate.uncappedLines > 0 ? `; ${estimate.uncappedLines} lines set no max_tokens and are not bounded` : ''}. At {estimate.priceModel}{' '}
+      {estimate.uncappedLines > 0
+        ? `; ${formatNumber(estimate.uncappedLines)} ${estimate.uncappedLines === 1 ? 'line sets' : 'lines set'} no max_tokens and ${estimate.uncappedLines === 1 ? 'is' : 'are'} not bounded`
+        : ''}
+      . At {estimate.priceModel}{' '}
       {estimate.basis === 'batch'
         ? `batch prices (${formatCost(estimate.standardCost)} as ordinary requests)`
         : 'standard prices: the engine sends ordinary requests upstream'}

@@ -15,6 +15,7 @@ import { Select } from '@/components/ui/select'
 import { Skeleton } from '@/components/ui/skeleton'
 import { useZodForm } from '@/components/ui/use-zod-form'
 import { formatCompact, formatNumber } from '@/lib/format'
+import { formatRefusal } from '@/lib/jsonl'
 import { useBatch, useCreateBatch } from '@/lib/queries/batches'
 import { useConnections } from '@/lib/queries/connections'
 import { useFile, useProviderCheck } from '@/lib/queries/files'
@@ -96,7 +97,9 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
   const invalid = Object.keys(form.formState.errors).some((field) => field !== 'root')
   // Lines that do not translate for Anthropic or Gemini keep Create off (the check lists them).
   const lineCheck = useProviderCheck(fileId, connection?.id ?? null, translatesLines(connection))
-  const usable = connection !== undefined && (!translatesLines(connection) || lineCheck.data?.errorCount === 0)
+  // A file in a provider's own line format runs only on a connection of that kind (docs/decisions/046).
+  const formatProblem = file.data && connection ? formatRefusal(file.data.lineFormat, connection.kind) : null
+  const usable = connection !== undefined && formatProblem === null && (!translatesLines(connection) || lineCheck.data?.errorCount === 0)
   const asJob = file.data !== undefined && connection !== undefined && (jobChoice.runAsJob || plannedParts(file.data, connection).count > 1)
   const pending = create.isPending || createJob.isPending
 
@@ -217,7 +220,13 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
 
         <MetadataEditor control={form.control} register={register} errorOf={errorOf} used={used} />
 
-        {connection && translatesLines(connection) ? <ProviderLineCheck fileId={fileId} connection={connection} /> : null}
+        {formatProblem ? (
+          <p role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+            {formatProblem}
+          </p>
+        ) : connection && translatesLines(connection) ? (
+          <ProviderLineCheck fileId={fileId} connection={connection} />
+        ) : null}
 
         {file.data && connection ? <JobPlan work={file.data} connection={connection} choice={jobChoice} onChange={setJobChoice} /> : null}
       </section>
@@ -228,7 +237,7 @@ function BatchSettings({ fileId, clone }: { fileId: string; clone: BatchDetail |
           <Fact label="Est. input tokens">{file.data?.estimatedInputTokens == null ? '—' : `≈ ${formatCompact(file.data.estimatedInputTokens)}`}</Fact>
           <Fact label="Runs on">{connection?.name ?? '—'}</Fact>
           <Fact label="Est. cost">
-            <CostEstimate file={file.data} connectionKind={connection?.kind} />
+            <CostEstimate file={file.data} connection={connection} />
           </Fact>
         </dl>
         {form.general ? (

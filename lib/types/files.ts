@@ -1,4 +1,5 @@
 import type { BatchStatus } from '@/lib/batch'
+import type { LineFormat } from '@/lib/jsonl'
 
 export type FileSummary = {
   id: string
@@ -21,6 +22,8 @@ export type FileDetail = FileSummary & {
   outputTokenCapMissing: number | null
   /** Whether Batchboard holds the bytes (false while only the provider has them). */
   stored: boolean
+  /** The lines' format: OpenAI's, or a provider's own (which runs only on a connection of that kind). */
+  lineFormat: LineFormat
   batches: { id: string; status: BatchStatus; description: string | null; createdAt: string }[]
 }
 

@@ -150,6 +150,16 @@ describe('prices in Settings', () => {
     await resetPrices({})
   })
 
+  it('an edited Claude price keeps its cache-write rate, in the ratio to input it was shipped with', async () => {
+    const shipped = ((await callRoute(getPrices, '/api/prices')).body as PriceTable).rows.find((row) => row.model === 'claude-sonnet-4-6')
+    expect(shipped).toMatchObject({ input: 3, cacheWrite: 3.75 })
+    const edited = { model: 'claude-sonnet-4-6', input: 6, cachedInput: null, output: 30, batchInput: null, batchCachedInput: null, batchOutput: null }
+    expect(await savePrice(edited)).toMatchObject({ ok: true, data: { source: 'edited', input: 6, cacheWrite: 7.5 } })
+    const table = (await callRoute(getPrices, '/api/prices')).body as PriceTable
+    expect(table.rows.find((row) => row.model === 'claude-sonnet-4-6')).toMatchObject({ input: 6, cacheWrite: 7.5, source: 'edited' })
+    await resetPrices({})
+  })
+
   it('deleting a shipped price hides it until reset, and a bad price is refused by field', async () => {
     expect(await deletePrice({ model: 'gpt-4o' })).toEqual({ ok: true, data: { model: 'gpt-4o' } })
     let table = (await callRoute(getPrices, '/api/prices')).body as PriceTable

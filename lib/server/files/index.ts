@@ -7,6 +7,7 @@ import type { FileListQuery } from '@/lib/validations/files'
 import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath, readStoredFile } from '@/lib/server/storage'
+import { storedFileFormat } from './format'
 import { includeBatchCount, toFileSummary } from './summary'
 
 export async function listFiles(query: FileListQuery): Promise<Page<FileSummary>> {
@@ -52,6 +53,7 @@ export async function getFile(fileId: string): Promise<FileDetail> {
     outputTokenCapTotal: file.outputTokenCapTotal === null ? null : Number(file.outputTokenCapTotal),
     outputTokenCapMissing: file.outputTokenCapMissing,
     stored: file.storagePath !== null,
+    lineFormat: file.purpose === 'batch' && file.storagePath ? await storedFileFormat(file.storagePath) : 'openai',
     batches: batches.map((batch) => ({
       id: batch.id,
       status: batch.status,

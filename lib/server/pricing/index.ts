@@ -21,15 +21,24 @@ const shippedByModel = new Map(SHIPPED_PRICES.map((row) => [row.model, row]))
 
 type StoredPrice = Awaited<ReturnType<typeof db.modelPrice.findMany>>[number]
 
-const toRow = (stored: StoredPrice): PriceRow => ({
-  model: stored.model,
-  input: stored.input,
-  cachedInput: stored.cachedInput,
-  output: stored.output,
-  batchInput: stored.batchInput,
-  batchCachedInput: stored.batchCachedInput,
-  batchOutput: stored.batchOutput,
-})
+/**
+ * A stored row as a price. The table stores no cache-write rate: an edited shipped row that has one (Anthropic's) keeps
+ * it in the same ratio to the input price it had, so editing a Claude price does not cost its cache writes as input.
+ */
+const toRow = (stored: StoredPrice): PriceRow => {
+  const shipped = shippedByModel.get(stored.model)
+  const cacheWrite = shipped?.cacheWrite !== undefined && shipped.input > 0 ? { cacheWrite: (stored.input * shipped.cacheWrite) / shipped.input } : {}
+  return {
+    model: stored.model,
+    input: stored.input,
+    cachedInput: stored.cachedInput,
+    output: stored.output,
+    batchInput: stored.batchInput,
+    batchCachedInput: stored.batchCachedInput,
+    batchOutput: stored.batchOutput,
+    ...cacheWrite,
+  }
+}
 
 /** The shipped table with the user's rows over it: edits replace a shipped row, deletions hide it, additions join. */
 export async function getPriceTable(): Promise<PriceTable> {

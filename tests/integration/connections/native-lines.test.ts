@@ -11,6 +11,7 @@ import { getBatch } from '@/lib/server/batches'
 import { startSync } from '@/lib/server/connections/sync'
 import { db } from '@/lib/server/db'
 import { createEngineBatch } from '@/lib/server/engine'
+import { getFile } from '@/lib/server/files'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { AppError } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
@@ -101,6 +102,8 @@ describe('a file in Anthropic’s own format', () => {
 
   it('is refused on an OpenAI connection, on the built-in engine and on a gemini connection, naming the kind it needs', async () => {
     const { file } = await upload(anthropicLines(3))
+    // New batch reads the format from the file's detail, so it says so before Create.
+    expect(await getFile(file.id)).toMatchObject({ lineFormat: 'anthropic' })
     for (const connectionId of [connections.openai, 'builtin', connections.gemini]) {
       const result = await start(connectionId, file.id)
       expect(result).toMatchObject({ ok: false, error: { code: 'wrong_connection_kind', param: 'connectionId' } })
@@ -144,6 +147,7 @@ describe('a file in Gemini’s own format', () => {
     const lines = geminiLines(6)
     const { file, report } = await upload(lines)
     expect(report.facts).toMatchObject({ format: 'gemini', model: 'gemini-2.5-flash' })
+    expect(await getFile(file.id)).toMatchObject({ lineFormat: 'gemini' })
     const refused = await start(connections.anthropic, file.id)
     expect(refused).toMatchObject({ ok: false, error: { code: 'wrong_connection_kind', message: expect.stringContaining('runs only on a gemini connection') } })
 

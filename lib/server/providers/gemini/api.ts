@@ -2,13 +2,13 @@ import 'server-only'
 import { randomUUID } from 'node:crypto'
 import type { BatchJob } from '@google/genai'
 import { isBatchStatus, isTerminal } from '@/lib/batch'
-import type { GeminiBatchKind } from '@/lib/providers/gemini/translate'
 import type { ProviderApi, RemoteBatch } from '@/lib/server/connections/types'
 import type { ProviderTarget } from '@/lib/server/providers/anthropic/api'
 import { unixSeconds } from '@/lib/server/providers/batch-object'
 import { convertedResults, keptResultFiles, resultFileId, type ConvertedBatchResults } from '@/lib/server/providers/converted-results'
 import { LineErrorsRefused } from '@/lib/server/providers/line-errors'
 import { createGeminiBatchClient, describeGeminiError } from './client'
+import { dropHeldFacts, holdFacts, readHeldFacts } from './held-facts'
 import { convertGeminiResults } from './results'
 import { mapGeminiBatch, type GeminiBatchContext } from './status'
 
@@ -22,7 +22,6 @@ import { mapGeminiBatch, type GeminiBatchContext } from './status'
 export function geminiApi(target: ProviderTarget, options: { timeout: number }): ProviderApi {
   const apiKey = target.apiKey ?? ''
   const client = createGeminiBatchClient({ apiKey, baseURL: target.baseUrl, timeoutMs: options.timeout, maxRetries: 0 })
-  const held = new Map<string, { kind: GeminiBatchKind; model: string; requests: number; displayName: string }>()
 
   const results = (job: BatchJob): Promise<ConvertedBatchResults> => {
     const name = job.name ?? ''
@@ -68,14 +67,14 @@ export function geminiApi(target: ProviderTarget, options: { timeout: number }):
     async uploadFile({ path, filename }) {
       const uploaded = await client.uploadInput({ path, workPath: `${path}.gemini-${randomUUID()}.part`, displayName: filename })
       if (!uploaded.ok) throw new LineErrorsRefused(uploaded.errors, uploaded.errorCount)
-      held.set(uploaded.uploadedFile, { kind: uploaded.kind, model: uploaded.model, requests: uploaded.requests, displayName: filename })
+      await holdFacts(uploaded.uploadedFile, { kind: uploaded.kind, model: uploaded.model, requests: uploaded.requests, displayName: filename })
       return { id: uploaded.uploadedFile, object: 'file', bytes: 0, filename, purpose: 'batch', created_at: Math.floor(Date.now() / 1000) }
     },
     async createBatch({ inputFileId, endpoint, metadata }) {
-      const input = held.get(inputFileId)
-      if (!input) throw new Error(`The uploaded input ${inputFileId} is no longer known here (Batchboard restarted before creating); start the batch again.`)
+      const input = await readHeldFacts(inputFileId)
+      if (!input) throw new Error(`The uploaded input ${inputFileId} is gone (created already, or deleted); start the batch again.`)
       const job = await client.createFromFile({ kind: input.kind, model: input.model, fileName: inputFileId, displayName: input.displayName })
-      held.delete(inputFileId)
+      await dropHeldFacts(inputFileId)
       const remote = await toRemote(job, { inputFileId, endpoint, metadata: metadata ?? null, total: input.requests })
       return { ...remote, model: input.model.replace(/^models\//, '') }
     },
@@ -83,8 +82,8 @@ export function geminiApi(target: ProviderTarget, options: { timeout: number }):
     ...keptResultFiles(
       target.id,
       { name: 'Gemini', results: async (name) => results(await client.retrieveBatch(name)), deleteBatch: client.deleteBatch },
-      (fileId) => {
-        held.delete(fileId)
+      async (fileId) => {
+        await dropHeldFacts(fileId)
         return client.deleteFile(fileId)
       },
     ),
