@@ -50,7 +50,8 @@ export function addWakeTarget(target: WakeTarget): () => void {
   return () => void schedulers.delete(target)
 }
 
-function wakeLocalSchedulers(batchId: string) {
+/** Wakes this thread's schedulers only (a wake-up that came from elsewhere, which need not be told again). */
+export function wakeLocalSchedulers(batchId: string) {
   for (const scheduler of schedulers) {
     if (batchId) scheduler.notify(batchId)
     scheduler.wake()

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads'
 import { db } from '@/lib/server/db'
 import { logger } from '@/lib/server/log'
 import { takeEngineMetrics } from '@/lib/server/metrics'
-import { startScheduler, wakeSchedulers } from './scheduler'
+import { startScheduler, wakeLocalSchedulers } from './scheduler'
 import type { FromEngineThread, ToEngineThread } from './thread-messages'
 
 const REPORT_EVERY_MS = 1_000
@@ -22,7 +22,8 @@ export async function runEngineThread(): Promise<void> {
   const timer = setInterval(() => void report().catch((error: unknown) => logger.error({ err: error }, 'Engine thread: reporting failed.')), REPORT_EVERY_MS)
   let stopping: Promise<void> | null = null
   port.on('message', (message: ToEngineThread) => {
-    if (message.kind === 'wake') wakeSchedulers(message.batchId)
+    // The server thread that sent it has told the other processes already.
+    if (message.kind === 'wake') wakeLocalSchedulers(message.batchId ?? '')
     else
       stopping ??= (async () => {
         clearInterval(timer)
