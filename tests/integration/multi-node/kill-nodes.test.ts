@@ -43,10 +43,13 @@ describe.skipIf(dbKind !== 'postgresql')('servers and workers on one PostgreSQL 
       // default); the others leave builtin batches to the two workers (BATCHBOARD_ENGINE=off), so both the killed server
       // and the killed worker hold leases when they die.
       const noEngine = { ...NODE_ENV, BATCHBOARD_ENGINE: 'off' }
+      // Each worker runs at most 3 batches at once, so the two cannot take all 8 before the server's engine thread
+      // starts (the workers hear of a new batch at once, the server's thread first compiles): the server runs 2 or more.
+      const worker = { ...NODE_ENV, BATCHBOARD_ENGINE_MAX_BATCHES: '3' }
       const testStarted = Date.now()
       const [servers, workers] = await Promise.all([
         Promise.all([startAppServer(NODE_ENV), startAppServer(noEngine), startAppServer(noEngine)].map(tracked)),
-        Promise.all([startWorker(NODE_ENV), startWorker(NODE_ENV)].map(tracked)),
+        Promise.all([startWorker(worker), startWorker(worker)].map(tracked)),
       ])
       const [victimServer, survivor, other] = [servers[0]!, servers[1]!, servers[2]!]
 
