@@ -135,7 +135,7 @@ test.afterAll(async () => {
 })
 
 for (const kind of ['anthropic', 'gemini'] as const) {
-  test(`a 200-line OpenAI-format file runs from New batch on a ${kind} connection; results page, CSV, output and error files are right line by line`, async ({
+  test(`a 200-line OpenAI-format file runs from New batch on the ${kind} connection; results page, CSV, output and error files are right line by line`, async ({
     page,
     request,
     db,
