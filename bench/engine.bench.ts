@@ -19,6 +19,7 @@ const root = path.resolve(import.meta.dirname, '..')
 const LINES = Number(process.env.BENCH_ENGINE_LINES ?? 50_000)
 /** The live index comparison's run lasts at least this long at the simulator's full rate (BENCH_ENGINE_LIVE_SECONDS), so rows are listed during it. */
 const LIVE_RUN_SECONDS = Number(process.env.BENCH_ENGINE_LIVE_SECONDS ?? 20)
+const MAX_BATCH_LINES = 50_000
 /** How often the child asks the Results page's query how many rows it lists; rarely, so the asking costs little. */
 const LIST_EVERY_MS = 2_000
 const BODY = JSON.stringify({
@@ -71,6 +72,10 @@ void (async () => {
       const { total } = await listResultPage(created.id, answered)
       if (total > 0 && listedAt === null) listedAt = (Date.now() - b.inProgressAt) / 1000
       liveRows = Math.max(liveRows, total)
+    }
+    if (['failed', 'expired', 'cancelled'].includes(b.status)) {
+      console.error('The bench batch ended ' + b.status + ': ' + JSON.stringify(b.errors))
+      process.exit(1)
     }
     if (b.status === 'completed') {
       const cpu = process.cpuUsage(cpuAtStart ?? undefined)
@@ -137,7 +142,10 @@ function liveResultsRow(url: string, latencyMs: number, connections: number, on:
 
 async function scenario(latencyMs: number, connections: number, target: number, compareLiveResults = false): Promise<BenchRow[]> {
   // The live comparison needs a run that lasts: at least LIVE_RUN_SECONDS at the simulator's full rate.
-  const lines = compareLiveResults ? Math.max(LINES, Math.ceil((LIVE_RUN_SECONDS * connections * 1000) / Math.max(1, latencyMs))) : LINES
+  // A batch holds at most 50,000 requests (OpenAI's limit, which the engine keeps): at 256 in flight and 100 ms that is
+  // about 20 s, and the engine's own run takes longer.
+  const lasting = Math.ceil((LIVE_RUN_SECONDS * connections * 1000) / Math.max(1, latencyMs))
+  const lines = compareLiveResults ? Math.min(MAX_BATCH_LINES, Math.max(LINES, lasting)) : LINES
   const simulator = await startSimulatorProcess(latencyMs)
   try {
     const direct = await autocannonRate(simulator.url, connections, lines)
