@@ -17,6 +17,7 @@ import { projectRoot } from './support/child'
 import { benchDatabase, postgresUnavailable, startAppOnPostgres, type BenchDatabase } from './support/postgres'
 import { startSimulatorProcess } from './support/simulator'
 import type { Bench, BenchRow } from './types'
+import { workerReady } from '@/tests/support/worker'
 
 const BATCHES = 4
 const LINES = Number(process.env.BENCH_WORKERS_LINES ?? 20_000)
@@ -37,14 +38,7 @@ async function startWorker(database: BenchDatabase, env: Record<string, string>)
     env: { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...env },
   })
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  await new Promise<void>((resolve, reject) => {
-    let seen = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString()
-      if (seen.includes('is running builtin batches')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
-  })
+  await workerReady(child)
   return {
     child,
     async stop() {

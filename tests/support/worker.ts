@@ -17,7 +17,13 @@ export async function startWorker(env: Record<string, string>): Promise<ChildPro
     process.stderr.write(chunk)
   })
   // The worker migrates the database first; polling it from here meanwhile would hold up the migration's lock.
-  await new Promise<void>((resolve, reject) => {
+  await workerReady(child)
+  return Object.assign(child, { stderrText: () => stderr })
+}
+
+/** Resolves once a worker started with its stdout piped says it runs batches; rejects if it exits first. */
+export function workerReady(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let seen = ''
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString()
@@ -25,7 +31,6 @@ export async function startWorker(env: Record<string, string>): Promise<ChildPro
     })
     child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it was ready`)))
   })
-  return Object.assign(child, { stderrText: () => stderr })
 }
 
 /**
