@@ -8,7 +8,7 @@ import { ensureBuild } from './build'
 import { findPostgresBin } from './postgres-cluster'
 import { bin, log, run } from './run'
 
-type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string }
+type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string; failures?: string[] }
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-test-run-'))
 const testEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' }
@@ -17,14 +17,36 @@ const single = (name: string, ok: boolean, note?: string): SuiteResult => ({ nam
 
 const readJson = <T>(file: string): T | undefined => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined)
 
+type VitestReport = {
+  numPassedTests: number
+  numFailedTests: number
+  numPendingTests: number
+  numTodoTests: number
+  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[]
+}
+
+/** The first line of a failure, so the summary (all CI keeps of a long run) says what failed and why. */
+const firstLine = (message = '') => (message.split('\n', 1)[0] ?? '').slice(0, 300)
+
+/** Every failed test as "file › test: first line of its error", and every file that failed outside its tests. */
+function vitestFailures(json: VitestReport): string[] {
+  return json.testResults.flatMap((file) => {
+    const where = path.relative(process.cwd(), file.name)
+    const tests = file.assertionResults
+      .filter((test) => test.status === 'failed')
+      .map((test) => `${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`)
+    return tests.length === 0 && file.status === 'failed' ? [`${where}: ${firstLine(file.message)}`] : tests
+  })
+}
+
 async function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<SuiteResult> {
   const report = path.join(workDir, `vitest-${name.replace(/\W+/g, '-')}.json`)
   const code = await run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
-  const json = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(report)
+  const json = readJson<VitestReport>(report)
   if (!json) return single(name, false, `vitest exited ${code} without a report`)
   // A crash outside any test (a file that fails to import) fails no test but must still fail the run.
   const failed = json.numFailedTests || (code === 0 ? 0 : 1)
-  return { name, passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests }
+  return { name, passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests, failures: vitestFailures(json) }
 }
 
 /**
@@ -60,7 +82,20 @@ async function ensureChromium(): Promise<boolean> {
   return false
 }
 
-type PlaywrightStats = { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }
+type PlaywrightSpec = { title: string; file: string; tests: { status: string; results: { error?: { message?: string } }[] }[] }
+type PlaywrightSuite = { suites?: PlaywrightSuite[]; specs?: PlaywrightSpec[] }
+type PlaywrightStats = { stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[] }
+
+function playwrightFailures(suites: PlaywrightSuite[] = []): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((test) => test.status === 'unexpected')
+        .map((test) => `${spec.file} › ${spec.title}: ${firstLine(test.results.at(-1)?.error?.message)}`),
+    ),
+    ...playwrightFailures(suite.suites),
+  ])
+}
 
 async function playwright(): Promise<SuiteResult> {
   if (!(await ensureChromium())) return single('e2e', false, 'Chromium is not installed')
@@ -69,7 +104,7 @@ async function playwright(): Promise<SuiteResult> {
   const json = readJson<PlaywrightStats>(report)
   if (!json) return single('e2e', false, `playwright exited ${code} without a report`)
   const { expected, unexpected, flaky, skipped } = json.stats
-  return { name: 'e2e', passed: expected + flaky, failed: unexpected || (code === 0 ? 0 : 1), skipped }
+  return { name: 'e2e', passed: expected + flaky, failed: unexpected || (code === 0 ? 0 : 1), skipped, failures: playwrightFailures(json.suites) }
 }
 
 async function main() {
@@ -105,6 +140,7 @@ async function main() {
     console.log(
       `  ${suite.failed ? '✗' : '✓'} ${suite.name.padEnd(20)} ${suite.passed} passed, ${suite.failed} failed${skipped}${suite.note ? ` (${suite.note})` : ''}`,
     )
+    for (const failure of suite.failures ?? []) console.log(`      ✗ ${failure.replace(/\x1b\[[0-9;]*m/g, '')}`)
   }
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
   process.exit(total.failed > 0 ? 1 : 0)
