@@ -28,6 +28,10 @@ export default defineConfig({
           setupFiles: ['tests/support/database.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Many integration tests run several real processes (servers, workers, a PostgreSQL) on 2 cores, where a
+          // slow moment can outlast a wait. One retry keeps such a moment from failing the run; `npm test` names every
+          // test that needed it (lib/cli/test.ts), so a flaky test is seen and fixed, not hidden. A real failure fails twice.
+          retry: 1,
         },
       },
     ],

@@ -8,7 +8,7 @@ import { ensureBuild } from './build'
 import { findPostgresBin } from './postgres-cluster'
 import { bin, log, run } from './run'
 
-type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string; failures?: string[] }
+type SuiteResult = { name: string; passed: number; failed: number; skipped: number; note?: string; failures?: string[]; retried?: string[] }
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-test-run-'))
 const testEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' }
@@ -25,6 +25,7 @@ type VitestReport = {
   testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[]
 }
 
+const withoutColours = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '')
 /** The first line of a failure, so the summary (all CI keeps of a long run) says what failed and why. */
 const firstLine = (message = '') => (message.split('\n', 1)[0] ?? '').slice(0, 300)
 
@@ -39,6 +40,14 @@ function vitestFailures(json: VitestReport): string[] {
   })
 }
 
+/** Tests that failed once and passed on their retry (vitest keeps the first try's error): flaky, so named in the summary. */
+const vitestRetried = (json: VitestReport): string[] =>
+  json.testResults.flatMap((file) =>
+    file.assertionResults
+      .filter((test) => test.status === 'passed' && (test.failureMessages?.length ?? 0) > 0)
+      .map((test) => `${path.relative(process.cwd(), file.name)} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`),
+  )
+
 async function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<SuiteResult> {
   const report = path.join(workDir, `vitest-${name.replace(/\W+/g, '-')}.json`)
   const code = await run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
@@ -46,7 +55,14 @@ async function vitest(name: string, args: string[], env: NodeJS.ProcessEnv = tes
   if (!json) return single(name, false, `vitest exited ${code} without a report`)
   // A crash outside any test (a file that fails to import) fails no test but must still fail the run.
   const failed = json.numFailedTests || (code === 0 ? 0 : 1)
-  return { name, passed: json.numPassedTests, failed, skipped: json.numPendingTests + json.numTodoTests, failures: vitestFailures(json) }
+  return {
+    name,
+    passed: json.numPassedTests,
+    failed,
+    skipped: json.numPendingTests + json.numTodoTests,
+    failures: vitestFailures(json),
+    retried: vitestRetried(json),
+  }
 }
 
 /**
@@ -140,7 +156,8 @@ async function main() {
     console.log(
       `  ${suite.failed ? '✗' : '✓'} ${suite.name.padEnd(20)} ${suite.passed} passed, ${suite.failed} failed${skipped}${suite.note ? ` (${suite.note})` : ''}`,
     )
-    for (const failure of suite.failures ?? []) console.log(`      ✗ ${failure.replace(/\x1b\[[0-9;]*m/g, '')}`)
+    for (const failure of suite.failures ?? []) console.log(`      ✗ ${withoutColours(failure)}`)
+    for (const retried of suite.retried ?? []) console.log(`      ↻ passed on its retry, after: ${withoutColours(retried)}`)
   }
   console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`)
   process.exit(total.failed > 0 ? 1 : 0)

@@ -33,7 +33,7 @@ afterAll(async () => {
 })
 
 describe('a worker killed with SIGKILL mid-batch', () => {
-  it('resumes on restart and finishes with every line exactly once', { timeout: 120_000 }, async () => {
+  it('resumes on restart and finishes with every line exactly once', { timeout: 300_000 }, async () => {
     const temp = path.join(os.tmpdir(), `crash-${Date.now()}.jsonl`)
     writeFileSync(temp, chatFile(LINES, { model: 'sim-chat' }))
     const { file } = await ingestFile(temp, { filename: 'crash.jsonl', rejectInvalid: true, reuseDuplicate: false })
@@ -41,7 +41,7 @@ describe('a worker killed with SIGKILL mid-batch', () => {
     const read = () => db.batch.findUniqueOrThrow({ where: { id } })
 
     const first = await startWorker()
-    const midway = await waitFor(read, (b) => b.requestCountCompleted + b.requestCountFailed >= 2_000, 60_000, 20)
+    const midway = await waitFor(read, (b) => b.requestCountCompleted + b.requestCountFailed >= 2_000, 120_000, 20)
     first.kill('SIGKILL')
     await exited(first)
     const atCrash = await read()
@@ -49,7 +49,7 @@ describe('a worker killed with SIGKILL mid-batch', () => {
     expect(atCrash.requestCountCompleted + atCrash.requestCountFailed).toBeLessThan(LINES)
 
     const second = await startWorker()
-    const batch = await waitFor(read, (b) => b.status === 'completed', 90_000, 100)
+    const batch = await waitFor(read, (b) => b.status === 'completed', 170_000, 100)
     second.kill('SIGTERM')
     await exited(second)
 
