@@ -4,6 +4,7 @@ import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { BUILTIN_CONNECTION_KIND } from '@/lib/constants'
 import { formatCompact, formatCost, formatNumber } from '@/lib/format'
+import { formatRefusal } from '@/lib/jsonl'
 import { estimateCost } from '@/lib/pricing'
 import { usePriceTable } from '@/lib/queries/prices'
 import { useModelRoute } from '@/lib/queries/upstreams'
@@ -27,6 +28,8 @@ export function CostEstimate({
   const builtin = connectionKind === BUILTIN_CONNECTION_KIND
   const route = useModelRoute(builtin && file?.model ? file.model : '')
   if (!file || !connectionKind || !prices.data || (builtin && file.model && route.isPending)) return <span className="font-normal text-muted">—</span>
+  // A file this connection cannot run has no cost here: the form says why beside the Create button.
+  if (formatRefusal(file.lineFormat, connectionKind)) return <span className="font-normal text-muted">—</span>
   if (builtin && route.data?.upstream === 'simulator') {
     return <Note label="Free">The simulator answers {file.model}: nothing is billed.</Note>
   }
