@@ -87,7 +87,25 @@ export function checkNativeLine(value: JsonObject, format: NativeFormat, line: n
   }
   const endpoint = embed ? '/v1/embeddings' : '/v1/chat/completions'
   state.endpoint ??= endpoint
-  return null
+  // Embedding lines give nothing to count: OpenAI's embedding-input limit is not Gemini's.
+  return embed ? null : { endpoint, body: countableGeminiBody(request) }
+}
+
+/** A part's list of a Gemini Content (`{role, parts: [{text}, {inlineData}, …]}`), or none. */
+const partsOf = (content: unknown): unknown[] => (isJsonObject(content) && Array.isArray(content.parts) ? content.parts : [])
+
+/**
+ * A GenerateContentRequest as the chat body its tokens are estimated from: the system instruction and each content as
+ * a message whose content is its parts (their `text` is counted), and generationConfig.maxOutputTokens as the cap.
+ */
+function countableGeminiBody(request: JsonObject): JsonObject {
+  const config = isJsonObject(request.generationConfig) ? request.generationConfig : {}
+  const contents = Array.isArray(request.contents) ? request.contents : []
+  const system = request.systemInstruction === undefined ? [] : [{ role: 'system', content: partsOf(request.systemInstruction) }]
+  return {
+    messages: [...system, ...contents.map((content) => ({ role: 'user', content: partsOf(content) }))],
+    ...(typeof config.maxOutputTokens === 'number' ? { max_tokens: config.maxOutputTokens } : {}),
+  }
 }
 
 function checkId(id: unknown, param: string, line: number, state: FileState, errors: ErrorCollector): boolean {

@@ -40,11 +40,27 @@ describe('a file in a provider’s own format', () => {
   it('Gemini lines run one model, named on the lines', async () => {
     const report = await validate(lines(geminiLine('a'), geminiLine('b', 'gemini-2.5-flash')))
     expect(report).toMatchObject({ ok: true, facts: { format: 'gemini', model: 'gemini-2.5-flash', endpoint: '/v1/chat/completions' } })
+    expect(report.facts.estimatedInputTokens).toBeGreaterThan(0)
+    expect(report.facts.maxTokens).toMatchObject({ total: 0, missing: 2 })
     const mixed = await validate(lines(geminiLine('a'), geminiLine('b', 'models/gemini-2.5-pro'), { key: 'c', request: { contents: [] } }))
     expect(mixed.errors.map((error) => [error.code, error.line, error.param])).toEqual([
       ['mismatched_model', 2, 'request.model'],
       ['invalid_request', 3, 'request.model'],
     ])
+  })
+
+  it('estimates Gemini lines’ input tokens from their text parts and system instruction, and their caps from maxOutputTokens', async () => {
+    const long = 'word '.repeat(400)
+    const line = (key: string, extra: Record<string, unknown>) => ({ key, request: { ...geminiLine(key).request, ...extra } })
+    const short = await validate(lines(line('a', {})))
+    const longer = await validate(
+      lines(
+        line('a', { systemInstruction: { parts: [{ text: long }] }, generationConfig: { maxOutputTokens: 300 } }),
+        line('b', { generationConfig: { maxOutputTokens: 200 } }),
+      ),
+    )
+    expect(longer.facts.estimatedInputTokens! - short.facts.estimatedInputTokens!).toBeGreaterThan(400)
+    expect(longer.facts.maxTokens).toEqual({ min: 200, max: 300, missing: 0, total: 500 })
   })
 
   it('checks the shape the provider requires and unique ids', async () => {
