@@ -1,6 +1,8 @@
 import 'server-only'
 import { createHash, randomBytes } from 'node:crypto'
 import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { queryRows } from '@/lib/server/db/prepared'
 import { publish, subscribe } from '@/lib/server/db/notify'
 
 /** A login lasts a week; then the password is asked again. */
@@ -47,7 +49,8 @@ export async function isValidSession(token: string | undefined): Promise<boolean
   const now = Date.now()
   const cached = liveSessions.get(id)
   if (cached && now - cached.checkedAt < SESSION_CACHE_MS) return cached.expiresAt.getTime() > now
-  const session = await db.session.findUnique({ where: { id }, select: { expiresAt: true } })
+  // A prepared statement rather than the client's findUnique: this runs on every request (lib/server/db/prepared.ts).
+  const [session = null] = await queryRows<{ expiresAt: Date }>(Prisma.sql`SELECT s."expiresAt" FROM "Session" AS s WHERE s."id" = ${id}`)
   if (session === null) {
     liveSessions.delete(id)
     return false

@@ -6,6 +6,8 @@ import type { BatchDetail, BatchError, BatchFileRef, BatchListJob, BatchListPage
 import { toBatchMetadata, type BatchListQuery, type CreateBatchFields } from '@/lib/validations/batches'
 import { isJobStatus } from '@/lib/validations/jobs'
 import { db } from '@/lib/server/db'
+import { Prisma, type Job } from '@/lib/server/db/generated/client'
+import { queryRows } from '@/lib/server/db/prepared'
 import { SIMULATOR_UPSTREAM_NAME, engineProgressOf } from '@/lib/server/engine'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import type { PriceRow } from '@/lib/pricing'
@@ -79,13 +81,17 @@ export async function listBatches(query: BatchListQuery): Promise<BatchListPage>
   }
 }
 
-/** The jobs a page's part batches belong to, with their part counts: one query by primary key, whatever the page size. */
+/**
+ * The jobs a page's part batches belong to, with their part counts: one query by primary key, whatever the page size,
+ * prepared (lib/server/db/prepared.ts) since every open list tab polls it.
+ */
 async function listPageJobs(jobIds: string[]): Promise<Record<string, BatchListJob>> {
   if (jobIds.length === 0) return {}
-  const jobs = await db.job.findMany({
-    where: { id: { in: [...new Set(jobIds)] } },
-    select: { id: true, description: true, status: true, lineCount: true, linesSucceeded: true, linesFailed: true, _count: { select: { parts: true } } },
-  })
+  const jobs = await queryRows<Pick<Job, 'id' | 'description' | 'status' | 'lineCount' | 'linesSucceeded' | 'linesFailed'> & { partCount: bigint | number }>(
+    Prisma.sql`SELECT j."id", j."description", j."status", j."lineCount", j."linesSucceeded", j."linesFailed",
+        (SELECT COUNT(*) FROM "JobPart" AS p WHERE p."jobId" = j."id") AS "partCount"
+      FROM "Job" AS j WHERE j."id" IN (${Prisma.join([...new Set(jobIds)])})`,
+  )
   return Object.fromEntries(
     jobs.flatMap((job) => {
       if (!isJobStatus(job.status)) return []
@@ -95,7 +101,7 @@ async function listPageJobs(jobIds: string[]): Promise<Record<string, BatchListJ
         failed: job.linesFailed,
         pending: Math.max(0, job.lineCount - job.linesSucceeded - job.linesFailed),
       }
-      return [[job.id, { id: job.id, description: job.description, status: job.status, lines, partCount: job._count.parts } satisfies BatchListJob]]
+      return [[job.id, { id: job.id, description: job.description, status: job.status, lines, partCount: Number(job.partCount) } satisfies BatchListJob]]
     }),
   )
 }

@@ -4,11 +4,13 @@ import type { BatchFacets, FacetCount } from '@/lib/types'
 import type { BatchFacetsQuery, BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
 import { jsonObjectValues, likeIgnoringCase, timestampText } from '@/lib/server/db/dialect'
+import { queryRows } from '@/lib/server/db/prepared'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError } from '@/lib/server/http/errors'
 
-// The page of ids is chosen in SQL (filters, search, keyset), then hydrated with Prisma: Prisma cannot search JSON
+// The page of ids is chosen in SQL (filters, search, keyset), then hydrated (rows.ts): Prisma cannot search JSON
 // values on SQLite, and a row-value keyset comparison is what lets the database walk an index instead of sorting.
+// The list is polled by every open list tab, so its queries run as prepared statements (lib/server/db/prepared.ts).
 // The SQL is the same on SQLite and PostgreSQL but for the spellings in lib/server/db/dialect.ts.
 
 /** Columns each sort walks, all in the same direction; `id` breaks ties so the order is total. */
@@ -88,13 +90,13 @@ export function pageQuery(query: BatchListQuery): Prisma.Sql {
 
 export async function listBatchPage(query: BatchListQuery): Promise<{ ids: string[]; nextCursor: string | null; total: number | null }> {
   const [keys, total] = await Promise.all([
-    db.$queryRaw<KeyRow[]>(pageQuery(query)),
+    queryRows<KeyRow>(pageQuery(query)),
     // Counted on the first page only; the list keeps the first page's total while it loads more.
     query.cursor
       ? Promise.resolve(null)
-      : db
-          .$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(filterConditions(query))}`)
-          .then((rows) => Number(rows[0]?.n ?? 0)),
+      : queryRows<{ n: number | bigint }>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(filterConditions(query))}`).then((rows) =>
+          Number(rows[0]?.n ?? 0),
+        ),
   ])
   const page = keys.slice(0, query.limit)
   const last = page.at(-1)
@@ -109,7 +111,7 @@ type FacetColumn = 'status' | 'connectionId' | 'endpoint' | 'model'
 async function countBy(column: FacetColumn, query: BatchFacetsQuery, without: Partial<BatchFacetsQuery>): Promise<Map<string, number>> {
   const conditions = filterConditions({ ...query, ...without })
   if (column === 'model') conditions.push(Prisma.sql`b."model" IS NOT NULL`)
-  const rows = await db.$queryRaw<{ value: string; n: number | bigint }[]>(
+  const rows = await queryRows<{ value: string; n: number | bigint }>(
     Prisma.sql`SELECT b.${Prisma.raw(`"${column}"`)} AS "value", COUNT(*) AS "n" FROM "Batch" AS b ${whereClause(conditions)} GROUP BY 1`,
   )
   return new Map(rows.map((row) => [row.value, Number(row.n)]))

@@ -1,12 +1,13 @@
 import 'server-only'
 import { parseBatchStatus, type BatchStatus } from '@/lib/batch'
-import { db } from '@/lib/server/db'
+import { queryRows } from '@/lib/server/db/prepared'
 import { Prisma, type Batch, type EngineRun, type File } from '@/lib/server/db/generated/client'
 
 // The status reads (the batch page and the list, polled by every open tab about once a second) in plain SQL, one
 // joined query each: through the Prisma client, each relation of an `include` is a query of its own, and every
-// query is compiled afresh, which made a batch's status cost 13 queries and most of its time. The SQL is the same on
-// SQLite and PostgreSQL; the columns are named from the generated types, so a renamed column fails to compile here.
+// query is compiled afresh, which made a batch's status cost 13 queries and most of its time. They run as prepared
+// statements, past the Prisma client (lib/server/db/prepared.ts). The SQL is the same on SQLite and PostgreSQL; the
+// columns are named from the generated types, so a renamed column fails to compile here.
 
 const columns = <Row>(alias: string, names: readonly (keyof Row & string)[], prefix = '') =>
   names.map((name) => `${alias}."${name}"${prefix ? ` AS "${prefix}${name}"` : ''}`).join(', ')
@@ -117,7 +118,7 @@ const fileOf = (id: string | null, remoteId: string | null, filename: string | n
 /** The batch rows with these ids, in no particular order (one query). */
 export async function readBatchSummaries(ids: readonly string[]): Promise<BatchSummaryRow[]> {
   if (ids.length === 0) return []
-  const rows = await db.$queryRaw<RawSummary[]>(
+  const rows = await queryRows<RawSummary>(
     Prisma.sql`SELECT ${Prisma.raw(columns<Batch>('b', SUMMARY_COLUMNS))}, c."name" AS "connectionName", c."kind" AS "connectionKind", ${Prisma.raw(RUN_SELECT)}
       FROM "Batch" AS b ${Prisma.raw(JOINS)} WHERE b."id" IN (${Prisma.join(ids)})`,
   )
@@ -127,7 +128,7 @@ export async function readBatchSummaries(ids: readonly string[]): Promise<BatchS
 /** Everything the batch page shows about one batch (two queries: the joined row, then its retries), or null. */
 export async function readBatchDetail(batchId: string): Promise<BatchDetailRow | null> {
   const [rows, retries] = await Promise.all([
-    db.$queryRaw<RawDetail[]>(
+    queryRows<RawDetail>(
       Prisma.sql`SELECT ${Prisma.raw(columns<Batch>('b', DETAIL_COLUMNS))}, c."name" AS "connectionName", c."kind" AS "connectionKind", ${Prisma.raw(RUN_SELECT)},
         ${Prisma.raw(columns<File>('fi', FILE_COLUMNS, 'in_'))}, ${Prisma.raw(columns<File>('fo', FILE_COLUMNS, 'out_'))},
         ${Prisma.raw(columns<File>('fe', FILE_COLUMNS, 'err_'))}, fo."storagePath" AS "outputStoragePath",
@@ -136,7 +137,7 @@ export async function readBatchDetail(batchId: string): Promise<BatchDetailRow |
         LEFT JOIN "File" AS fi ON fi."id" = b."inputFileId" LEFT JOIN "File" AS fo ON fo."id" = b."outputFileId" LEFT JOIN "File" AS fe ON fe."id" = b."errorFileId"
       WHERE b."id" = ${batchId}`,
     ),
-    db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT r."id" FROM "Batch" AS r WHERE r."parentBatchId" = ${batchId} ORDER BY r."createdAt" ASC, r."id" ASC`),
+    queryRows<{ id: string }>(Prisma.sql`SELECT r."id" FROM "Batch" AS r WHERE r."parentBatchId" = ${batchId} ORDER BY r."createdAt" ASC, r."id" ASC`),
   ])
   const raw = rows[0]
   if (!raw) return null

@@ -1,6 +1,6 @@
 import 'server-only'
-import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
+import { loadedAnthropicSdk } from '@/lib/server/providers/sdks'
 import { retryAfterMs } from '@/lib/server/retry'
 
 /** Replaces every secret (of 4+ characters) in provider text: some servers echo the key they refused. */
@@ -36,9 +36,17 @@ export function statusOf(error: unknown): number | undefined {
   return typeof error.status === 'number' ? error.status : undefined
 }
 
+/** Stands in for an SDK's error class while that SDK is not loaded: nothing is an instance of it. */
+class NeverThrown extends Error {
+  declare headers: Headers | undefined
+}
+
 /** A call that never got an HTTP answer (network error or timeout), from OpenAI's or Anthropic's SDK. */
-const isConnectionError = (error: unknown): error is Error => error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError
-const isConnectionTimeout = (error: unknown) => error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError
+// Anthropic's SDK loads with the first Anthropic connection (lib/server/providers/sdks.ts): before that, none of its errors exist.
+const isConnectionError = (error: unknown): error is Error =>
+  error instanceof OpenAI.APIConnectionError || error instanceof (loadedAnthropicSdk()?.APIConnectionError ?? NeverThrown)
+const isConnectionTimeout = (error: unknown) =>
+  error instanceof OpenAI.APIConnectionTimeoutError || error instanceof (loadedAnthropicSdk()?.APIConnectionTimeoutError ?? NeverThrown)
 
 /** The request never reached the provider (nothing listening, DNS): repeating it cannot do anything twice. */
 function neverArrived(error: unknown): boolean {
@@ -71,4 +79,6 @@ export function isRetryable(error: unknown, call: 'read' | 'create'): boolean {
 
 /** The provider's Retry-After on a failed SDK call, in ms (parsed by the one parser in lib/server/retry); null when absent. */
 export const providerRetryAfterMs = (error: unknown, now = Date.now()): number | null =>
-  (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) && error.headers ? retryAfterMs(error.headers, undefined, now) : null
+  (error instanceof OpenAI.APIError || error instanceof (loadedAnthropicSdk()?.APIError ?? NeverThrown)) && error.headers
+    ? retryAfterMs(error.headers, undefined, now)
+    : null

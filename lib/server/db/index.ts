@@ -4,7 +4,8 @@ import type { DatabaseKind } from '@/lib/config/env'
 import { env } from '@/lib/server/env'
 import type { Batch, Prisma as SqlitePrisma } from './generated/client'
 import type { Prisma as PostgresPrisma } from './generated-postgresql/client'
-import { createPostgresClient } from './postgresql'
+import type pg from 'pg'
+import { createPostgresClient, createPostgresPool } from './postgresql'
 import { createSqliteClient } from './sqlite'
 
 export type { Prisma } from './generated/client'
@@ -38,13 +39,17 @@ type SameModels = Equal<ModelColumns<SqlitePrisma.TypeMap['model']>, ModelColumn
  * (`SameModels`, which fails to compile on drift); the methods are generated from those models alike. The one real
  * difference is `$transaction`'s isolation levels: SQLite has only Serializable, PostgreSQL has it and three more.
  */
-function createClient(): Db {
-  if (dbKind === 'sqlite') return createSqliteDb()
+function connect(): { db: Db; pool: pg.Pool | null } {
+  if (dbKind === 'sqlite') return { db: createSqliteDb(), pool: null }
   const sameModels: SameModels = true
-  return sameModels && (createPostgresClient(env.databaseUrl).$extends(parsedStatus) as unknown as Db)
+  const pool = createPostgresPool(env.databaseUrl)
+  return { db: sameModels && (createPostgresClient(pool).$extends(parsedStatus) as unknown as Db), pool }
 }
 
 // One client per process: Next's dev server re-evaluates modules on every edit.
-const globalForDb = globalThis as unknown as { batchboardDb?: Db }
-export const db = globalForDb.batchboardDb ?? createClient()
-if (process.env.NODE_ENV !== 'production') globalForDb.batchboardDb = db
+const globalForDb = globalThis as unknown as { batchboardDbConnections?: ReturnType<typeof connect> }
+const connections = globalForDb.batchboardDbConnections ?? connect()
+if (process.env.NODE_ENV !== 'production') globalForDb.batchboardDbConnections = connections
+export const db = connections.db
+/** On PostgreSQL, the pool `db` runs on, which the prepared reads share (./prepared.ts); null on SQLite. */
+export const postgresPool = connections.pool

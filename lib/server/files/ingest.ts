@@ -2,6 +2,8 @@ import 'server-only'
 import { rename, rm } from 'node:fs/promises'
 import { isBatchLimitError, type ValidationReport } from '@/lib/jsonl'
 import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { queryRows } from '@/lib/server/db/prepared'
 import { AppError } from '@/lib/server/http/errors'
 import { newFileId } from '@/lib/server/ids'
 import { countUploadBytes } from '@/lib/server/metrics'
@@ -22,9 +24,13 @@ export type IngestOptions = {
 
 export type IngestResult = { file: FileRow; duplicate: boolean; report: ValidationReport }
 
-/** The earliest stored input file with these exact bytes, if any. */
-export const findStoredCopy = (sha256: string) =>
-  db.file.findFirst({ where: { sha256, purpose: 'batch', storagePath: { not: null } }, orderBy: { createdAt: 'asc' } })
+/** The earliest stored input file with these exact bytes, if any. Asked twice by every upload: a prepared statement (lib/server/db/prepared.ts). */
+export async function findStoredCopy(sha256: string): Promise<FileRow | null> {
+  const [file = null] = await queryRows<FileRow>(
+    Prisma.sql`SELECT f.* FROM "File" AS f WHERE f."sha256" = ${sha256} AND f."purpose" = 'batch' AND f."storagePath" IS NOT NULL ORDER BY f."createdAt" ASC, f."id" ASC LIMIT 1`,
+  )
+  return file
+}
 
 /** Reads a file once, streaming, in a worker thread: sha256 and the full validation in the same pass. */
 export const inspectFile = (filePath: string): Promise<{ sha256: string; report: ValidationReport }> => runInWorker({ kind: 'inspect', path: filePath })

@@ -3,13 +3,14 @@ import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import Anthropic from '@anthropic-ai/sdk'
+import type Anthropic from '@anthropic-ai/sdk'
 import type { MessageBatch } from '@anthropic-ai/sdk/resources/messages'
 import { translateAnthropicLine, type AnthropicBatchRequest } from '@/lib/providers/anthropic/translate'
 import { ANTHROPIC_BATCH_LIMITS } from '@/lib/connections/limits'
 import { redact } from '@/lib/server/connections/provider-errors'
 import type { BatchListPage } from '@/lib/server/providers/batch-object'
 import { downloadAside } from '@/lib/server/providers/files'
+import { loadAnthropicSdk, loadedAnthropicSdk } from '@/lib/server/providers/sdks'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 import { backoffMs, retryAfterMs, withRetries } from '@/lib/server/retry'
 
@@ -38,15 +39,21 @@ const CREATE_BACKOFF = { baseMs: 500, maxMs: 60_000 }
  */
 export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  // Every setting is the connection's own: a base URL left unset would be taken from ANTHROPIC_BASE_URL in the
-  // server's environment, an auth token from ANTHROPIC_AUTH_TOKEN.
-  const client = new Anthropic({
-    apiKey: config.apiKey,
-    authToken: null,
-    baseURL: config.baseURL || ANTHROPIC_BASE_URL,
-    timeout: timeoutMs,
-    maxRetries: config.maxRetries ?? 2,
-  })
+  // Made at the first call: the SDK loads only when a connection of this kind is used (lib/server/providers/sdks.ts).
+  let made: Promise<Anthropic> | null = null
+  const sdkClient = () =>
+    (made ??= loadAnthropicSdk().then(
+      ({ Anthropic }) =>
+        // Every setting is the connection's own: a base URL left unset would be taken from ANTHROPIC_BASE_URL in the
+        // server's environment, an auth token from ANTHROPIC_AUTH_TOKEN.
+        new Anthropic({
+          apiKey: config.apiKey,
+          authToken: null,
+          baseURL: config.baseURL || ANTHROPIC_BASE_URL,
+          timeout: timeoutMs,
+          maxRetries: config.maxRetries ?? 2,
+        }),
+    ))
 
   return {
     /**
@@ -71,12 +78,13 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
     },
 
     /** Creates one batch from translated requests. Repeated on 429 only. */
-    createFromRequests(requests: AnthropicBatchRequest[]): Promise<MessageBatch> {
+    async createFromRequests(requests: AnthropicBatchRequest[]): Promise<MessageBatch> {
+      const [client, { RateLimitError }] = await Promise.all([sdkClient(), loadAnthropicSdk()])
       // Only a 429 certainly created nothing: a 5xx or a timeout may have made the batch, and a second would bill twice.
       return withRetries(() => client.messages.batches.create({ requests }, { maxRetries: 0 }), {
         attempts: (config.maxRetries ?? 2) + 1,
         delayMs: (error, attempt) =>
-          error instanceof Anthropic.RateLimitError ? (retryAfterMs(error.headers, CREATE_BACKOFF.maxMs) ?? backoffMs(attempt, CREATE_BACKOFF)) : null,
+          error instanceof RateLimitError ? (retryAfterMs(error.headers, CREATE_BACKOFF.maxMs) ?? backoffMs(attempt, CREATE_BACKOFF)) : null,
       })
     },
 
@@ -91,19 +99,19 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
       return { ok: true, batch, requests: requests.length }
     },
 
-    retrieveBatch: (batchId: string) => client.messages.batches.retrieve(batchId),
+    retrieveBatch: async (batchId: string) => (await sdkClient()).messages.batches.retrieve(batchId),
 
-    cancelBatch: (batchId: string) => client.messages.batches.cancel(batchId),
+    cancelBatch: async (batchId: string) => (await sdkClient()).messages.batches.cancel(batchId),
 
     /** Anthropic can delete only ended batches; it answers 400 otherwise, surfaced as its message. */
     async deleteBatch(batchId: string): Promise<{ id: string; deleted: true }> {
-      const deleted = await client.messages.batches.delete(batchId)
+      const deleted = await (await sdkClient()).messages.batches.delete(batchId)
       return { id: deleted.id, deleted: true }
     },
 
     /** One page, newest first (Anthropic's order); pass `after: lastId` for the next. */
     async listBatches(page: { after?: string; limit?: number } = {}): Promise<BatchListPage<MessageBatch>> {
-      const result = await client.messages.batches.list({ limit: page.limit ?? 20, ...(page.after ? { after_id: page.after } : {}) })
+      const result = await (await sdkClient()).messages.batches.list({ limit: page.limit ?? 20, ...(page.after ? { after_id: page.after } : {}) })
       return { data: result.data, hasMore: result.has_more, lastId: result.last_id ?? null }
     },
 
@@ -112,6 +120,7 @@ export function createAnthropicBatchClient(config: AnthropicConnectionConfig) {
      * by convertAnthropicResults. Fails when the batch has not ended (no results_url yet).
      */
     async downloadResults(batchId: string, destination: string): Promise<MessageBatch> {
+      const client = await sdkClient()
       const batch = await client.messages.batches.retrieve(batchId)
       if (!batch.results_url) throw new Error(`Anthropic has no results for batch ${batchId} yet (processing_status: ${batch.processing_status}).`)
       const response = await client.get(batch.results_url, { headers: { Accept: 'application/binary' }, __binaryResponse: true }).asResponse()
@@ -134,13 +143,15 @@ export function describeAnthropicError(error: unknown, apiKey: string, timeoutMs
 }
 
 function describe(error: unknown, timeoutMs: number): { status: number | null; message: string } {
-  if (error instanceof Anthropic.APIConnectionTimeoutError)
+  // Without the SDK loaded, no error can be one of its own.
+  const sdk = loadedAnthropicSdk()
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError)
     return { status: null, message: `No answer from Anthropic within ${Math.round(timeoutMs / 1000)} s.` }
-  if (error instanceof Anthropic.APIConnectionError) {
+  if (sdk && error instanceof sdk.APIConnectionError) {
     const cause = error.cause instanceof Error ? (error.cause.cause instanceof Error ? error.cause.cause.message : error.cause.message) : error.message
     return { status: null, message: `Could not reach Anthropic: ${cause}` }
   }
-  if (error instanceof Anthropic.APIError && error.status !== undefined) {
+  if (sdk && error instanceof sdk.APIError && error.status !== undefined) {
     const message = error.apiMessage ?? error.message
     return { status: error.status, message: `${error.status}${error.type ? ` ${error.type}` : ''}: ${message}` }
   }

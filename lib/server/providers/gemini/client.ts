@@ -2,13 +2,14 @@ import 'server-only'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { once } from 'node:events'
-import { ApiError, GoogleGenAI, type BatchJob, type HttpOptions } from '@google/genai'
+import type { BatchJob, GoogleGenAI, HttpOptions } from '@google/genai'
 import { translateGeminiLine, type GeminiBatchKind, type GeminiBatchLine } from '@/lib/providers/gemini/translate'
 import { fail, isObject, type Translated } from '@/lib/providers/openai-line'
 import { GEMINI_BATCH_LIMITS } from '@/lib/connections/limits'
 import { redact } from '@/lib/server/connections/provider-errors'
 import type { BatchListPage } from '@/lib/server/providers/batch-object'
 import { downloadAside } from '@/lib/server/providers/files'
+import { loadedGeminiSdk, loadGeminiSdk } from '@/lib/server/providers/sdks'
 import { translateFile, type TranslatedFile } from '@/lib/server/providers/line-reader'
 
 export type GeminiConnectionConfig = {
@@ -44,9 +45,11 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
     httpStatusCodes,
   })
   const httpOptions: HttpOptions = { timeout: timeoutMs, retryOptions: retryOptions(READ_RETRY_STATUSES), baseUrl: config.baseURL || GEMINI_BASE_URL }
+  // Made at the first call: the SDK loads only when a connection of this kind is used (lib/server/providers/sdks.ts).
+  let made: Promise<GoogleGenAI> | null = null
   // Every setting is the connection's own: left unset, GOOGLE_GENAI_USE_VERTEXAI or GOOGLE_GEMINI_BASE_URL in the
   // server's environment would send the calls elsewhere.
-  const ai = new GoogleGenAI({ apiKey: config.apiKey, vertexai: false, httpOptions })
+  const sdkClient = () => (made ??= loadGeminiSdk().then(({ GoogleGenAI }) => new GoogleGenAI({ apiKey: config.apiKey, vertexai: false, httpOptions })))
 
   return {
     /**
@@ -82,7 +85,7 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
         if (!translated.ok) return translated
         if (model === null || kind === null)
           return { ok: false, errorCount: 1, errors: [{ line: null, param: 'model', message: 'Name the Gemini model: the lines give none.' }] }
-        const uploaded = await ai.files.upload({ file: input.workPath, config: { mimeType: 'jsonl', displayName: input.displayName } })
+        const uploaded = await (await sdkClient()).files.upload({ file: input.workPath, config: { mimeType: 'jsonl', displayName: input.displayName } })
         if (!uploaded.name) throw new Error('Gemini accepted the input file but returned no file name.')
         return { ok: true, requests: translated.requests, kind, model, uploadedFile: uploaded.name }
       } finally {
@@ -92,7 +95,8 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
     },
 
     /** Creates the batch from an uploaded input file. Repeated on 429 only: a 5xx may have created the batch already. */
-    createFromFile(input: { kind: GeminiBatchKind; model: string; fileName: string; displayName: string }): Promise<BatchJob> {
+    async createFromFile(input: { kind: GeminiBatchKind; model: string; fileName: string; displayName: string }): Promise<BatchJob> {
+      const ai = await sdkClient()
       const config = { displayName: input.displayName, httpOptions: { retryOptions: retryOptions([429]) } }
       return input.kind === 'embed'
         ? ai.batches.createEmbeddings({ model: input.model, src: { fileName: input.fileName }, config })
@@ -107,24 +111,25 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
       return { ...uploaded, batch }
     },
 
-    retrieveBatch: (name: string) => ai.batches.get({ name }),
+    retrieveBatch: async (name: string) => (await sdkClient()).batches.get({ name }),
 
     async cancelBatch(name: string): Promise<BatchJob> {
+      const ai = await sdkClient()
       await ai.batches.cancel({ name })
       return ai.batches.get({ name })
     },
 
     async deleteBatch(name: string): Promise<{ id: string; deleted: true }> {
-      await ai.batches.delete({ name })
+      await (await sdkClient()).batches.delete({ name })
       return { id: name, deleted: true }
     },
 
     /** Removes an uploaded input file (Gemini keeps files 48 hours otherwise). */
-    deleteFile: (name: string) => ai.files.delete({ name }),
+    deleteFile: async (name: string) => (await sdkClient()).files.delete({ name }),
 
     /** One page; `after` is Gemini's page token (what `lastId` returns), not a batch id. */
     async listBatches(page: { after?: string; limit?: number } = {}): Promise<BatchListPage<BatchJob>> {
-      const pager = await ai.batches.list({ config: { pageSize: page.limit ?? 20, ...(page.after ? { pageToken: page.after } : {}) } })
+      const pager = await (await sdkClient()).batches.list({ config: { pageSize: page.limit ?? 20, ...(page.after ? { pageToken: page.after } : {}) } })
       const next = pager.params.config?.pageToken
       return { data: pager.page, hasMore: Boolean(next), lastId: next ?? null }
     },
@@ -134,6 +139,7 @@ export function createGeminiBatchClient(config: GeminiConnectionConfig) {
      * by convertGeminiResults. Fails when the job has no responses file (not ended, or inline results).
      */
     async downloadResults(name: string, destination: string): Promise<BatchJob> {
+      const ai = await sdkClient()
       const batch = await ai.batches.get({ name })
       const file = batch.dest?.fileName
       if (!file) throw new Error(`Gemini has no responses file for batch ${name} yet (state: ${batch.state ?? 'unknown'}).`)
@@ -154,7 +160,9 @@ export function describeGeminiError(error: unknown, apiKey: string, timeoutMs: n
 }
 
 function describe(error: unknown, timeoutMs: number): { status: number | null; message: string } {
-  if (error instanceof ApiError) {
+  // Without the SDK loaded, no error can be one of its own.
+  const sdk = loadedGeminiSdk()
+  if (sdk && error instanceof sdk.ApiError) {
     // The SDK puts the response body, JSON-encoded, in `message`.
     let body: unknown = null
     try {
