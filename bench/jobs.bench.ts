@@ -4,7 +4,9 @@
 //
 // 1. Splitting a 1,000,000-line file (BENCH_JOBS_SPLIT_LINES to run smaller): the time from createJob until the job
 //    records every line in a part, and the peak RSS growth of the `next start` process over that time (target
-//    < 100 MB). The split runs on the built-in connection with a model no upstream serves, so the parts it makes fail
+//    < 100 MB), and the longest the server's event loop stalled over that time (nodejs_eventloop_lag_max_seconds
+//    from GET /metrics, whose histogram each scrape resets): a stall longer than Node's 5 s keep-alive timeout resets
+//    the connection a polling client already sent its next request on (ECONNRESET). The split runs on the built-in connection with a model no upstream serves, so the parts it makes fail
 //    at once instead of running a million simulated requests on this machine.
 // 2. On a second server started with BATCHBOARD_V1_LIMITS (an enqueued-token limit that holds a few parts) and an
 //    `openai` connection pointed at its own /v1 (the issue's rehearsal setup): a job of BENCH_JOBS_QUEUE_LINES lines
@@ -97,7 +99,19 @@ async function readJob(server: AppServer, id: string): Promise<JobDetail> {
 const start = (dir: string, name: string, env: Record<string, string> = {}) =>
   startAppServer({ projectRoot, port: PORT, dataDir: path.join(dir, name), env: { BATCHBOARD_API_KEY: API_KEY, ...env } })
 
-type Split = { seconds: number; parts: number; rssBefore: number; rssGrowth: number }
+type Split = { seconds: number; parts: number; rssBefore: number; rssGrowth: number; stallSeconds: number }
+
+// Node's http.Server default, which `next start` keeps: a response's socket is closed after this long idle.
+const KEEP_ALIVE_TIMEOUT_S = 5
+
+/** The longest event-loop delay the server saw since the previous scrape of /metrics (which resets it), in seconds. */
+async function longestStall(server: AppServer): Promise<number> {
+  const response = await fetch(`${server.baseUrl}/metrics`, { headers: { Authorization: `Bearer ${API_KEY}` } })
+  if (!response.ok) throw new Error(`GET /metrics: ${response.status} ${await response.text()}`)
+  const match = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await response.text())
+  if (!match) throw new Error('GET /metrics has no nodejs_eventloop_lag_max_seconds')
+  return Number(match[1])
+}
 
 async function measureSplit(dir: string): Promise<Split> {
   const input = path.join(dir, 'split.jsonl')
@@ -107,6 +121,7 @@ async function measureSplit(dir: string): Promise<Split> {
     const fileId = await uploadV1File(server, input)
     // The action bundle and the jobs route compiled, the database open: what the measured split should not pay.
     await readJob(server, 'job_none').catch(() => {})
+    await longestStall(server)
     const memory = trackPeakRss(server.serverPid)
     const started = performance.now()
     const id = await createJob(server, fileId, 'builtin')
@@ -117,8 +132,9 @@ async function measureSplit(dir: string): Promise<Split> {
     }
     const seconds = (performance.now() - started) / 1000
     const rssGrowth = memory.stop()
+    const stallSeconds = await longestStall(server)
     if (job.splitLines < SPLIT_LINES) throw new Error(`the split stopped at line ${job.splitLines}: ${job.status} ${job.error ?? ''}`)
-    return { seconds, parts: job.parts.length, rssBefore: memory.before, rssGrowth }
+    return { seconds, parts: job.parts.length, rssBefore: memory.before, rssGrowth, stallSeconds }
   } finally {
     await server.stop()
   }
@@ -203,7 +219,9 @@ async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'batchboard-bench-jobs-'))
   try {
     const split = await measureSplit(dir)
-    console.log(`  split: ${fixed(split.seconds, 1)} s, ${split.parts} parts, server RSS +${fixed(split.rssGrowth / MB)} MB`)
+    console.log(
+      `  split: ${fixed(split.seconds, 1)} s, ${split.parts} parts, server RSS +${fixed(split.rssGrowth / MB)} MB, longest stall ${fixed(split.stallSeconds, 2)} s`,
+    )
     const queue = await measureQueue(dir)
     const meanGap = queue.gaps.length === 0 ? 0 : queue.gaps.reduce((sum, gap) => sum + gap, 0) / queue.gaps.length
     return [
@@ -218,6 +236,13 @@ async function run(): Promise<BenchRow[]> {
         comparison: `over the ${fixed(split.rssBefore / MB)} MB of the \`next start\` process just before`,
         target: '< 100 MB',
         met: split.rssGrowth < 100 * MB,
+      },
+      {
+        name: 'longest event-loop stall on the server while splitting',
+        figure: `${fixed(split.stallSeconds * 1000)} ms`,
+        comparison: `a stall past Node's ${KEEP_ALIVE_TIMEOUT_S} s keep-alive timeout resets a polling client's connection (ECONNRESET)`,
+        target: `< ${KEEP_ALIVE_TIMEOUT_S} s`,
+        met: split.stallSeconds < KEEP_ALIVE_TIMEOUT_S,
       },
       {
         name: `queue utilisation while parts wait (enqueued tokens / limit, ${fixed(QUEUE_LINES)} lines on the limited /v1)`,
