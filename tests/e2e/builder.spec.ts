@@ -92,7 +92,7 @@ test('a built file runs as a job on the built-in engine, from the builder straig
 })
 
 test('rows that make several files run as one job of all of them, with the whole table kept for the results', async ({ page, db }) => {
-  test.setTimeout(600_000)
+  test.setTimeout(900_000)
   // One row over a batch's 50,000 requests: the builder cuts two files.
   const count = 50_002
   const csv = Papa.unparse(Array.from({ length: count }, (_, index) => ({ id: `row-${index}`, name: `Gadget ${index}` })))
@@ -116,10 +116,8 @@ test('rows that make several files run as one job of all of them, with the whole
   const input = await db.file.findUniqueOrThrow({ where: { id: job.inputFileId! }, select: { lineCount: true, sourceTable: true } })
   expect(input.lineCount).toBe(count)
   expect(input.sourceTable).toMatchObject({ filename: 'many-gadgets.csv', rowCount: count, firstRow: 0 })
-  await expect.poll(() => db.jobPart.count({ where: { jobId } }), { timeout: 180_000 }).toBe(2)
-
-  // Fifty thousand simulated answers are not what this test is about: the job is cancelled rather than run.
-  await page.getByRole('button', { name: 'Cancel job' }).click()
-  await page.getByRole('dialog').getByRole('button', { name: 'Cancel job' }).click()
-  await expect.poll(async () => (await db.job.findUniqueOrThrow({ where: { id: jobId } })).status, { timeout: 180_000 }).toBe('cancelled')
+  // The split cuts the one input as the connection's limits say; later rounds (retries) may add parts on a busy machine.
+  await expect.poll(() => db.jobPart.count({ where: { jobId, round: 1 } }), { timeout: 180_000 }).toBe(2)
+  await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', String(count), { timeout: 480_000 })
+  expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('completed')
 })
