@@ -48,7 +48,22 @@ function memoryEnv(environment: NodeJS.ProcessEnv): { MALLOC_ARENA_MAX: string; 
   return { MALLOC_ARENA_MAX: environment.MALLOC_ARENA_MAX || '2', NODE_OPTIONS: `--expose-gc ${environment.NODE_OPTIONS ?? ''}`.trim() }
 }
 
-const serverArgs = (env: Env, dev: boolean) => [dev ? 'dev' : 'start', '--hostname', env.hostname, '--port', String(env.port)]
+/**
+ * Node closes a keep-alive connection 5 s after its last response by default, timed by the event loop: when the loop
+ * stalls past that (a busy machine, a long synchronous step), the timer fires first once it runs again and the server
+ * resets the connection a polling client has already sent its next request on, which the client sees as ECONNRESET
+ * (a jobs bench run did, mid-split). 30 s outlasts any stall seen, and stays under Node's 60 s headersTimeout.
+ * See docs/decisions/059-job-split-in-worker-threads.md.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000
+
+const serverArgs = (env: Env, dev: boolean) => [
+  ...(dev ? ['dev'] : ['start', '--keepAliveTimeout', String(KEEP_ALIVE_TIMEOUT_MS)]),
+  '--hostname',
+  env.hostname,
+  '--port',
+  String(env.port),
+]
 const servingMessage = (env: Env) => `Serving on http://${env.hostname === '0.0.0.0' ? 'localhost' : env.hostname}:${env.port}`
 
 /** For start.sh: `export NAME='value'` lines and the server's arguments as `set --`, quoted for sh. */

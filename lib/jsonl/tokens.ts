@@ -46,6 +46,12 @@ export function loadTokenCounter(encoding: TokenEncoding): Promise<CountTokens> 
   return counter
 }
 
+/** The encodings this thread has loaded (or is loading): tests check that the server's request thread loads none. */
+export const loadedTokenEncodings = (): TokenEncoding[] => [...loaded.keys()]
+
+/** A tally's running counts, plain numbers: a job's split carries them from one worker task to the next. */
+export type TokenTallyState = { countedTokens: number; countedChars: number; scaledChars: number; fixedTokens: number; requests: number }
+
 export class TokenTally {
   private countedTokens = 0
   private countedChars = 0
@@ -53,7 +59,22 @@ export class TokenTally {
   private fixedTokens = 0
   private requests = 0
 
-  constructor(private readonly mode: Exclude<TokenEstimateMode, 'off'>) {}
+  constructor(
+    private readonly mode: Exclude<TokenEstimateMode, 'off'>,
+    from?: TokenTallyState,
+  ) {
+    if (!from) return
+    this.countedTokens = from.countedTokens
+    this.countedChars = from.countedChars
+    this.scaledChars = from.scaledChars
+    this.fixedTokens = from.fixedTokens
+    this.requests = from.requests
+  }
+
+  state(): TokenTallyState {
+    const { countedTokens, countedChars, scaledChars, fixedTokens, requests } = this
+    return { countedTokens, countedChars, scaledChars, fixedTokens, requests }
+  }
 
   // Whether the next request's text should be run through the tokenizer.
   wantsExactCount(): boolean {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createBatchFileValidator, type ValidateOptions, type ValidationReport } from '@/lib/jsonl'
+import { splitPart, type SplitPartResult, type SplitPartTask } from './split-part'
 
 /** The validator options that can cross a thread boundary (no callbacks, no signal). */
 export type WorkerValidateOptions = Pick<ValidateOptions, 'endpoint' | 'supportedEndpoints' | 'maxRequests' | 'maxBytes' | 'maxErrors' | 'tokenEstimate'>
@@ -12,8 +13,14 @@ export type WorkerTask =
   | { kind: 'inspect'; path: string }
   /** Validation alone, with the caller's options (the engine re-validating a stored /v1 file). */
   | { kind: 'validate'; path: string; options: WorkerValidateOptions }
+  /** The next part of a job's split: its lines' token estimates and its file. */
+  | SplitPartTask
 
-export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' } ? { sha256: string; report: ValidationReport } : ValidationReport
+export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' }
+  ? { sha256: string; report: ValidationReport }
+  : T extends { kind: 'split-part' }
+    ? SplitPartResult
+    : ValidationReport
 
 // Streams stay streams: the worker reads the file itself, 1 MiB at a time; only the path and the report cross threads.
 async function streamFile(filePath: string, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<void> {
@@ -30,6 +37,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult<WorkerTask
     })
     return { sha256: hash.digest('hex'), report: await validator.finish() }
   }
+  if (task.kind === 'split-part') return splitPart(task)
   const validator = createBatchFileValidator(task.options)
   await streamFile(task.path, (chunk) => validator.push(chunk))
   return validator.finish()

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import Papa from 'papaparse'
 import { expect, test } from './fixtures'
 
@@ -88,4 +89,35 @@ test('a built file runs as a job on the built-in engine, from the builder straig
 
   await expect(page).toHaveURL(/\/jobs\/job_[0-9A-Za-z]+$/, { timeout: 30_000 })
   await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '6', { timeout: 90_000 })
+})
+
+test('rows that make several files run as one job of all of them, with the whole table kept for the results', async ({ page, db }) => {
+  test.setTimeout(900_000)
+  // One row over a batch's 50,000 requests: the builder cuts two files.
+  const count = 50_002
+  const csv = Papa.unparse(Array.from({ length: count }, (_, index) => ({ id: `row-${index}`, name: `Gadget ${index}` })))
+  await page.goto('/files/build')
+  await page.getByLabel('Table file').setInputFiles({ name: 'many-gadgets.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.getByLabel('Model', { exact: true }).fill('sim-chat')
+  await page.getByRole('textbox', { name: 'User prompt' }).fill('Name {{name}} in one word.')
+  await expect(page.getByText('This makes 2 files')).toBeVisible({ timeout: 180_000 })
+  await expect(page.getByRole('heading', { name: 'Valid batch file' })).toHaveCount(2, { timeout: 180_000 })
+
+  // Over the built-in engine's 50,000 requests a batch, it can only run as a job, which splits it itself.
+  await expect(page.getByTestId('job-plan')).toContainText('This file will run as 2 batches of at most 50,000 requests')
+  await expect(page.getByRole('button', { name: 'Create batch' })).toHaveCount(0)
+  if (process.env.E2E_SHOTS_DIR) await page.screenshot({ path: path.join(process.env.E2E_SHOTS_DIR, 'builder-several-files-job.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Create job' }).click()
+
+  await expect(page).toHaveURL(/\/jobs\/job_[0-9A-Za-z]+$/, { timeout: 120_000 })
+  const jobId = page.url().split('/').at(-1)!
+  await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuemax', String(count), { timeout: 180_000 })
+  const job = await db.job.findUniqueOrThrow({ where: { id: jobId }, select: { inputFileId: true } })
+  const input = await db.file.findUniqueOrThrow({ where: { id: job.inputFileId! }, select: { lineCount: true, sourceTable: true } })
+  expect(input.lineCount).toBe(count)
+  expect(input.sourceTable).toMatchObject({ filename: 'many-gadgets.csv', rowCount: count, firstRow: 0 })
+  // The split cuts the one input as the connection's limits say; later rounds (retries) may add parts on a busy machine.
+  await expect.poll(() => db.jobPart.count({ where: { jobId, round: 1 } }), { timeout: 180_000 }).toBe(2)
+  await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', String(count), { timeout: 480_000 })
+  expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('completed')
 })

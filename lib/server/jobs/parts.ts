@@ -5,8 +5,9 @@ import { db } from '@/lib/server/db'
 import { newFileId, newJobPartId, newSubmitKey } from '@/lib/server/ids'
 import { fromStoragePath, jobPartPath, toStoragePath } from '@/lib/server/storage'
 import { addJobLinesToSearch, addJobPartToSearch } from '@/lib/server/results/search'
-import { readLocatedLines } from '@/lib/server/results/lines'
-import { fillingPartLimits, parseSplitLimits, splitIntoParts, type PartLine, type SplitLimits, type SplitPart } from './split'
+import { readLocatedLines } from '@/lib/workers/located-lines'
+import type { PartLine } from '@/lib/workers/split-part'
+import { fillingPartLimits, parseSplitLimits, splitIntoParts, type SplitLimits, type SplitPart } from './split'
 import { CLAIM_MS } from './wake'
 
 // Pending rows go in with the part that holds them, a few hundred to a statement (7 parameters a row, far below
@@ -161,10 +162,9 @@ export async function cancelUnsplitLines(job: Job): Promise<number> {
   return made
 }
 
-/** Writes the lines waiting for another attempt into new parts (round = the highest attempt among them + 1). */
+/** Writes the lines waiting for another attempt (ascending) into new parts (round = the highest attempt among them + 1). */
 export async function splitRetryLines(job: Job, lines: number[], round: number): Promise<number> {
   if (lines.length === 0) return 0
-  const wanted = new Set(lines)
   let seq = await nextSeq(job.id)
   const first = seq
   const input = await inputOf(job)
@@ -172,7 +172,7 @@ export async function splitRetryLines(job: Job, lines: number[], round: number):
     limits: input.limits,
     endpoint: job.endpoint,
     model: job.model,
-    only: (line) => wanted.has(line),
+    only: lines,
     partPath: (n) => jobPartPath(job.id, first + n - 1),
   })
   let made = 0

@@ -1,16 +1,8 @@
 import 'server-only'
-import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
-import { once } from 'node:events'
-import path from 'node:path'
-import { finished } from 'node:stream/promises'
 import { z } from 'zod'
-import { DEFAULT_MAX_EMBEDDING_INPUTS, encodingForModel, loadTokenCounter } from '@/lib/jsonl'
-import { describeRequest, outputTokenCap } from '@/lib/jsonl/request-facts'
-import { isJsonObject } from '@/lib/jsonl/rules'
 import { TokenTally } from '@/lib/jsonl/tokens'
-import { readLocatedLines, type LocatedLine } from '@/lib/server/results/lines'
+import { runInWorker } from '@/lib/server/workers/pool'
+import type { LinePosition, WrittenPart } from '@/lib/workers/split-part'
 
 export const splitLimitsSchema = z.object({
   maxRequests: z.number().int().positive(),
@@ -40,20 +32,9 @@ export function fillingPartLimits(limits: SplitLimits, input: { lines: number; b
   return { ...limits, maxTokens: Math.floor(limits.maxTokens / parts) }
 }
 
-/** A line of the job input as a part holds it: its number and place in the input, for the job's rows and retries. */
-export type PartLine = { line: number; customId: string; offset: number; length: number }
-
-export type SplitPart = {
-  /** The part file, complete and fsynced. */
-  path: string
-  lines: PartLine[]
-  bytes: number
-  sha256: string
-  estimatedTokens: number
-  outputTokenCapTotal: number
-  outputTokenCapMissing: number
+export type SplitPart = WrittenPart & {
   /** Where the next part starts in the input (bytes, and requests before it). */
-  next: { offset: number; index: number }
+  next: LinePosition
 }
 
 export type SplitOptions = {
@@ -61,9 +42,9 @@ export type SplitOptions = {
   endpoint: string
   model: string | null
   /** Resume point: the input's byte offset and request index of the first line not in a committed part. */
-  from?: { offset: number; index: number }
-  /** Which input lines to take (1-based); all when omitted. Retry parts take only the lines that failed. */
-  only?: (line: number) => boolean
+  from?: LinePosition
+  /** Which input lines to take (1-based, ascending); all when omitted. Retry parts take only the lines that failed. */
+  only?: readonly number[]
   /** Where the n-th part made by this call is written (overwritten if a crash left it behind). */
   partPath: (n: number) => string
 }
@@ -77,130 +58,44 @@ export class LineTooLargeError extends Error {
   }
 }
 
-type Pending = { lines: PartLine[]; bytes: number; tokens: number; embeddingInputs: number; capTotal: number; capMissing: number }
-
-const emptyPart = (): Pending => ({ lines: [], bytes: 0, tokens: 0, embeddingInputs: 0, capTotal: 0, capMissing: 0 })
-
 /**
- * Cuts a JSONL input into parts that each fit the limits, streaming: only the lines of the part being written are held
- * (as offsets; their text goes straight to disk), so a 1 GB input splits in constant memory. Each part is written to a
- * `.part` file, fsynced and renamed before it is yielded; the caller commits it (rows and resume point in one
- * transaction) before asking for the next, so a crash at any moment resumes from the last committed part.
+ * Cuts a JSONL input into parts that each fit the limits, one worker task a part (lib/workers/split-part.ts): the
+ * token estimate needs the tokenizer, which loads only in worker threads, and the worker streams the input, holding
+ * only the lines of the part being written (as offsets; their text goes straight to disk), so a 1 GB input splits in
+ * constant memory on both threads. Each part is written to a `.part` file, fsynced and renamed before it is yielded;
+ * the caller commits it (rows and resume point in one transaction) before asking for the next, so a crash at any
+ * moment resumes from the last committed part.
  */
 export async function* splitIntoParts(inputPath: string, options: SplitOptions): AsyncGenerator<SplitPart> {
-  const { limits } = options
-  const count = await loadTokenCounter(encodingForModel(options.model))
-  const tally = new TokenTally('sampled')
+  let from = options.from ?? { offset: 0, index: 0 }
+  let tally = new TokenTally('sampled').state()
   let made = 0
-  let part = emptyPart()
-  let writer: PartWriter | null = null
-  let resumeAt = options.from ?? { offset: 0, index: 0 }
-
-  async function seal(next: { offset: number; index: number }): Promise<SplitPart> {
-    const done = await writer!.finish()
-    const sealed: SplitPart = {
-      path: done.path,
-      lines: part.lines,
-      bytes: part.bytes,
-      sha256: done.sha256,
-      estimatedTokens: part.tokens,
-      outputTokenCapTotal: part.capTotal,
-      outputTokenCapMissing: part.capMissing,
-      next,
+  // The wanted lines before `from` are behind us; a part takes at most maxRequests lines, and one more tells where it ends.
+  let wanted = 0
+  for (;;) {
+    let only: number[] | null = null
+    if (options.only) {
+      while (wanted < options.only.length && options.only[wanted]! <= from.index) wanted++
+      only = options.only.slice(wanted, wanted + options.limits.maxRequests + 1)
     }
-    writer = null
-    part = emptyPart()
-    return sealed
-  }
-
-  for await (const located of readLocatedLines(inputPath, resumeAt)) {
-    const line = located.index + 1
-    if (options.only && !options.only(line)) {
-      resumeAt = after(located)
-      continue
+    const result = await runInWorker({
+      kind: 'split-part',
+      input: inputPath,
+      from,
+      limits: options.limits,
+      endpoint: options.endpoint,
+      model: options.model,
+      only,
+      tally,
+      partPath: options.partPath(made + 1),
+    })
+    if (result.kind === 'line-too-large') throw new LineTooLargeError(result.line, result.reason)
+    if (result.part) {
+      made++
+      yield { ...result.part, next: result.next }
     }
-    const facts = lineFacts(located, options.endpoint)
-    const bytes = Buffer.byteLength(located.text) + 1
-    const tokens = tally.addRequest(facts.fixedTokens, facts.texts, count)
-    if (bytes > limits.maxBytes) throw new LineTooLargeError(line, `is ${bytes.toLocaleString('en-US')} bytes`)
-    if (limits.maxTokens !== null && tokens > limits.maxTokens)
-      throw new LineTooLargeError(line, `is about ${tokens.toLocaleString('en-US')} tokens, over the enqueued-token limit`)
-    const full =
-      part.lines.length >= limits.maxRequests ||
-      part.bytes + bytes > limits.maxBytes ||
-      (limits.maxTokens !== null && part.tokens + tokens > limits.maxTokens) ||
-      part.embeddingInputs + facts.embeddingInputs > DEFAULT_MAX_EMBEDDING_INPUTS
-    if (full && part.lines.length > 0) yield await seal({ offset: located.offset, index: located.index })
-    writer ??= await PartWriter.open(options.partPath(++made))
-    await writer.write(located.text)
-    part.lines.push({ line, customId: facts.customId, offset: located.offset, length: located.length })
-    part.bytes += bytes
-    part.tokens += tokens
-    part.embeddingInputs += facts.embeddingInputs
-    if (facts.cap === null) part.capMissing++
-    else if (facts.cap !== undefined) part.capTotal += facts.cap
-    resumeAt = after(located)
-  }
-  if (part.lines.length > 0) yield await seal(resumeAt)
-}
-
-// The byte after a line's end: its length plus '\n' (a '\r\n' ending is one byte more, which readLocatedLines skips
-// as part of the blank remainder, so resuming there is safe either way).
-const after = (located: LocatedLine) => ({ offset: located.offset + located.length + 1, index: located.index + 1 })
-
-function lineFacts(located: LocatedLine, endpoint: string) {
-  // The input passed the validator when it was stored, so every line is a request object with a custom_id.
-  const value = JSON.parse(located.text) as unknown
-  const request = isJsonObject(value) ? value : {}
-  const body = isJsonObject(request.body) ? request.body : {}
-  const texts: string[] = []
-  const { fixedTokens, embeddingInputs } = describeRequest(endpoint, body, texts)
-  return {
-    customId: String(request.custom_id),
-    fixedTokens,
-    texts,
-    cap: outputTokenCap(endpoint, body),
-    // OpenAI's other per-batch limit on embeddings: inputs across all requests (reference, "Per-batch limits").
-    embeddingInputs: endpoint === '/v1/embeddings' ? embeddingInputs : 0,
-  }
-}
-
-/** A part file written as `<path>.part` with backpressure, hashed on the way, fsynced and renamed when finished. */
-class PartWriter {
-  private readonly temp: string
-  private readonly out
-  private readonly hash = createHash('sha256')
-
-  private constructor(readonly path: string) {
-    this.temp = `${path}.part`
-    // flush: fsync before close, so a renamed part is on disk.
-    this.out = createWriteStream(this.temp, { flush: true })
-    // A write error is reported by finished(); without a listener it would be an uncaught exception.
-    this.out.on('error', () => {})
-  }
-
-  static async open(file: string): Promise<PartWriter> {
-    await mkdir(path.dirname(file), { recursive: true })
-    return new PartWriter(file)
-  }
-
-  async write(text: string): Promise<void> {
-    if (this.out.errored) throw this.out.errored
-    const chunk = `${text}\n`
-    this.hash.update(chunk)
-    if (!this.out.write(chunk)) await once(this.out, 'drain')
-  }
-
-  async finish(): Promise<{ path: string; sha256: string }> {
-    try {
-      this.out.end()
-      await finished(this.out)
-      await rename(this.temp, this.path)
-      return { path: this.path, sha256: this.hash.digest('hex') }
-    } catch (error) {
-      this.out.destroy()
-      await rm(this.temp, { force: true })
-      throw error
-    }
+    if (result.done) return
+    from = result.next
+    tally = result.tally
   }
 }

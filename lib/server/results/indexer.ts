@@ -11,7 +11,7 @@ import { env } from '@/lib/server/env'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { pause } from '@/lib/server/retry'
 import { fromStoragePath, resultPaths } from '@/lib/server/storage'
-import { readLocatedLines, type LocatedLine } from './lines'
+import { readLocatedLines, type LocatedLine } from '@/lib/workers/located-lines'
 import { addToSearch, updateSearchable } from './search'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */

@@ -17,7 +17,7 @@ import {
   type BatchForIndex,
   type Value,
 } from './indexer'
-import { readLocatedLines, type LocatedLine } from './lines'
+import { readLocatedLines, type LocatedLine } from '@/lib/workers/located-lines'
 
 /**
  * While the engine runs a batch, its rows point into result files that have no File record yet (those are made at the

@@ -12,7 +12,7 @@ import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { ensureStorageDirs, fromStoragePath, storageDirs } from '@/lib/server/storage'
-import { readLocatedLines } from './lines'
+import { readLocatedLines } from '@/lib/workers/located-lines'
 import { newTempName } from '@/lib/server/ids'
 
 /** Line numbers of the rows that did not succeed (after merging earlier retries), in file order. */

@@ -2,7 +2,30 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fillingPartLimits, splitIntoParts } from '@/lib/server/jobs/split'
+import { loadedTokenEncodings } from '@/lib/jsonl/tokens'
+import { fillingPartLimits, splitIntoParts, type SplitOptions } from '@/lib/server/jobs/split'
+
+const chatLine = (n: number) =>
+  JSON.stringify({
+    custom_id: `c-${n}`,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    // Varied text, so a line's tokens per character differ from the average the sampled estimate scales by.
+    body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `question ${n} ${'about tokens and parts '.repeat(1 + (n % 7))}` }] },
+  })
+
+async function splitAll(input: string, dir: string, options: Omit<SplitOptions, 'endpoint' | 'model' | 'partPath'>) {
+  const parts = []
+  const name = `${parts.length}-${Math.random().toString(36).slice(2)}`
+  for await (const part of splitIntoParts(input, {
+    ...options,
+    endpoint: '/v1/chat/completions',
+    model: 'gpt-4o-mini',
+    partPath: (n) => path.join(dir, `${name}-part-${n}.jsonl`),
+  }))
+    parts.push(part)
+  return parts
+}
 
 describe('splitting a job input', () => {
   it('cuts embeddings parts at 50,000 inputs across their requests, as OpenAI limits an embeddings batch', async () => {
@@ -39,5 +62,41 @@ describe('splitting a job input', () => {
     expect(fillingPartLimits({ ...limits, maxBytes: 10_240 }, { lines: 600, bytes: 600 * 1024, estimatedTokens: 600 * 13 }).maxTokens).toBe(
       Math.floor(2_300 / 18),
     )
+  })
+
+  // Issue 18: the tokenizer's rank tables (about 60 MB) load only in worker threads, never on the server's request
+  // thread. This test's thread stands for it: it drives the split as the job loop does.
+  it('estimates tokens in a worker thread, part after part, as one pass over the input would', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'split-'))
+    const input = path.join(dir, 'input.jsonl')
+    // Over the 500,000 characters the estimate counts exactly before it samples, so parts also carry the sampling on.
+    const count = 6_000
+    writeFileSync(input, `${Array.from({ length: count }, (_, n) => chatLine(n + 1)).join('\n')}\n`)
+    const limits = { maxRequests: 50_000, maxBytes: 200 * 1024 * 1024 }
+    const [whole] = await splitAll(input, dir, { limits: { ...limits, maxTokens: null } })
+    const cut = await splitAll(input, dir, { limits: { ...limits, maxTokens: 20_000 } })
+
+    expect(whole!.lines).toHaveLength(count)
+    expect(whole!.estimatedTokens).toBeGreaterThan(100_000)
+    expect(cut.length).toBeGreaterThan(5)
+    expect(cut.every((part) => part.estimatedTokens <= 20_000)).toBe(true)
+    // Each line is estimated once, in input order, with the tally of the lines before it, whichever part it lands in.
+    expect(cut.reduce((sum, part) => sum + part.estimatedTokens, 0)).toBe(whole!.estimatedTokens)
+    expect(cut.flatMap((part) => part.lines.map((line) => line.line))).toEqual(whole!.lines.map((line) => line.line))
+    expect(cut.map((part) => part.next.index)).toEqual(cut.map((part) => part.lines.at(-1)!.line))
+    expect(readFileSync(cut[1]!.path, 'utf8')).toBe(`${cut[1]!.lines.map((line) => chatLine(line.line)).join('\n')}\n`)
+    expect(loadedTokenEncodings()).toEqual([])
+  })
+
+  it('takes only the wanted lines, at most a part’s worth per worker task', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'split-'))
+    const input = path.join(dir, 'input.jsonl')
+    writeFileSync(input, `${Array.from({ length: 100 }, (_, n) => chatLine(n + 1)).join('\n')}\n`)
+    const only = Array.from({ length: 100 }, (_, n) => n + 1).filter((line) => line % 3 === 0 || line === 100)
+    const parts = await splitAll(input, dir, { limits: { maxRequests: 10, maxBytes: 200 * 1024 * 1024, maxTokens: null }, only })
+
+    expect(parts.map((part) => part.lines.map((line) => line.line))).toEqual([only.slice(0, 10), only.slice(10, 20), only.slice(20, 30), only.slice(30)])
+    expect(parts.map((part) => part.lines.map((line) => line.customId)).flat()).toEqual(only.map((line) => `c-${line}`))
+    expect(readFileSync(parts[3]!.path, 'utf8')).toBe(`${only.slice(30).map(chatLine).join('\n')}\n`)
   })
 })
