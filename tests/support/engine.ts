@@ -43,10 +43,11 @@ export const FAST_ENGINE = { pollMs: 50, watchMs: 50, flushMs: 50, backoffBaseMs
 
 /**
  * The engine's scheduler (fast settings) and a simulator upstream "sim" serving `sim-*` models, started before a
- * suite's tests and stopped after them.
+ * suite's tests and stopped after them. `pause` stops the scheduler (its batches handed back) until `resume`, so a test
+ * can look at batches that no engine takes up meanwhile, however slow the machine.
  */
 export function useEngineWithSimulator() {
-  let scheduler: Scheduler
+  let scheduler: Scheduler | null = null
   let simulator: Simulator
   beforeAll(async () => {
     simulator = await startSimulator()
@@ -54,7 +55,16 @@ export function useEngineWithSimulator() {
     scheduler = startScheduler(FAST_ENGINE)
   })
   afterAll(async () => {
-    await scheduler.stop()
+    await scheduler?.stop()
     await simulator.close()
   })
+  return {
+    async pause() {
+      await scheduler?.stop()
+      scheduler = null
+    },
+    resume() {
+      scheduler ??= startScheduler(FAST_ENGINE)
+    },
+  }
 }
