@@ -105,6 +105,19 @@ describe('GET /api/batches search', () => {
     expect(await ids('q=team')).toEqual(['batch_b5'])
   })
 
+  it('matches within one metadata value, never across two', async () => {
+    // PostgreSQL's trigram index holds a batch's metadata values joined in one text; the query tests each value again.
+    await db.batch.create({
+      data: { id: 'batch_c6', status: 'completed', connectionId: 'builtin', endpoint: '/v1/chat/completions', metadata: { a: 'alpha', b: 'beta' } },
+    })
+    try {
+      expect(await ids('q=alpha')).toEqual(['batch_c6'])
+      expect(await ids(`q=${encodeURIComponent('alpha\nbeta')}`)).toEqual([])
+    } finally {
+      await db.batch.delete({ where: { id: 'batch_c6' } })
+    }
+  })
+
   it('treats % and _ as plain characters', async () => {
     expect(await ids('q=100%')).toEqual(['batch_a2'])
     expect(await ids(`q=${encodeURIComponent('%')}`)).toEqual(['batch_a2'])

@@ -3,7 +3,7 @@ import { parseBatchStatus, STATUS_LABELS } from '@/lib/batch'
 import type { BatchFacets, FacetCount } from '@/lib/types'
 import type { BatchFacetsQuery, BatchListQuery, BatchSort } from '@/lib/validations/batches'
 import { db } from '@/lib/server/db'
-import { jsonObjectValues, likeIgnoringCase, timestampText } from '@/lib/server/db/dialect'
+import { inSubquery, likeIgnoringCase, metadataValueLike, timestampText } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError } from '@/lib/server/http/errors'
 
@@ -58,14 +58,14 @@ function filterConditions(query: BatchFacetsQuery): Prisma.Sql[] {
     const prefix = `${likeEscape(query.q)}%`
     const contains = `%${likeEscape(query.q)}%`
     const like = likeIgnoringCase
-    // Metadata values only (json_each / jsonb_each_text), so a search for a key name does not match every batch that has the key.
-    conditions.push(Prisma.sql`(
-      b."id" ${like} ${prefix} ESCAPE '\\'
-      OR b."remoteId" ${like} ${prefix} ESCAPE '\\'
-      OR b."description" ${like} ${contains} ESCAPE '\\'
-      OR (b."metadata" IS NOT NULL AND EXISTS (SELECT 1 FROM ${jsonObjectValues(Prisma.sql`b."metadata"`, 'm')} WHERE m."value" ${like} ${contains} ESCAPE '\\'))
-      OR EXISTS (SELECT 1 FROM "File" AS f WHERE f."id" = b."inputFileId" AND f."filename" ${like} ${contains} ESCAPE '\\')
-    )`)
+    // The batches whose id or remote id starts with the text, or whose description, metadata values (not keys: a key
+    // name would match every batch that has it) or input file name contain it, found first and on their own: on
+    // PostgreSQL each part is served by an index (docs/decisions/060-batch-search-on-postgresql.md).
+    const files = Prisma.sql`SELECT f."id" FROM "File" AS f WHERE f."filename" ${like} ${contains} ESCAPE '\\'`
+    const matches = Prisma.sql`SELECT s."id" FROM "Batch" AS s WHERE s."id" ${like} ${prefix} ESCAPE '\\' OR s."remoteId" ${like} ${prefix} ESCAPE '\\'
+        OR s."description" ${like} ${contains} ESCAPE '\\' OR ${metadataValueLike(Prisma.sql`s."metadata"`, contains)}
+      UNION ALL SELECT s."id" FROM "Batch" AS s WHERE ${inSubquery(Prisma.sql`s."inputFileId"`, files)}`
+    conditions.push(inSubquery(Prisma.sql`b."id"`, matches))
   }
   return conditions
 }
