@@ -109,9 +109,10 @@ const SEARCH_WINDOW = 1_000
 /**
  * A search's page among the next SEARCH_WINDOW batches in list order, each tested in turn. When that window holds a
  * full page (limit + 1 matches), they are the page: every batch before them was tested. A search that matches many
- * batches is answered so in a few hundred rows, where finding all its matches first would read them all.
+ * batches is answered so in a few hundred rows, where finding all its matches first would read them all. Exported for
+ * the bench's query-plan checks.
  */
-function windowQuery(query: BatchListQuery & { q: string }): Prisma.Sql {
+export function windowQuery(query: BatchListQuery & { q: string }): Prisma.Sql {
   const { ownColumns, files } = searchParts(query.q, 'b')
   const window = Prisma.sql`SELECT b.* FROM "Batch" AS b ${whereClause(pageConditions({ ...query, q: undefined }))} ORDER BY ${orderByOf(query)} LIMIT ${SEARCH_WINDOW}`
   return Prisma.sql`SELECT ${PAGE_COLUMNS} FROM (${window}) AS b WHERE ${ownColumns} OR b."inputFileId" IN (${files})
