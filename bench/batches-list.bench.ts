@@ -181,11 +181,13 @@ const httpKinds = (deepCursors: Record<string, string>): Record<string, (i: numb
 const PLAN_SCRIPT = (queries: Record<string, string>) => `
 void (async () => {
   const { db } = await migratedDb()
-  const { pageQuery } = await load('${path.join(root, 'lib/server/batches/list.ts')}')
+  const { pageQuery, windowQuery } = await load('${path.join(root, 'lib/server/batches/list.ts')}')
   const { batchListQuery } = await load('${path.join(root, 'lib/validations/batches.ts')}')
   const plans = {}
   for (const [name, query] of Object.entries(${JSON.stringify(queries)})) {
-    const sql = pageQuery(batchListQuery.parse(Object.fromEntries(new URLSearchParams(query))))
+    // A search's page is first looked for among the next batches in list order (the window), then by its matches.
+    const parsed = batchListQuery.parse(Object.fromEntries(new URLSearchParams(query)))
+    const sql = name.endsWith('(window)') ? windowQuery(parsed) : pageQuery(parsed)
     const rows = await db.$queryRawUnsafe('EXPLAIN (ANALYZE, FORMAT TEXT) ' + sql.text, ...sql.values)
     const lines = rows.map((row) => row['QUERY PLAN'])
     plans[name] = lines[0].trim() + ' … ' + (lines.find((line) => line.startsWith('Execution Time')) ?? '')
@@ -225,7 +227,15 @@ async function onPostgres(batches: number): Promise<BenchRow[]> {
       timings[kind]!.push((await call(kinds[kind]!(Math.floor(i / names.length)))).ms)
     }
     const plans = runServerScript<Record<string, string>>(
-      { eval: PLAN_SCRIPT({ 'first page': '', 'one status': 'status=completed', 'deep page': `cursor=${deepCursors[SORTS[0]!]}`, search: 'q=research' }) },
+      {
+        eval: PLAN_SCRIPT({
+          'first page': '',
+          'one status': 'status=completed',
+          'deep page': `cursor=${deepCursors[SORTS[0]!]}`,
+          search: 'q=research',
+          'search (window)': 'q=research',
+        }),
+      },
       'list-plans',
       database.url,
     )

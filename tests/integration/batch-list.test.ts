@@ -105,6 +105,40 @@ describe('GET /api/batches search', () => {
     expect(await ids('q=team')).toEqual(['batch_b5'])
   })
 
+  it('matches within one metadata value, never across two', async () => {
+    // PostgreSQL's trigram index holds a batch's metadata values joined in one text; the query tests each value again.
+    await db.batch.create({
+      data: { id: 'batch_c6', status: 'completed', connectionId: 'builtin', endpoint: '/v1/chat/completions', metadata: { a: 'alpha', b: 'beta' } },
+    })
+    try {
+      expect(await ids('q=alpha')).toEqual(['batch_c6'])
+      expect(await ids(`q=${encodeURIComponent('alpha\nbeta')}`)).toEqual([])
+    } finally {
+      await db.batch.delete({ where: { id: 'batch_c6' } })
+    }
+  })
+
+  it('finds matches beyond the batches it tests one by one, on every page', async () => {
+    // A search first tests the next 1,000 batches in list order (lib/server/batches/list.ts), then looks its matches
+    // up: 1,100 newer batches that do not match put the older matches beyond that window.
+    const newer = Array.from({ length: 1_100 }, (_, index) => ({
+      id: `batch_z${String(index).padStart(4, '0')}`,
+      status: 'completed',
+      connectionId: 'builtin',
+      endpoint: '/v1/chat/completions',
+      description: 'Unrelated',
+      createdAt: new Date(Date.UTC(2026, 10, 10) + index * 1000),
+    }))
+    await db.batch.createMany({ data: newer })
+    try {
+      expect(await list('q=batch_b')).toMatchObject({ total: 3, data: [{ id: 'batch_b5' }, { id: 'batch_b4' }, { id: 'batch_b3' }] })
+      expect(await allPages('q=batch_b&limit=1')).toEqual(['batch_b5', 'batch_b4', 'batch_b3'])
+      expect(await allPages('q=unrelated&limit=200')).toEqual(newer.map((batch) => batch.id).reverse())
+    } finally {
+      await db.batch.deleteMany({ where: { id: { startsWith: 'batch_z' } } })
+    }
+  })
+
   it('treats % and _ as plain characters', async () => {
     expect(await ids('q=100%')).toEqual(['batch_a2'])
     expect(await ids(`q=${encodeURIComponent('%')}`)).toEqual(['batch_a2'])
@@ -127,6 +161,8 @@ describe('GET /api/batches sort and paging', () => {
       'sort=requests&order=asc',
       'sort=status&order=asc',
       'status=completed,cancelled,in_progress&sort=status&order=desc',
+      'q=batch_b&sort=created&order=desc',
+      'q=batch_&sort=requests&order=asc',
     ]) {
       expect(await allPages(`${query}&limit=2`)).toEqual(await ids(query))
     }

@@ -27,3 +27,24 @@ export const timestampText = (column: Prisma.Sql) =>
 
 /** The UTC day (YYYY-MM-DD) of a DateTime expression. */
 export const dayOf = (expression: Prisma.Sql) => (postgres ? Prisma.sql`to_char(${expression}, 'YYYY-MM-DD')` : Prisma.sql`substr(${expression}, 1, 10)`)
+
+/**
+ * `column IN (subquery)`, the subquery run once, first. PostgreSQL spells it `= ANY(ARRAY(subquery))`, so that the
+ * matches are then looked up by an index on the column: as an `IN`, the planner may instead scan the whole table
+ * to join them, or walk an ORDER BY's index testing each row, on estimates that are often far off for a search.
+ */
+export const inSubquery = (column: Prisma.Sql, subquery: Prisma.Sql) =>
+  postgres ? Prisma.sql`${column} = ANY(ARRAY(${subquery}))` : Prisma.sql`${column} IN (${subquery})`
+
+/**
+ * Whether a value of a JSON object column is LIKE `pattern` (case ignored, `\\` escapes). PostgreSQL first tests
+ * the values joined in one text (batchboard_metadata_text), which the trigram index "Batch_search_idx" answers, and
+ * then each value, so a search that spans two values does not match.
+ */
+export const metadataValueLike = (column: Prisma.Sql, pattern: string) => {
+  const values = jsonObjectValues(column, 'm')
+  const anyValue = Prisma.sql`EXISTS (SELECT 1 FROM ${values} WHERE m."value" ${likeIgnoringCase} ${pattern} ESCAPE '\\')`
+  return postgres
+    ? Prisma.sql`(batchboard_metadata_text(${column}) ILIKE ${pattern} ESCAPE '\\' AND ${anyValue})`
+    : Prisma.sql`(${column} IS NOT NULL AND ${anyValue})`
+}

@@ -8,11 +8,12 @@ import { db, dbKind } from '@/lib/server/db'
 import { jsonArrayElements } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { env } from '@/lib/server/env'
+import { logger } from '@/lib/server/log'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { pause } from '@/lib/server/retry'
 import { fromStoragePath, resultPaths } from '@/lib/server/storage'
 import { readLocatedLines, type LocatedLine } from '@/lib/workers/located-lines'
-import { addToSearch, updateSearchable } from './search'
+import { addToSearch, refreshSearchStatistics, updateSearchable } from './search'
 
 /** What search and the table see of a prompt and a response; the drawer reads the whole line from the file. */
 export const PROMPT_PREVIEW_CHARS = 2_000
@@ -353,6 +354,8 @@ async function build(batchId: string): Promise<IndexOutcome> {
       db.resultRow.count({ where: { batchId } }),
     ])
     const rowCount = swapped.at(-1) ?? 0
+    // Before the index is marked ready, so that its first searches are planned on statistics that know its rows.
+    await refreshSearchStatistics(rowCount).catch((error: unknown) => logger.warn({ err: error, batchId }, 'Refreshing the results statistics failed.'))
     await db.resultIndex.update({ where: { batchId }, data: { state: 'ready', message, rowCount, indexedAt: new Date() } })
     // Another Batchboard's simulator answered every line (its output says so): costed as free, like the engine's own.
     const simulated = tally.succeeded > 0 && tally.simulated === tally.succeeded

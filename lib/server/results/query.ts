@@ -81,19 +81,25 @@ export function filterSql(batchId: string, filters: ResultFilters): Prisma.Sql {
   return Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`
 }
 
-/** Each sort walks one index of (batchId, column, line); the row id breaks ties. */
+/** Each sort walks one index of (batchId, column, line, id); the row id breaks ties. */
 const ORDER: Record<ResultSort, string[]> = {
   line: ['r."line"'],
   status: ['r."status"', 'r."line"'],
   tokens: ['r."totalTokens"', 'r."line"'],
 }
 
-// SQLite sorts NULL first and PostgreSQL last, ascending; a line-less row (a result whose custom_id is not in the
-// input) and a row without tokens sort as SQLite has always shown them.
-const nulls = (order: 'asc' | 'desc') => (dbKind === 'postgresql' ? (order === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : '')
+/** The sort columns that can be NULL: a result whose custom_id is not in the input has no line, a failed one no tokens. */
+const NULLABLE = new Set(['r."line"', 'r."totalTokens"'])
+
+// SQLite sorts NULL first and PostgreSQL last, ascending; a line-less row and a row without tokens sort as SQLite has
+// always shown them. Only the nullable columns say so: the PostgreSQL indexes that serve these orders
+// (prisma/postgresql/migrations/20261205180000_search_indexes) have the same NULLS FIRST, and a NULLS clause on a NOT
+// NULL column would no longer match them.
+const nulls = (column: string, order: 'asc' | 'desc') =>
+  dbKind === 'postgresql' && NULLABLE.has(column) ? (order === 'asc' ? ' NULLS FIRST' : ' NULLS LAST') : ''
 
 export const orderSql = (sort: ResultSort, order: 'asc' | 'desc') =>
-  Prisma.raw(`ORDER BY ${[...ORDER[sort], 'r."id"'].map((column) => `${column} ${order === 'desc' ? 'DESC' : 'ASC'}${nulls(order)}`).join(', ')}`)
+  Prisma.raw(`ORDER BY ${[...ORDER[sort], 'r."id"'].map((column) => `${column} ${order === 'desc' ? 'DESC' : 'ASC'}${nulls(column, order)}`).join(', ')}`)
 
 const STALE_INDEXING_MS = 120_000
 
@@ -157,14 +163,23 @@ async function jobIndexInfo(jobId: string): Promise<IndexInfo> {
   return { state: 'ready', message, rowCount: job.splitLines }
 }
 
+/**
+ * One page of rows. The page's ids are chosen first, so the walk to a deep offset (or the sort of many search hits)
+ * carries only each row's id and sort columns; then the page's rows alone are read whole. Reading every skipped row
+ * whole, prompt and response included, made deep pages on PostgreSQL ten times slower.
+ */
+export function pageRowsSql(where: Prisma.Sql, query: Pick<ResultPageQuery, 'sort' | 'order' | 'limit' | 'offset'>): Prisma.Sql {
+  const order = orderSql(query.sort, query.order)
+  return Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r WHERE r."id" IN (
+    SELECT r."id" FROM "ResultRow" AS r ${where} ${order} LIMIT ${query.limit} OFFSET ${query.offset}) ${order}`
+}
+
 export async function listResultPage(batchId: string, query: ResultPageQuery): Promise<ResultPage> {
   const info = await indexInfo(batchId)
   if (!isListable(info.state)) return { index: { state: info.state, message: info.message }, data: [], total: 0, nextOffset: null }
   const where = filterSql(batchId, query)
   const [rows, counted] = await Promise.all([
-    db.$queryRaw<RawRow[]>(
-      Prisma.sql`SELECT ${ROW_COLUMNS} FROM "ResultRow" AS r ${where} ${orderSql(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`,
-    ),
+    db.$queryRaw<RawRow[]>(pageRowsSql(where, query)),
     db.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM "ResultRow" AS r ${where}`),
   ])
   const total = Number(counted[0]?.n ?? 0)

@@ -1,0 +1,4 @@
+-- Nothing to change on SQLite: the twin of prisma/postgresql/migrations/20261205180000_search_indexes, whose indexes
+-- serve the batch list's search and the results page's sorts and search on PostgreSQL. SQLite needs none of them: its
+-- indexes already end with the rowid (the result row's id), NULLs sort first as the results page wants, and no SQLite
+-- index can answer a LIKE '%text%' (docs/decisions/060-batch-search-on-postgresql.md).
