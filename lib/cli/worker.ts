@@ -14,7 +14,7 @@ import { log, projectRoot } from './run'
  * `prisma migrate deploy` cannot take its lock on SQLite while the server holds the database open; so migrate only when needed.
  */
 function needsMigration(env: Env): boolean {
-  // PostgreSQL's migrate deploy waits on an advisory lock instead of failing, so it is always safe to run.
+  // PostgreSQL's migrate deploy waits on an advisory lock instead of failing (migrate.ts waits again when that times out).
   if (!env.databasePath) return true
   if (!existsSync(env.databasePath)) return true
   const committed = readdirSync(path.join(projectRoot, 'prisma', 'migrations'), { withFileTypes: true })

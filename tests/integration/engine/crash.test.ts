@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { db } from '@/lib/server/db'
 import { createEngineBatch } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
@@ -28,8 +28,10 @@ async function startWorker() {
   return child
 }
 
-afterAll(async () => {
+// After each test, not all: a retried test (vitest.config.mts) must not meet the processes of its first try.
+afterEach(async () => {
   for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await Promise.all(workers.splice(0).map(exited))
 })
 
 describe('a worker killed with SIGKILL mid-batch', () => {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { NextRequest } from 'next/server'
 import { GET as getPage } from '@/app/api/batches/[batchId]/results/route'
 import { GET as getFacets } from '@/app/api/batches/[batchId]/results/facets/route'
@@ -31,8 +31,13 @@ beforeAll(async () => {
   await saveUpstream({ name: 'slow', baseUrl: simulator.url, models: ['slow-*'], maxConcurrency: 4 })
 })
 
-afterAll(async () => {
+// After each test, not all: a retried test (vitest.config.mts) must not meet the processes of its first try.
+afterEach(async () => {
   for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await Promise.all(workers.splice(0).map(exited))
+})
+
+afterAll(async () => {
   await scheduler?.stop()
   await simulator.close()
 })

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { GET as getBatch } from '@/app/api/batches/[batchId]/route'
 import { createApiKey, revokeApiKey } from '@/lib/actions/api-keys'
 import { db } from '@/lib/server/db'
@@ -18,8 +18,10 @@ const BATCHES = 4
 const LINES = 1_500
 const workers: Awaited<ReturnType<typeof startWorker>>[] = []
 
-afterAll(() => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL')
+// After each test, not all: a retried test (vitest.config.mts) must not meet the processes of its first try.
+afterEach(async () => {
+  for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL')
+  await Promise.all(workers.splice(0).map(exited))
 })
 
 // SQLite allows one writer at a time. Two engine workers (separate processes, each committing every ~50 ms)

@@ -3,7 +3,7 @@ import { createReadStream, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import OpenAI from 'openai'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { db, dbKind } from '@/lib/server/db'
 import type { BatchListPage } from '@/lib/types'
 import { chatFile } from '@/tests/support/batch-files'
@@ -25,9 +25,10 @@ const tracked = async <T extends ChildProcess>(starting: Promise<T>): Promise<T>
   return child
 }
 
-afterAll(async () => {
+// After each test, not all: a retried test (vitest.config.mts) must not meet the processes of its first try.
+afterEach(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  await Promise.all(children.map(exited))
+  await Promise.all(children.splice(0).map(exited))
 })
 
 const sdk = (origin: string) => new OpenAI({ baseURL: `${origin}/v1`, apiKey: API_KEY, maxRetries: 0 })

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { db, dbKind } from '@/lib/server/db'
 import { createEngineBatch, saveUpstream, startSimulator, type Simulator } from '@/lib/server/engine'
 import { ingestFile } from '@/lib/server/files/ingest'
@@ -24,9 +24,13 @@ beforeAll(async () => {
   simulator = await startSimulator({ latencyMs: 40 })
 })
 
-afterAll(async () => {
+// After each test, not all: a retried test (vitest.config.mts) must not meet the processes of its first try.
+afterEach(async () => {
   for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL')
-  await Promise.all(workers.map(exited))
+  await Promise.all(workers.splice(0).map(exited))
+})
+
+afterAll(async () => {
   await simulator?.close()
 })
 
