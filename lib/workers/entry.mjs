@@ -4,9 +4,11 @@
 // package is not "type": "module", so the .ts files load as CommonJS.
 import { register as registerCommonJs } from 'tsx/cjs/api'
 import { register as registerEsm } from 'tsx/esm/api'
+import { lowerThreadPriority } from './thread-priority.mjs'
 
 registerCommonJs()
 registerEsm()
+lowerThreadPriority()
 // As CommonJS, the module's exports arrive as the namespace's default.
 const tasks = await import('./tasks.ts')
 
