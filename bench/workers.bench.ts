@@ -8,15 +8,21 @@
 // line (parsing, recording, committing to the database) is what is compared. Each process runs at most 2 batches at
 // once (BATCHBOARD_ENGINE_MAX_BATCHES=2), so 2 workers split the 4 batches 2 + 2 and one worker runs them 2 at a time:
 // otherwise the first worker to hear of the batches could take all 4 and leave the second idle.
+//
+// Each run also reports where the CPU went while it was timed (/proc): the workers' CPU per line, the simulator's,
+// PostgreSQL's, the app's, the bench's and the machine's idle share. On a 2-core machine everything shares both cores,
+// so 2 workers can gain ≥ 1.6× only if one worker left most of a core idle.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createReadStream, writeFileSync } from 'node:fs'
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import OpenAI from 'openai'
 import type { AppServer } from './support/app-server'
 import { projectRoot } from './support/child'
 import { benchDatabase, postgresUnavailable, startAppOnPostgres, type BenchDatabase } from './support/postgres'
-import { startSimulatorProcess } from './support/simulator'
+import { startSimulatorProcess, type SimulatorProcess } from './support/simulator'
 import type { Bench, BenchRow } from './types'
+import { machineCpuSeconds, treeCpuSeconds } from './support/procs'
 import { workerReady } from '@/tests/support/worker'
 
 const BATCHES = 4
@@ -29,13 +35,33 @@ const BODY = { model: 'bench-model', messages: [{ role: 'user', content: 'Summar
 
 type Worker = { child: ChildProcess; stop(): Promise<void> }
 
+/**
+ * Node's options for the workers (BENCH_WORKERS_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile
+ * of each): given, each worker runs as `npm run worker`'s own command line with them (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+function workerCommand(): [string, string[]] {
+  const extra = process.env.BENCH_WORKERS_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  if (extra.length === 0) return ['npm', ['run', 'worker', '--silent']]
+  const script = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.worker
+  const [node, ...args] = script?.split(' ') ?? []
+  if (node !== 'node') throw new Error(`BENCH_WORKERS_NODE_ARGS needs a worker script that runs node, not: ${script}`)
+  return [process.execPath, [...extra, ...args]]
+}
+
 /** `npm run worker` in a process group of its own, so stopping it stops npm and the worker under it. */
 async function startWorker(database: BenchDatabase, env: Record<string, string>): Promise<Worker> {
-  const child = spawn('npm', ['run', 'worker', '--silent'], {
+  const [command, args] = workerCommand()
+  const child = spawn(command, args, {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: database.dataDir,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   })
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   await workerReady(child)
@@ -51,7 +77,34 @@ async function startWorker(database: BenchDatabase, env: Record<string, string>)
   }
 }
 
-type Run = { rate: number; seconds: number; peakInFlight: number; completed: number }
+/** CPU seconds used while a run was timed, by who used them. */
+type CpuUse = { workers: number; simulator: number; postgres: number | null; app: number; bench: number; machine: { busy: number; idle: number } | null }
+
+type Run = { rate: number; seconds: number; peakInFlight: number; completed: number; cpu: CpuUse }
+
+/** A reading of every counter CpuUse is the difference of. */
+function cpuNow(database: BenchDatabase, app: AppServer, simulator: SimulatorProcess, workers: Worker[]): CpuUse {
+  const postgres = database.serverPid()
+  return {
+    workers: workers.reduce((sum, worker) => sum + treeCpuSeconds(worker.child.pid!), 0),
+    simulator: treeCpuSeconds(simulator.pid),
+    postgres: postgres === null ? null : treeCpuSeconds(postgres),
+    app: treeCpuSeconds(app.serverPid),
+    bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
+    machine: machineCpuSeconds(),
+  }
+}
+
+function cpuSince(before: CpuUse, after: CpuUse): CpuUse {
+  return {
+    workers: after.workers - before.workers,
+    simulator: after.simulator - before.simulator,
+    postgres: after.postgres === null || before.postgres === null ? null : after.postgres - before.postgres,
+    app: after.app - before.app,
+    bench: after.bench - before.bench,
+    machine: after.machine && before.machine ? { busy: after.machine.busy - before.machine.busy, idle: after.machine.idle - before.machine.idle } : null,
+  }
+}
 
 /** One run: a fresh simulator, `workers` workers, 4 batches uploaded (untimed) then created and timed to completion. */
 async function run(database: BenchDatabase, app: AppServer, workers: number, round: number): Promise<Run> {
@@ -72,6 +125,7 @@ async function run(database: BenchDatabase, app: AppServer, workers: number, rou
       writeFileSync(input, `${lines.join('\n')}\n`)
       fileIds.push((await client.files.create({ file: createReadStream(input), purpose: 'batch' })).id)
     }
+    const cpuBefore = cpuNow(database, app, simulator, started)
     const t0 = performance.now()
     const ids = await Promise.all(
       fileIds.map(async (id) => (await client.batches.create({ input_file_id: id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id),
@@ -82,8 +136,9 @@ async function run(database: BenchDatabase, app: AppServer, workers: number, rou
       if (failed) throw new Error(`batch ${failed.id} ended ${failed.status}`)
       if (batches.every((batch) => batch.status === 'completed')) {
         const seconds = (performance.now() - t0) / 1000
+        const cpu = cpuSince(cpuBefore, cpuNow(database, app, simulator, started))
         const completed = batches.reduce((sum, batch) => sum + (batch.request_counts?.completed ?? 0), 0)
-        return { rate: (BATCHES * LINES) / seconds, seconds, peakInFlight: (await simulator.stats()).peakInFlight, completed }
+        return { rate: (BATCHES * LINES) / seconds, seconds, peakInFlight: (await simulator.stats()).peakInFlight, completed, cpu }
       }
       if (performance.now() - t0 > 30 * 60_000) throw new Error('the batches did not complete within 30 minutes')
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -95,6 +150,24 @@ async function run(database: BenchDatabase, app: AppServer, workers: number, rou
 }
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} lines/s`
+
+/** Where a run's CPU went: per line for each party, and the machine's idle share of all its cores over the run. */
+function cpuFigure({ cpu, seconds }: Run, workers: number, lines: number): string {
+  const perLine = (cpuSeconds: number) => `${((1000 * cpuSeconds) / lines).toFixed(3)} ms`
+  const core = (cpuSeconds: number) => `${Math.round((100 * cpuSeconds) / seconds)}% of a core`
+  const parts = [
+    `workers ${perLine(cpu.workers)}/line (${workers === 1 ? core(cpu.workers) : `each ${core(cpu.workers / workers)}`})`,
+    `simulator ${perLine(cpu.simulator)} (${core(cpu.simulator)})`,
+    cpu.postgres === null ? 'PostgreSQL not measured (BENCH_POSTGRES_URL)' : `PostgreSQL ${perLine(cpu.postgres)} (${core(cpu.postgres)})`,
+    `app ${perLine(cpu.app)}`,
+    `bench ${perLine(cpu.bench)}`,
+  ]
+  if (cpu.machine) {
+    const total = cpu.machine.busy + cpu.machine.idle
+    parts.push(`machine ${Math.round((100 * cpu.machine.idle) / total)}% idle of ${os.cpus().length} cores`)
+  }
+  return parts.join('; ')
+}
 
 export default {
   name: 'workers',
@@ -124,6 +197,8 @@ export default {
           target: `≥ ${TARGET}×`,
           met: ratio >= TARGET && one.completed === total && two.completed === total,
         },
+        { name: '1 worker: CPU while timed', figure: cpuFigure(one, 1, total) },
+        { name: '2 workers: CPU while timed', figure: cpuFigure(two, 2, total) },
         {
           name: 'what bounds it',
           figure:
