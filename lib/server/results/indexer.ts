@@ -1,10 +1,11 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
 import Database, { type Statement } from 'better-sqlite3'
+import type pg from 'pg'
 import { isTerminal } from '@/lib/batch'
 import { promptOf, resultOf, type ResultFacts } from '@/lib/results/extract'
 import type { DatabaseKind } from '@/lib/config/env'
-import { db, dbKind } from '@/lib/server/db'
+import { db, dbKind, postgresPool } from '@/lib/server/db'
 import { jsonArrayElements } from '@/lib/server/db/dialect'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { env } from '@/lib/server/env'
@@ -104,15 +105,11 @@ const BUSY_WAIT_MS = 10_000
  * each transaction is short, so the engine's commits wait little. Its lock is never waited for inside SQLite: that
  * wait would block the event loop, and the holder may be the app's own client in the middle of an interactive
  * transaction that needs the event loop to end (the engine's commits are such), so a busy database is tried again
- * after a pause instead. On PostgreSQL, the app's pool (no file to open).
+ * after a pause instead. On PostgreSQL, a client of the app's pool (postgresTransaction).
  */
 export function openRowSink(): { transaction: Transaction; close: () => void } {
-  if (!env.databasePath) {
-    return {
-      transaction: async (statements) => void (await db.$transaction(statements.map(([sql, values]) => db.$executeRawUnsafe(sql, ...values)))),
-      close: () => {},
-    }
-  }
+  if (postgresPool) return { transaction: postgresTransaction(postgresPool), close: () => {} }
+  if (!env.databasePath) throw new Error('The results index needs a SQLite database path or a PostgreSQL pool')
   const sqlite = new Database(env.databasePath, { timeout: 0 })
   const prepared = new Map<string, Statement>()
   const prepare = (sql: string) => {
@@ -141,6 +138,32 @@ export function openRowSink(): { transaction: Transaction; close: () => void } {
     close: () => {
       if (sqlite.open) sqlite.close()
     },
+  }
+}
+
+/**
+ * PostgreSQL: one transaction on a client of the app's pool, past the Prisma client. Its query compiler took more of a
+ * worker's CPU than the statements did (each binds up to 9,000 values); these statements are plain text with `$n`
+ * parameters (insertSql) that pg sends as they are. Nothing else runs on that client meanwhile, so this is its own
+ * transaction, as `db.$transaction([...])` was.
+ */
+function postgresTransaction(pool: pg.Pool): Transaction {
+  return async (statements) => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      for (const [sql, values] of statements) await client.query(sql, values)
+      await client.query('COMMIT')
+    } catch (error) {
+      // A client that cannot even roll back has a broken connection: it is dropped, not handed back to the pool.
+      const broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      )
+      client.release(broken)
+      throw error
+    }
+    client.release()
   }
 }
 
