@@ -169,6 +169,20 @@ function cpuFigure({ cpu, seconds }: Run, workers: number, lines: number): strin
   return parts.join('; ')
 }
 
+/**
+ * The throughput this machine's cores could give at the 1-worker run's CPU per line (workers, simulator, PostgreSQL,
+ * app and bench together), as a multiple of one worker: 2 workers cannot beat it, whatever the engine does, unless the
+ * CPU per line drops. Other processes on the machine (its idle share says how busy it was) lower it further.
+ */
+function coresAllow(one: Run, lines: number): string {
+  const { cpu } = one
+  const perLine = (cpu.workers + cpu.simulator + (cpu.postgres ?? 0) + cpu.app + cpu.bench) / lines
+  const cores = os.cpus().length
+  const most = cores / perLine
+  const postgres = cpu.postgres === null ? ' (PostgreSQL not counted)' : ''
+  return `${perSecond(most)} on ${cores} cores at ${(1000 * perLine).toFixed(3)} ms of CPU per line${postgres}: at most ${(most / one.rate).toFixed(2)}× one worker`
+}
+
 export default {
   name: 'workers',
   async run() {
@@ -207,6 +221,7 @@ export default {
               ? 'one worker already came near it, so this run measured the upstream limit, not the workers (raise BENCH_WORKERS_MAX_CONCURRENCY)'
               : `one worker reached ${Math.round((100 * one.rate) / ceiling)}% of it, so the workers' own cost per line is what is compared`),
         },
+        { name: 'what the cores allow', figure: coresAllow(one, total) },
       ]
       return rows
     } finally {
