@@ -1,4 +1,5 @@
 import 'server-only'
+import { EventEmitter } from 'node:events'
 import { Pool, errors } from 'undici'
 
 export type UpstreamResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string }
@@ -33,23 +34,53 @@ function originFor(baseUrl: string, connections: number): Origin {
 }
 
 /**
- * A signal of one request's own that aborts with `batchSignal`. A batch has up to maxConcurrency requests in flight, and
- * undici adds and removes an abort listener per request: on the batch's one AbortSignal (an EventTarget whose listeners
- * are a list) each removal walked the others, which took a tenth of a worker's CPU at 1,000 in flight. Here the batch's
- * signal has one listener for all its requests, which aborts those still in flight.
+ * The abort signal undici gets for a batch's requests. undici adds and removes an abort listener per request, and on an
+ * AbortSignal (an EventTarget) both walk the signal's list of listeners (adding looks for a duplicate), which is as long
+ * as the requests in flight: with 1,000 of them, a tenth of a worker's CPU in a profile. An AbortController per request
+ * costs more still. undici also takes an EventEmitter (`once`, `removeListener`, `aborted`, `reason`: undici's
+ * lib/core/util.js addAbortListener); this one keeps its abort listeners in a Set, and one serves all of a batch's
+ * requests.
  */
-const inFlightAborts = new WeakMap<AbortSignal, Set<AbortController>>()
-function requestSignal(batchSignal: AbortSignal): { signal: AbortSignal; done: () => void } {
-  const controller = new AbortController()
-  if (batchSignal.aborted) controller.abort(batchSignal.reason)
-  let live = inFlightAborts.get(batchSignal)
-  if (!live) {
-    const requests = (live = new Set())
-    inFlightAborts.set(batchSignal, requests)
-    batchSignal.addEventListener('abort', () => requests.forEach((request) => request.abort(batchSignal.reason)), { once: true })
+class BatchAbort extends EventEmitter {
+  aborted: boolean
+  reason: unknown
+  private readonly abortListeners = new Set<(arg: unknown) => void>()
+
+  constructor(signal: AbortSignal) {
+    super()
+    this.aborted = signal.aborted
+    this.reason = signal.reason
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.aborted = true
+        this.reason = signal.reason
+        const listeners = [...this.abortListeners]
+        this.abortListeners.clear()
+        for (const listener of listeners) listener(signal.reason)
+      },
+      { once: true },
+    )
   }
-  live.add(controller)
-  return { signal: controller.signal, done: () => live.delete(controller) }
+
+  override once(event: string | symbol, listener: (arg: unknown) => void): this {
+    if (event !== 'abort') return super.once(event, listener)
+    this.abortListeners.add(listener)
+    return this
+  }
+
+  override removeListener(event: string | symbol, listener: (arg: unknown) => void): this {
+    if (event !== 'abort') return super.removeListener(event, listener)
+    this.abortListeners.delete(listener)
+    return this
+  }
+}
+
+const batchAborts = new WeakMap<AbortSignal, BatchAbort>()
+function abortFor(signal: AbortSignal): BatchAbort {
+  let abort = batchAborts.get(signal)
+  if (!abort) batchAborts.set(signal, (abort = new BatchAbort(signal)))
+  return abort
 }
 
 /**
@@ -64,14 +95,13 @@ export async function postJson(
   signal: AbortSignal,
 ): Promise<UpstreamResponse> {
   const { pool, basePath } = originFor(target.baseUrl, target.maxConcurrency)
-  const request = requestSignal(signal)
   try {
     const response = await pool.request({
       method: 'POST',
       path: basePath + path,
       headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json' },
       body,
-      signal: request.signal,
+      signal: abortFor(signal),
       // A non-streamed completion sends its headers with the body, so the headers timeout bounds the whole answer.
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -81,7 +111,5 @@ export async function postJson(
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted')
     if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) throw new UpstreamTimeoutError(timeoutMs)
     throw new UpstreamNetworkError(error)
-  } finally {
-    request.done()
   }
 }
