@@ -131,7 +131,13 @@ async function run(database: BenchDatabase, app: AppServer, workers: number, rou
       fileIds.map(async (id) => (await client.batches.create({ input_file_id: id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id),
     )
     for (;;) {
-      const batches = await Promise.all(ids.map((id) => client.batches.retrieve(id)))
+      // One list request a look, not one per batch: the app's CPU shares the machine with the workers it measures.
+      const listed = (await client.batches.list({ limit: 100 })).data
+      const batches = ids.map((id) => {
+        const batch = listed.find((candidate) => candidate.id === id)
+        if (!batch) throw new Error(`batch ${id} is not in the batch list`)
+        return batch
+      })
       const failed = batches.find((batch) => ['failed', 'expired', 'cancelled'].includes(batch.status))
       if (failed) throw new Error(`batch ${failed.id} ended ${failed.status}`)
       if (batches.every((batch) => batch.status === 'completed')) {
@@ -172,15 +178,21 @@ function cpuFigure({ cpu, seconds }: Run, workers: number, lines: number): strin
 /**
  * The throughput this machine's cores could give at the 1-worker run's CPU per line (workers, simulator, PostgreSQL,
  * app and bench together), as a multiple of one worker: 2 workers cannot beat it, whatever the engine does, unless the
- * CPU per line drops. Other processes on the machine (its idle share says how busy it was) lower it further.
+ * CPU per line drops. Other processes on the machine (its idle share says how busy it was) lower it further. When one
+ * worker has a core to itself, that multiple is cores × w / (w + o), w being the worker's CPU per line and o the rest's:
+ * on 2 cores, 1.6× needs o ≤ w / 4, so what the rest spends per line (PostgreSQL, the simulator, the app) is what counts.
  */
 function coresAllow(one: Run, lines: number): string {
   const { cpu } = one
-  const perLine = (cpu.workers + cpu.simulator + (cpu.postgres ?? 0) + cpu.app + cpu.bench) / lines
+  const rest = cpu.simulator + (cpu.postgres ?? 0) + cpu.app + cpu.bench
+  const perLine = (cpu.workers + rest) / lines
   const cores = os.cpus().length
   const most = cores / perLine
   const postgres = cpu.postgres === null ? ' (PostgreSQL not counted)' : ''
-  return `${perSecond(most)} on ${cores} cores at ${(1000 * perLine).toFixed(3)} ms of CPU per line${postgres}: at most ${(most / one.rate).toFixed(2)}× one worker`
+  return (
+    `${perSecond(most)} on ${cores} cores at ${(1000 * perLine).toFixed(3)} ms of CPU per line${postgres}: at most ${(most / one.rate).toFixed(2)}× one worker; ` +
+    `the rest spends ${(rest / cpu.workers).toFixed(2)} ms per ms of the worker's (with a core per worker, ${cores} cores allow ${Math.min(2, (cores * cpu.workers) / (cpu.workers + rest)).toFixed(2)}×)`
+  )
 }
 
 export default {
