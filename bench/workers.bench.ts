@@ -191,7 +191,8 @@ function coresAllow(one: Run, lines: number): string {
   const postgres = cpu.postgres === null ? ' (PostgreSQL not counted)' : ''
   return (
     `${perSecond(most)} on ${cores} cores at ${(1000 * perLine).toFixed(3)} ms of CPU per line${postgres}: at most ${(most / one.rate).toFixed(2)}× one worker; ` +
-    `the rest spends ${(rest / cpu.workers).toFixed(2)} ms per ms of the worker's (with a core per worker, ${cores} cores allow ${Math.min(2, (cores * cpu.workers) / (cpu.workers + rest)).toFixed(2)}×)`
+    `the rest spends ${(rest / cpu.workers).toFixed(2)} ms per ms of the worker's, so with one worker on a core of its own, ` +
+    `${cores} cores allow 2 workers at most ${Math.min(2, (cores * cpu.workers) / (cpu.workers + rest)).toFixed(2)}× it`
   )
 }
 
