@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { procStatusBytes } from './memory'
+import { commandLine, descendantsOf } from './procs'
 
 export type AppServer = {
   baseUrl: string
@@ -12,41 +12,6 @@ export type AppServer = {
   /** The same processes one by one: the command's first words and its RSS in bytes. */
   treeProcesses(): { pid: number; command: string; rss: number }[]
   stop(): Promise<void>
-}
-
-function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name in parentheses may hold spaces; the parent id is the second field after it.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-  } catch {
-    return null
-  }
-}
-
-function descendantsOf(root: number): number[] {
-  const parents = new Map<number, number>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const parent = parentOf(Number(entry))
-    if (parent !== null) parents.set(Number(entry), parent)
-  }
-  const found: number[] = []
-  let frontier = [root]
-  while (frontier.length > 0) {
-    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid)
-    found.push(...next)
-    frontier = next
-  }
-  return found
-}
-
-const commandLine = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
-  } catch {
-    return ''
-  }
 }
 
 /**

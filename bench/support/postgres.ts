@@ -9,7 +9,13 @@ import { findPostgresBin, freePort, startPostgresCluster } from '@/lib/cli/postg
 import { startAppServer, type AppServer } from './app-server'
 import { projectRoot } from './child'
 
-export type BenchDatabase = { url: string; dataDir: string; stop(): Promise<void> }
+export type BenchDatabase = {
+  url: string
+  dataDir: string
+  /** The PostgreSQL server's main process, when the bench started it (null for BENCH_POSTGRES_URL's server). */
+  serverPid(): number | null
+  stop(): Promise<void>
+}
 
 /** Why the PostgreSQL column cannot run here, or null when it can. */
 export function postgresUnavailable(): string | null {
@@ -44,6 +50,7 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
     return {
       url: url.toString(),
       dataDir,
+      serverPid: () => null,
       async stop() {
         await onServer(given, (client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`))
         rmSync(dataDir, { recursive: true, force: true })
@@ -55,6 +62,7 @@ export async function benchDatabase(name: string): Promise<BenchDatabase> {
   return {
     url: cluster.url(database),
     dataDir,
+    serverPid: cluster.pid,
     async stop() {
       cluster.stop()
       rmSync(dataDir, { recursive: true, force: true })

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import type { SimulatorStats } from '@/lib/server/engine/simulator'
 import { projectRoot } from './child'
 
-export type SimulatorProcess = { url: string; stats(): Promise<SimulatorStats>; stop(): void }
+export type SimulatorProcess = { url: string; pid: number; stats(): Promise<SimulatorStats>; stop(): void }
 
 /**
  * The simulator in a process of its own, so its CPU is not billed to what is measured. A line "stats" on its stdin
@@ -26,6 +26,7 @@ export async function startSimulatorProcess(latencyMs: number): Promise<Simulato
   const url = await next()
   return {
     url,
+    pid: child.pid!,
     async stats() {
       const answer = next()
       child.stdin!.write('stats\n')

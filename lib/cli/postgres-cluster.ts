@@ -3,7 +3,7 @@
 // into a temp dir, served on a free port on 127.0.0.1 only, stopped and deleted at the end. PostgreSQL refuses to run
 // as root, so as root the cluster belongs to the `postgres` user the Debian package creates.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -18,6 +18,8 @@ export type PostgresCluster = {
   url: (database: string) => string
   /** Creates a database, as a copy of `template` when given (cheap: a file copy inside the cluster). */
   createDatabase: (name: string, template?: string) => Promise<void>
+  /** The postmaster's process id (every server process of the cluster is its child), or null once stopped. */
+  pid: () => number | null
   stop: () => void
 }
 
@@ -84,6 +86,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`)
       } finally {
         await client.end()
+      }
+    },
+    pid() {
+      try {
+        return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      } catch {
+        return null
       }
     },
     stop() {

@@ -7,6 +7,7 @@ import { claimSkipLocked, utcTimestamp } from '@/lib/server/db/skip-locked'
 import { startPoller, type Poller } from '@/lib/server/poller'
 import { cancelBatch } from '@/lib/server/batches'
 import { isTerminal, type BatchStatus } from '@/lib/batch'
+import { refreshSearchStatistics } from '@/lib/server/results/search'
 import { cancelUnsplitLines, splitJobInput } from './parts'
 import { countJobLines, reconcileEndedParts, splitPendingRetries } from './reconcile'
 import { writeJobResultFiles } from './result-files'
@@ -56,6 +57,8 @@ export async function tickJob(jobId: string): Promise<void> {
     // Compare-and-set: a cancel (or pause) clicked while the input was being split must not be undone here.
     await db.job.updateMany({ where: { id: job.id, status: 'splitting' }, data: { status: 'running' } })
     job = await db.job.findUniqueOrThrow({ where: { id: jobId } })
+    // The split wrote a row per line: searching them is planned on statistics that know them (decision 060).
+    await refreshSearchStatistics(job.splitLines).catch((error: unknown) => logger.warn({ err: error, jobId }, 'Refreshing the results statistics failed.'))
   }
   const withConnection = await db.job.findUniqueOrThrow({
     where: { id: job.id },

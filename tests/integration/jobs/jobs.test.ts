@@ -11,6 +11,7 @@ import { cancelJob, createJob, getJob, tickJob } from '@/lib/server/jobs'
 import { chatLine } from '@/tests/support/batch-files'
 import { useEngineWithSimulator } from '@/tests/support/engine'
 import { readJsonl, runJobToEnd } from '@/tests/support/jobs'
+import { testDatabaseKind } from '@/tests/support/test-database'
 
 /** A stored input of `count` lines; lines whose number is in `failOnce` are refused once by the simulator. */
 async function storeInput(count: number, failOnce: ReadonlySet<number> = new Set()) {
@@ -114,4 +115,29 @@ describe('jobs on the built-in engine', () => {
     const output = job.outputFileId ? await readJsonl(job.outputFileId) : []
     expect(new Set([...errors, ...output].map((line) => line.custom_id)).size).toBe(30)
   })
+
+  it.skipIf(testDatabaseKind() !== 'postgresql')(
+    'refreshes the results statistics once a split has written its rows (PostgreSQL)',
+    { timeout: 120_000 },
+    async () => {
+      const lastAnalyze = async () =>
+        (await db.$queryRaw<{ at: Date | null }[]>`SELECT last_analyze AS "at" FROM pg_stat_user_tables WHERE relname = 'ResultRow'`)[0]?.at ?? null
+      const before = await lastAnalyze()
+      const file = await storeInput(1_200)
+      const { id } = await createJob({ fileId: file.id, connectionId: 'builtin', completionWindow: '24h', description: '', metadata: [], maxAttempts: 1 })
+      // No part may run (its index would ANALYZE too): only the split's rows are behind the refresh.
+      await engine.pause()
+      try {
+        await tickJob(id)
+        expect(await db.resultRow.count({ where: { batchId: id } })).toBe(1_200)
+        const after = await lastAnalyze()
+        expect(after).not.toBeNull()
+        if (before) expect(after!.getTime()).toBeGreaterThan(before.getTime())
+      } finally {
+        engine.resume()
+      }
+      await cancelJob(id)
+      expect((await runJobToEnd(id)).status).toBe('cancelled')
+    },
+  )
 })
