@@ -19,16 +19,18 @@ import { CLAIM_MS } from './wake'
 const ROWS_PER_INSERT = 500
 
 /**
- * The part's lines as new pending rows of the job: one INSERT per chunk of the rows the worker made (PART_ROWS_PER_CHUNK
- * rows as one JSON parameter, unpacked by the database), and a turn of the event loop between chunks. Rows as
- * thousands of bound parameters cost the server thread about 1 s and 50 MB of garbage a 50,000-line part in the
- * Prisma client's handling of them, all in one stall (decision 062).
+ * The part's lines as new pending rows of the job, made searchable: one INSERT per chunk of the rows the worker made
+ * (PART_ROWS_PER_CHUNK rows as one JSON parameter, unpacked by the database), and a turn of the event loop between
+ * chunks. Rows as thousands of bound parameters cost the server thread about 1 s and 50 MB of garbage a 50,000-line
+ * part in the Prisma client's handling of them, all in one stall (decision 062).
  */
 async function insertPendingRows(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, rows: readonly string[]): Promise<void> {
   for (const chunk of rows) {
     await tx.$executeRaw`INSERT INTO "ResultRow" ("batchId", "line", "customId", "status", "inputOffset", "inputLength", "jobPartId")
       SELECT ${jobId}, ${rowField(0, 'INTEGER')}, ${rowField(1, 'TEXT')}, 'pending', ${rowField(2, 'BIGINT')}, ${rowField(3, 'INTEGER')}, ${partId}
       FROM ${jsonArrayElements(chunk, 'r')}`
+    // Full-text search holds every row outside an index being built (the delete trigger relies on it).
+    await addJobPartToSearch(tx, jobId, partId, Prisma.sql`SELECT ${rowField(0, 'INTEGER')} FROM ${jsonArrayElements(chunk, 'r')}`)
     await setImmediate()
   }
 }
@@ -85,13 +87,8 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
         submitKey: newSubmitKey(),
       },
     })
-    if (round === 1) {
-      await insertPendingRows(tx, job.id, partId, part.rows)
-      // Full-text search holds every row outside an index being built (the delete trigger relies on it).
-      await addJobPartToSearch(tx, job.id, partId)
-    } else {
-      await moveRowsToPart(tx, job.id, partId, part.rows)
-    }
+    if (round === 1) await insertPendingRows(tx, job.id, partId, part.rows)
+    else await moveRowsToPart(tx, job.id, partId, part.rows)
     // Each commit also renews the job's claim, so a long split is never taken over by another process.
     await tx.job.update({
       where: { id: job.id },
@@ -131,6 +128,8 @@ export async function splitJobInput(job: Job): Promise<void> {
   })
   for await (const part of parts) {
     await commitPart(job, part, seq++, 1, { splitLines: part.next.index, splitOffset: BigInt(part.next.offset) })
+    // The commit (its WAL write and fsync) ran on this thread: let requests in before any collection.
+    await setImmediate()
     collectGarbage()
     // A cancel clicked while splitting stops it here: the rest is never sent, so it is not cut into parts either.
     const now = await db.job.findUnique({ where: { id: job.id }, select: { status: true } })
