@@ -1,11 +1,8 @@
 // One part of a job's split (lib/server/jobs/split.ts drives them one after another), run in a worker thread: the
 // tokenizer's rank tables (about 60 MB) load here, never on the thread that serves requests (issue 18).
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
-import { once } from 'node:events'
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { finished } from 'node:stream/promises'
 import { DEFAULT_MAX_EMBEDDING_INPUTS, encodingForModel, loadTokenCounter } from '@/lib/jsonl'
 import { describeRequest, outputTokenCap } from '@/lib/jsonl/request-facts'
 import { isJsonObject } from '@/lib/jsonl/rules'
@@ -36,10 +33,22 @@ export type SplitPartTask = {
   partPath: string
 }
 
+/** A part's line as a row for the job: `PartLine` as a JSON array, so a part's rows cross threads as a few strings. */
+export type PartRow = [line: number, customId: string, offset: number, length: number]
+
+/** Rows a part holds per JSON string: one INSERT each on the server thread (lib/server/jobs/parts.ts). */
+export const PART_ROWS_PER_CHUNK = 5_000
+
 export type WrittenPart = {
   /** The part file, complete and fsynced. */
   path: string
-  lines: PartLine[]
+  lineCount: number
+  /**
+   * The part's lines in input order, as JSON arrays of PartRow, PART_ROWS_PER_CHUNK a string. 50,000 line objects
+   * would be copied object by object into the server thread and live there through the part's commit, long enough
+   * to reach the old generation: about 10 MB of garbage a part until a full collection (decision 062).
+   */
+  rows: string[]
   bytes: number
   sha256: string
   estimatedTokens: number
@@ -64,7 +73,7 @@ export async function splitPart(task: SplitPartTask): Promise<SplitPartResult> {
   const tally = new TokenTally('sampled', task.tally)
   const only = task.only === null ? null : new Set(task.only)
   const lastWanted = task.only?.at(-1) ?? Infinity
-  const lines: PartLine[] = []
+  const rows = new RowChunks()
   const totals = { bytes: 0, tokens: 0, embeddingInputs: 0, capTotal: 0, capMissing: 0 }
   let writer: PartWriter | null = null
   let resumeAt = task.from
@@ -76,7 +85,8 @@ export async function splitPart(task: SplitPartTask): Promise<SplitPartResult> {
       writer = null
       part = {
         path: written.path,
-        lines,
+        lineCount: rows.count,
+        rows: rows.finish(),
         bytes: totals.bytes,
         sha256: written.sha256,
         estimatedTokens: totals.tokens,
@@ -103,14 +113,14 @@ export async function splitPart(task: SplitPartTask): Promise<SplitPartResult> {
       if (limits.maxTokens !== null && tokens > limits.maxTokens)
         return { kind: 'line-too-large', line, reason: `is about ${tokens.toLocaleString('en-US')} tokens, over the enqueued-token limit` }
       const full =
-        lines.length >= limits.maxRequests ||
+        rows.count >= limits.maxRequests ||
         totals.bytes + bytes > limits.maxBytes ||
         (limits.maxTokens !== null && totals.tokens + tokens > limits.maxTokens) ||
         totals.embeddingInputs + facts.embeddingInputs > DEFAULT_MAX_EMBEDDING_INPUTS
-      if (full && lines.length > 0) return await seal({ offset: located.offset, index: located.index }, before, false)
+      if (full && rows.count > 0) return await seal({ offset: located.offset, index: located.index }, before, false)
       writer ??= await PartWriter.open(task.partPath)
       await writer.write(located.text)
-      lines.push({ line, customId: facts.customId, offset: located.offset, length: located.length })
+      rows.add([line, facts.customId, located.offset, located.length])
       totals.bytes += bytes
       totals.tokens += tokens
       totals.embeddingInputs += facts.embeddingInputs
@@ -122,6 +132,29 @@ export async function splitPart(task: SplitPartTask): Promise<SplitPartResult> {
   } finally {
     // A line too large, or a read or write error: no half-written part file stays behind.
     await writer?.abandon()
+  }
+}
+
+/** A part's rows as JSON, a chunk of PART_ROWS_PER_CHUNK at a time. */
+class RowChunks {
+  private readonly chunks: string[] = []
+  private current: string[] = []
+  count = 0
+
+  add(row: PartRow): void {
+    this.current.push(JSON.stringify(row))
+    this.count++
+    if (this.current.length === PART_ROWS_PER_CHUNK) this.close()
+  }
+
+  finish(): string[] {
+    this.close()
+    return this.chunks
+  }
+
+  private close(): void {
+    if (this.current.length > 0) this.chunks.push(`[${this.current.join(',')}]`)
+    this.current = []
   }
 }
 
@@ -146,36 +179,48 @@ function lineFacts(located: LocatedLine, endpoint: string) {
   }
 }
 
-/** A part file written as `<path>.part` with backpressure, hashed on the way, fsynced and renamed when finished. */
+const WRITE_BUFFER_BYTES = 1 << 20
+
+/**
+ * A part file written as `<path>.part` through one reused buffer, hashed on the way, fsynced and renamed when
+ * finished. A write stream of one string a line would make a buffer a line, which lives outside the JavaScript heap
+ * until a collection: tens of MB a part in this thread (decision 062).
+ */
 class PartWriter {
   private readonly temp: string
-  private readonly out
   private readonly hash = createHash('sha256')
+  private readonly buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES)
+  private filled = 0
 
-  private constructor(readonly path: string) {
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+  ) {
     this.temp = `${path}.part`
-    // flush: fsync before close, so a renamed part is on disk.
-    this.out = createWriteStream(this.temp, { flush: true })
-    // A write error is reported by finished(); without a listener it would be an uncaught exception.
-    this.out.on('error', () => {})
   }
 
   static async open(file: string): Promise<PartWriter> {
     await mkdir(path.dirname(file), { recursive: true })
-    return new PartWriter(file)
+    return new PartWriter(file, await open(`${file}.part`, 'w'))
   }
 
   async write(text: string): Promise<void> {
-    if (this.out.errored) throw this.out.errored
-    const chunk = `${text}\n`
-    this.hash.update(chunk)
-    if (!this.out.write(chunk)) await once(this.out, 'drain')
+    const bytes = Buffer.byteLength(text) + 1
+    if (this.filled + bytes > this.buffer.length) await this.flush()
+    if (bytes > this.buffer.length) {
+      await this.writeOut(Buffer.from(`${text}\n`))
+      return
+    }
+    this.filled += this.buffer.write(text, this.filled)
+    this.buffer[this.filled++] = 10
   }
 
   async finish(): Promise<{ path: string; sha256: string }> {
     try {
-      this.out.end()
-      await finished(this.out)
+      await this.flush()
+      // On disk before the rename, so a renamed part is complete after a crash.
+      await this.file.sync()
+      await this.file.close()
       await rename(this.temp, this.path)
       return { path: this.path, sha256: this.hash.digest('hex') }
     } catch (error) {
@@ -185,7 +230,18 @@ class PartWriter {
   }
 
   async abandon(): Promise<void> {
-    this.out.destroy()
+    await this.file.close().catch(() => {})
     await rm(this.temp, { force: true })
+  }
+
+  private async flush(): Promise<void> {
+    if (this.filled === 0) return
+    await this.writeOut(this.buffer.subarray(0, this.filled))
+    this.filled = 0
+  }
+
+  private async writeOut(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes)
+    for (let written = 0; written < bytes.length;) written += (await this.file.write(bytes, written, bytes.length - written)).bytesWritten
   }
 }

@@ -1,7 +1,10 @@
 import 'server-only'
 import { rm } from 'node:fs/promises'
+import { setImmediate } from 'node:timers/promises'
 import { Prisma, type Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
+import { collectWhenGrown } from '@/lib/server/idle-gc'
+import { jsonArrayElements } from '@/lib/server/db/dialect'
 import { newFileId, newJobPartId, newSubmitKey } from '@/lib/server/ids'
 import { fromStoragePath, jobPartPath, toStoragePath } from '@/lib/server/storage'
 import { addJobLinesToSearch, addJobPartToSearch } from '@/lib/server/results/search'
@@ -10,21 +13,39 @@ import type { PartLine } from '@/lib/workers/split-part'
 import { fillingPartLimits, parseSplitLimits, splitIntoParts, type SplitLimits, type SplitPart } from './split'
 import { CLAIM_MS } from './wake'
 
-// Pending rows go in with the part that holds them, a few hundred to a statement (7 parameters a row, far below
-// SQLite's 32,766 and PostgreSQL's 65,535): one raw multi-row INSERT at a time, so the memory the database client
-// needs stays that of one slice however large the part is. Prisma's createMany with thousands of rows held the
-// whole batch as query objects several times over (issue 15: 944 MB grown over a 1,000,000-line split).
+// Cancelled rows go in a few hundred to a statement (8 parameters a row, far below SQLite's 32,766 and PostgreSQL's
+// 65,535). Prisma's createMany with thousands of rows held the whole batch as query objects several times over
+// (issue 15: 944 MB grown over a 1,000,000-line split).
 const ROWS_PER_INSERT = 500
 
-/** The part's lines as new pending rows of the job, one bounded INSERT after another. */
-async function insertPendingRows(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, lines: readonly PartLine[]): Promise<void> {
-  for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
-    const values = lines
-      .slice(start, start + ROWS_PER_INSERT)
-      .map((line) => Prisma.sql`(${jobId}, ${line.line}, ${line.customId}, 'pending', ${BigInt(line.offset)}, ${line.length}, ${partId})`)
-    await tx.$executeRaw`INSERT INTO "ResultRow" ("batchId", "line", "customId", "status", "inputOffset", "inputLength", "jobPartId") VALUES ${Prisma.join(values)}`
+/**
+ * The part's lines as new pending rows of the job, made searchable: one INSERT per chunk of the rows the worker made
+ * (PART_ROWS_PER_CHUNK rows as one JSON parameter, unpacked by the database), and a turn of the event loop between
+ * chunks. Rows as thousands of bound parameters cost the server thread about 1 s and 50 MB of garbage a 50,000-line
+ * part in the Prisma client's handling of them, all in one stall (decision 062).
+ */
+async function insertPendingRows(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, rows: readonly string[]): Promise<void> {
+  for (const chunk of rows) {
+    await tx.$executeRaw`INSERT INTO "ResultRow" ("batchId", "line", "customId", "status", "inputOffset", "inputLength", "jobPartId")
+      SELECT ${jobId}, ${rowField(0, 'INTEGER')}, ${rowField(1, 'TEXT')}, 'pending', ${rowField(2, 'BIGINT')}, ${rowField(3, 'INTEGER')}, ${partId}
+      FROM ${jsonArrayElements(chunk, 'r')}`
+    // Full-text search holds every row outside an index being built (the delete trigger relies on it).
+    await addJobPartToSearch(tx, jobId, partId, Prisma.sql`SELECT ${rowField(0, 'INTEGER')} FROM ${jsonArrayElements(chunk, 'r')}`)
+    await setImmediate()
   }
 }
+
+/** The retried lines of `rows` moved onto the part that sends them again, a chunk a statement. */
+async function moveRowsToPart(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, rows: readonly string[]): Promise<void> {
+  for (const chunk of rows) {
+    await tx.$executeRaw`UPDATE "ResultRow" SET "jobPartId" = ${partId}
+      WHERE "batchId" = ${jobId} AND "line" IN (SELECT ${rowField(0, 'INTEGER')} FROM ${jsonArrayElements(chunk, 'r')})`
+    await setImmediate()
+  }
+}
+
+/** Field `index` of a PartRow element `r` of jsonArrayElements (SQLite 3.38+ and PostgreSQL both read `->>` by index). */
+const rowField = (index: number, type: 'INTEGER' | 'BIGINT' | 'TEXT') => Prisma.raw(`CAST(r."value" ->> ${index} AS ${type})`)
 
 /**
  * Records a written part in one transaction: its input File (so createBatch runs it like any upload), the JobPart, and
@@ -44,7 +65,7 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
         bytes: BigInt(part.bytes),
         sha256: part.sha256,
         storagePath: toStoragePath(part.path),
-        lineCount: part.lines.length,
+        lineCount: part.lineCount,
         endpoint: job.endpoint,
         model: job.model,
         estimatedInputTokens: BigInt(part.estimatedTokens),
@@ -60,22 +81,14 @@ async function commitPart(job: Job, part: SplitPart, seq: number, round: number,
         seq,
         round,
         fileId,
-        lineCount: part.lines.length,
+        lineCount: part.lineCount,
         bytes: BigInt(part.bytes),
         estimatedTokens: BigInt(part.estimatedTokens),
         submitKey: newSubmitKey(),
       },
     })
-    if (round === 1) {
-      await insertPendingRows(tx, job.id, partId, part.lines)
-      // Full-text search holds every row outside an index being built (the delete trigger relies on it).
-      await addJobPartToSearch(tx, job.id, partId)
-    } else {
-      for (let start = 0; start < part.lines.length; start += ROWS_PER_INSERT) {
-        const lines = part.lines.slice(start, start + ROWS_PER_INSERT).map((line) => line.line)
-        await tx.resultRow.updateMany({ where: { batchId: job.id, line: { in: lines } }, data: { jobPartId: partId } })
-      }
-    }
+    if (round === 1) await insertPendingRows(tx, job.id, partId, part.rows)
+    else await moveRowsToPart(tx, job.id, partId, part.rows)
     // Each commit also renews the job's claim, so a long split is never taken over by another process.
     await tx.job.update({
       where: { id: job.id },
@@ -105,6 +118,7 @@ export async function splitJobInput(job: Job): Promise<void> {
   let seq = await nextSeq(job.id)
   const first = seq
   const input = await inputOf(job)
+  const collectGarbage = collectWhenGrown()
   const parts = splitIntoParts(input.path, {
     limits: input.limits,
     endpoint: job.endpoint,
@@ -114,6 +128,9 @@ export async function splitJobInput(job: Job): Promise<void> {
   })
   for await (const part of parts) {
     await commitPart(job, part, seq++, 1, { splitLines: part.next.index, splitOffset: BigInt(part.next.offset) })
+    // The commit (its WAL write and fsync) ran on this thread: let requests in before any collection.
+    await setImmediate()
+    collectGarbage()
     // A cancel clicked while splitting stops it here: the rest is never sent, so it is not cut into parts either.
     const now = await db.job.findUnique({ where: { id: job.id }, select: { status: true } })
     if (now?.status !== 'splitting') return

@@ -61,10 +61,14 @@ export async function refreshSearchStatistics(rowCount: number): Promise<void> {
   await db.$executeRawUnsafe('ANALYZE "ResultRow"')
 }
 
-/** Makes a job part's new rows searchable (nothing to do on PostgreSQL), inside the caller's transaction. */
-export async function addJobPartToSearch(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string): Promise<void> {
+/**
+ * Makes a job part's new rows for the input lines `lines` (a subquery) searchable (nothing to do on PostgreSQL), inside
+ * the caller's transaction: a slice at a time, as they are inserted, rather than a 50,000-row part in one statement.
+ */
+export async function addJobPartToSearch(tx: Pick<typeof db, '$executeRaw'>, jobId: string, partId: string, lines: Prisma.Sql): Promise<void> {
   if (dbKind === 'postgresql') return
-  await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow" WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId}`
+  await tx.$executeRaw`INSERT INTO "ResultText"(rowid, "prompt", "response") SELECT "id", "prompt", "response" FROM "ResultRow"
+    WHERE "batchId" = ${jobId} AND "jobPartId" = ${partId} AND "line" IN (${lines})`
 }
 
 /** Makes a job's rows for input lines `from`..`to` searchable (rows with no part: lines cancelled before their split). */

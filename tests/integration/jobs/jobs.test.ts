@@ -4,13 +4,16 @@ import path from 'node:path'
 import { NextRequest } from 'next/server'
 import { describe, expect, it } from 'vitest'
 import { GET as exportJobResults } from '@/app/api/jobs/[jobId]/results/export/route'
-import { db } from '@/lib/server/db'
+import { GET as listJobResults } from '@/app/api/jobs/[jobId]/results/route'
+import type { ResultPage } from '@/lib/types/results'
+import { db, dbKind } from '@/lib/server/db'
 import { Prisma } from '@/lib/server/db/generated/client'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { cancelJob, createJob, getJob, tickJob } from '@/lib/server/jobs'
 import { chatLine } from '@/tests/support/batch-files'
 import { useEngineWithSimulator } from '@/tests/support/engine'
 import { readJsonl, runJobToEnd } from '@/tests/support/jobs'
+import { callRoute } from '@/tests/support/routes'
 import { testDatabaseKind } from '@/tests/support/test-database'
 
 /** A stored input of `count` lines; lines whose number is in `failOnce` are refused once by the simulator. */
@@ -62,6 +65,16 @@ describe('jobs on the built-in engine', () => {
       .split('\n')
       .map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)
     expect(exportedIds).toEqual(Array.from({ length: 450 }, (_, index) => `q-${index + 1}`))
+    // Every line went into full-text search with its part, so each one's answer is found there (its prompt holds its number).
+    const { status, body } = await callRoute(listJobResults, `/api/jobs/${id}/results?q=question`, { jobId: id })
+    expect(status).toBe(200)
+    expect((body as ResultPage).total).toBe(450)
+    if (dbKind === 'sqlite') {
+      const [indexed] = await db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT COUNT(*) AS n FROM "ResultText_docsize" WHERE "id" IN (SELECT "id" FROM "ResultRow" WHERE "batchId" = ${id})`
+      expect(Number(indexed!.n)).toBe(450)
+    }
     // The job's batches are ordinary batches that know their job.
     expect(await db.batch.count({ where: { jobId: id } })).toBe(job.parts.length)
   })

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadedTokenEncodings } from '@/lib/jsonl/tokens'
-import { fillingPartLimits, splitIntoParts, type SplitOptions } from '@/lib/server/jobs/split'
+import { fillingPartLimits, splitIntoParts, type SplitOptions, type SplitPart } from '@/lib/server/jobs/split'
+import { PART_ROWS_PER_CHUNK, type PartRow } from '@/lib/workers/split-part'
 
 const chatLine = (n: number) =>
   JSON.stringify({
@@ -13,6 +14,10 @@ const chatLine = (n: number) =>
     // Varied text, so a line's tokens per character differ from the average the sampled estimate scales by.
     body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `question ${n} ${'about tokens and parts '.repeat(1 + (n % 7))}` }] },
   })
+
+/** A part's lines as the worker handed them over (JSON chunks of rows), one object a line. */
+const linesOf = (part: SplitPart) =>
+  part.rows.flatMap((chunk) => JSON.parse(chunk) as PartRow[]).map(([line, customId, offset, length]) => ({ line, customId, offset, length }))
 
 async function splitAll(input: string, dir: string, options: Omit<SplitOptions, 'endpoint' | 'model' | 'partPath'>) {
   const parts = []
@@ -43,7 +48,7 @@ describe('splitting a job input', () => {
     }))
       parts.push(part)
     // 30,000 + 30,000 would pass 50,000: every request is a part of its own.
-    expect(parts.map((part) => part.lines.map((entry) => entry.customId))).toEqual([['e-1'], ['e-2'], ['e-3']])
+    expect(parts.map((part) => linesOf(part).map((entry) => entry.customId))).toEqual([['e-1'], ['e-2'], ['e-3']])
     expect(readFileSync(parts[1]!.path, 'utf8')).toBe(`${line(2)}\n`)
   })
 
@@ -76,15 +81,22 @@ describe('splitting a job input', () => {
     const [whole] = await splitAll(input, dir, { limits: { ...limits, maxTokens: null } })
     const cut = await splitAll(input, dir, { limits: { ...limits, maxTokens: 20_000 } })
 
-    expect(whole!.lines).toHaveLength(count)
+    expect(linesOf(whole!)).toHaveLength(count)
+    expect(whole!.lineCount).toBe(count)
+    // The rows cross threads as a few JSON strings, not one object a line.
+    expect(whole!.rows).toHaveLength(Math.ceil(count / PART_ROWS_PER_CHUNK))
     expect(whole!.estimatedTokens).toBeGreaterThan(100_000)
     expect(cut.length).toBeGreaterThan(5)
     expect(cut.every((part) => part.estimatedTokens <= 20_000)).toBe(true)
     // Each line is estimated once, in input order, with the tally of the lines before it, whichever part it lands in.
     expect(cut.reduce((sum, part) => sum + part.estimatedTokens, 0)).toBe(whole!.estimatedTokens)
-    expect(cut.flatMap((part) => part.lines.map((line) => line.line))).toEqual(whole!.lines.map((line) => line.line))
-    expect(cut.map((part) => part.next.index)).toEqual(cut.map((part) => part.lines.at(-1)!.line))
-    expect(readFileSync(cut[1]!.path, 'utf8')).toBe(`${cut[1]!.lines.map((line) => chatLine(line.line)).join('\n')}\n`)
+    expect(cut.flatMap((part) => linesOf(part).map((line) => line.line))).toEqual(linesOf(whole!).map((line) => line.line))
+    expect(cut.map((part) => part.next.index)).toEqual(cut.map((part) => linesOf(part).at(-1)!.line))
+    expect(readFileSync(cut[1]!.path, 'utf8')).toBe(
+      `${linesOf(cut[1]!)
+        .map((line) => chatLine(line.line))
+        .join('\n')}\n`,
+    )
     expect(loadedTokenEncodings()).toEqual([])
   })
 
@@ -95,8 +107,8 @@ describe('splitting a job input', () => {
     const only = Array.from({ length: 100 }, (_, n) => n + 1).filter((line) => line % 3 === 0 || line === 100)
     const parts = await splitAll(input, dir, { limits: { maxRequests: 10, maxBytes: 200 * 1024 * 1024, maxTokens: null }, only })
 
-    expect(parts.map((part) => part.lines.map((line) => line.line))).toEqual([only.slice(0, 10), only.slice(10, 20), only.slice(20, 30), only.slice(30)])
-    expect(parts.map((part) => part.lines.map((line) => line.customId)).flat()).toEqual(only.map((line) => `c-${line}`))
+    expect(parts.map((part) => linesOf(part).map((line) => line.line))).toEqual([only.slice(0, 10), only.slice(10, 20), only.slice(20, 30), only.slice(30)])
+    expect(parts.map((part) => linesOf(part).map((line) => line.customId)).flat()).toEqual(only.map((line) => `c-${line}`))
     expect(readFileSync(parts[3]!.path, 'utf8')).toBe(`${only.slice(30).map(chatLine).join('\n')}\n`)
   })
 })
