@@ -52,7 +52,7 @@ describe.runIf(process.platform === 'linux')(`background threads (${dbKind})`, (
     host = startEngineThread({ pollMs: 200, idleMs: 60_000 })
     await createEngineBatch({ inputFileId: file.id, endpoint: '/v1/chat/completions', completionWindow: '24h', metadata: null })
     const niceValues = await waitFor(
-      () => newThreadNiceValues(before),
+      async () => newThreadNiceValues(before),
       (values) => values.includes(10),
       60_000,
       100,
