@@ -118,5 +118,7 @@ class ImmediateTransactions extends PrismaBetterSQLite3 {
 
 export function createSqliteClient(url: string) {
   // With WAL (set by the migrate step) readers never block the single writer; writers wait as described above.
-  return new PrismaClient({ adapter: new ImmediateTransactions({ url }) })
+  // Prisma gives up on a transaction that has not started within maxWait (2 s by default). Its timer could not fire
+  // while the busy handler held the thread, so a transaction used to wait out the whole busy timeout; it still may.
+  return new PrismaClient({ adapter: new ImmediateTransactions({ url }), transactionOptions: { maxWait: BUSY_TIMEOUT_MS } })
 }

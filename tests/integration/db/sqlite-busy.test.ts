@@ -18,7 +18,7 @@ afterEach(() => {
 })
 
 /** Takes the write lock on a second connection; the returned promise resolves once a timer has committed it. */
-function holdWriteLock(): Promise<void> {
+function holdWriteLock(ms = 300): Promise<void> {
   const connection = new Database(env.databasePath!, { fileMustExist: true })
   other = connection
   connection.prepare('BEGIN IMMEDIATE').run()
@@ -26,7 +26,7 @@ function holdWriteLock(): Promise<void> {
     setTimeout(() => {
       connection.prepare('COMMIT').run()
       resolve()
-    }, 300),
+    }, ms),
   )
 }
 
@@ -44,8 +44,8 @@ describe.skipIf(dbKind !== 'sqlite')('SQLite writes while another connection hol
     expect(await db.file.count({ where: { id: 'file_busy_single' } })).toBe(1)
   })
 
-  it('transactions wait for the lock in turn, with the event loop free, and each commits', async () => {
-    const released = holdWriteLock()
+  it('transactions wait for the lock in turn, with the event loop free and past Prisma’s default 2 s maxWait, and each commits', async () => {
+    const released = holdWriteLock(2_500)
     let committed = 0
     const transactions = ['file_busy_tx_a', 'file_busy_tx_b'].map((id) =>
       db
