@@ -23,15 +23,21 @@ function isBusy(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
 }
 
-/** Tries until the database is not locked by another connection, waiting between tries without holding the thread. */
+/**
+ * Tries until the database is not locked by another connection, waiting between tries without holding the thread.
+ * It gives up once the waits add up to BUSY_TIMEOUT_MS, counted as SQLite's busy handler counts them (the waits asked
+ * for, not the clock): on a loaded machine a timer fires late, and the lock's holder may itself be waiting for a core.
+ */
 async function whenNotBusy<T>(attempt: () => T | Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  let waited = 0
   for (let tries = 0; ; tries++) {
     try {
       return await attempt()
     } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error
-      await sleep(BUSY_RETRY_MS[Math.min(tries, BUSY_RETRY_MS.length - 1)])
+      if (!isBusy(error) || waited >= BUSY_TIMEOUT_MS) throw error
+      const wait = BUSY_RETRY_MS[Math.min(tries, BUSY_RETRY_MS.length - 1)]!
+      waited += wait
+      await sleep(wait)
     }
   }
 }
@@ -118,7 +124,8 @@ class ImmediateTransactions extends PrismaBetterSQLite3 {
 
 export function createSqliteClient(url: string) {
   // With WAL (set by the migrate step) readers never block the single writer; writers wait as described above.
-  // Prisma gives up on a transaction that has not started within maxWait (2 s by default). Its timer could not fire
-  // while the busy handler held the thread, so a transaction used to wait out the whole busy timeout; it still may.
-  return new PrismaClient({ adapter: new ImmediateTransactions({ url }), transactionOptions: { maxWait: BUSY_TIMEOUT_MS } })
+  // Prisma gives up on a transaction that has not started within maxWait (2 s by default), by the clock. Its timer
+  // could not fire while the busy handler held the thread, so a transaction used to wait out the whole busy timeout;
+  // twice that by the clock leaves it the same on a loaded machine, where the waits run late.
+  return new PrismaClient({ adapter: new ImmediateTransactions({ url }), transactionOptions: { maxWait: 2 * BUSY_TIMEOUT_MS } })
 }
