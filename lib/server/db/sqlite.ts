@@ -10,7 +10,7 @@ type Statement = { run(): unknown }
 type AdapterInternals = { client: { prepare(sql: string): Statement; pragma(source: string): unknown }; onError(error: unknown): never }
 
 /** How long a write waits in all for another connection's write lock before it fails, as better-sqlite3's timeout did. */
-export const BUSY_TIMEOUT_MS = 10_000
+const BUSY_TIMEOUT_MS = 10_000
 /** How long one try may block the thread: SQLite's busy handler sleeps inside the call, holding the event loop. */
 const BLOCKING_BUSY_MS = 2
 /** Waits between tries (the last repeats), about SQLite's own busy handler's steps. */
