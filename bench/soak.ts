@@ -557,7 +557,7 @@ async function main() {
     console.log(
       `| Server RSS | ${fixed(rssBefore)} MB before, ${fixed(report.rss.peakMB)} MB peak, ${fixed(rssAfter)} MB after; mean of first third ${fixed(early)} MB, last third ${fixed(late)} MB |`,
     )
-    if (report.errors) console.log(`\nFirst errors:\n${report.firstErrors.join('\n')}`)
+    if (report.errors) console.log(`\nFirst errors:\n${report.firstErrors.join('\n')}\n\nThe server's log, last lines:\n${server.outputTail()}`)
     if (report.uploadStepsResent) console.log(`\nResent:\n${report.firstResent.join('\n')}`)
     process.exitCode = report.errors === 0 ? 0 : 1
   } finally {

@@ -12,6 +12,8 @@ export type AppServer = {
   /** The same processes one by one: the command's first words and its RSS in bytes. */
   treeProcesses(): { pid: number; command: string; rss: number }[]
   stop(): Promise<void>
+  /** The last 8,000 characters the start script and the server printed (their log at LOG_LEVEL). */
+  outputTail(): string
 }
 
 /**
@@ -108,7 +110,7 @@ export async function startAppServer({
         rss: procStatusBytes(pid, 'VmRSS') ?? 0,
       }))
     const treeRss = () => treeProcesses().reduce((sum, process) => sum + process.rss, 0)
-    return { baseUrl, serverPid, treeRss, treeProcesses, stop }
+    return { baseUrl, serverPid, treeRss, treeProcesses, stop, outputTail: () => output }
   } catch (error) {
     await stop()
     throw error

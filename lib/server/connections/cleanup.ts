@@ -1,5 +1,7 @@
 import 'server-only'
 import { db } from '@/lib/server/db'
+import { Prisma } from '@/lib/server/db/generated/client'
+import { queryRows } from '@/lib/server/db/prepared'
 import { env } from '@/lib/server/env'
 import { getProviderConnection } from './provider'
 import { describeProviderError, isNotFound } from './provider-errors'
@@ -53,11 +55,9 @@ export async function deleteNotedFile(id: string, known?: ProviderConnection): P
 
 /** Deletes the noted files that are due, a few at a time. */
 export async function sweepRemoteFiles(limit = 10): Promise<void> {
-  const due = await db.remoteFileCleanup.findMany({
-    where: { nextAttemptAt: { lte: new Date() } },
-    orderBy: { nextAttemptAt: 'asc' },
-    take: limit,
-    select: { id: true },
-  })
+  // Asked at every tick of the sync loop, on the thread that answers requests: a prepared read (lib/server/db/prepared.ts).
+  const due = await queryRows<{ id: string }>(
+    Prisma.sql`SELECT n."id" FROM "RemoteFileCleanup" AS n WHERE n."nextAttemptAt" <= ${new Date()} ORDER BY n."nextAttemptAt" ASC LIMIT ${limit}`,
+  )
   for (const { id } of due) await deleteNotedFile(id)
 }

@@ -3,6 +3,7 @@ import { logger } from '@/lib/server/log'
 import { type z } from 'zod'
 import type { ErrorBody, ErrorDetail } from '@/lib/errors'
 import { isNulInTextError } from '@/lib/server/db/errors'
+import { jsonResponse } from './json'
 
 /** An error the user can act on: it carries the HTTP status and the message they will read. */
 export class AppError extends Error {
@@ -52,5 +53,5 @@ export function toErrorDetail(error: unknown): { status: number; detail: ErrorDe
 
 export function toErrorResponse(error: unknown): Response {
   const { status, detail } = toErrorDetail(error)
-  return Response.json({ error: detail } satisfies ErrorBody, { status })
+  return jsonResponse({ error: detail } satisfies ErrorBody, { status })
 }

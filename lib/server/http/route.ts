@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authorizeRequest } from '@/lib/server/auth'
 import { parseInput, toErrorResponse } from './errors'
+import { jsonResponse } from './json'
 import { observeRequest, routePattern } from './observe'
 
 const emptySchema = z.object({})
@@ -40,7 +41,7 @@ export function defineRoute<P extends z.ZodType = EmptySchema, Q extends z.ZodTy
       const params = parseInput((spec.params ?? emptySchema) as P, rawParams, 'path')
       const query = parseInput((spec.query ?? emptySchema) as Q, Object.fromEntries(request.nextUrl.searchParams), 'query')
       const result = await handler({ request, params, query })
-      response = result instanceof Response ? result : Response.json(result)
+      response = result instanceof Response ? result : jsonResponse(result)
     } catch (error) {
       response = toErrorResponse(error)
     }

@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server'
 import { z } from 'zod'
 import { authenticateV1 } from './auth'
 import { V1Error, toOpenAIError } from './errors'
+import { jsonResponse } from '@/lib/server/http/json'
 import { observeRequest, routePattern } from '@/lib/server/http/observe'
 import { newRequestId } from '@/lib/server/ids'
 
@@ -38,10 +39,10 @@ export function defineV1Route<P extends z.ZodType = typeof emptySchema, Q extend
       const params = parseOrThrow((spec.params ?? emptySchema) as P, rawParams)
       const query = parseOrThrow((spec.query ?? emptySchema) as Q, Object.fromEntries(request.nextUrl.searchParams))
       const result = await handler({ request, params, query })
-      response = result instanceof Response ? result : Response.json(result)
+      response = result instanceof Response ? result : jsonResponse(result)
     } catch (error) {
       const { status, body } = toOpenAIError(error)
-      response = Response.json(body, { status })
+      response = jsonResponse(body, { status })
     }
     response.headers.set('x-request-id', requestId)
     observeRequest({ method: request.method, route: routePattern(request.nextUrl.pathname, rawParams), status: response.status, startedAt, requestId })
