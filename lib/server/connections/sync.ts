@@ -178,10 +178,12 @@ export async function requestSync(batchId: string): Promise<void> {
  */
 export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Promise<void> } {
   if (globalForSync.batchboardSync) return globalForSync.batchboardSync
-  const pollMs = options.pollMs ?? 1000
   const concurrency = options.concurrency ?? 4
   // BATCHBOARD_SYNC_INTERVAL_MS: how soon a running batch is asked again (a job waiting for queue room waits at most that).
   const minMs = options.minMs ?? env.syncIntervalMs
+  // A batch falls due between two looks: looking once a second would add up to a second to each interval, and a short
+  // one (a job's parts on a 1 s interval) would wait up to twice what it asked for. An idle look is one prepared read.
+  const pollMs = options.pollMs ?? Math.min(1000, Math.max(100, minMs / 4))
   const configured = { minMs, maxMs: Math.max(minMs, options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs) }
 
   /** PostgreSQL: claims the due batches in one statement, skipping those another process is claiming. */
