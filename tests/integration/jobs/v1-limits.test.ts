@@ -18,7 +18,9 @@ vi.hoisted(() => {
 
 async function storeFile(lines: number, content = 'a short question') {
   const temp = path.join(os.tmpdir(), `v1-limits-${Date.now()}-${Math.random()}.jsonl`)
-  writeFileSync(temp, chatFile(lines, { model: 'sim-chat', content: `${content} ${Math.random()}` }))
+  // A unique file whose token estimate does not vary: Math.random() prints 15 to 17 digits, a token more or less a
+  // line (the tests count on 19 tokens a line: 40 lines over half the limit, 4 parts of 20 over all of it).
+  writeFileSync(temp, chatFile(lines, { model: 'sim-chat', content: `${content} ${Math.random().toFixed(16)}` }))
   const { file } = await ingestFile(temp, { filename: 'limits.jsonl', rejectInvalid: true, reuseDuplicate: false })
   return file
 }
