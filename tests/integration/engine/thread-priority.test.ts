@@ -13,13 +13,16 @@ import { waitFor } from '@/tests/support/engine'
 // Decision 065: the worker pool's and the engine's threads run at nice 10, so the thread that answers requests wins
 // the cores when they are short. Linux keeps a nice value per thread: field 19 of /proc/<pid>/task/<tid>/stat.
 
+/** A thread's nice value from its stat file (fields counted after the command name, which may hold spaces). */
+const niceOf = (statPath: string) => Number(readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ')[16])
+
 /** Each thread of this process, by thread id, with its nice value. */
 function threadNiceValues(): Map<string, number> {
   const tasks = `/proc/${process.pid}/task`
-  return new Map(readdirSync(tasks).map((tid) => [tid, Number(readFileSync(`${tasks}/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16])]))
+  return new Map(readdirSync(tasks).map((tid) => [tid, niceOf(`${tasks}/${tid}/stat`)]))
 }
 
-const ownNice = () => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ')[16])
+const ownNice = () => niceOf('/proc/thread-self/stat')
 
 /** The nice values of the threads that exist now and did not before. */
 const newThreadNiceValues = (before: Map<string, number>) => [...threadNiceValues()].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice)
