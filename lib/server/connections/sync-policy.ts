@@ -24,3 +24,10 @@ export function nextSyncDelayMs(
   if (state.retryAfterMs !== null) delay = Math.max(delay, state.retryAfterMs)
   return Math.round(delay)
 }
+
+/**
+ * How often the sync loop looks for due batches. A batch falls due between two looks: looking once a second would add
+ * up to a second to each interval, and a short one (a job's parts on a 1 s interval) would wait up to twice what it
+ * asked for. So a short interval is looked at four times over; an idle look is one prepared read.
+ */
+export const syncLookEveryMs = (minMs: number) => Math.min(1000, Math.max(100, minMs / 4))

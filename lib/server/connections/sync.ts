@@ -17,7 +17,7 @@ import { getProviderConnection } from './provider'
 import { copyRemoteFile } from './local-files'
 import { mapRemoteBatch, type MappedBatch } from './map-batch'
 import { describeProviderError, isNotFound, providerRetryAfterMs } from './provider-errors'
-import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, type SyncIntervals } from './sync-policy'
+import { DEFAULT_SYNC_INTERVALS, nextSyncDelayMs, syncLookEveryMs, type SyncIntervals } from './sync-policy'
 import type { ProviderConnection, RemoteBatch } from './types'
 
 export type SyncOptions = Partial<SyncIntervals> & {
@@ -181,9 +181,7 @@ export function startSync(options: SyncOptions = {}): { wake(): void; stop(): Pr
   const concurrency = options.concurrency ?? 4
   // BATCHBOARD_SYNC_INTERVAL_MS: how soon a running batch is asked again (a job waiting for queue room waits at most that).
   const minMs = options.minMs ?? env.syncIntervalMs
-  // A batch falls due between two looks: looking once a second would add up to a second to each interval, and a short
-  // one (a job's parts on a 1 s interval) would wait up to twice what it asked for. An idle look is one prepared read.
-  const pollMs = options.pollMs ?? Math.min(1000, Math.max(100, minMs / 4))
+  const pollMs = options.pollMs ?? syncLookEveryMs(minMs)
   const configured = { minMs, maxMs: Math.max(minMs, options.maxMs ?? DEFAULT_SYNC_INTERVALS.maxMs) }
 
   /** PostgreSQL: claims the due batches in one statement, skipping those another process is claiming. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { mapRemoteBatch } from '@/lib/server/connections/map-batch'
-import { nextSyncDelayMs } from '@/lib/server/connections/sync-policy'
+import { nextSyncDelayMs, syncLookEveryMs } from '@/lib/server/connections/sync-policy'
 
 // Batch objects as OpenAI (and LiteLLM) return them; see tests/fixtures/openai-batches and https://platform.openai.com/docs/api-reference/batch/object.
 const fixture = (name: string): Record<string, unknown> =>
@@ -118,5 +118,14 @@ describe('nextSyncDelayMs', () => {
     expect(nextSyncDelayMs({ ...base, failures: 10 })).toBe(300_000)
     expect(nextSyncDelayMs({ ...base, retryAfterMs: 42_000 })).toBe(42_000)
     expect(nextSyncDelayMs({ ...base, retryAfterMs: 900_000 })).toBe(900_000)
+  })
+})
+
+describe('syncLookEveryMs', () => {
+  it('looks once a second at the default interval, and four times over a short one, so a due batch waits at most a quarter more', () => {
+    expect(syncLookEveryMs(10_000)).toBe(1000)
+    expect(syncLookEveryMs(4_000)).toBe(1000)
+    expect(syncLookEveryMs(1_000)).toBe(250)
+    expect(syncLookEveryMs(200)).toBe(100)
   })
 })
