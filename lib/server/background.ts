@@ -8,6 +8,7 @@ import { env } from '@/lib/server/env'
 import { startJobs } from '@/lib/server/jobs'
 import { ABANDONED_UPLOAD_MS, sweepUploads } from '@/lib/server/files/upload'
 import { startIdleCollection } from '@/lib/server/idle-gc'
+import { startEventLoopDelaySampling } from '@/lib/server/metrics'
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000
 
@@ -32,6 +33,8 @@ export function startBackgroundWork() {
   startSync()
   // Jobs: split, submitted as their connection's queue allows, reconciled and retried (claims keep processes apart).
   startJobs()
+  // The request thread's event-loop delay, kept for /metrics over any range (the soak reads its p99 there).
+  startEventLoopDelaySampling()
   // After a load, give back its garbage once the server is idle (lib/server/idle-gc.ts).
   startIdleCollection()
   // The engine runs in a worker thread that exists only while there is engine work (decision 055): its scheduler,

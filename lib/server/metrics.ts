@@ -5,6 +5,8 @@ import { db } from '@/lib/server/db'
 import { workerPoolStats } from '@/lib/server/workers/pool'
 
 const QUEUED_STATUSES = BATCH_STATUSES.filter((status) => !isTerminal(status))
+/** How often the event-loop delay is sampled: prom-client's own monitor (eventLoopMonitoringPrecision) uses the same. */
+const DELAY_SAMPLE_MS = 10
 
 // Names and units follow https://prometheus.io/docs/practices/naming/ (base units, `_total` counters).
 function createMetrics() {
@@ -46,6 +48,12 @@ function createMetrics() {
         for (const status of QUEUED_STATUSES) this.set({ status }, rows.find((row) => row.status === status)?._count._all ?? 0)
       },
     ),
+    eventLoopDelay: new Histogram({
+      name: 'batchboard_eventloop_delay_seconds',
+      help: `How late a timer due every ${DELAY_SAMPLE_MS} ms ran on the thread that answers requests, since the server started.`,
+      buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     workerQueue: gauge('batchboard_worker_pool_queue_size', 'CPU-heavy tasks (file validation, hashing) waiting for a worker thread.', [], function () {
       this.set(workerPoolStats().queued)
     }),
@@ -58,7 +66,7 @@ function createMetrics() {
 export type Metrics = ReturnType<typeof createMetrics>
 
 // One registry per process, shared by the routes and the engine started from instrumentation (separate bundles).
-const globalForMetrics = globalThis as unknown as { batchboardMetrics?: Metrics }
+const globalForMetrics = globalThis as unknown as { batchboardMetrics?: Metrics; batchboardDelaySampling?: boolean }
 export const metrics: Metrics = globalForMetrics.batchboardMetrics ?? createMetrics()
 globalForMetrics.batchboardMetrics = metrics
 
@@ -103,6 +111,24 @@ export function addEngineMetrics(report: EngineMetrics) {
 /** An engine thread ended: no request of it is open any more. */
 export function clearEngineInFlight() {
   metrics.engineInFlight.reset()
+}
+
+/**
+ * Samples the event loop's delay into batchboard_eventloop_delay_seconds (the server calls it once, at start).
+ * prom-client's nodejs_eventloop_lag_* percentiles cover only the time since the previous scrape and cannot be
+ * combined; this histogram is never reset, so `histogram_quantile(0.99, rate(batchboard_eventloop_delay_seconds_bucket[5m]))`
+ * gives the lag's p99 over any range, as the soak reads it over its whole load.
+ */
+export function startEventLoopDelaySampling(): void {
+  if (globalForMetrics.batchboardDelaySampling) return
+  globalForMetrics.batchboardDelaySampling = true
+  let due = performance.now() + DELAY_SAMPLE_MS
+  setInterval(() => {
+    const now = performance.now()
+    metrics.eventLoopDelay.observe(Math.max(0, now - due) / 1000)
+    // Node schedules the next run from the moment this one runs.
+    due = now + DELAY_SAMPLE_MS
+  }, DELAY_SAMPLE_MS).unref()
 }
 
 export const countUploadBytes = (bytes: number) => metrics.uploadBytes.inc(bytes)

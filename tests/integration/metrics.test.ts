@@ -6,6 +6,7 @@ import { GET as getHealth } from '@/app/api/health/route'
 import { GET as getBatches } from '@/app/api/batches/route'
 import { GET as getMetrics } from '@/app/metrics/route'
 import { createBatch } from '@/lib/server/batches'
+import { startEventLoopDelaySampling } from '@/lib/server/metrics'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { chatFile } from '@/tests/support/batch-files'
@@ -66,6 +67,27 @@ describe('GET /metrics', () => {
     expect(sample(text, 'batchboard_upload_bytes_total')).toBe(Buffer.byteLength(content))
     expect(sample(text, 'batchboard_batches{status="in_progress"}')).toBe(0)
     expect(sample(text, 'nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0)
+  })
+
+  it("keeps the event loop's delay in a histogram that no scrape resets", async () => {
+    startEventLoopDelaySampling()
+    const slow = 'batchboard_eventloop_delay_seconds_bucket{le="0.1"}'
+    const count = 'batchboard_eventloop_delay_seconds_count'
+    await waitFor(
+      async () => sample((await scrape(`Bearer ${METRICS_TOKEN}`)).text, count) ?? 0,
+      (samples) => samples > 0,
+    )
+    // Hold the thread for 150 ms: the timer due within the next 10 ms runs over 100 ms late.
+    const until = performance.now() + 150
+    while (performance.now() < until);
+    const blocked = await waitFor(
+      async () => (await scrape(`Bearer ${METRICS_TOKEN}`)).text,
+      (text) => (sample(text, count) ?? 0) > (sample(text, slow) ?? 0),
+    )
+    // A second scrape still counts it: nothing was reset.
+    const again = (await scrape(`Bearer ${METRICS_TOKEN}`)).text
+    expect((sample(again, count) ?? 0) - (sample(again, slow) ?? 0)).toBeGreaterThanOrEqual((sample(blocked, count) ?? 0) - (sample(blocked, slow) ?? 0))
+    expect(sample(again, 'batchboard_eventloop_delay_seconds_bucket{le="+Inf"}')).toBe(sample(again, count))
   })
 
   it('takes a /v1 API key too, and counts its own scrapes', async () => {
