@@ -149,17 +149,31 @@ export function openRowSink(): { transaction: Transaction; close: () => void } {
  */
 function postgresTransaction(pool: pg.Pool): Transaction {
   return async (statements) => {
-    const client = await pool.connect()
-    let broken = false
+    const held = holdClient(await pool.connect())
     try {
-      await inTransaction(client, statements)
-    } catch (error) {
-      broken = isBroken(error)
-      throw error
+      await held.run(statements)
     } finally {
-      // A client whose connection failed is dropped, not handed back to the pool.
-      client.release(broken)
+      held.release()
     }
+  }
+}
+
+/** A client of the pool that runs transactions; one whose connection failed is dropped at release, not handed back. */
+function holdClient(client: pg.PoolClient) {
+  let broken = false
+  return {
+    async run(statements: [string, Value[]][]): Promise<pg.QueryResult[]> {
+      try {
+        return await inTransaction(client, statements)
+      } catch (error) {
+        broken ||= isBroken(error)
+        throw error
+      }
+    },
+    get broken() {
+      return broken
+    },
+    release: () => client.release(broken),
   }
 }
 
@@ -206,42 +220,33 @@ const BUILT_COLUMNS = [...new Set<string>([...INPUT_COLUMNS, ...RESULT_COLUMNS])
  * in the same order as before (input lines, then results without one), and are copied with the rows.
  */
 async function openStagedSink(pool: pg.Pool): Promise<BuildSink> {
-  const client = await pool.connect()
-  let broken = false
-  const run = async (statements: [string, Value[]][]) => {
-    try {
-      return await inTransaction(client, statements)
-    } catch (error) {
-      broken ||= isBroken(error)
-      throw error
-    }
-  }
+  const held = holdClient(await pool.connect())
   const table = 'pg_temp."ResultRowBuild"'
   try {
-    await run([
+    await held.run([
       [`DROP TABLE IF EXISTS ${table}`, []],
       [`CREATE TEMPORARY TABLE "ResultRowBuild" (LIKE "ResultRow" INCLUDING DEFAULTS)`, []],
       [`CREATE UNIQUE INDEX ON ${table} ("batchId", "customId")`, []],
     ])
   } catch (error) {
-    client.release(broken)
+    held.release()
     throw error
   }
   const columns = BUILT_COLUMNS.map((column) => `"${column}"`).join(', ')
   return {
     table,
     staged: true,
-    transaction: async (statements) => void (await run(statements)),
+    transaction: async (statements) => void (await held.run(statements)),
     async swap(batchId, key) {
-      const [, inserted] = await run([
+      const [, inserted] = await held.run([
         ['DELETE FROM "ResultRow" WHERE "batchId" = $1', [batchId]],
         [`INSERT INTO "ResultRow" ("id", "batchId", ${columns}) SELECT "id", $1, ${columns} FROM ${table} WHERE "batchId" = $2`, [batchId, key]],
       ])
       return inserted?.rowCount ?? 0
     },
     async close() {
-      if (!broken) await run([[`DROP TABLE IF EXISTS ${table}`, []]]).catch(() => {})
-      client.release(broken)
+      if (!held.broken) await held.run([[`DROP TABLE IF EXISTS ${table}`, []]]).catch(() => {})
+      held.release()
     },
   }
 }
