@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createBatchFileValidator, type ValidateOptions, type ValidationReport } from '@/lib/jsonl'
+import { enrichedTable, type EnrichedTableResult, type EnrichedTableTask } from './enriched-table'
+import { exportPage, type ExportPageTask } from './export-page'
 import { splitPart, type SplitPartResult, type SplitPartTask } from './split-part'
 
 /** The validator options that can cross a thread boundary (no callbacks, no signal). */
@@ -15,12 +17,20 @@ export type WorkerTask =
   | { kind: 'validate'; path: string; options: WorkerValidateOptions }
   /** The next part of a job's split: its lines' token estimates and its file. */
   | SplitPartTask
+  /** One page of a results export, formatted as CSV or JSONL. */
+  | ExportPageTask
+  /** The table a batch was built from with its answers, written as CSV to a file. */
+  | EnrichedTableTask
 
 export type WorkerResult<T extends WorkerTask> = T extends { kind: 'inspect' }
   ? { sha256: string; report: ValidationReport }
   : T extends { kind: 'split-part' }
     ? SplitPartResult
-    : ValidationReport
+    : T extends { kind: 'export-page' }
+      ? Uint8Array
+      : T extends { kind: 'enriched-table' }
+        ? EnrichedTableResult
+        : ValidationReport
 
 // Streams stay streams: the worker reads the file itself, 1 MiB at a time; only the path and the report cross threads.
 async function streamFile(filePath: string, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<void> {
@@ -52,6 +62,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult<WorkerTask
     collectGarbage()
     return result
   }
+  if (task.kind === 'export-page') return exportPage(task)
+  if (task.kind === 'enriched-table') return enrichedTable(task)
   const validator = createBatchFileValidator(task.options)
   await streamFile(task.path, (chunk) => validator.push(chunk))
   return validator.finish()

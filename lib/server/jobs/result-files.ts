@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises'
 import type { Job } from '@/lib/server/db/generated/client'
 import { db } from '@/lib/server/db'
 import { newFileId } from '@/lib/server/ids'
-import { OffsetReader } from '@/lib/server/results/lines'
+import { OffsetReader } from '@/lib/workers/offset-reader'
 import { fromStoragePath, storageDirs, toStoragePath } from '@/lib/server/storage'
 
 const PAGE_ROWS = 2_000

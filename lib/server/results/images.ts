@@ -3,7 +3,7 @@ import { outputImagesOf, promptOf, responseBodyOf } from '@/lib/results/extract'
 import { AppError } from '@/lib/server/http/errors'
 import type { ResultImageSide } from '@/lib/validations/results'
 import { filePaths, findResultRow } from './query'
-import { readLineAt } from './lines'
+import { readLineAt } from '@/lib/workers/offset-reader'
 
 // Raster types only: an SVG is a document that can carry script.
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])

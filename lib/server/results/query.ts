@@ -11,7 +11,7 @@ import { Prisma } from '@/lib/server/db/generated/client'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath } from '@/lib/server/storage'
 import { indexBatchResults, isIndexing } from './indexer'
-import { readLineAt } from './lines'
+import { readLineAt } from '@/lib/workers/offset-reader'
 import { liveFilePaths } from './live'
 import { searchCondition } from './search'
 

@@ -17,6 +17,8 @@ export const storageDirs = {
   providerResults: path.join(env.dataDir, 'provider-results'),
   // Requests translated for a provider that takes them in its create call (Anthropic), from upload until create.
   providerInputs: path.join(env.dataDir, 'provider-inputs'),
+  // Exports written by a worker thread for the request thread to stream, removed as soon as the stream opens them.
+  exports: path.join(env.dataDir, 'exports'),
 }
 
 /** Paths are stored relative to DATA_DIR so the folder can be moved or restored elsewhere. */

@@ -1,4 +1,5 @@
-import 'server-only'
+// Node-only and free of 'server-only': the server's results code (the row drawer, a job's result files) and the
+// worker threads' tasks (an export's pages) read lines by byte offset with it.
 import { open, type FileHandle } from 'node:fs/promises'
 
 /** One line read by its byte offset: the row drawer never reads more of a file than the line itself. */
