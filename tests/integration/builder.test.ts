@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NextRequest } from 'next/server'
@@ -14,6 +14,7 @@ import { buildBatchFile, partText, type BuiltPart, type Table } from '@/lib/buil
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath, storageDirs, toStoragePath } from '@/lib/server/storage'
+import { workerPoolStats } from '@/lib/server/workers/pool'
 import { DEFAULT_BUILD_CONFIG, type BuildConfig } from '@/lib/validations/builder'
 import { useEngineWithSimulator, waitFor } from '@/tests/support/engine'
 import { callRoute } from '@/tests/support/routes'
@@ -148,6 +149,32 @@ describe('back to the table', () => {
       ['a-1', 'The "blue" hat', 'old', '', '', 'failed', 'invalid_value: Bad image'],
       ['m-5', 'Grüne Jacke 🧥', '', '', '', 'not_run', ''],
     ])
+  })
+
+  it('writes the table in the worker pool to a file it streams, and leaves no file behind, read whole or cancelled', async () => {
+    const [part] = buildBatchFile(table, config, { filename: 'products.csv' }).parts
+    const file = await storePart(part!)
+    expect((await putSource(file.id, sourceBody(table, part!))).status).toBe(200)
+    // Ended without results: no engine work, so the pool runs only the export's task.
+    const batch = await db.batch.create({
+      data: { id: `batch_w${Date.now()}`, connectionId: 'builtin', endpoint: '/v1/chat/completions', status: 'expired', inputFileId: file.id },
+    })
+    const before = workerPoolStats().completed
+    const rows = Papa.parse<string[]>((await exportCsv(batch.id)).text.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data
+    expect(rows.map((row) => [row[0], row[4]])).toEqual([
+      ['id', 'status (batch)'],
+      ['z-9', 'not_run'],
+      ['a-1', 'not_run'],
+      ['m-5', 'not_run'],
+    ])
+    expect(workerPoolStats().completed - before).toBeGreaterThanOrEqual(1)
+    expect(readdirSync(storageDirs.exports)).toEqual([])
+
+    const cancelled = await enrichedRoute(new NextRequest(new URL(`/api/batches/${batch.id}/enriched.csv`, 'http://127.0.0.1')), {
+      params: Promise.resolve({ batchId: batch.id }),
+    })
+    await cancelled.body!.cancel()
+    expect(readdirSync(storageDirs.exports)).toEqual([])
   })
 
   it('answers 404 with what to do for a batch whose file was not built from a table', async () => {

@@ -30,8 +30,8 @@ export function runInWorker<T extends WorkerTask>(task: T): Promise<WorkerResult
   return pool().run(task) as Promise<WorkerResult<T>>
 }
 
-/** Tasks waiting for a thread and threads running, for the metrics; zero before the first task. */
-export function workerPoolStats(): { queued: number; threads: number } {
+/** Tasks waiting for a thread, threads running and tasks completed since the process started; zero before the first task. */
+export function workerPoolStats(): { queued: number; threads: number; completed: number } {
   const current = globalForPool.batchboardWorkerPool
-  return current ? { queued: current.queueSize, threads: current.threads.length } : { queued: 0, threads: 0 }
+  return current ? { queued: current.queueSize, threads: current.threads.length, completed: current.completed } : { queued: 0, threads: 0, completed: 0 }
 }

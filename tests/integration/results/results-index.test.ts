@@ -6,6 +6,7 @@ import { GET as getRow } from '@/app/api/batches/[batchId]/results/row/route'
 import { GET as getExport } from '@/app/api/batches/[batchId]/results/export/route'
 import { db } from '@/lib/server/db'
 import { indexBatchResults } from '@/lib/server/results'
+import { workerPoolStats } from '@/lib/server/workers/pool'
 import type { ResultFacets, ResultPage, ResultRowDetail } from '@/lib/types'
 import { callRoute } from '@/tests/support/routes'
 import { answerOf, customIdOf, expectedCounts, outcomeOf, promptOf } from '@/tests/support/result-files'
@@ -147,6 +148,17 @@ describe('a 50,000-line batch with mixed outcomes, indexed', () => {
       output_text: answerOf(49_999),
       input: { temperature: 0.2 },
     })
+  })
+
+  it('formats the export in the worker pool, a task per page of 1,000 rows, while this thread reads the pages', async () => {
+    const before = workerPoolStats().completed
+    const response = await getExport(new NextRequest(new URL(`http://127.0.0.1/api/batches/${BATCH}/results/export?format=csv`)), {
+      params: Promise.resolve({ batchId: BATCH }),
+    })
+    const lines = (await response.text()).trimEnd().split('\r\n')
+    expect(lines).toHaveLength(1 + LINES)
+    expect(lines[LINES]).toMatch(/^req-50000,50000,/)
+    expect(workerPoolStats().completed - before).toBeGreaterThanOrEqual(LINES / 1000)
   })
 
   it('re-indexes idempotently: the same rows, the same search hits', async () => {
