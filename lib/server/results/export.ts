@@ -60,6 +60,15 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
     return []
   }
 
+  const formattedPage = async (): Promise<Uint8Array | null> => {
+    const rows = phase === 'done' ? [] : await nextPage()
+    if (rows.length === 0) return null
+    return runInWorker({ kind: 'export-page', format: query.format, fields: query.fields, inputPath: paths.input, resultPaths: paths.results, rows })
+  }
+  // The next page is read and formatted while the reader takes this one: this thread's database read overlaps the
+  // worker's formatting. One page at a time is ahead, never more.
+  let ahead: Promise<Uint8Array | null> | null = null
+
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -68,19 +77,14 @@ export async function exportResults(batchId: string, query: ResultExportQuery): 
           const head = exportHeader(query.format, query.fields)
           if (head) controller.enqueue(encoder.encode(head))
         }
-        const rows = phase === 'done' ? [] : await nextPage()
-        if (rows.length === 0 && phase === 'done') {
+        const page = await (ahead ?? formattedPage())
+        if (page === null) {
           controller.close()
           return
         }
-        const page = await runInWorker({
-          kind: 'export-page',
-          format: query.format,
-          fields: query.fields,
-          inputPath: paths.input,
-          resultPaths: paths.results,
-          rows,
-        })
+        ahead = formattedPage()
+        // Its failure reaches the reader at the next pull; a cancelled export never asks for it.
+        ahead.catch(() => {})
         controller.enqueue(page)
       } catch (error) {
         controller.error(error)
