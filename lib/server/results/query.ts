@@ -2,6 +2,7 @@ import 'server-only'
 import { logger } from '@/lib/server/log'
 import { isTerminal } from '@/lib/batch'
 import { BUILTIN_CONNECTION_ID } from '@/lib/constants'
+import type { ExportRow } from '@/lib/results/export-format'
 import { parseResultStatus, RESULT_STATUSES } from '@/lib/results/extract'
 import { isListable } from '@/lib/results/index-state'
 import type { ResultFacets, ResultIndexState, ResultPage, ResultRowDetail, ResultRowSummary } from '@/lib/types'
@@ -20,29 +21,14 @@ export const ROW_COLUMNS =
   r."outputTokens", r."totalTokens", r."latencyMs", r."prompt", r."response", r."imageCount", r."outputImageCount", r."sourceBatchId", r."inputOffset", r."inputLength", r."resultFileId",
   r."resultOffset", r."resultLength"`)
 
-export type RawRow = {
+/** A row as the table and the row drawer read it: what an export reads (ExportRow), and the table's own columns. */
+export type RawRow = ExportRow & {
   id: number | bigint
-  line: number | bigint | null
-  customId: string
-  status: string
-  statusCode: number | bigint | null
-  errorCode: string | null
-  errorMessage: string | null
-  finishReason: string | null
-  inputTokens: number | bigint | null
-  outputTokens: number | bigint | null
-  totalTokens: number | bigint | null
   latencyMs: number | bigint | null
   prompt: string | null
   response: string | null
   imageCount: number | bigint
   outputImageCount: number | bigint
-  sourceBatchId: string | null
-  inputOffset: number | bigint | null
-  inputLength: number | bigint | null
-  resultFileId: string | null
-  resultOffset: number | bigint | null
-  resultLength: number | bigint | null
 }
 
 const n = (value: number | bigint | null) => (value === null ? null : Number(value))
