@@ -1,5 +1,6 @@
 import 'server-only'
 import { logger } from '@/lib/server/log'
+import { sweepExports } from '@/lib/server/builder/enriched'
 import { seedConnectionsFromEnv } from '@/lib/server/connections'
 import { startSync } from '@/lib/server/connections/sync'
 import { dbKind } from '@/lib/server/db'
@@ -23,8 +24,12 @@ export function startBackgroundWork() {
   void sweepUploads(dbKind === 'postgresql' ? ABANDONED_UPLOAD_MS : 0).catch((error: unknown) =>
     logger.error({ err: error }, 'Sweeping temporary uploads failed.'),
   )
+  // Tables with answers a worker was writing when a server stopped (lib/server/builder/enriched.ts).
+  const sweepStaleExports = () => void sweepExports().catch((error: unknown) => logger.error({ err: error }, 'Sweeping abandoned exports failed.'))
+  sweepStaleExports()
   setInterval(() => {
     void sweepUploads(ABANDONED_UPLOAD_MS).catch((error: unknown) => logger.error({ err: error }, 'Sweeping temporary uploads failed.'))
+    sweepStaleExports()
   }, SWEEP_EVERY_MS).unref()
   // The tokenizer (about 60 MB of rank tables) is not preloaded: uploads are checked in worker threads
   // (lib/server/workers), which load it on their first file, so the server process never holds it.

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { NextRequest } from 'next/server'
@@ -11,6 +11,7 @@ import { createBatch } from '@/lib/actions/batches'
 import { deleteFile } from '@/lib/actions/files'
 import { deleteBuilderTemplate, saveBuilderTemplate } from '@/lib/actions/builder'
 import { buildBatchFile, partText, type BuiltPart, type Table } from '@/lib/builder'
+import { ABANDONED_EXPORT_MS, sweepExports } from '@/lib/server/builder/enriched'
 import { db } from '@/lib/server/db'
 import { ingestFile } from '@/lib/server/files/ingest'
 import { fromStoragePath, storageDirs, toStoragePath } from '@/lib/server/storage'
@@ -174,6 +175,20 @@ describe('back to the table', () => {
       params: Promise.resolve({ batchId: batch.id }),
     })
     await cancelled.body!.cancel()
+    expect(readdirSync(storageDirs.exports)).toEqual([])
+  })
+
+  it('sweeps a table a stopped process left half-written, and not one being written now', async () => {
+    mkdirSync(storageDirs.exports, { recursive: true })
+    const stale = path.join(storageDirs.exports, 'batch_stale-export.csv')
+    const fresh = path.join(storageDirs.exports, 'batch_fresh-export.csv')
+    writeFileSync(stale, 'id\r\n')
+    writeFileSync(fresh, 'id\r\n')
+    const longAgo = (Date.now() - ABANDONED_EXPORT_MS - 60_000) / 1000
+    utimesSync(stale, longAgo, longAgo)
+    expect(await sweepExports()).toBe(1)
+    expect(readdirSync(storageDirs.exports)).toEqual(['batch_fresh-export.csv'])
+    expect(await sweepExports(0)).toBe(1)
     expect(readdirSync(storageDirs.exports)).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import 'server-only'
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { isTerminal } from '@/lib/batch'
@@ -9,6 +9,26 @@ import { db } from '@/lib/server/db'
 import { AppError, notFound } from '@/lib/server/http/errors'
 import { fromStoragePath, storageDirs } from '@/lib/server/storage'
 import { runInWorker } from '@/lib/server/workers/pool'
+
+/** An export older than this is one a worker was writing when its process stopped: no export takes that long. */
+export const ABANDONED_EXPORT_MS = 60 * 60 * 1000
+
+/**
+ * Removes the exports a stopped process left half-written (a finished one is gone as soon as its stream opens it).
+ * By age, not all at start: on PostgreSQL other servers may share DATA_DIR and be writing one now.
+ */
+export async function sweepExports(olderThanMs = ABANDONED_EXPORT_MS): Promise<number> {
+  const entries = await readdir(storageDirs.exports).catch(() => [])
+  let swept = 0
+  for (const entry of entries) {
+    const file = path.join(storageDirs.exports, entry)
+    const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: Date.now() }))
+    if (Date.now() - mtimeMs < olderThanMs) continue
+    await rm(file, { force: true })
+    swept++
+  }
+  return swept
+}
 
 /**
  * The table a batch was built from, with its answers: every source column, then the answer (one column per
