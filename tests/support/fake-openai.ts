@@ -240,7 +240,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   async function uploadFile(req: { headers: http.IncomingHttpHeaders; body: Buffer }, res: http.ServerResponse) {
     const type = req.headers['content-type'] ?? ''
     if (!type.startsWith('multipart/form-data')) return error(res, 400, 'The request must be multipart/form-data with a file and a purpose.')
-    const form = await new Response(req.body, { headers: { 'content-type': type } }).formData()
+    const form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': type } }).formData()
     const file = form.get('file')
     const purpose = form.get('purpose')
     if (!(file instanceof Blob)) return error(res, 400, "Missing required parameter: 'file'.", { param: 'file', code: 'missing_required_parameter' })
