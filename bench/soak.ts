@@ -652,7 +652,7 @@ async function main() {
       const { provider } = remoteOutcome
       const calls = `${provider.calls.upload} uploads, ${provider.calls.create} creates, ${provider.calls.retrieve} retrieves, ${provider.calls.content} downloads`
       console.log(
-        `| Remote batches (${REMOTE_BATCHES} × ${fixed(REMOTE_LINES)} lines, openai connection to a fake OpenAI in its own process, default sync interval) | ${remoteOutcome.done} of ${remoteOutcome.created} completed with their files copied (at s ${remoteOutcome.doneAtSecond.join(', ')} of the load); provider calls: ${calls}; ${provider.filesServed} files, ${fixed(provider.bytesServed / MB, 1)} MB copied; ${remoteOutcome.syncErrors.length} sync errors |`,
+        `| Remote batches (${REMOTE_BATCHES} × ${fixed(REMOTE_LINES)} lines, openai connection to a fake OpenAI in its own process, default sync interval) | ${remoteOutcome.done} of ${remoteOutcome.created} completed with their files copied (at s ${remoteOutcome.doneAtSecond.join(', ')} of the load); provider calls: ${calls}; ${provider.filesServed} files, ${fixed(provider.bytesServed / MB, 1)} MB copied; ${remoteOutcome.syncErrors.length} sync errors; the provider process used ${fixed(provider.cpuMs / 1000, 1)} s of CPU |`,
       )
     }
     console.log(
