@@ -1,5 +1,6 @@
 import type http from 'node:http'
 import { randomBytes } from 'node:crypto'
+import { OPENAI_BATCH_ENDPOINTS } from '@/lib/jsonl/limits'
 import { startFakeProviderServer, type FakeProviderServer } from '@/tests/support/fake-provider-server'
 
 // A loopback server that speaks OpenAI's Files and Batch APIs as /work/shared/reference/openai-batch-api.md records
@@ -57,17 +58,6 @@ export type FakeOpenAIOptions = {
   fails?: (customId: string, line: number) => boolean
 }
 
-/** §3: the endpoints a batch may name (spec enum). */
-const ENDPOINTS = [
-  '/v1/responses',
-  '/v1/chat/completions',
-  '/v1/embeddings',
-  '/v1/completions',
-  '/v1/moderations',
-  '/v1/images/generations',
-  '/v1/images/edits',
-  '/v1/videos',
-]
 const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals']
 /** Shares of the run spent validating and finalizing; in_progress is the rest. */
 const VALIDATING = 0.1
@@ -263,8 +253,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (typeof params[name] !== 'string')
         return error(res, 400, `Missing required parameter: '${name}'.`, { param: name, code: 'missing_required_parameter' })
     const endpoint = params.endpoint as string
-    if (!ENDPOINTS.includes(endpoint))
-      return error(res, 400, `Invalid value: '${endpoint}'. Supported values are: ${ENDPOINTS.map((e) => `'${e}'`).join(', ')}.`, {
+    // §3: the spec's endpoint enum.
+    if (!OPENAI_BATCH_ENDPOINTS.some((known) => known === endpoint))
+      return error(res, 400, `Invalid value: '${endpoint}'. Supported values are: ${OPENAI_BATCH_ENDPOINTS.map((e) => `'${e}'`).join(', ')}.`, {
         param: 'endpoint',
         code: 'invalid_value',
       })
