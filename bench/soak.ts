@@ -24,6 +24,7 @@ import { uploadLargeFile } from './support/large-upload'
 import { MB, procPssBytes, procStatusBytes } from './support/memory'
 import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
 import { exited, startWorker } from '@/tests/support/worker'
+import { startFakeOpenAIProcess, type FakeOpenAIProcess } from './support/fake-openai'
 
 const PORT = Number(process.env.SOAK_PORT ?? 3993)
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 180)
@@ -64,6 +65,19 @@ const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === '1'
 const LARGE_UPLOAD = process.env.SOAK_LARGE_UPLOAD !== '0'
 const OUT = path.join(projectRoot, 'bench', 'out', 'soak.json')
 const BASELINE = process.env.SOAK_BASELINE ?? OUT
+/**
+ * Remote batches (issue 18: the sync's cost under load): an `openai` connection to a fake OpenAI Batch API in its own
+ * process (tests/support/fake-openai.ts), and this many batches created on it as the load starts, each finishing at its
+ * own moment of the load so that retrieves, result-file copies and results indexing all happen under load. The
+ * server's sync runs at its default interval (10 s), what users get. SOAK_REMOTE_BATCHES=0: none (an A/B run).
+ */
+const REMOTE_BATCHES = Number(process.env.SOAK_REMOTE_BATCHES ?? 10)
+const REMOTE_LINES = 3_000
+/** The i-th remote batch runs from 15 % to 75 % of the load: the last one ends with a sync interval or two to spare. */
+const remoteRunMs = (index: number) => Math.round(SECONDS * 1000 * (0.15 + (0.6 * index) / Math.max(1, REMOTE_BATCHES - 1)))
+/** How often the soak reads the remote batches' state, and how long after the load it waits for the last to settle. */
+const REMOTE_WATCH_MS = 2_000
+const REMOTE_SETTLE_MS = 90_000
 /** prom-client resets the event-loop delay histogram at each scrape: each sample is the p99 of one interval. */
 const LAG_EVERY_MS = 5_000
 
@@ -328,6 +342,81 @@ function poll(server: AppServer, cookie: string, load: Load, batchIds: string[],
   })
 }
 
+type RemoteSetup = { fake: FakeOpenAIProcess; connectionId: string; fileIds: string[] }
+type RemoteOutcome = { created: number; done: number; doneAtSecond: number[]; syncErrors: string[] }
+
+/** Before the load: the fake provider, the connection (through the app's own action, as the form does) and the input files. */
+async function prepareRemoteBatches(server: AppServer, actions: Actions, cookie: string): Promise<RemoteSetup | null> {
+  if (REMOTE_BATCHES <= 0) return null
+  const fake = await startFakeOpenAIProcess(Array.from({ length: REMOTE_BATCHES }, (_, index) => remoteRunMs(index)))
+  try {
+    const save = findServerActions(projectRoot, 'lib/actions/connections.ts', ['saveConnection'] as const)
+    if ('missing' in save) throw new Error(save.missing)
+    const connection = { kind: 'openai', name: 'Soak fake OpenAI', baseUrl: `${fake.baseURL}/v1`, apiKey: fake.apiKey }
+    const saved = unwrap(
+      await callServerAction<ActionResult<{ id: string }>>(server.baseUrl, save.page, save.ids.saveConnection, [connection], { cookie }),
+      'saveConnection',
+    )
+    const fileIds: string[] = []
+    for (let index = 0; index < REMOTE_BATCHES; index++)
+      fileIds.push(await uploadText(server, actions, cookie, `soak-remote-${index}.jsonl`, fileText(`remote${index}`, REMOTE_LINES)))
+    return { fake, connectionId: saved.id, fileIds }
+  } catch (error) {
+    fake.stop()
+    throw error
+  }
+}
+
+/** A remote batch is done once it has ended and its output and error files are copied here. */
+const remoteSettled = (batch: Json | null) => {
+  const copied = (ref: unknown) => ref === null || (typeof ref === 'object' && ref !== null && typeof (ref as Json).id === 'string')
+  return typeof batch?.status === 'string' && isTerminal(parseBatchStatus(batch.status)) && copied(batch.outputFile) && copied(batch.errorFile)
+}
+
+/**
+ * As the load starts: the remote batches created through the createBatch action (the server uploads each file to the
+ * provider and creates the batch), then read every REMOTE_WATCH_MS until all have settled (at most REMOTE_SETTLE_MS
+ * after `deadline`). A sync error seen on any of them, or one that never settles, is an error of the soak.
+ */
+async function runRemoteBatches(
+  server: AppServer,
+  actions: Actions,
+  cookie: string,
+  remote: RemoteSetup,
+  load: Load,
+  started: number,
+  deadline: number,
+): Promise<RemoteOutcome> {
+  const ids: string[] = []
+  for (const [index, fileId] of remote.fileIds.entries()) {
+    const input = { fileId, connectionId: remote.connectionId, completionWindow: '24h', description: `soak remote ${index}`, metadata: [] }
+    try {
+      const created = await callServerAction<ActionResult<{ id: string }>>(server.baseUrl, actions.batches.page, actions.batches.ids.createBatch, [input], {
+        cookie,
+      })
+      ids.push(unwrap(created, 'createBatch').id)
+    } catch (error) {
+      load.fail(`remote createBatch ${index}`, error)
+    }
+  }
+  const watch = new Load()
+  const syncErrors = new Set<string>()
+  const doneAt = new Map<string, number>()
+  while (doneAt.size < ids.length && Date.now() < deadline + REMOTE_SETTLE_MS) {
+    for (const id of ids) {
+      if (doneAt.has(id)) continue
+      const batch = await timedGet(server, cookie, watch, 'remote', `/api/batches/${id}`)
+      if (typeof batch?.syncError === 'string') syncErrors.add(`${id}: ${batch.syncError}`)
+      if (remoteSettled(batch)) doneAt.set(id, Math.round((Date.now() - started) / 1000))
+    }
+    await sleep(REMOTE_WATCH_MS)
+  }
+  for (const error of watch.errors) load.fail('remote watch', error)
+  for (const error of syncErrors) load.fail('remote sync', error)
+  for (const id of ids) if (!doneAt.has(id)) load.fail('remote batch', `${id} had not settled ${REMOTE_SETTLE_MS / 1000} s after the load`)
+  return { created: ids.length, done: doneAt.size, doneAtSecond: [...doneAt.values()].sort((a, b) => a - b), syncErrors: [...syncErrors] }
+}
+
 function serverNodeOptions(): { NODE_OPTIONS?: string } {
   const options = [process.env.SOAK_SERVER_NODE_OPTIONS, HEAP_SNAPSHOTS ? '--heapsnapshot-signal=SIGUSR2' : undefined].filter(Boolean).join(' ')
   return options ? { NODE_OPTIONS: options } : {}
@@ -344,6 +433,7 @@ async function main() {
     env: { BATCHBOARD_AUTH: 'on', ...SIMULATOR, ...serverNodeOptions() },
   })
   const workers: Awaited<ReturnType<typeof startWorker>>[] = []
+  let remote: RemoteSetup | null = null
   const load = new Load()
   const rss: { second: number; mb: number }[] = []
   const rssNow = () => (procStatusBytes(server.serverPid, 'VmRSS') ?? 0) / MB
@@ -409,6 +499,7 @@ async function main() {
       )
       batchIds.push(unwrap(created, 'createBatch').id)
     }
+    remote = await prepareRemoteBatches(server, actions, cookie)
     // Warm every route once, so "before" is the server with its code loaded, not a cold process.
     await timedGet(server, cookie, new Load(), 'warm', `/api/batches/${batchIds[0]}`)
     await timedGet(server, cookie, new Load(), 'warm', '/api/batches?limit=50')
@@ -418,6 +509,7 @@ async function main() {
     const deadline = started + SECONDS * 1000
     const running = () => Date.now() < deadline
 
+    const remoteRun = remote && runRemoteBatches(server, actions, cookie, remote, load, started, deadline)
     const lag: number[] = []
     const loadStart = await scrape(server, cookie)
     const sampler = (async () => {
@@ -445,6 +537,7 @@ async function main() {
     const loadEnded = Date.now()
     const loadDelayP99 = delayQuantileMs(loadStart, await scrape(server, cookie), 0.99)
     const seconds = (loadEnded - started) / 1000
+    const remoteOutcome = remoteRun && { ...(await remoteRun), provider: await remote!.fake.stats() }
     const final = await Promise.all(batchIds.map((id) => timedGet(server, cookie, new Load(), 'final', `/api/batches/${id}`)))
     // The batches are sized to outlast the load: cancel them, so "after the soak" is the server with nothing to do.
     for (const [index, id] of batchIds.entries()) {
@@ -522,6 +615,7 @@ async function main() {
       uploadMBps: load.uploadedBytes / MB / seconds,
       batchLinesDone: linesDone,
       batchStatuses: statuses,
+      remoteBatches: remoteOutcome,
       rss: {
         beforeMB: rssBefore,
         afterMB: rssAfter,
@@ -587,6 +681,13 @@ async function main() {
     }
     const byStatus = [...new Set(statuses)].map((status) => `${statuses.filter((other) => other === status).length} ${status}`)
     console.log(`| Batches | ${fixed(linesDone)} of ${fixed(BATCHES * LINES_PER_BATCH)} lines run; ${byStatus.join(', ')} at the end |`)
+    if (remoteOutcome) {
+      const { provider } = remoteOutcome
+      const calls = `${provider.calls.upload} uploads, ${provider.calls.create} creates, ${provider.calls.retrieve} retrieves, ${provider.calls.content} downloads`
+      console.log(
+        `| Remote batches (${REMOTE_BATCHES} × ${fixed(REMOTE_LINES)} lines, openai connection to a fake OpenAI in its own process, default sync interval) | ${remoteOutcome.done} of ${remoteOutcome.created} completed with their files copied (at s ${remoteOutcome.doneAtSecond.join(', ')} of the load); provider calls: ${calls}; ${provider.filesServed} files, ${fixed(provider.bytesServed / MB, 1)} MB copied; ${remoteOutcome.syncErrors.length} sync errors; the provider process used ${fixed(provider.cpuMs / 1000, 1)} s of CPU |`,
+      )
+    }
     console.log(
       `| Server RSS | ${fixed(rssBefore)} MB before, ${fixed(report.rss.peakMB)} MB peak, ${fixed(rssAfter)} MB after; mean of first third ${fixed(early)} MB, last third ${fixed(late)} MB |`,
     )
@@ -595,6 +696,7 @@ async function main() {
     process.exitCode = report.errors === 0 ? 0 : 1
   } finally {
     for (const worker of workers) worker.kill('SIGTERM')
+    remote?.fake.stop()
     await Promise.all(workers.map(exited))
     await server.stop()
     rmSync(dir, { recursive: true, force: true })

@@ -1,5 +1,6 @@
 import 'server-only'
 import { existsSync } from 'node:fs'
+import { isMainThread } from 'node:worker_threads'
 import Database, { type Statement } from 'better-sqlite3'
 import type pg from 'pg'
 import { isTerminal } from '@/lib/batch'
@@ -21,7 +22,12 @@ export const PROMPT_PREVIEW_CHARS = 2_000
 export const RESPONSE_PREVIEW_CHARS = 4_000
 /** Rows per INSERT (each row binds at most 16 values: SQLite allows 32,766) and statements per transaction. */
 const ROWS_PER_STATEMENT = 500
-const STATEMENTS_PER_TRANSACTION = 4
+/**
+ * better-sqlite3 runs a transaction synchronously. On the thread that answers requests (the remote sync's builds, a
+ * results page opened on a batch not indexed yet) a 2,000-row transaction held the event loop for ~80 ms in the soak,
+ * so there each transaction is one statement, with requests let in between (decision 066); the engine thread keeps 4.
+ */
+const STATEMENTS_PER_TRANSACTION = dbKind === 'sqlite' && isMainThread ? 1 : 4
 
 const buildingKey = (batchId: string) => `${batchId}:building`
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text)
