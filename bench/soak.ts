@@ -21,7 +21,7 @@ import type { UploadResult, UploadStart } from '@/lib/server/files/upload'
 import { startAppServer, type AppServer } from './support/app-server'
 import { LARGE_FILE, writeChatFile } from './support/chat-file'
 import { uploadLargeFile } from './support/large-upload'
-import { MB, procPssBytes, procStatusBytes } from './support/memory'
+import { MB, procMemoryMap, procPssBytes, procStatusBytes, type MemoryMap } from './support/memory'
 import { callServerAction, findServerActions, type ServerActions } from './support/server-actions'
 import { exited, startWorker } from '@/tests/support/worker'
 import { startFakeOpenAIProcess, type FakeOpenAIProcess } from './support/fake-openai'
@@ -289,6 +289,8 @@ type Memory = {
   processes: { command: string; rssMB: number; pssMB: number | null }[]
   /** The server's own account (prom-client's default metrics): V8 heap used and held, memory outside it, worker threads. */
   server: { heapUsedMB: number | null; heapTotalMB: number | null; externalMB: number | null; workerThreads: number | null }
+  /** Where the server's RSS is (/proc/<pid>/smaps), in MB: file-backed, anonymous, malloc's arenas. */
+  serverMap: MemoryMap | null
 }
 
 async function memoryNow(server: AppServer, cookie: string): Promise<Memory> {
@@ -307,7 +309,14 @@ async function memoryNow(server: AppServer, cookie: string): Promise<Memory> {
       externalMB: sampleMB('nodejs_external_memory_bytes'),
       workerThreads: samples?.get('batchboard_worker_pool_threads') ?? null,
     },
+    serverMap: inMB(procMemoryMap(server.serverPid)),
   }
+}
+
+function inMB(map: MemoryMap | null): MemoryMap | null {
+  return (
+    map && { ...map, file: map.file / MB, anon: map.anon / MB, mainArena: map.mainArena / MB, otherArenas: map.otherArenas / MB, otherAnon: map.otherAnon / MB }
+  )
 }
 
 /** With SOAK_HEAP_SNAPSHOTS=1: asks the server for a heap snapshot and gives it time to write it (it pauses the server). */
@@ -667,7 +676,11 @@ async function main() {
         own.heapUsedMB === null
           ? ''
           : `; server: V8 heap ${fixed(own.heapUsedMB)} MB used of ${fixed(own.heapTotalMB ?? NaN)}, external ${fixed(own.externalMB ?? NaN)} MB, ${own.workerThreads ?? '?'} worker threads`
-      return `${fixed(m.rssMB)} MB RSS (${verdict(m.rssMB, target)}): ${each}; PSS ${fixed(m.pssMB)} MB${account}`
+      const map = m.serverMap
+      const where = map
+        ? `; server RSS ${fixed(map.file)} MB file-backed + ${fixed(map.anon)} MB anonymous (malloc: main arena ${fixed(map.mainArena)} MB, ${map.arenaCount} other arenas ${fixed(map.otherArenas)} MB; other anonymous ${fixed(map.otherAnon)} MB)`
+        : ''
+      return `${fixed(m.rssMB)} MB RSS (${verdict(m.rssMB, target)}): ${each}; PSS ${fixed(m.pssMB)} MB${account}${where}`
     }
     console.log(`| At rest (${REST_SECONDS} s after the first page), every process of npm start | ${memory(rest, TARGETS.restRssMB)} |`)
     console.log(`| Right after the soak (5 s, batches cancelled) | ${memory(afterSoak, TARGETS.afterSoakRssMB)} |`)

@@ -66,3 +66,69 @@ export function trackPeakRss(pid: number | 'self' = 'self', intervalMs = 20): Rs
     },
   }
 }
+
+/** Where a process's resident memory is, in bytes, from /proc/<pid>/smaps (see procMemoryMap). */
+export type MemoryMap = {
+  /** Pages backed by files: the node binary, shared libraries, native addons (shared with other processes where they map them too). */
+  file: number
+  /** Anonymous pages: the V8 heap, malloc's memory, thread stacks. */
+  anon: number
+  /** Of anon: the main malloc arena (`[heap]`, grown with brk), used by the main thread. */
+  mainArena: number
+  /** Of anon: glibc's other malloc arenas (64 MiB-aligned reservations, one per thread group up to MALLOC_ARENA_MAX). */
+  otherArenas: number
+  /** How many such arenas are mapped. */
+  arenaCount: number
+  /** Of anon: the rest (V8's heap pages, malloc's large mmap'd blocks, thread stacks). */
+  otherAnon: number
+}
+
+/** glibc's non-main arenas reserve HEAP_MAX_SIZE (2 × the 32 MiB mmap threshold maximum on 64-bit) aligned to it. */
+const ARENA_BYTES = 64 * 1024 * 1024
+
+/**
+ * A breakdown of a process's RSS by kind of mapping, from /proc/<pid>/smaps: file-backed against anonymous, and of the
+ * anonymous part what glibc's malloc holds in its arenas (the main one, `[heap]`, and the 64 MiB-aligned others) as
+ * against the rest. An arena is recognised by its shape: an anonymous read-write mapping at a 64 MiB boundary,
+ * followed by its unused reserve (`---p`), the two spanning 64 MiB. Null where /proc has no smaps.
+ */
+export function procMemoryMap(pid: number): MemoryMap | null {
+  let text: string
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+  } catch {
+    return null
+  }
+  type Mapping = { start: number; end: number; perms: string; inode: string; name: string; rss: number }
+  const mappings: Mapping[] = []
+  for (const line of text.split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line)
+    if (header) {
+      mappings.push({ start: parseInt(header[1]!, 16), end: parseInt(header[2]!, 16), perms: header[3]!, inode: header[4]!, name: header[5]!, rss: 0 })
+      continue
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line)
+    if (rss && mappings.length > 0) mappings[mappings.length - 1]!.rss = Number(rss[1]) * 1024
+  }
+  const map: MemoryMap = { file: 0, anon: 0, mainArena: 0, otherArenas: 0, arenaCount: 0, otherAnon: 0 }
+  for (const [index, mapping] of mappings.entries()) {
+    if (mapping.inode !== '0') {
+      map.file += mapping.rss
+      continue
+    }
+    map.anon += mapping.rss
+    const reserve = mappings[index + 1]
+    const isArena =
+      mapping.name === '' &&
+      mapping.perms.startsWith('rw') &&
+      mapping.start % ARENA_BYTES === 0 &&
+      (mapping.end - mapping.start === ARENA_BYTES ||
+        (reserve !== undefined && reserve.start === mapping.end && reserve.perms.startsWith('---') && reserve.end - mapping.start === ARENA_BYTES))
+    if (mapping.name === '[heap]') map.mainArena += mapping.rss
+    else if (isArena) {
+      map.otherArenas += mapping.rss
+      map.arenaCount++
+    } else map.otherAnon += mapping.rss
+  }
+  return map
+}

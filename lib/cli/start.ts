@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { loadEnvConfig } from '@next/env'
 import { EnvError, loadEnv, type Env } from '@/lib/config/env'
 import { ensureBuild } from './build'
+import { memoryEnv } from './memory-env'
 import { migrateDatabase } from './migrate'
 import { bin, log, projectRoot } from './run'
 
@@ -36,17 +37,6 @@ async function main() {
 
 // The server re-reads DATA_DIR and DATABASE_URL; pass them resolved so both sides agree.
 const serverEnv = (env: Env) => ({ DATA_DIR: env.dataDir, DATABASE_URL: env.databaseUrl, NEXT_TELEMETRY_DISABLED: '1', ...memoryEnv(process.env) })
-
-/**
- * glibc gives each thread that allocates its own malloc arena, up to 8 per core, and keeps what a busy arena freed
- * fragmented instead of returning it: the server's threads (libuv's pool, V8's helpers, the worker pool) held tens of
- * MB that way after a load. Two arenas (https://www.gnu.org/software/libc/manual/html_node/Memory-Allocation-Tunables.html)
- * cut that; an operator's own value wins. `--expose-gc` lets the server collect once when it goes idle after a load
- * (lib/server/idle-gc.ts). See docs/decisions/053-memory-at-rest.md.
- */
-function memoryEnv(environment: NodeJS.ProcessEnv): { MALLOC_ARENA_MAX: string; NODE_OPTIONS: string } {
-  return { MALLOC_ARENA_MAX: environment.MALLOC_ARENA_MAX || '2', NODE_OPTIONS: `--expose-gc ${environment.NODE_OPTIONS ?? ''}`.trim() }
-}
 
 /**
  * Node closes a keep-alive connection 5 s after its last response by default, timed by the event loop: when the loop
