@@ -164,9 +164,14 @@ function postgresTransaction(pool: pg.Pool): Transaction {
   }
 }
 
-/** A client of the pool that runs transactions; one whose connection failed is dropped at release, not handed back. */
+/**
+ * A client of the pool that runs transactions; one whose connection failed is dropped at release, not handed back.
+ * Release is once: a build that fails after closing its sink closes it again on the way out, and pg-pool throws on a
+ * second release.
+ */
 function holdClient(client: pg.PoolClient) {
   let broken = false
+  let released = false
   return {
     async run(statements: [string, Value[]][]): Promise<pg.QueryResult[]> {
       try {
@@ -179,7 +184,11 @@ function holdClient(client: pg.PoolClient) {
     get broken() {
       return broken
     },
-    release: () => client.release(broken),
+    release: () => {
+      if (released) return
+      released = true
+      client.release(broken)
+    },
   }
 }
 
