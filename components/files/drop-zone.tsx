@@ -1,7 +1,7 @@
 'use client'
 
 import { FileUp } from 'lucide-react'
-import { useRef, useState, type DragEvent, type ReactNode } from 'react'
+import { useEffect, useEffectEvent, useRef, useState, type DragEvent, type ReactNode, type RefObject } from 'react'
 import { cn } from '@/components/ui/cn'
 
 const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files')
@@ -36,6 +36,33 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
     },
   }
   return { dragging, dropHandlers }
+}
+
+/**
+ * The hidden file input behind a drop zone's "choose one". Each choice is handed over and the input cleared, so the
+ * same file can be chosen again after it was fixed. The input is in the server's HTML, so on a slow load a file can be
+ * chosen before the page's script runs, and its change event reaches nobody: such a file is taken up once the page is
+ * live.
+ */
+export function FilePicker({
+  ref,
+  accept,
+  label,
+  onFiles,
+}: {
+  ref: RefObject<HTMLInputElement | null>
+  accept: string
+  label: string
+  onFiles: (files: File[]) => void
+}) {
+  const take = (input: HTMLInputElement) => {
+    const files = Array.from(input.files ?? [])
+    input.value = ''
+    if (files.length > 0) onFiles(files)
+  }
+  const takeEarlyChoice = useEffectEvent(() => ref.current && take(ref.current))
+  useEffect(() => void takeEarlyChoice(), [])
+  return <input ref={ref} type="file" accept={accept} aria-label={label} className="hidden" onChange={(event) => take(event.target)} />
 }
 
 /** The big target of an empty New batch page: drop a file on it, or click it (or press Enter) to pick one. */

@@ -14,7 +14,7 @@ import { useFiles, useUploadBatchFile, type UploadState } from '@/lib/queries/fi
 import { CheckProgress } from './check-progress'
 import { CheckSummary } from './check-summary'
 import { ChosenFile, NextStepPlaceholder } from './chosen-file'
-import { DropZone, useFileDrop } from './drop-zone'
+import { DropZone, FilePicker, useFileDrop } from './drop-zone'
 import { ErrorBreakdown } from './error-breakdown'
 import { formatMegabytes } from './file-format'
 import { SampleFiles } from './sample-files'
@@ -90,20 +90,7 @@ export function NewBatchFile({ nextStep }: { nextStep?: ReactNode } = {}) {
     }
   }, [])
 
-  const filePicker = (
-    <input
-      ref={input}
-      type="file"
-      accept=".jsonl"
-      aria-label="Batch file"
-      className="hidden"
-      onChange={(event) => {
-        checkFiles(Array.from(event.target.files ?? []))
-        // Lets the same file be chosen again after it was fixed.
-        event.target.value = ''
-      }}
-    />
-  )
+  const filePicker = <FilePicker ref={input} accept=".jsonl" label="Batch file" onFiles={checkFiles} />
 
   if (chosenFileId !== null && check.status === 'idle') {
     return (

@@ -117,6 +117,29 @@ test('files that are not batch files say what is wrong and what to do', async ({
   }
 })
 
+test('a file chosen while the page is still loading is checked once it has loaded', async ({ page }) => {
+  // A slow load: every script of the page arrives 3 s late, and the file input is already in the server's HTML.
+  let scriptsServed = 0
+  await page.route(
+    (url) => url.pathname.startsWith('/_next/static/') && url.pathname.endsWith('.js'),
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000))
+      scriptsServed++
+      await route.continue()
+    },
+  )
+  await page.goto('/batches/new', { waitUntil: 'domcontentloaded' })
+  await fileInput(page).setInputFiles({
+    name: 'early.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: Buffer.from(`${chatLine('early-1')}\n${chatLine('early-2')}\n`),
+  })
+  expect(scriptsServed, 'the file was chosen before any script ran').toBe(0)
+
+  await expect(page.getByRole('heading', { name: 'Ready to upload' })).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByText('No problems found in 2 requests.')).toBeVisible()
+})
+
 test('a valid file uploads in chunks with progress, shows up in Files, and is reused when uploaded again', async ({ page, db }) => {
   test.slow()
   const tag = `up${Date.now()}`

@@ -2,7 +2,7 @@
 
 import { useRef } from 'react'
 import { ProgressBar } from '@/components/ui/progress-bar'
-import { DropZone } from '../drop-zone'
+import { DropZone, FilePicker } from '../drop-zone'
 import { BuildReport } from './build-report'
 import { builderValues, useBuilderForm } from './builder-form'
 import { Notice } from './notice'
@@ -17,20 +17,7 @@ export function BatchBuilder() {
   const { table, build, load, clear, exportParts } = useTableBuild(config)
   const input = useRef<HTMLInputElement>(null)
 
-  const picker = (
-    <input
-      ref={input}
-      type="file"
-      accept=".csv,.tsv,.txt,.jsonl,.ndjson"
-      aria-label="Table file"
-      className="hidden"
-      onChange={(event) => {
-        const [file] = Array.from(event.target.files ?? [])
-        if (file) load(file)
-        event.target.value = ''
-      }}
-    />
-  )
+  const picker = <FilePicker ref={input} accept=".csv,.tsv,.txt,.jsonl,.ndjson" label="Table file" onFiles={([file]) => load(file!)} />
 
   if (table.status !== 'loaded') {
     return (
